@@ -1,0 +1,77 @@
+//! The findings built into the engine (RULES.md, "Built into the engine"): the ones that come
+//! before any rule pack can run, because they are about reading and validating the repository.
+
+use crate::finding::Severity;
+
+/// What a built-in finding means. Rule codes never change meaning.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinRule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub rationale: &'static str,
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
+}
+
+/// A file cannot be read or parsed. Its other files are still checked.
+pub const PARSE001: BuiltinRule = BuiltinRule {
+    id: "PARSE001",
+    severity: Severity::Critical,
+    title: "File cannot be read or parsed",
+    rationale: "A governing record that cannot be read is not governed: none of its records are checked.",
+    remediation: "Fix the syntax at the position shown; the message says what the parser expected.",
+    references: &["ISO27001:7.5.3"],
+};
+
+/// A file's `kind` is not a known kind.
+pub const SRC001: BuiltinRule = BuiltinRule {
+    id: "SRC001",
+    severity: Severity::High,
+    title: "Unknown kind",
+    rationale: "Records of an unknown kind are not validated or checked by any rule.",
+    remediation: "Use one of the kinds that `tillsyn schema list` shows.",
+    references: &["ISO27001:7.5.3"],
+};
+
+/// A record breaks its kind's schema.
+pub const SCH001: BuiltinRule = BuiltinRule {
+    id: "SCH001",
+    severity: Severity::High,
+    title: "Record does not match its kind's schema",
+    rationale: "Missing, misspelt or mistyped fields make a record unreliable, and rules cannot judge it.",
+    remediation: "Correct the value as the message says; `tillsyn schema show KIND` lists the fields.",
+    references: &["ISO27001:7.5.2"],
+};
+
+/// A reference does not resolve.
+pub const XRF001: BuiltinRule = BuiltinRule {
+    id: "XRF001",
+    severity: Severity::High,
+    title: "Reference to a record that does not exist",
+    rationale: "An owner, system or agreement that cannot be found is no owner, system or agreement.",
+    remediation: "Point the field at the id of an existing record of the named kind, or add that record.",
+    references: &["ISO27001:A.5.9"],
+};
+
+/// Two records of one kind share an id.
+pub const XRF002: BuiltinRule = BuiltinRule {
+    id: "XRF002",
+    severity: Severity::High,
+    title: "Duplicate id",
+    rationale: "References to a shared id are ambiguous; ids must be unique within a kind.",
+    remediation: "Give one of the records a new id and update the references to it.",
+    references: &["ISO27001:7.5.3"],
+};
+
+/// An active record references a retired record, or a role assignment not in force.
+pub const XRF003: BuiltinRule = BuiltinRule {
+    id: "XRF003",
+    severity: Severity::Medium,
+    title: "Reference to a retired record or a role assignment not in force",
+    rationale: "Responsibility that rests on a retired record or an ended assignment rests on no one.",
+    remediation: "Point the field at a record in force, or retire the referring record as well.",
+    references: &["ISO27001:A.5.2", "ISO27001:A.5.9"],
+};
+
+pub const ALL: &[BuiltinRule] = &[PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003];

@@ -1,0 +1,65 @@
+//! `tillsyn check` as a library call: the pipeline of DESIGN.md from discovery to findings, in one
+//! direction. Rendering is the caller's.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::finding::{self, Finding};
+use crate::repository::Repository;
+use crate::schema::Catalog;
+use crate::source::csv::CellType;
+use crate::source::{discover, parse_all};
+use crate::validate::validate;
+
+/// What a check found, and how much it read.
+pub struct CheckResult {
+    pub as_of: Date,
+    pub files: usize,
+    pub records: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{0} is not a directory that can be read")]
+    Root(String),
+    #[error(transparent)]
+    Catalog(#[from] &'static crate::schema::CatalogError),
+}
+
+pub fn check(root: &Path, config: &Config, today: Date) -> Result<CheckResult, CheckError> {
+    if !root.is_dir() {
+        return Err(CheckError::Root(root.display().to_string()));
+    }
+    let catalog = Catalog::get()?;
+    let discovery = discover::discover(root, config);
+    let cell_type = |kind: &str, path: &[&str]| {
+        catalog
+            .kind(kind)
+            .map_or(CellType::Unknown, |schema| schema.cell_type(path))
+    };
+    let parsed = parse_all(&discovery.files, &config.limits(), &cell_type);
+    let files = parsed.len();
+    let (repository, mut findings) = Repository::build(parsed, &discovery.problems, catalog);
+    findings.extend(validate(&repository, catalog, today));
+    follow_up(&mut findings, today);
+    finding::sort(&mut findings);
+    Ok(CheckResult {
+        as_of: today,
+        files,
+        records: repository.records.len(),
+        findings,
+    })
+}
+
+/// The follow-up stage as far as it goes without a ledger: every finding is new today and due
+/// by its severity's `due_in`.
+fn follow_up(findings: &mut [Finding], today: Date) {
+    for finding in findings {
+        finding.first_seen = today.to_string();
+        finding.due = finding::due_date(today, finding.severity);
+    }
+}

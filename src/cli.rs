@@ -1,0 +1,235 @@
+//! The command line: argument parsing, reading the clock once for `--as-of`, writing output, and
+//! the exit codes (0 clean, 1 findings at or above `--fail-on`, 2 could not run as asked).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::check::check;
+use crate::config;
+use crate::finding::{Severity, State};
+use crate::report;
+use crate::schema::{self, Catalog};
+
+#[derive(Parser)]
+#[command(
+    name = "tillsyn",
+    version,
+    about = "Checks a governance repository against information-security and data-ownership rules.",
+    long_about = "tillsyn reads a governance repository (governing documents and registers kept as TOML, \
+YAML, JSON, Markdown front matter and CSV) and reports what does not hold: where \
+(file:line:column), why, and by when.\n\nExit codes: 0 nothing at or above --fail-on; 1 findings \
+at or above it; 2 could not run as asked (usage, configuration, unreadable root)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a repository and report findings.
+    Check(CheckArgs),
+    /// The JSON Schemas of the kinds: list them, show one, export them for editors.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The repository to check.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding has this severity or higher; `none` never fails.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
+    fail_on: FailOn,
+    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    /// A table for people (fits 100 columns).
+    Table,
+    /// The machine contract (schemas/check-output.schema.json).
+    Json,
+}
+
+#[derive(Clone, Copy)]
+enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+#[derive(Subcommand)]
+enum SchemaCommand {
+    /// List the kinds with a line on each.
+    List,
+    /// Print one kind's JSON Schema.
+    Show {
+        /// A kind, e.g. information_asset.
+        kind: String,
+    },
+    /// Write every schema to DIR (for editors: yaml-language-server, VS Code json.schemas, Taplo).
+    Export {
+        /// The directory to write into; created when missing.
+        dir: PathBuf,
+    },
+}
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    if text == "none" {
+        return Ok(FailOn::Never);
+    }
+    Severity::from_str(text, true)
+        .map(FailOn::Severity)
+        .map_err(|_| "expected one of critical, high, medium, low, info, none".to_string())
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse::<Date>()
+        .map_err(|error| format!("expected a date YYYY-MM-DD: {error}"))
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Schema { command } => run_schema(command),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
+        .map_err(|error| error.to_string())?;
+    // The only place the clock is read: everything downstream is handed the as-of day.
+    let today = args
+        .as_of
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let result = check(&args.root, &config, today).map_err(|error| error.to_string())?;
+    let text = match args.format {
+        OutputFormat::Json => report::json::render(&result),
+        OutputFormat::Table => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            let width = if to_terminal {
+                terminal_width().unwrap_or(100)
+            } else {
+                100
+            };
+            report::table::render(&result, width)
+        }
+    };
+    emit(&text, args.output.as_deref())?;
+    let failing = match args.fail_on {
+        FailOn::Never => false,
+        FailOn::Severity(threshold) => result
+            .findings
+            .iter()
+            .any(|finding| finding.state != State::Accepted && finding.severity >= threshold),
+    };
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+}
+
+fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`tillsyn check | head`) is the reader's choice, not an error.
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the output: {error}"))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {
+    let catalog = Catalog::get().map_err(|error| error.to_string())?;
+    match command {
+        SchemaCommand::List => {
+            let mut text = String::new();
+            for kind in catalog.kinds() {
+                text.push_str(&format!("{:<22} {}\n", kind.name, kind.description()));
+            }
+            emit(&text, None)?;
+        }
+        SchemaCommand::Show { kind } => {
+            let Some(schema) = catalog.kind(&kind) else {
+                let hint = crate::suggest::did_you_mean(&kind, catalog.kind_names())
+                    .unwrap_or_else(|| "`tillsyn schema list` shows the kinds".to_string());
+                return Err(format!("`{kind}` is not a known kind; {hint}"));
+            };
+            emit(schema.source, None)?;
+        }
+        SchemaCommand::Export { dir } => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+            let outputs = schema::OUTPUT_SCHEMAS
+                .iter()
+                .map(|(name, source)| (*name, *source));
+            let all: Vec<(&str, &str)> = catalog
+                .kinds()
+                .iter()
+                .map(|kind| (kind.name, kind.source))
+                .chain(outputs)
+                .collect();
+            for (name, source) in &all {
+                let path = dir.join(format!("{name}.schema.json"));
+                std::fs::write(&path, source)
+                    .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            }
+            eprintln!("wrote {} schemas to {}", all.len(), dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,283 @@
+//! `tillsyn.toml`: what to read, which rules to run and how, and the limits. Every key is
+//! optional; an unknown key is an error that names the key, its line and column, and the nearest
+//! known key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::source::Limits;
+use crate::source::node::{Node, Value};
+use crate::source::span::{LineIndex, Span};
+use crate::suggest::did_you_mean;
+
+pub const FILE_NAME: &str = "tillsyn.toml";
+pub const DEFAULT_LEDGER: &str = "tillsyn-ledger.json";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Globs, relative to the root, of paths that are not read.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Directories or files, relative to the root, holding the repository's own rule packs.
+    #[serde(default)]
+    pub rule_paths: Vec<String>,
+    /// Rule ids or prefixes to run (`ALL` by default).
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Where the follow-up ledger lives, relative to the root.
+    pub ledger: Option<String>,
+    /// Files that carry no `kind` of their own, mapped to one.
+    #[serde(default)]
+    pub sources: Vec<SourceMapping>,
+    /// Overrides of the rule packs' params.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    /// Re-grading of rules: `OWN005 = "medium"`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMapping {
+    /// A path or glob relative to the root.
+    pub path: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub max_file_bytes: Option<u64>,
+    pub max_depth: Option<usize>,
+    pub yaml_alias_nodes: Option<usize>,
+    pub records_per_file: Option<usize>,
+}
+
+impl Config {
+    pub fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        Limits {
+            max_file_bytes: self
+                .limits
+                .max_file_bytes
+                .unwrap_or(defaults.max_file_bytes),
+            max_depth: self.limits.max_depth.unwrap_or(defaults.max_depth),
+            yaml_alias_nodes: self
+                .limits
+                .yaml_alias_nodes
+                .unwrap_or(defaults.yaml_alias_nodes),
+            records_per_file: self
+                .limits
+                .records_per_file
+                .unwrap_or(defaults.records_per_file),
+        }
+    }
+
+    pub fn ledger_path(&self) -> &str {
+        self.ledger.as_deref().unwrap_or(DEFAULT_LEDGER)
+    }
+}
+
+/// A configuration that cannot be used, with the place to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}{}", hint.as_ref().map(|hint| format!("\n  help: {hint}")).unwrap_or_default())]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "exclude",
+    "rule_paths",
+    "select",
+    "ignore",
+    "ledger",
+    "sources",
+    "params",
+    "severity",
+    "limits",
+];
+const SOURCE_KEYS: &[&str] = &["path", "kind"];
+const LIMIT_KEYS: &[&str] = &[
+    "max_file_bytes",
+    "max_depth",
+    "yaml_alias_nodes",
+    "records_per_file",
+];
+
+/// Reads the configuration: `explicit` when given (it must exist), else `ROOT/tillsyn.toml` when
+/// present, else the defaults. `known_kinds` checks the kinds that `[[sources]]` names.
+pub fn load(
+    root: &Path,
+    explicit: Option<&Path>,
+    known_kinds: &[&str],
+) -> Result<Config, ConfigError> {
+    let path: PathBuf = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let path = root.join(FILE_NAME);
+            if !path.exists() {
+                return Ok(Config::default());
+            }
+            path
+        }
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+        file: shown.clone(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read the configuration: {error}"),
+        hint: explicit
+            .is_some()
+            .then(|| "check the path given to --config".to_string()),
+    })?;
+    parse(&shown, &text, known_kinds)
+}
+
+pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, ConfigError> {
+    let lines = LineIndex::new(text);
+    let error_at = |span: Span, message: String, hint: Option<String>| {
+        let position = lines.position(text, span.start);
+        ConfigError {
+            file: file.to_string(),
+            line: position.line,
+            column: position.column,
+            message,
+            hint,
+        }
+    };
+    let tree = crate::source::toml::parse(text, &Limits::default())
+        .map_err(|error| error_at(error.span, error.message, error.hint))?;
+    check_keys(&tree, TOP_KEYS, "", &error_at)?;
+    if let Some(Value::Sequence(sources)) = tree.get("sources").map(|node| &node.value) {
+        for source in sources {
+            check_keys(source, SOURCE_KEYS, "[[sources]] ", &error_at)?;
+            if let Some(kind) = source.get("kind")
+                && let Some(name) = kind.as_str()
+                && !known_kinds.contains(&name)
+            {
+                return Err(error_at(
+                    kind.span,
+                    format!("`{name}` is not a known kind"),
+                    Some(
+                        did_you_mean(name, known_kinds.iter().copied())
+                            .unwrap_or_else(|| "`tillsyn schema list` lists the kinds".to_string()),
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(limits) = tree.get("limits") {
+        check_keys(limits, LIMIT_KEYS, "[limits] ", &error_at)?;
+    }
+    let config: Config = toml::from_str(text).map_err(|error| {
+        let span = error
+            .span()
+            .map_or(Span::at(0), |range| Span::new(range.start, range.end));
+        error_at(span, error.message().trim().to_string(), None)
+    })?;
+    for pattern in config
+        .exclude
+        .iter()
+        .chain(config.sources.iter().map(|source| &source.path))
+    {
+        if let Err(error) = globset::Glob::new(pattern) {
+            let span = find_string(&tree, pattern).unwrap_or(Span::at(0));
+            return Err(error_at(
+                span,
+                format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                None,
+            ));
+        }
+    }
+    Ok(config)
+}
+
+fn check_keys(
+    table: &Node,
+    known: &[&str],
+    section: &str,
+    error_at: &dyn Fn(Span, String, Option<String>) -> ConfigError,
+) -> Result<(), ConfigError> {
+    for entry in table.entries().unwrap_or_default() {
+        if !known.contains(&entry.key.as_str()) {
+            let hint = did_you_mean(&entry.key, known.iter().copied())
+                .unwrap_or_else(|| format!("the known keys are: {}", known.join(", ")));
+            return Err(error_at(
+                entry.key_span,
+                format!("unknown {section}key `{}` in tillsyn.toml", entry.key),
+                Some(hint),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn find_string(node: &Node, wanted: &str) -> Option<Span> {
+    match &node.value {
+        Value::String(text) if text == wanted => Some(node.span),
+        Value::Sequence(items) => items.iter().find_map(|item| find_string(item, wanted)),
+        Value::Map(entries) => entries
+            .iter()
+            .find_map(|entry| find_string(&entry.value, wanted)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_position_and_a_suggestion() {
+        let error = parse("tillsyn.toml", "exclude = []\nexlude = [\"a\"]\n", &[])
+            .err()
+            .unwrap();
+        assert_eq!((error.line, error.column), (2, 1));
+        assert!(error.message.contains("`exlude`"));
+        assert_eq!(error.hint.as_deref(), Some("did you mean `exclude`?"));
+    }
+
+    #[test]
+    fn sources_must_name_a_known_kind() {
+        let text = "[[sources]]\npath = \"a.csv\"\nkind = \"suplier\"\n";
+        let error = parse("tillsyn.toml", text, &["supplier"]).err().unwrap();
+        assert_eq!((error.line, error.column), (3, 8));
+        assert_eq!(error.hint.as_deref(), Some("did you mean `supplier`?"));
+    }
+
+    #[test]
+    fn a_full_configuration_reads() {
+        let text = r#"
+exclude = ["drafts/**"]
+rule_paths = ["policy-rules"]
+select = ["ALL"]
+ignore = ["PFL004"]
+ledger = "ledger.json"
+[[sources]]
+path = "registers/*.csv"
+kind = "system"
+[params]
+doc_review = "P12M"
+[severity]
+OWN005 = "medium"
+[limits]
+max_depth = 10
+"#;
+        let config = parse("tillsyn.toml", text, &["system"]).unwrap();
+        assert_eq!(config.sources[0].kind, "system");
+        assert_eq!(config.limits().max_depth, 10);
+        assert_eq!(config.ledger_path(), "ledger.json");
+    }
+}

@@ -1,0 +1,244 @@
+//! The finding: what does not hold, where, why, who must act and by when, and the fingerprint
+//! that follows it from run to run.
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered from `Info` (least) to `Critical`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL_DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// How long the responsible has to act on a new finding of this severity, by default
+    /// (`due_in` in RULES.md); `None` for findings that are reported, not followed up.
+    pub fn default_due_in(self) -> Option<jiff::Span> {
+        let days = match self {
+            Severity::Critical => 30,
+            Severity::High => 90,
+            Severity::Medium => 180,
+            Severity::Low => 365,
+            Severity::Info => return None,
+        };
+        Some(jiff::Span::new().days(days))
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// Where a finding stands in its follow-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    New,
+    Open,
+    Reopened,
+    Overdue,
+    Accepted,
+    Resolved,
+}
+
+/// The accountable role behind a finding, resolved to who holds it and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Responsible {
+    pub assignment: Option<String>,
+    pub holder: String,
+    pub unit: Option<String>,
+}
+
+/// One finding. Field order is the order of the JSON output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    pub kind: Option<String>,
+    pub record: Option<String>,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// RFC 6901 pointer to the offending value within the file.
+    pub pointer: String,
+    pub references: Vec<String>,
+    pub remediation: String,
+    pub responsible: Option<Responsible>,
+    pub state: State,
+    pub first_seen: String,
+    pub due: Option<String>,
+    pub fingerprint: String,
+}
+
+/// What identifies a finding across runs: never its line, so that reformatting a file or moving
+/// a record keeps it. `detail` separates several findings of one rule on one value (two schema
+/// violations of one field).
+pub struct Identity<'a> {
+    pub rule: &'a str,
+    pub kind: &'a str,
+    pub record: &'a str,
+    /// Pointer within the record (not the file), or the file's path for findings on a file.
+    pub pointer: &'a str,
+    pub detail: &'a str,
+}
+
+impl Identity<'_> {
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for part in [self.rule, self.kind, self.record, self.pointer, self.detail] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.finalize().to_hex()[..32].to_string()
+    }
+}
+
+/// The due date of a finding first seen on `first_seen`, by its severity's default `due_in`.
+pub fn due_date(first_seen: jiff::civil::Date, severity: Severity) -> Option<String> {
+    let due_in = severity.default_due_in()?;
+    first_seen
+        .checked_add(due_in)
+        .ok()
+        .map(|date| date.to_string())
+}
+
+/// Counts of findings per severity, the summary every output starts with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    pub accepted: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut summary = Summary::default();
+        for finding in findings {
+            if finding.state == State::Accepted {
+                summary.accepted += 1;
+                continue;
+            }
+            *summary.count_mut(finding.severity) += 1;
+        }
+        summary
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    fn count_mut(&mut self, severity: Severity) -> &mut usize {
+        match severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+            Severity::Info => &mut self.info,
+        }
+    }
+}
+
+/// Sorts findings into the one order every output uses: by file, position, rule and message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.file,
+            a.line,
+            a.column,
+            &a.rule,
+            &a.message,
+            &a.fingerprint,
+        )
+            .cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                &b.rule,
+                &b.message,
+                &b.fingerprint,
+            ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_depend_on_identity_only() {
+        let identity = |pointer| Identity {
+            rule: "SCH001",
+            kind: "information_asset",
+            record: "IA-1",
+            pointer,
+            detail: "type",
+        };
+        assert_eq!(
+            identity("/owner").fingerprint(),
+            identity("/owner").fingerprint()
+        );
+        assert_ne!(
+            identity("/owner").fingerprint(),
+            identity("/unit").fingerprint()
+        );
+        assert_eq!(identity("/owner").fingerprint().len(), 32);
+    }
+
+    #[test]
+    fn due_dates_follow_the_severity() {
+        let day = jiff::civil::date(2026, 11, 27);
+        assert_eq!(
+            due_date(day, Severity::Critical).as_deref(),
+            Some("2026-12-27")
+        );
+        assert_eq!(due_date(day, Severity::High).as_deref(), Some("2027-02-25"));
+        assert_eq!(due_date(day, Severity::Info), None);
+    }
+}

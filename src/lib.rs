@@ -1,0 +1,18 @@
+//! tillsyn checks a governance repository (governing documents and registers kept as files) against
+//! information-security and data-ownership rules, and turns every gap into a finding that says
+//! where, why, who must act and by when.
+//!
+//! The pipeline runs one way (DESIGN.md): [`source`] (discover and parse) → [`repository`] →
+//! [`validate`] → … → [`report`]; [`check::check`] runs it.
+
+pub mod builtin;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod report;
+pub mod repository;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod validate;

@@ -1,0 +1,531 @@
+//! The repository: every record of the checked tree by kind and id, with the indexes that later
+//! stages use instead of scanning (ids per kind, references and who refers to whom), built once.
+//!
+//! Building it is also where a parsed file becomes records, so the findings about files that are
+//! not records at all (PARSE001, SRC001) and about shared ids (XRF002) are made here.
+
+use std::collections::HashMap;
+
+use crate::builtin::{self, BuiltinRule};
+use crate::finding::{Finding, Identity, State};
+use crate::schema::{Catalog, Step};
+use crate::source::discover::WalkProblem;
+use crate::source::node::{Node, Value, escape_pointer_token};
+use crate::source::span::{LineIndex, Position, Span};
+use crate::source::{Format, ParsedFile};
+use crate::suggest::did_you_mean;
+
+/// A file's text, kept for positions and excerpts.
+pub struct SourceText {
+    pub path: String,
+    pub format: Format,
+    pub text: String,
+    pub lines: LineIndex,
+    /// The Markdown body, for governing documents kept as Markdown.
+    pub body: Option<Span>,
+}
+
+impl SourceText {
+    pub fn position(&self, span: Span) -> Position {
+        self.lines.position(&self.text, span.start)
+    }
+}
+
+/// One record: a table of fields of one kind, somewhere in one file.
+pub struct Record {
+    pub kind: &'static str,
+    /// The id when the record has a string `id` (a record without one is a schema finding).
+    pub id: Option<String>,
+    pub file: usize,
+    /// Pointer of the record within its file: `` for a one-record file, `/records/3` otherwise.
+    pub pointer: String,
+    pub node: Node,
+}
+
+impl Record {
+    /// `status` as DOMAIN.md defines it: absent means active.
+    pub fn status(&self) -> &str {
+        self.node
+            .get("status")
+            .and_then(Node::as_str)
+            .unwrap_or("active")
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status() == "active"
+    }
+
+    pub fn get_str(&self, field: &str) -> Option<&str> {
+        self.node.get(field).and_then(Node::as_str)
+    }
+}
+
+/// A field of one record holding the id of another.
+pub struct Reference {
+    pub from: usize,
+    /// The field as the schema names it (`hosting.supplier`).
+    pub field: String,
+    /// Pointer within the referring record.
+    pub pointer: String,
+    pub kinds: Vec<&'static str>,
+    pub target: String,
+    pub span: Span,
+    /// The record the id resolves to, if any.
+    pub resolved: Option<usize>,
+}
+
+pub struct Repository {
+    pub files: Vec<SourceText>,
+    pub records: Vec<Record>,
+    pub references: Vec<Reference>,
+    ids: HashMap<&'static str, HashMap<String, usize>>,
+    /// For every record, the references that point at it.
+    referrers: Vec<Vec<usize>>,
+}
+
+impl Repository {
+    /// Turns parsed files into records and indexes them. The findings returned are those of
+    /// reading: files that did not parse, unknown kinds, malformed record lists, shared ids.
+    pub fn build(
+        parsed: Vec<ParsedFile>,
+        walk_problems: &[WalkProblem],
+        catalog: &Catalog,
+    ) -> (Repository, Vec<Finding>) {
+        let mut builder = Builder {
+            catalog,
+            files: Vec::new(),
+            records: Vec::new(),
+            findings: Vec::new(),
+        };
+        for problem in walk_problems {
+            builder.findings.push(file_finding(
+                &builtin::PARSE001,
+                &problem.path,
+                Position { line: 1, column: 1 },
+                "",
+                problem.message.clone(),
+            ));
+        }
+        for file in parsed {
+            builder.add_file(file);
+        }
+        let Builder {
+            files,
+            records,
+            mut findings,
+            ..
+        } = builder;
+        let mut repository = Repository {
+            files,
+            records,
+            references: Vec::new(),
+            ids: HashMap::new(),
+            referrers: Vec::new(),
+        };
+        findings.extend(repository.index_ids());
+        repository.index_references(catalog);
+        (repository, findings)
+    }
+
+    pub fn record(&self, index: usize) -> &Record {
+        &self.records[index]
+    }
+
+    /// The record of one of `kinds` with this id, in the order the kinds are given.
+    pub fn resolve(&self, kinds: &[&str], id: &str) -> Option<usize> {
+        kinds
+            .iter()
+            .find_map(|kind| self.ids.get(kind).and_then(|ids| ids.get(id)).copied())
+    }
+
+    /// The references that point at a record.
+    pub fn referrers(&self, record: usize) -> impl Iterator<Item = &Reference> {
+        self.referrers
+            .get(record)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.references[index])
+    }
+
+    pub fn position(&self, file: usize, span: Span) -> Position {
+        self.files[file].position(span)
+    }
+
+    /// A finding about one value of a record. `pointer` is within the record.
+    pub fn finding(
+        &self,
+        rule: &BuiltinRule,
+        record: usize,
+        pointer: &str,
+        span: Span,
+        detail: &str,
+        message: String,
+    ) -> Finding {
+        let record = &self.records[record];
+        let file = &self.files[record.file];
+        let position = file.position(span);
+        // A record without an id is known by its place in the file.
+        let place;
+        let record_key = match &record.id {
+            Some(id) => id.as_str(),
+            None => {
+                place = format!("{}#{}", file.path, record.pointer);
+                &place
+            }
+        };
+        let fingerprint = Identity {
+            rule: rule.id,
+            kind: record.kind,
+            record: record_key,
+            pointer,
+            detail,
+        }
+        .fingerprint();
+        Finding {
+            rule: rule.id.to_string(),
+            severity: rule.severity,
+            title: rule.title.to_string(),
+            message,
+            kind: Some(record.kind.to_string()),
+            record: record.id.clone(),
+            file: file.path.clone(),
+            line: position.line,
+            column: position.column,
+            pointer: format!("{}{pointer}", record.pointer),
+            references: rule
+                .references
+                .iter()
+                .map(|reference| reference.to_string())
+                .collect(),
+            remediation: rule.remediation.to_string(),
+            responsible: None,
+            state: State::New,
+            first_seen: String::new(),
+            due: None,
+            fingerprint,
+        }
+    }
+
+    fn index_ids(&mut self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for index in 0..self.records.len() {
+            let record = &self.records[index];
+            let Some(id) = record.id.clone() else {
+                continue;
+            };
+            let ids = self.ids.entry(record.kind).or_default();
+            match ids.get(&id) {
+                None => {
+                    ids.insert(id, index);
+                }
+                Some(&first) => {
+                    let first = &self.records[first];
+                    let first_file = &self.files[first.file];
+                    let first_span = first
+                        .node
+                        .get("id")
+                        .map_or(first.node.span, |node| node.span);
+                    let at = first_file.position(first_span);
+                    let span = record
+                        .node
+                        .get("id")
+                        .map_or(record.node.span, |node| node.span);
+                    let message = format!(
+                        "the id `{id}` is also the id of the {} at {}:{}:{}",
+                        record.kind, first_file.path, at.line, at.column
+                    );
+                    // Both records share rule, kind and id: their places tell them apart.
+                    let place = format!("{}#{}", self.files[record.file].path, record.pointer);
+                    let finding =
+                        self.finding(&builtin::XRF002, index, "/id", span, &place, message);
+                    findings.push(finding);
+                }
+            }
+        }
+        findings
+    }
+
+    fn index_references(&mut self, catalog: &Catalog) {
+        let mut references = Vec::new();
+        for (index, record) in self.records.iter().enumerate() {
+            let Some(schema) = catalog.kind(record.kind) else {
+                continue;
+            };
+            for field in &schema.references {
+                let mut values = Vec::new();
+                values_at(&record.node, &field.path, String::new(), &mut values);
+                for (pointer, node) in values {
+                    let Some(target) = node.as_str() else {
+                        continue;
+                    };
+                    if field.tokens.iter().any(|token| token == target) {
+                        continue;
+                    }
+                    references.push(Reference {
+                        from: index,
+                        field: field.display(),
+                        pointer,
+                        kinds: field.kinds.clone(),
+                        target: target.to_string(),
+                        span: node.span,
+                        resolved: None,
+                    });
+                }
+            }
+        }
+        let mut referrers = vec![Vec::new(); self.records.len()];
+        for (index, reference) in references.iter_mut().enumerate() {
+            reference.resolved = self.resolve(&reference.kinds, &reference.target);
+            if let Some(target) = reference.resolved {
+                referrers[target].push(index);
+            }
+        }
+        self.references = references;
+        self.referrers = referrers;
+    }
+}
+
+/// Every value at a schema path in a record, with its pointer.
+fn values_at<'a>(
+    node: &'a Node,
+    path: &[Step],
+    pointer: String,
+    out: &mut Vec<(String, &'a Node)>,
+) {
+    let Some((step, rest)) = path.split_first() else {
+        out.push((pointer, node));
+        return;
+    };
+    match (step, &node.value) {
+        (Step::Key(key), Value::Map(_)) => {
+            if let Some(child) = node.get(key) {
+                values_at(
+                    child,
+                    rest,
+                    format!("{pointer}/{}", escape_pointer_token(key)),
+                    out,
+                );
+            }
+        }
+        (Step::Items, Value::Sequence(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                values_at(item, rest, format!("{pointer}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A finding about a whole file (or a part of it that is not a record).
+fn file_finding(
+    rule: &BuiltinRule,
+    path: &str,
+    position: Position,
+    pointer: &str,
+    message: String,
+) -> Finding {
+    Finding {
+        rule: rule.id.to_string(),
+        severity: rule.severity,
+        title: rule.title.to_string(),
+        message,
+        kind: None,
+        record: None,
+        file: path.to_string(),
+        line: position.line,
+        column: position.column,
+        pointer: pointer.to_string(),
+        references: rule
+            .references
+            .iter()
+            .map(|reference| reference.to_string())
+            .collect(),
+        remediation: rule.remediation.to_string(),
+        responsible: None,
+        state: State::New,
+        first_seen: String::new(),
+        due: None,
+        fingerprint: Identity {
+            rule: rule.id,
+            kind: "",
+            record: "",
+            pointer: path,
+            detail: pointer,
+        }
+        .fingerprint(),
+    }
+}
+
+struct Builder<'c> {
+    catalog: &'c Catalog,
+    files: Vec<SourceText>,
+    records: Vec<Record>,
+    findings: Vec<Finding>,
+}
+
+impl Builder<'_> {
+    fn add_file(&mut self, parsed: ParsedFile) {
+        let ParsedFile {
+            path,
+            format,
+            mapped_kind,
+            text,
+            lines,
+            outcome,
+        } = parsed;
+        let file_index = self.files.len();
+        let (root, body) = match outcome {
+            Ok(document) => (Some(document.root), document.body),
+            Err(error) => {
+                let position = lines.position(&text, error.span.start);
+                let mut message = error.message;
+                if let Some(hint) = error.hint {
+                    message = format!("{message} ({hint})");
+                }
+                self.findings.push(file_finding(
+                    &builtin::PARSE001,
+                    &path,
+                    position,
+                    "",
+                    message,
+                ));
+                (None, None)
+            }
+        };
+        self.files.push(SourceText {
+            path,
+            format,
+            text,
+            lines,
+            body,
+        });
+        if let Some(root) = root {
+            self.add_records(file_index, root, mapped_kind.as_deref());
+        }
+    }
+
+    fn file_problem(
+        &mut self,
+        rule: &BuiltinRule,
+        file: usize,
+        span: Span,
+        pointer: &str,
+        message: String,
+    ) {
+        let source = &self.files[file];
+        let finding = file_finding(rule, &source.path, source.position(span), pointer, message);
+        self.findings.push(finding);
+    }
+
+    fn add_records(&mut self, file: usize, root: Node, mapped_kind: Option<&str>) {
+        let declared = root
+            .entry("kind")
+            .map(|entry| (entry.value.clone(), entry.key_span));
+        let kind = match (&declared, mapped_kind) {
+            // Not a tillsyn file: other files in the tree are none of our business.
+            (None, None) => return,
+            (None, Some(mapped)) => self.catalog.intern(mapped),
+            (Some((node, _)), mapped) => {
+                let Some(name) = node.as_str() else {
+                    let message = format!(
+                        "`kind` must be the name of a kind, not a {}",
+                        node.type_name()
+                    );
+                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    return;
+                };
+                let Some(kind) = self.catalog.intern(name) else {
+                    let hint = did_you_mean(name, self.catalog.kind_names())
+                        .unwrap_or_else(|| "`tillsyn schema list` shows the kinds".to_string());
+                    let message = format!("`{name}` is not a known kind; {hint}");
+                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    return;
+                };
+                if let Some(mapped) = mapped
+                    && mapped != kind
+                {
+                    let message = format!(
+                        "the file says kind `{kind}` but tillsyn.toml maps it to `{mapped}`; keep one"
+                    );
+                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    return;
+                }
+                Some(kind)
+            }
+        };
+        let Some(kind) = kind else { return };
+        match root.value {
+            Value::Sequence(items) => self.add_record_list(file, kind, items, ""),
+            Value::Map(_) if root.get("records").is_some() => {
+                self.add_records_form(file, kind, root)
+            }
+            Value::Map(_) => self.push_record(file, kind, String::new(), root),
+            Value::Null => {}
+            _ => {
+                let message = format!("a `{kind}` file must hold a table or a list of records");
+                self.file_problem(&builtin::SCH001, file, root.span, "", message);
+            }
+        }
+    }
+
+    /// `kind = "…"` with `records = [ … ]`: only `kind`, `records` and `$schema` may stand beside.
+    fn add_records_form(&mut self, file: usize, kind: &'static str, root: Node) {
+        let Value::Map(entries) = root.value else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "kind" | "$schema" => {}
+                "records" => match entry.value.value {
+                    Value::Sequence(items) => self.add_record_list(file, kind, items, "/records"),
+                    _ => {
+                        let message = format!(
+                            "`records` must be a list of tables, not a {}",
+                            entry.value.type_name()
+                        );
+                        self.file_problem(
+                            &builtin::SCH001,
+                            file,
+                            entry.value.span,
+                            "/records",
+                            message,
+                        );
+                    }
+                },
+                other => {
+                    let message = format!(
+                        "unknown top-level key `{other}` beside `records`; a field belongs inside each record"
+                    );
+                    let pointer = format!("/{}", escape_pointer_token(other));
+                    self.file_problem(&builtin::SCH001, file, entry.key_span, &pointer, message);
+                }
+            }
+        }
+    }
+
+    fn add_record_list(&mut self, file: usize, kind: &'static str, items: Vec<Node>, base: &str) {
+        for (index, item) in items.into_iter().enumerate() {
+            let pointer = format!("{base}/{index}");
+            if let Value::Map(_) = item.value {
+                self.push_record(file, kind, pointer, item);
+            } else {
+                let message = format!(
+                    "a record must be a table of fields, not a {}",
+                    item.type_name()
+                );
+                self.file_problem(&builtin::SCH001, file, item.span, &pointer, message);
+            }
+        }
+    }
+
+    fn push_record(&mut self, file: usize, kind: &'static str, pointer: String, node: Node) {
+        let id = node.get("id").and_then(Node::as_str).map(str::to_string);
+        self.records.push(Record {
+            kind,
+            id,
+            file,
+            pointer,
+            node,
+        });
+    }
+}

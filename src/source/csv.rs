@@ -1,0 +1,361 @@
+//! CSV registers (RFC 4180) to the spanned tree: one record per row, keyed by the header row.
+//!
+//! A dotted header (`classification.confidentiality`) fills a nested field, a list cell separates
+//! its items with `;`, an empty cell is an absent field, and each cell is converted to the type
+//! that the kind's schema asks for. Spans are kept per cell, so a finding points at the row's line
+//! and the cell's column. The tokenizer is our own because the `csv` crate does not report where a
+//! field starts.
+
+use super::node::{Entry, Node, Value};
+use super::span::Span;
+use super::{Limits, ParseError};
+
+/// The type a kind's schema asks for at a (possibly dotted) column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    List(Box<CellType>),
+    /// Not known to the schema: kept as text, and the schema reports the unknown field.
+    Unknown,
+}
+
+struct Cell {
+    text: String,
+    span: Span,
+}
+
+pub fn parse(
+    text: &str,
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+    limits: &Limits,
+) -> Result<Node, ParseError> {
+    let rows = tokenize(text)?;
+    let mut rows = rows
+        .into_iter()
+        .filter(|row| !(row.cells.len() == 1 && row.cells[0].text.is_empty()));
+    let Some(header) = rows.next() else {
+        return Ok(Node::new(
+            Value::Sequence(Vec::new()),
+            Span::new(0, text.len()),
+        ));
+    };
+    let columns = header_columns(&header.cells)?;
+    let types: Vec<CellType> = columns
+        .iter()
+        .map(|column| cell_type(&column.path.iter().map(String::as_str).collect::<Vec<_>>()))
+        .collect();
+    let mut records = Vec::new();
+    for row in rows {
+        if row.cells.len() != columns.len() {
+            let span = row
+                .cells
+                .get(columns.len())
+                .map_or(row.span, |cell| cell.span);
+            return Err(ParseError::new(
+                format!(
+                    "this row has {} cells but the header has {}",
+                    row.cells.len(),
+                    columns.len()
+                ),
+                span,
+            )
+            .with_hint(
+                "every row needs one cell per header column; quote cells that contain commas",
+            ));
+        }
+        if records.len() >= limits.records_per_file {
+            return Err(ParseError::new(
+                format!(
+                    "more than {} records in one file (limit `records_per_file`)",
+                    limits.records_per_file
+                ),
+                row.span,
+            ));
+        }
+        let mut record = Node::new(Value::Map(Vec::new()), row.span);
+        for ((column, cell), cell_type) in columns.iter().zip(row.cells).zip(&types) {
+            if cell.text.trim().is_empty() {
+                continue;
+            }
+            let value = typed(&cell.text, cell.span, cell_type);
+            insert(&mut record, &column.path, column.span, value);
+        }
+        records.push(record);
+    }
+    Ok(Node::new(
+        Value::Sequence(records),
+        Span::new(0, text.len()),
+    ))
+}
+
+struct Column {
+    path: Vec<String>,
+    span: Span,
+}
+
+fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
+    let mut columns: Vec<Column> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let name = cell.text.trim();
+        if name.is_empty() || name.split('.').any(str::is_empty) {
+            return Err(ParseError::new("a header cell is empty", cell.span)
+                .with_hint("name every column after the field it holds, e.g. `id` or `classification.confidentiality`"));
+        }
+        if columns.iter().any(|column| column.path.join(".") == name) {
+            return Err(ParseError::new(
+                format!("the column `{name}` appears twice in the header"),
+                cell.span,
+            ));
+        }
+        columns.push(Column {
+            path: name.split('.').map(str::to_string).collect(),
+            span: cell.span,
+        });
+    }
+    Ok(columns)
+}
+
+fn typed(text: &str, span: Span, cell_type: &CellType) -> Node {
+    let trimmed = text.trim();
+    let value = match cell_type {
+        CellType::Integer => trimmed.parse().map(Value::Integer).ok(),
+        CellType::Number => trimmed.parse::<i64>().map(Value::Integer).ok().or_else(|| {
+            trimmed
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(Value::Float)
+        }),
+        CellType::Boolean => match trimmed {
+            "true" | "TRUE" | "True" => Some(Value::Bool(true)),
+            "false" | "FALSE" | "False" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        CellType::List(item_type) => {
+            let mut offset = 0;
+            let items = text
+                .split(';')
+                .filter_map(|item| {
+                    // Item spans are exact unless the cell doubled a quote before the item.
+                    let start = span.start + offset;
+                    offset += item.len() + 1;
+                    let leading = item.len() - item.trim_start().len();
+                    let item_span = Span::new(start + leading, start + leading + item.trim().len());
+                    (!item.trim().is_empty()).then(|| typed(item, item_span, item_type))
+                })
+                .collect();
+            Some(Value::Sequence(items))
+        }
+        CellType::String | CellType::Unknown => None,
+    };
+    // A cell that does not convert stays text, so that the schema names the type it wanted.
+    Node::new(
+        value.unwrap_or_else(|| Value::String(trimmed.to_string())),
+        span,
+    )
+}
+
+fn insert(record: &mut Node, path: &[String], key_span: Span, value: Node) {
+    let Value::Map(entries) = &mut record.value else {
+        return;
+    };
+    let (first, rest) = match path.split_first() {
+        Some(split) => split,
+        None => return,
+    };
+    if rest.is_empty() {
+        entries.push(Entry {
+            key: first.clone(),
+            key_span,
+            value,
+        });
+        return;
+    }
+    let position = match entries.iter().position(|entry| &entry.key == first) {
+        Some(position) => position,
+        None => {
+            entries.push(Entry {
+                key: first.clone(),
+                key_span,
+                value: Node::new(Value::Map(Vec::new()), value.span),
+            });
+            entries.len() - 1
+        }
+    };
+    insert(&mut entries[position].value, rest, key_span, value);
+}
+
+struct Row {
+    cells: Vec<Cell>,
+    span: Span,
+}
+
+/// Splits the text into rows of cells, each with the span of its content. Quoted cells may hold
+/// commas, doubled quotes and line breaks.
+fn tokenize(text: &str) -> Result<Vec<Row>, ParseError> {
+    let bytes = text.as_bytes();
+    let mut rows = Vec::new();
+    let mut position = 0;
+    while position < bytes.len() {
+        let row_start = position;
+        let mut cells = Vec::new();
+        loop {
+            let (cell, next) = read_cell(text, position)?;
+            cells.push(cell);
+            position = next;
+            match bytes.get(position) {
+                Some(b',') => position += 1,
+                Some(b'\r') if bytes.get(position + 1) == Some(&b'\n') => {
+                    position += 2;
+                    break;
+                }
+                Some(b'\n') | Some(b'\r') => {
+                    position += 1;
+                    break;
+                }
+                None => break,
+                Some(_) => {
+                    return Err(ParseError::new(
+                        "unexpected text after a quoted cell",
+                        Span::at(position),
+                    )
+                    .with_hint("a quoted cell must end at a comma or the end of the line"));
+                }
+            }
+        }
+        let row_end = text[..position]
+            .trim_end_matches(['\r', '\n'])
+            .len()
+            .max(row_start);
+        rows.push(Row {
+            cells,
+            span: Span::new(row_start, row_end),
+        });
+    }
+    Ok(rows)
+}
+
+fn read_cell(text: &str, start: usize) -> Result<(Cell, usize), ParseError> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) != Some(&b'"') {
+        let end = text[start..]
+            .find([',', '\n', '\r'])
+            .map_or(text.len(), |found| start + found);
+        let content = &text[start..end];
+        if let Some(quote) = content.find('"') {
+            return Err(ParseError::new(
+                "a quote inside an unquoted cell",
+                Span::at(start + quote),
+            )
+            .with_hint(
+                "quote the whole cell and double the quotes inside it: \"say \"\"hi\"\"\"",
+            ));
+        }
+        return Ok((
+            Cell {
+                text: content.to_string(),
+                span: Span::new(start, end),
+            },
+            end,
+        ));
+    }
+    let mut content = String::new();
+    let mut position = start + 1;
+    loop {
+        let Some(found) = text[position..].find('"') else {
+            return Err(
+                ParseError::new("a quoted cell is never closed", Span::at(start))
+                    .with_hint("end the cell with a closing quote"),
+            );
+        };
+        content.push_str(&text[position..position + found]);
+        position += found + 1;
+        if bytes.get(position) == Some(&b'"') {
+            content.push('"');
+            position += 1;
+        } else {
+            return Ok((
+                Cell {
+                    text: content,
+                    span: Span::new(start + 1, position - 1),
+                },
+                position,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(path: &[&str]) -> CellType {
+        match path {
+            ["year"] => CellType::Integer,
+            ["is_cloud"] => CellType::Boolean,
+            ["certifications"] => CellType::List(Box::new(CellType::String)),
+            ["classification", "confidentiality"] => CellType::Integer,
+            _ => CellType::String,
+        }
+    }
+
+    fn parse_ok(text: &str) -> Node {
+        parse(text, &types, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn rows_become_typed_records_with_cell_spans() {
+        let text = "id,year,is_cloud,certifications\nS-1,2026,true,ISO 27001; SOC 2\n";
+        let tree = parse_ok(text);
+        let record = tree.pointer("/0");
+        assert_eq!(record.get("year").unwrap().value, Value::Integer(2026));
+        assert_eq!(record.get("is_cloud").unwrap().value, Value::Bool(true));
+        let soc = record.pointer("/certifications/1");
+        assert_eq!(soc.value, Value::String("SOC 2".into()));
+        assert_eq!(&text[soc.span.start..soc.span.end], "SOC 2");
+        let year = record.get("year").unwrap();
+        assert_eq!(&text[year.span.start..year.span.end], "2026");
+    }
+
+    #[test]
+    fn dotted_headers_nest_and_empty_cells_are_absent() {
+        let tree = parse_ok("id,classification.confidentiality,name\r\nA,2,\r\n");
+        let record = tree.pointer("/0");
+        assert_eq!(
+            record.pointer("/classification/confidentiality").value,
+            Value::Integer(2)
+        );
+        assert!(record.get("name").is_none());
+    }
+
+    #[test]
+    fn quoted_cells_keep_commas_quotes_and_newlines() {
+        let text = "id,name\nA,\"Kommun, \"\"Exempel\"\"\nrad två\"\n";
+        let tree = parse_ok(text);
+        assert_eq!(
+            tree.pointer("/0/name").value,
+            Value::String("Kommun, \"Exempel\"\nrad två".into())
+        );
+    }
+
+    #[test]
+    fn a_cell_that_does_not_convert_stays_text() {
+        let tree = parse_ok("id,year\nA,twenty\n");
+        assert_eq!(
+            tree.pointer("/0/year").value,
+            Value::String("twenty".into())
+        );
+    }
+
+    #[test]
+    fn ragged_rows_and_repeated_headers_are_errors_at_the_cell() {
+        let text = "id,name\nA,B,C\n";
+        let error = parse(text, &types, &Limits::default()).err().unwrap();
+        assert_eq!(error.span.start, text.find('C').unwrap());
+        let error = parse("id,id\n", &types, &Limits::default()).err().unwrap();
+        assert!(error.message.contains("appears twice"));
+    }
+}

@@ -1,0 +1,172 @@
+//! Finding the files to read: a sorted walk of the root that follows no links and skips `.git`,
+//! `target` and the configuration's `exclude` globs. Each file is classified by its extension
+//! and by the `[[sources]]` mappings; a CSV is read only when a mapping names its kind.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use super::{Format, FoundFile};
+use crate::config::{self, Config};
+
+/// Directories that are never part of a governance repository's content.
+const SKIPPED_DIRECTORIES: &[&str] = &[".git", "target"];
+
+/// A path that could not be walked (an unreadable directory, a link loop), reported as a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub path: String,
+    pub message: String,
+}
+
+pub struct Discovery {
+    pub files: Vec<FoundFile>,
+    pub problems: Vec<WalkProblem>,
+}
+
+pub fn discover(root: &Path, config: &Config) -> Discovery {
+    let exclude = glob_set(&config.exclude);
+    let mappings: Vec<(globset::GlobMatcher, &str)> = config
+        .sources
+        .iter()
+        .filter_map(|source| {
+            Glob::new(&source.path)
+                .ok()
+                .map(|glob| (glob.compile_matcher(), source.kind.as_str()))
+        })
+        .collect();
+    let ledger = config.ledger_path();
+
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    let walker = walker.filter_entry(|entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let relative = relative_path(root, entry.path());
+        let is_skipped_directory = entry.file_type().is_dir()
+            && SKIPPED_DIRECTORIES
+                .iter()
+                .any(|name| entry.file_name() == *name);
+        !is_skipped_directory && !exclude.is_match(&relative)
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|path| relative_path(root, path))
+                    .unwrap_or_default();
+                problems.push(WalkProblem {
+                    path,
+                    message: format!("cannot read this path: {error}"),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = relative_path(root, entry.path());
+        if path == config::FILE_NAME || path == ledger {
+            continue;
+        }
+        let mapped_kind = mappings
+            .iter()
+            .find(|(matcher, _)| matcher.is_match(&path))
+            .map(|(_, kind)| (*kind).to_string());
+        let Some(format) = entry
+            .path()
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .and_then(Format::from_extension)
+        else {
+            continue;
+        };
+        if format == Format::Csv && mapped_kind.is_none() {
+            continue;
+        }
+        files.push(FoundFile {
+            path,
+            absolute: entry.path().to_path_buf(),
+            format,
+            mapped_kind,
+        });
+    }
+    Discovery { files, problems }
+}
+
+fn glob_set(patterns: &[String]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // The configuration already refused invalid globs.
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+            // `drafts` excludes everything below it as well.
+            if let Ok(below) = Glob::new(&format!("{}/**", pattern.trim_end_matches('/'))) {
+                builder.add(below);
+            }
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The path relative to the root with `/` separators, as every output prints it.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative: PathBuf = path
+        .strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+    relative
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(root: &Path, path: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "").unwrap();
+    }
+
+    #[test]
+    fn walks_sorted_skipping_git_target_excluded_and_unmapped_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in [
+            "b.yaml",
+            "a.toml",
+            ".git/config.toml",
+            "target/x.json",
+            "drafts/d.md",
+            "data/s.csv",
+            "data/other.csv",
+            "notes.txt",
+            "tillsyn.toml",
+            "tillsyn-ledger.json",
+        ] {
+            touch(root, path);
+        }
+        let config = config::parse(
+            "tillsyn.toml",
+            "exclude = [\"drafts\"]\n[[sources]]\npath = \"data/s.csv\"\nkind = \"supplier\"\n",
+            &["supplier"],
+        )
+        .unwrap();
+        let found = discover(root, &config);
+        let paths: Vec<_> = found.files.iter().map(|file| file.path.as_str()).collect();
+        assert_eq!(paths, ["a.toml", "b.yaml", "data/s.csv"]);
+        assert_eq!(found.files[2].mapped_kind.as_deref(), Some("supplier"));
+        assert!(found.problems.is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! Strict JSON (RFC 8259: no comments, no trailing commas, no JSON5) to the spanned tree,
+//! through `jsonc-parser` with every lax option turned off.
+
+use jsonc_parser::ast::{ObjectPropName, Value as Ast};
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+
+use super::node::{Entry, Node, Value};
+use super::span::Span;
+use super::{Limits, ParseError};
+
+const STRICT: ParseOptions = ParseOptions {
+    allow_comments: false,
+    allow_loose_object_property_names: false,
+    allow_trailing_commas: false,
+    allow_missing_commas: false,
+    allow_single_quoted_strings: false,
+    allow_hexadecimal_numbers: false,
+    allow_unary_plus_numbers: false,
+    allow_bare_decimal_point_numbers: false,
+    allow_non_finite_numbers: false,
+    allow_extended_string_escapes: false,
+};
+
+pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT).map_err(|error| {
+        let range = error.range();
+        ParseError::new(error.kind().to_string(), Span::new(range.start, range.end))
+    })?;
+    match parsed.value {
+        Some(value) => convert(&value, 0, limits),
+        None => Err(ParseError::new("the file holds no JSON value", Span::at(0))),
+    }
+}
+
+fn convert(value: &Ast<'_>, depth: usize, limits: &Limits) -> Result<Node, ParseError> {
+    let (converted, range) = match value {
+        Ast::StringLit(text) => (Value::String(text.value.to_string()), text.range),
+        Ast::NumberLit(number) => (
+            number_value(number.value, span_of(number.range))?,
+            number.range,
+        ),
+        Ast::BooleanLit(flag) => (Value::Bool(flag.value), flag.range),
+        Ast::NullKeyword(null) => (Value::Null, null.range),
+        Ast::Array(array) => {
+            limits.check_depth(depth, span_of(array.range))?;
+            let items = array
+                .elements
+                .iter()
+                .map(|item| convert(item, depth + 1, limits))
+                .collect::<Result<_, _>>()?;
+            (Value::Sequence(items), array.range)
+        }
+        Ast::Object(object) => {
+            limits.check_depth(depth, span_of(object.range))?;
+            let mut entries: Vec<Entry> = Vec::with_capacity(object.properties.len());
+            for property in &object.properties {
+                let (key, key_range) = match &property.name {
+                    ObjectPropName::String(name) => (name.value.to_string(), name.range),
+                    ObjectPropName::Word(word) => (word.value.to_string(), word.range),
+                };
+                let key_span = span_of(key_range);
+                if entries.iter().any(|entry| entry.key == key) {
+                    return Err(
+                        ParseError::new(format!("duplicate key \"{key}\""), key_span)
+                            .with_hint("a key may appear once in an object; remove or rename one"),
+                    );
+                }
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value: convert(&property.value, depth + 1, limits)?,
+                });
+            }
+            (Value::Map(entries), object.range)
+        }
+    };
+    Ok(Node::new(converted, span_of(range)))
+}
+
+fn number_value(text: &str, span: Span) -> Result<Value, ParseError> {
+    if let Ok(integer) = text.parse::<i64>() {
+        return Ok(Value::Integer(integer));
+    }
+    match text.parse::<f64>() {
+        Ok(number) if number.is_finite() => Ok(Value::Float(number)),
+        _ => Err(ParseError::new(
+            format!("number `{text}` is out of range"),
+            span,
+        )),
+    }
+}
+
+fn span_of(range: jsonc_parser::common::Range) -> Span {
+    Span::new(range.start, range.end)
+}

@@ -1,0 +1,241 @@
+//! Reading the checked tree: discovery of files, and one parser per format into the spanned
+//! [`node::Node`] tree. Nothing here knows about kinds beyond the hint a CSV needs for its cells.
+
+pub mod csv;
+pub mod discover;
+pub mod json;
+pub mod markdown;
+pub mod node;
+pub mod span;
+pub mod toml;
+pub mod yaml;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use self::csv::CellType;
+use self::node::{Node, Value};
+use self::span::{LineIndex, Span};
+
+/// The formats tillsyn reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Toml,
+    Yaml,
+    Json,
+    Markdown,
+    Csv,
+}
+
+impl Format {
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        match extension.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Caps that keep a hostile or broken file from exhausting the machine. Each can be set in
+/// `tillsyn.toml`'s `[limits]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_depth: usize,
+    pub yaml_alias_nodes: usize,
+    pub records_per_file: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_depth: 64,
+            yaml_alias_nodes: 10_000,
+            records_per_file: 1_000_000,
+        }
+    }
+}
+
+impl Limits {
+    fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
+        if depth >= self.max_depth {
+            return Err(ParseError::new(
+                format!(
+                    "nesting deeper than {} levels (limit `max_depth`)",
+                    self.max_depth
+                ),
+                span,
+            )
+            .with_hint("flatten the structure, or raise `[limits] max_depth` in tillsyn.toml"));
+        }
+        Ok(())
+    }
+}
+
+/// Why a file could not be read or parsed, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        ParseError {
+            message: message.into(),
+            span,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn shifted(mut self, base: usize) -> Self {
+        self.span = self.span.shifted(base);
+        self
+    }
+}
+
+/// A file found by discovery, before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Relative to the root, with `/` separators: what every finding prints.
+    pub path: String,
+    pub absolute: PathBuf,
+    pub format: Format,
+    /// The kind that a `[[sources]]` mapping gives the file.
+    pub mapped_kind: Option<String>,
+}
+
+/// One file's text and what parsing it gave.
+pub struct ParsedFile {
+    pub path: String,
+    pub format: Format,
+    pub mapped_kind: Option<String>,
+    pub text: String,
+    pub lines: LineIndex,
+    pub outcome: Result<Document, ParseError>,
+}
+
+/// A parsed file: its tree (null when the file holds nothing for tillsyn) and, for Markdown,
+/// the span of the body.
+pub struct Document {
+    pub root: Node,
+    pub body: Option<Span>,
+}
+
+/// Reads and parses every found file in parallel. The order of the result is the order of
+/// `files`, so that everything downstream stays deterministic.
+pub fn parse_all(
+    files: &[FoundFile],
+    limits: &Limits,
+    cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+) -> Vec<ParsedFile> {
+    files
+        .par_iter()
+        .map(|file| parse_file(file, limits, cell_type))
+        .collect()
+}
+
+fn parse_file(
+    file: &FoundFile,
+    limits: &Limits,
+    cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+) -> ParsedFile {
+    let (text, outcome) = match read_text(file, limits) {
+        Ok(text) => {
+            let outcome = parse_text(&text, file, limits, cell_type);
+            (text, outcome)
+        }
+        Err((text, error)) => (text, Err(error)),
+    };
+    ParsedFile {
+        path: file.path.clone(),
+        format: file.format,
+        mapped_kind: file.mapped_kind.clone(),
+        lines: LineIndex::new(&text),
+        text,
+        outcome,
+    }
+}
+
+/// The file's text without a byte-order mark. On failure, the text that positions refer to
+/// (lossy for invalid UTF-8) and the error.
+fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, ParseError)> {
+    let metadata = std::fs::metadata(&file.absolute)
+        .map_err(|error| (String::new(), io_error("cannot read the file", &error)))?;
+    if metadata.len() > limits.max_file_bytes {
+        return Err((
+            String::new(),
+            ParseError::new(
+                format!(
+                    "the file is {} bytes, over the limit of {} bytes (limit `max_file_bytes`)",
+                    metadata.len(),
+                    limits.max_file_bytes
+                ),
+                Span::at(0),
+            )
+            .with_hint("split the register into smaller files, or raise `[limits] max_file_bytes`"),
+        ));
+    }
+    let bytes = std::fs::read(&file.absolute)
+        .map_err(|error| (String::new(), io_error("cannot read the file", &error)))?;
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let offset = String::from_utf8_lossy(&error.as_bytes()[..valid_up_to]).len();
+            Err((
+                text,
+                ParseError::new("the file is not valid UTF-8", Span::at(offset))
+                    .with_hint("save the file as UTF-8"),
+            ))
+        }
+    }
+}
+
+fn io_error(what: &str, error: &std::io::Error) -> ParseError {
+    ParseError::new(format!("{what}: {error}"), Span::at(0))
+}
+
+fn parse_text(
+    text: &str,
+    file: &FoundFile,
+    limits: &Limits,
+    cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+) -> Result<Document, ParseError> {
+    let root = match file.format {
+        Format::Toml => toml::parse(text, limits)?,
+        Format::Yaml => yaml::parse(text, limits)?,
+        Format::Json if text.trim().is_empty() => Node::new(Value::Null, Span::at(0)),
+        Format::Json => json::parse(text, limits)?,
+        Format::Markdown => {
+            let front = markdown::parse(text, limits)?;
+            return Ok(Document {
+                root: front.root,
+                body: Some(front.body),
+            });
+        }
+        Format::Csv => {
+            let kind = file.mapped_kind.as_deref().unwrap_or_default();
+            csv::parse(text, &|path| cell_type(kind, path), limits)?
+        }
+    };
+    Ok(Document { root, body: None })
+}

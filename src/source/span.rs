@@ -1,0 +1,144 @@
+//! Byte spans into a file's text, and the line index that turns them into the 1-based line and
+//! column (counted in characters) that every finding reports.
+
+use serde::Serialize;
+
+/// A byte range into one file's text. Spans are cheap to copy and carry no file of their own:
+/// the [`crate::source::SourceFile`] that owns the text gives them meaning.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// A span that starts at `offset` and covers nothing, for positions such as "end of file".
+    pub const fn at(offset: usize) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    /// The same span moved by `base` bytes, for text parsed out of a larger file
+    /// (front matter inside Markdown).
+    pub const fn shifted(self, base: usize) -> Self {
+        Span {
+            start: self.start + base,
+            end: self.end + base,
+        }
+    }
+}
+
+/// A 1-based line and column, the column counted in Unicode scalar values (characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text, built once per file.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
+        LineIndex { line_starts }
+    }
+
+    /// The position of a byte offset. Offsets past the end, or inside a multi-byte character,
+    /// are clamped so that a position is always reported.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        };
+        let line_start = self.line_starts[line];
+        // A carriage return before the newline is part of the line ending, not a column.
+        let column = text[line_start..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Translates character offsets (as saphyr reports them) into byte offsets of the same text.
+pub struct CharOffsets {
+    /// Byte offset of every character, present only when the text is not pure ASCII.
+    byte_of_char: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let byte_of_char =
+            (!text.is_ascii()).then(|| text.char_indices().map(|(offset, _)| offset).collect());
+        CharOffsets {
+            byte_of_char,
+            len: text.len(),
+        }
+    }
+
+    pub fn byte(&self, char_offset: usize) -> usize {
+        match &self.byte_of_char {
+            None => char_offset.min(self.len),
+            Some(bytes) => bytes.get(char_offset).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let text = "a: 1\nnamn: \"Å\u{e4}\" x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            index.position(text, x),
+            Position {
+                line: 2,
+                column: 12
+            }
+        );
+        assert_eq!(
+            index.position(text, text.len()),
+            Position { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn offsets_inside_a_character_are_clamped() {
+        let text = "åäö";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 1), Position { line: 1, column: 1 });
+        assert_eq!(index.position(text, 99), Position { line: 1, column: 4 });
+    }
+
+    #[test]
+    fn char_offsets_map_to_bytes() {
+        let offsets = CharOffsets::new("åb");
+        assert_eq!(offsets.byte(1), 2);
+        assert_eq!(offsets.byte(5), 3);
+    }
+}

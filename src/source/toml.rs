@@ -1,0 +1,84 @@
+//! TOML to the spanned tree, through `toml`'s span-keeping `DeTable`.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::node::{Entry, Node, Value};
+use super::span::Span;
+use super::{Limits, ParseError};
+
+pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    let table = DeTable::parse(text).map_err(|error| {
+        let span = error
+            .span()
+            .map_or(Span::at(0), |range| Span::new(range.start, range.end));
+        ParseError::new(first_line(error.message()), span)
+    })?;
+    let span = to_span(table.span());
+    convert_table(table.get_ref(), span, 0, limits)
+}
+
+fn convert_table(
+    table: &DeTable<'_>,
+    span: Span,
+    depth: usize,
+    limits: &Limits,
+) -> Result<Node, ParseError> {
+    limits.check_depth(depth, span)?;
+    let entries = table
+        .iter()
+        .map(|(key, value)| {
+            Ok(Entry {
+                key: key.get_ref().to_string(),
+                key_span: to_span(key.span()),
+                value: convert(value, depth + 1, limits)?,
+            })
+        })
+        .collect::<Result<_, ParseError>>()?;
+    Ok(Node::new(Value::Map(entries), span))
+}
+
+fn convert(
+    value: &Spanned<DeValue<'_>>,
+    depth: usize,
+    limits: &Limits,
+) -> Result<Node, ParseError> {
+    let span = to_span(value.span());
+    let converted = match value.get_ref() {
+        DeValue::String(text) => Value::String(text.to_string()),
+        DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
+            Ok(number) => Value::Integer(number),
+            Err(_) => return Err(ParseError::new("integer out of range", span)),
+        },
+        DeValue::Float(float) => match float.as_str().parse::<f64>() {
+            Ok(number) if number.is_finite() => Value::Float(number),
+            _ => return Err(ParseError::new("a number must be finite", span)),
+        },
+        DeValue::Boolean(flag) => Value::Bool(*flag),
+        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+        DeValue::Array(items) => {
+            limits.check_depth(depth, span)?;
+            Value::Sequence(
+                items
+                    .iter()
+                    .map(|item| convert(item, depth + 1, limits))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        DeValue::Table(table) => return convert_table(table, span, depth, limits),
+    };
+    Ok(Node::new(converted, span))
+}
+
+fn to_span(range: std::ops::Range<usize>) -> Span {
+    Span::new(range.start, range.end)
+}
+
+fn first_line(message: &str) -> String {
+    message
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim()
+        .to_string()
+}

@@ -1,0 +1,112 @@
+//! YAML 1.2 (core schema) to the spanned tree, through saphyr's `MarkedYaml`. Aliases are
+//! expanded under a node budget so that an alias bomb is a parse error, not an exhausted machine.
+
+use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
+use saphyr_parser::Parser;
+
+use super::node::{Entry, Node, Value};
+use super::span::{CharOffsets, Span};
+use super::{Limits, ParseError};
+
+pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    let offsets = CharOffsets::new(text);
+    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
+    loader.alias_limit(limits.yaml_alias_nodes);
+    let mut parser = Parser::new_from_str(text);
+    let scan_error = |error: &saphyr::ScanError| {
+        let offset = offsets.byte(error.marker().index());
+        ParseError::new(error.info().to_string(), Span::at(offset))
+    };
+    parser
+        .load(&mut loader, true)
+        .map_err(|error| scan_error(&error))?;
+    if let Some(error) = loader.error() {
+        return Err(scan_error(error));
+    }
+    let mut documents = loader.into_documents();
+    if documents.len() > 1 {
+        let second = &documents[1];
+        return Err(ParseError::new(
+            "the file holds more than one YAML document",
+            span_of(second, &offsets),
+        )
+        .with_hint("keep one document per file; put several records under `records:`"));
+    }
+    match documents.pop() {
+        Some(document) => convert(&document, &offsets, 0, limits),
+        None => Ok(Node::new(Value::Null, Span::at(0))),
+    }
+}
+
+fn convert(
+    node: &MarkedYaml<'_>,
+    offsets: &CharOffsets,
+    depth: usize,
+    limits: &Limits,
+) -> Result<Node, ParseError> {
+    let span = span_of(node, offsets);
+    let value = match &node.data {
+        YamlData::Value(scalar) => scalar_value(scalar, span)?,
+        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
+        YamlData::Tagged(_, inner) => return convert(inner, offsets, depth, limits),
+        YamlData::Sequence(items) => {
+            limits.check_depth(depth, span)?;
+            Value::Sequence(
+                items
+                    .iter()
+                    .map(|item| convert(item, offsets, depth + 1, limits))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        YamlData::Mapping(mapping) => {
+            limits.check_depth(depth, span)?;
+            let mut entries = Vec::with_capacity(mapping.len());
+            for (key, value) in mapping {
+                let key_span = span_of(key, offsets);
+                let key = match &key.data {
+                    YamlData::Value(Scalar::String(text)) => text.to_string(),
+                    YamlData::Value(Scalar::Integer(number)) => number.to_string(),
+                    YamlData::Value(Scalar::Boolean(flag)) => flag.to_string(),
+                    YamlData::Value(Scalar::FloatingPoint(number)) => number.to_string(),
+                    YamlData::Value(Scalar::Null) => "null".to_string(),
+                    _ => {
+                        return Err(ParseError::new("a key must be a plain value", key_span)
+                            .with_hint("use a string as the key"));
+                    }
+                };
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value: convert(value, offsets, depth + 1, limits)?,
+                });
+            }
+            Value::Map(entries)
+        }
+        YamlData::Alias(_) | YamlData::BadValue => {
+            return Err(ParseError::new("an alias that cannot be resolved", span));
+        }
+    };
+    Ok(Node::new(value, span))
+}
+
+fn scalar_value(scalar: &Scalar<'_>, span: Span) -> Result<Value, ParseError> {
+    Ok(match scalar {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(flag) => Value::Bool(*flag),
+        Scalar::Integer(number) => Value::Integer(*number),
+        Scalar::FloatingPoint(number) => {
+            let number = number.into_inner();
+            if !number.is_finite() {
+                return Err(ParseError::new("a number must be finite", span));
+            }
+            Value::Float(number)
+        }
+        Scalar::String(text) => Value::String(text.to_string()),
+    })
+}
+
+fn span_of(node: &MarkedYaml<'_>, offsets: &CharOffsets) -> Span {
+    let start = offsets.byte(node.span.start.index());
+    let end = offsets.byte(node.span.end.index()).max(start);
+    Span::new(start, end)
+}
