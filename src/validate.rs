@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::repository::{Record, Repository};
 use crate::schema::{Catalog, KindSchema};
 use crate::source::node::{Node, escape_pointer_token};
+use crate::source::span::Span;
 use crate::suggest::did_you_mean;
 
 pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vec<Finding> {
@@ -49,7 +50,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     let path = tokens(&pointer);
                     let known = schema.property_names(&path);
                     let place = if pointer.is_empty() {
-                        format!("a {}", record.kind)
+                        article(record.kind)
                     } else {
                         format!("`{field}`")
                     };
@@ -82,7 +83,12 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     message = format!("{message}: {condition}");
                 }
                 let missing_pointer = format!("{pointer}/{}", escape_pointer_token(name));
-                (message, node.span, missing_pointer, "required".to_string())
+                (
+                    message,
+                    owner_span(&record.node, &pointer),
+                    missing_pointer,
+                    "required".to_string(),
+                )
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = format!("{kind:?}").to_lowercase();
@@ -144,20 +150,18 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                 )
             }
             ValidationErrorKind::Pattern { pattern } => {
-                let message = if field == "id"
-                    || schema_path.contains("/$defs/id")
-                    || pattern == "^\\S+$"
-                {
-                    format!(
-                        "{} is not a valid id for `{field}`: an id is a non-empty text without white space",
-                        value()
-                    )
-                } else {
-                    format!(
-                        "{} is not a valid `{field}`: it must match {pattern}",
-                        value()
-                    )
-                };
+                let message =
+                    if field == "id" || schema_path.contains("/$defs/id") || pattern == "^\\S+$" {
+                        format!(
+                            "{} is not a valid id: an id is a non-empty text without white space",
+                            value()
+                        )
+                    } else {
+                        format!(
+                            "{} is not a valid `{field}`: it must match {pattern}",
+                            value()
+                        )
+                    };
                 (message, node.span, pointer, "pattern".to_string())
             }
             _ => {
@@ -169,8 +173,9 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                         &field
                     }
                 );
+                // A conditional requirement says in its own words what the raw error does not.
                 if let Some(condition) = condition(schema, &schema_path) {
-                    message = format!("{condition} ({error})");
+                    message = condition.to_string();
                 }
                 let keyword = schema_path
                     .rsplit('/')
@@ -190,6 +195,20 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
         ));
     }
     findings
+}
+
+/// Where a missing field is reported: at the key of the table that lacks it (`classification:`),
+/// or at the record itself for a field of the record.
+fn owner_span(record: &Node, pointer: &str) -> Span {
+    match pointer.rsplit_once('/') {
+        Some((parent, last)) => {
+            let key = last.replace("~1", "/").replace("~0", "~");
+            record
+                .key_span(parent, &key)
+                .unwrap_or_else(|| record.pointer(pointer).span)
+        }
+        None => record.span,
+    }
 }
 
 /// The pointer's tokens, for schema lookups.

@@ -1,7 +1,7 @@
 //! `--format table`: what a person reads in a terminal. Fits 100 columns; data values are
 //! neutralised so that they cannot drive the terminal.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 use super::neutralise_controls;
 use crate::check::CheckResult;
@@ -21,19 +21,21 @@ pub fn render(result: &CheckResult, width: u16) -> String {
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
-        .set_header(["Severity", "Rule", "Where", "Record", "Finding"]);
+        .set_header(["Where", "Rule", "Finding"]);
+    // The message is what people read; a long path may wrap instead.
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(width / 3)));
+    }
     for finding in &result.findings {
-        let record = match (&finding.kind, &finding.record) {
-            (Some(kind), Some(id)) => format!("{kind}\n{id}"),
-            (Some(kind), None) => kind.clone(),
+        let subject = match (&finding.kind, &finding.record) {
+            (Some(kind), Some(id)) => format!("{kind} {id}: "),
+            (Some(kind), None) => format!("{kind}: "),
             _ => String::new(),
         };
         table.add_row([
-            finding.severity.to_string(),
-            finding.rule.clone(),
             format!("{}:{}:{}", finding.file, finding.line, finding.column),
-            neutralise_controls(&record),
-            neutralise_controls(&finding.message),
+            format!("{}\n{}", finding.rule, finding.severity),
+            neutralise_controls(&format!("{subject}{}", finding.message)),
         ]);
     }
     let counts: Vec<String> = Severity::ALL_DESCENDING

@@ -1,0 +1,519 @@
+//! `tillsyn check` end to end, through the binary: the clean and the broken city, exit codes,
+//! the JSON contract, fingerprints that survive reformatting, configuration errors.
+
+mod common;
+
+use common::{AS_OF, check_json, copy_tree, fixture, run};
+use serde_json::Value;
+
+/// Every finding of fixtures/city-broken: rule, kind, record, file, line, column.
+const CITY_BROKEN: &[(&str, &str, &str, &str, usize, usize)] = &[
+    ("SRC001", "", "", "documents/goals.yaml", 1, 7),
+    (
+        "SCH001",
+        "governing_document",
+        "DOC-001",
+        "documents/informationssakerhetspolicy.md",
+        2,
+        1,
+    ),
+    (
+        "XRF001",
+        "governing_document",
+        "DOC-001",
+        "documents/informationssakerhetspolicy.md",
+        7,
+        13,
+    ),
+    ("PARSE001", "", "", "documents/plan.toml", 4, 14),
+    ("PARSE001", "", "", "documents/riktlinje.md", 1, 1),
+    (
+        "XRF001",
+        "role_assignment",
+        "RA-KS-SO",
+        "organisation/assignments.yaml",
+        16,
+        11,
+    ),
+    (
+        "SCH001",
+        "role_assignment",
+        "RA-KS-SO",
+        "organisation/assignments.yaml",
+        20,
+        5,
+    ),
+    (
+        "XRF002",
+        "role_assignment",
+        "RA-KS-SO",
+        "organisation/assignments.yaml",
+        20,
+        9,
+    ),
+    (
+        "SCH001",
+        "role",
+        "ROLE-SO",
+        "organisation/roles.json",
+        15,
+        24,
+    ),
+    (
+        "SCH001",
+        "role",
+        "ROLE-SO",
+        "organisation/roles.json",
+        16,
+        26,
+    ),
+    ("SCH001", "org_unit", "UN", "organisation/units.toml", 18, 1),
+    ("SCH001", "org_unit", "UN", "organisation/units.toml", 22, 1),
+    (
+        "SCH001",
+        "org_unit",
+        "UTBF",
+        "organisation/units.toml",
+        27,
+        1,
+    ),
+    (
+        "SCH001",
+        "agreement",
+        "AGR-001",
+        "registers/agreements.json",
+        1,
+        1,
+    ),
+    (
+        "SCH001",
+        "agreement",
+        "AGR-001",
+        "registers/agreements.json",
+        1,
+        1,
+    ),
+    (
+        "XRF003",
+        "information_asset",
+        "IA-001",
+        "registers/assets.yaml",
+        7,
+        12,
+    ),
+    (
+        "SCH001",
+        "information_asset",
+        "IA-001",
+        "registers/assets.yaml",
+        12,
+        22,
+    ),
+    (
+        "XRF003",
+        "information_asset",
+        "IA-001",
+        "registers/assets.yaml",
+        15,
+        15,
+    ),
+    (
+        "SCH001",
+        "information_asset",
+        "IA 002",
+        "registers/assets.yaml",
+        16,
+        9,
+    ),
+    (
+        "SCH001",
+        "information_asset",
+        "IA 002",
+        "registers/assets.yaml",
+        20,
+        5,
+    ),
+    (
+        "SCH001",
+        "information_asset",
+        "IA 002",
+        "registers/assets.yaml",
+        21,
+        24,
+    ),
+    ("PARSE001", "", "", "registers/incidents.json", 3, 3),
+    ("PARSE001", "", "", "registers/risks.yaml", 4, 12),
+    (
+        "SCH001",
+        "supplier",
+        "SUP-002",
+        "registers/suppliers.csv",
+        3,
+        1,
+    ),
+    (
+        "SCH001",
+        "supplier",
+        "SUP-002",
+        "registers/suppliers.csv",
+        3,
+        13,
+    ),
+    (
+        "SCH001",
+        "system",
+        "SYS-002",
+        "registers/systems.toml",
+        13,
+        13,
+    ),
+    (
+        "XRF003",
+        "system",
+        "SYS-002",
+        "registers/systems.toml",
+        16,
+        15,
+    ),
+    (
+        "XRF001",
+        "system",
+        "SYS-002",
+        "registers/systems.toml",
+        16,
+        26,
+    ),
+];
+
+fn as_rows(json: &Value) -> Vec<(String, String, String, String, usize, usize)> {
+    json["findings"]
+        .as_array()
+        .expect("findings is a list")
+        .iter()
+        .map(|finding| {
+            let text = |key: &str| finding[key].as_str().unwrap_or_default().to_string();
+            let number = |key: &str| finding[key].as_u64().expect("a position") as usize;
+            (
+                text("rule"),
+                text("kind"),
+                text("record"),
+                text("file"),
+                number("line"),
+                number("column"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_clean_city_has_no_finding_and_exits_0() {
+    let (code, json) = check_json(&fixture("city-clean"), &[]);
+    assert_eq!(json["findings"], Value::Array(Vec::new()), "{json:#}");
+    assert_eq!(code, 0);
+    assert_eq!(json["checked"]["records"], 115);
+    let (code, stdout, _) = run(&[
+        "check",
+        fixture("city-clean").to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("No findings"), "{stdout}");
+}
+
+#[test]
+fn the_broken_city_yields_exactly_the_expected_findings_and_exits_1() {
+    let (code, json) = check_json(&fixture("city-broken"), &[]);
+    let expected: Vec<_> = CITY_BROKEN
+        .iter()
+        .map(|(rule, kind, record, file, line, column)| {
+            (
+                rule.to_string(),
+                kind.to_string(),
+                record.to_string(),
+                file.to_string(),
+                *line,
+                *column,
+            )
+        })
+        .collect();
+    assert_eq!(as_rows(&json), expected);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn every_built_in_finding_occurs_in_the_broken_city() {
+    for rule in ["PARSE001", "SRC001", "SCH001", "XRF001", "XRF002", "XRF003"] {
+        assert!(
+            CITY_BROKEN.iter().any(|row| row.0 == rule),
+            "{rule} missing from city-broken"
+        );
+    }
+    // Every format is among the files with findings.
+    for extension in [".toml", ".yaml", ".json", ".md", ".csv"] {
+        assert!(
+            CITY_BROKEN.iter().any(|row| row.3.ends_with(extension)),
+            "{extension}"
+        );
+    }
+}
+
+#[test]
+fn messages_say_what_to_do() {
+    let (_, json) = check_json(&fixture("city-broken"), &[]);
+    let message = |rule: &str, file: &str, line: u64| -> String {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule && f["file"] == file && f["line"] == line)
+            .unwrap_or_else(|| panic!("no {rule} at {file}:{line}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        message("SCH001", "organisation/units.toml", 22),
+        "unknown field `unit_typ` in an org_unit; did you mean `unit_type`?"
+    );
+    assert_eq!(
+        message("SRC001", "documents/goals.yaml", 1),
+        "`goals` is not a known kind; did you mean `goal`?"
+    );
+    assert_eq!(
+        message("SCH001", "registers/systems.toml", 13),
+        "\"operatin\" is not a valid `lifecycle`; expected one of planned, operating, decommissioning, \
+         decommissioned (did you mean `operating`?)"
+    );
+    assert_eq!(
+        message("SCH001", "registers/assets.yaml", 12),
+        "\"2026-02-30\" is not a valid `classification.classified_on`: expected a calendar date YYYY-MM-DD, \
+         e.g. 2026-03-31"
+    );
+    assert_eq!(
+        message("XRF003", "registers/assets.yaml", 7),
+        "`owner` names the role_assignment `RA-OLD-IAO`, which ended on 2025-12-31"
+    );
+    assert_eq!(
+        message("XRF002", "organisation/assignments.yaml", 20),
+        "the id `RA-KS-SO` is also the id of the role_assignment at organisation/assignments.yaml:15:9"
+    );
+    assert_eq!(
+        message("SCH001", "organisation/units.toml", 27),
+        "missing required field `governing_body`: An administration or company must name its governing body."
+    );
+}
+
+#[test]
+fn the_json_output_validates_against_its_schema() {
+    let schema: Value = serde_json::from_str(include_str!("../schemas/check-output.schema.json"))
+        .expect("schema is JSON");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    for name in ["city-broken", "city-clean"] {
+        let (_, json) = check_json(&fixture(name), &[]);
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|error| error.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    let (_, json) = check_json(&fixture("city-broken"), &[]);
+    let first = &json["findings"][0];
+    assert_eq!(first["state"], "new");
+    assert_eq!(first["first_seen"], AS_OF);
+    assert_eq!(json["summary"]["critical"], 4);
+}
+
+#[test]
+fn output_is_byte_identical_from_run_to_run() {
+    let root = fixture("city-broken");
+    let args = [
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ];
+    let (_, first, _) = run(&args);
+    let (_, second, _) = run(&args);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn fingerprints_survive_reformatting_and_reordering() {
+    let before = tempfile::tempdir().unwrap();
+    let after = tempfile::tempdir().unwrap();
+    for dir in [before.path(), after.path()] {
+        std::fs::write(dir.join("tillsyn.toml"), "").unwrap();
+    }
+    std::fs::write(
+        before.path().join("assets.yaml"),
+        "kind: information_asset\nrecords:\n  - id: IA-1\n    name: A\n    unit: NOPE\n    \
+         classification: {confidentiality: 1, integrity: 1, availability: 9}\n    contains_personal_data: false\n  \
+         - id: IA-2\n    name: B\n    unit: NOPE\n    classification: {confidentiality: 1, integrity: 1, availability: 1}\n",
+    )
+    .unwrap();
+    // The same records, reordered, keys reordered, re-indented, and moved to a new line.
+    std::fs::write(
+        after.path().join("assets.yaml"),
+        "# reformatted\nkind: information_asset\nrecords:\n- name: B\n  id: IA-2\n  classification:\n      \
+         availability: 1\n      integrity: 1\n      confidentiality: 1\n  unit: NOPE\n- contains_personal_data: false\n  \
+         classification:\n      availability: 9\n      confidentiality: 1\n      integrity: 1\n  unit: NOPE\n  \
+         name: A\n  id: IA-1\n",
+    )
+    .unwrap();
+    let fingerprints = |dir: &std::path::Path| {
+        let (_, json) = check_json(dir, &[]);
+        let mut rows: Vec<(String, String, u64)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let (before, after) = (fingerprints(before.path()), fingerprints(after.path()));
+    assert_eq!(before.len(), 4, "{before:?}"); // two XRF001, one SCH001 (availability 9), one missing field
+    let ids =
+        |rows: &[(String, String, u64)]| rows.iter().map(|row| row.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&before), ids(&after));
+    let lines = |rows: &[(String, String, u64)]| rows.iter().map(|row| row.2).collect::<Vec<_>>();
+    assert_ne!(
+        lines(&before),
+        lines(&after),
+        "the test must move the findings"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_threshold_of_exit_1() {
+    let root = fixture("city-broken");
+    assert_eq!(check_json(&root, &["--fail-on", "critical"]).0, 1);
+    assert_eq!(check_json(&root, &["--fail-on", "none"]).0, 0);
+    // A repository whose worst finding is medium passes the default threshold (high).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("units.yaml"),
+        "kind: org_unit\nid: KF\nname: KF\nunit_type: council\nis_controller: false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("units2.yaml"),
+        "kind: org_unit\nid: KS\nname: KS\nunit_type: executive_board\nis_controller: true\nparent: OLD\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("old.yaml"), "kind: org_unit\nid: OLD\nname: Old\nunit_type: council\nis_controller: false\nstatus: retired\n").unwrap();
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(json["summary"]["medium"], 1, "{json:#}");
+    assert_eq!(code, 0);
+    assert_eq!(check_json(dir.path(), &["--fail-on", "medium"]).0, 1);
+}
+
+#[test]
+fn output_file_gets_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings.json");
+    let root = fixture("city-broken");
+    let (code, stdout, _) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(
+        written["findings"].as_array().unwrap().len(),
+        CITY_BROKEN.len()
+    );
+}
+
+#[test]
+fn the_table_fits_100_columns() {
+    let root = fixture("city-broken");
+    let (code, stdout, _) = run(&["check", root.to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(code, 1);
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
+    assert!(stdout.contains("registers/suppliers.csv:3:13"), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "28 findings: 4 critical, 21 high, 3 medium (14 files, 18 records, as of 2026-11-27).\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn could_not_run_as_asked_exits_2_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tillsyn.toml"),
+        "exclude = []\n\nexlude = [\"drafts\"]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("tillsyn.toml:3:1: unknown key `exlude` in tillsyn.toml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `exclude`?"), "{stderr}");
+
+    let (code, _, stderr) = run(&["check", "/no/such/directory"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("/no/such/directory is not a directory"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&["check", ".", "--as-of", "2026-02-30"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected a date YYYY-MM-DD"), "{stderr}");
+
+    let (code, _, stderr) = run(&["check", ".", "--config", "/no/such/tillsyn.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read the configuration"), "{stderr}");
+}
+
+#[test]
+fn a_broken_file_never_stops_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("city-clean"), dir.path());
+    std::fs::write(
+        dir.path().join("organisation/persons.yaml"),
+        "kind: person\nrecords: [\n",
+    )
+    .unwrap();
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"PARSE001"));
+    // The persons are gone, so the assignments that name them no longer resolve: they were checked.
+    assert!(rules.contains(&"XRF001"), "{rules:?}");
+    assert_eq!(json["checked"]["records"], 105);
+}
