@@ -18,6 +18,8 @@ pub struct CheckResult {
     pub as_of: Date,
     pub files: usize,
     pub records: usize,
+    /// Files read that hold nothing for tillsyn (no `kind`), in path order.
+    pub skipped: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -51,6 +53,7 @@ pub fn check(root: &Path, config: &Config, today: Date) -> Result<CheckResult, C
         as_of: today,
         files,
         records: repository.records.len(),
+        skipped: repository.skipped,
         findings,
     })
 }

@@ -60,6 +60,9 @@ struct CheckArgs {
     /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Also list, on standard error, the files that were read but hold no `kind`.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,6 +143,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         .as_of
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let result = check(&args.root, &config, today).map_err(|error| error.to_string())?;
+    if args.verbose {
+        for path in &result.skipped {
+            eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
+        }
+    }
     let text = match args.format {
         OutputFormat::Json => report::json::render(&result),
         OutputFormat::Table => {

@@ -76,6 +76,8 @@ pub struct Reference {
 
 pub struct Repository {
     pub files: Vec<SourceText>,
+    /// Files that were read but hold nothing for tillsyn (no `kind`, no mapping), for `-v`.
+    pub skipped: Vec<String>,
     pub records: Vec<Record>,
     pub references: Vec<Reference>,
     ids: HashMap<&'static str, HashMap<String, usize>>,
@@ -94,6 +96,7 @@ impl Repository {
         let mut builder = Builder {
             catalog,
             files: Vec::new(),
+            skipped: Vec::new(),
             records: Vec::new(),
             findings: Vec::new(),
         };
@@ -111,12 +114,14 @@ impl Repository {
         }
         let Builder {
             files,
+            skipped,
             records,
             mut findings,
             ..
         } = builder;
         let mut repository = Repository {
             files,
+            skipped,
             records,
             references: Vec::new(),
             ids: HashMap::new(),
@@ -359,6 +364,7 @@ fn file_finding(
 struct Builder<'c> {
     catalog: &'c Catalog,
     files: Vec<SourceText>,
+    skipped: Vec<String>,
     records: Vec<Record>,
     findings: Vec<Finding>,
 }
@@ -423,7 +429,10 @@ impl Builder<'_> {
             .map(|entry| (entry.value.clone(), entry.key_span));
         let kind = match (&declared, mapped_kind) {
             // Not a tillsyn file: other files in the tree are none of our business.
-            (None, None) => return,
+            (None, None) => {
+                self.skipped.push(self.files[file].path.clone());
+                return;
+            }
             (None, Some(mapped)) => self.catalog.intern(mapped),
             (Some((node, _)), mapped) => {
                 let Some(name) = node.as_str() else {

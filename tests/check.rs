@@ -517,3 +517,35 @@ fn a_broken_file_never_stops_the_others() {
     assert!(rules.contains(&"XRF001"), "{rules:?}");
     assert_eq!(json["checked"]["records"], 105);
 }
+
+#[test]
+fn verbose_lists_the_files_that_are_not_records() {
+    let root = fixture("city-clean");
+    let (code, _, stderr) = run(&["check", root.to_str().unwrap(), "--as-of", AS_OF, "-v"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stderr,
+        "skipped README.md: no `kind` and no [[sources]] mapping\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "kind: person\nid: P 1\n",
+    )
+    .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        root.path().join("link.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("linked-dir")).unwrap();
+    let (code, json) = check_json(root.path(), &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["checked"]["files"], 0);
+}

@@ -93,3 +93,46 @@ fn number_value(text: &str, span: Span) -> Result<Value, ParseError> {
 fn span_of(range: jsonc_parser::common::Range) -> Span {
     Span::new(range.start, range.end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> ParseError {
+        parse(text, &Limits::default()).err().unwrap()
+    }
+
+    #[test]
+    fn strict_json_refuses_comments_trailing_commas_and_json5() {
+        assert!(
+            parse_err("{\"a\": 1, // x\n}")
+                .message
+                .to_lowercase()
+                .contains("comment")
+        );
+        let trailing = parse_err("{\"a\": 1,}");
+        assert_eq!(trailing.span.start, 7);
+        parse_err("{a: 1}");
+        parse_err("{\"a\": 'x'}");
+        parse_err("{\"a\": 0x10}");
+        parse_err("{\"a\": NaN}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let error = parse_err("{\"a\": 1, \"a\": 2}");
+        assert_eq!(error.span.start, 9);
+        assert!(error.message.contains("duplicate key"));
+    }
+
+    #[test]
+    fn values_keep_their_spans_and_types() {
+        let text = "{\"id\": \"X\", \"n\": 3, \"f\": 1.5, \"list\": [true, null]}";
+        let tree = parse(text, &Limits::default()).unwrap();
+        let id = tree.get("id").unwrap();
+        assert_eq!(&text[id.span.start..id.span.end], "\"X\"");
+        assert_eq!(tree.get("n").unwrap().value, Value::Integer(3));
+        assert_eq!(tree.get("f").unwrap().value, Value::Float(1.5));
+        assert_eq!(tree.pointer("/list/1").value, Value::Null);
+    }
+}

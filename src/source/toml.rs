@@ -82,3 +82,39 @@ fn first_line(message: &str) -> String {
         .trim()
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn native_dates_become_text_and_keys_keep_order_and_spans() {
+        let text = "kind = \"goal\"\nzeta = 1979-05-27\nalpha = [1, 2]\n";
+        let tree = parse(text, &Limits::default()).unwrap();
+        let keys: Vec<&str> = tree
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        assert_eq!(keys, ["kind", "zeta", "alpha"]);
+        let date = tree.get("zeta").unwrap();
+        assert_eq!(date.value, Value::String("1979-05-27".into()));
+        assert_eq!(&text[date.span.start..date.span.end], "1979-05-27");
+        let key = tree.entry("alpha").unwrap().key_span;
+        assert_eq!(&text[key.start..key.end], "alpha");
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let text = "a = 1\nb = \n";
+        let error = parse(text, &Limits::default()).err().unwrap();
+        assert_eq!(error.span.start, 10);
+        let duplicate = parse("a = 1\na = 2\n", &Limits::default()).err().unwrap();
+        assert!(
+            duplicate.message.contains("duplicate"),
+            "{}",
+            duplicate.message
+        );
+    }
+}

@@ -110,3 +110,68 @@ fn span_of(node: &MarkedYaml<'_>, offsets: &CharOffsets) -> Span {
     let end = offsets.byte(node.span.end.index()).max(start);
     Span::new(start, end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Node {
+        parse(text, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn yaml_1_2_core_schema_semantics() {
+        let tree = parse_ok("a: yes\nb: 1.10\nc: 2026-01-01\nd: ~\ne: 0o17\nf: on\n");
+        assert_eq!(tree.get("a").unwrap().value, Value::String("yes".into()));
+        assert_eq!(tree.get("b").unwrap().value, Value::Float(1.1));
+        assert_eq!(
+            tree.get("c").unwrap().value,
+            Value::String("2026-01-01".into())
+        );
+        assert_eq!(tree.get("d").unwrap().value, Value::Null);
+        assert_eq!(tree.get("e").unwrap().value, Value::Integer(15));
+        assert_eq!(tree.get("f").unwrap().value, Value::String("on".into()));
+    }
+
+    #[test]
+    fn spans_are_byte_ranges_even_after_non_ascii_text() {
+        let text = "namn: Åsa Öberg\nid: X-1\n";
+        let tree = parse_ok(text);
+        let id = tree.get("id").unwrap();
+        assert_eq!(&text[id.span.start..id.span.end], "X-1");
+        let key = tree.entry("id").unwrap().key_span;
+        assert_eq!(&text[key.start..key.end], "id");
+    }
+
+    #[test]
+    fn key_order_is_kept() {
+        let tree = parse_ok("z: 1\na: 2\nm: 3\n");
+        let keys: Vec<&str> = tree
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn duplicate_keys_several_documents_and_alias_bombs_are_errors() {
+        assert!(parse("a: 1\na: 2\n", &Limits::default()).is_err());
+        let error = parse("a: 1\n---\nb: 2\n", &Limits::default())
+            .err()
+            .unwrap();
+        assert!(error.message.contains("more than one YAML document"));
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                    e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        assert!(parse(bomb, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_an_error() {
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        let error = parse(&deep, &Limits::default()).err().unwrap();
+        assert!(error.message.contains("max_depth"), "{}", error.message);
+    }
+}
