@@ -14,6 +14,22 @@ pub struct BuiltinRule {
     pub references: &'static [&'static str],
 }
 
+impl BuiltinRule {
+    pub fn origin(&self) -> crate::finding::Origin<'static> {
+        crate::finding::Origin {
+            id: self.id,
+            severity: self.severity,
+            title: self.title,
+            remediation: self.remediation,
+            references: self
+                .references
+                .iter()
+                .map(|reference| reference.to_string())
+                .collect(),
+        }
+    }
+}
+
 /// A file cannot be read or parsed. Its other files are still checked.
 pub const PARSE001: BuiltinRule = BuiltinRule {
     id: "PARSE001",

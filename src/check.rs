@@ -6,8 +6,10 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::config::Config;
+use crate::engine::evaluate;
 use crate::finding::{self, Finding};
 use crate::repository::Repository;
+use crate::rules::RuleSet;
 use crate::schema::Catalog;
 use crate::source::csv::CellType;
 use crate::source::{discover, parse_all};
@@ -32,7 +34,12 @@ pub enum CheckError {
     Catalog(#[from] &'static crate::schema::CatalogError),
 }
 
-pub fn check(root: &Path, config: &Config, today: Date) -> Result<CheckResult, CheckError> {
+pub fn check(
+    root: &Path,
+    config: &Config,
+    rules: &RuleSet,
+    today: Date,
+) -> Result<CheckResult, CheckError> {
     if !root.is_dir() {
         return Err(CheckError::Root(root.display().to_string()));
     }
@@ -47,6 +54,11 @@ pub fn check(root: &Path, config: &Config, today: Date) -> Result<CheckResult, C
     let files = parsed.len();
     let (repository, mut findings) = Repository::build(parsed, &discovery.problems, catalog);
     findings.extend(validate(&repository, catalog, today));
+    findings.extend(evaluate(&repository, rules, today));
+    findings.retain(|finding| rules.is_selected(&finding.rule));
+    for finding in &mut findings {
+        finding.severity = rules.severity_of(&finding.rule, finding.severity);
+    }
     follow_up(&mut findings, today);
     finding::sort(&mut findings);
     Ok(CheckResult {

@@ -12,6 +12,7 @@ use crate::check::check;
 use crate::config;
 use crate::finding::{Severity, State};
 use crate::report;
+use crate::rules::{RuleSet, Selection};
 use crate::schema::{self, Catalog};
 
 #[derive(Parser)]
@@ -33,6 +34,11 @@ struct Cli {
 enum Command {
     /// Check a repository and report findings.
     Check(CheckArgs),
+    /// The rules: list them, explain one, run rule test cases.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// The JSON Schemas of the kinds: list them, show one, export them for editors.
     Schema {
         #[command(subcommand)]
@@ -60,6 +66,12 @@ struct CheckArgs {
     /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Run only these rules: ids or prefixes, comma-separated (replaces `select` of tillsyn.toml).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Do not run these rules: ids or prefixes, comma-separated (added to `ignore`).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Also list, on standard error, the files that were read but hold no `kind`.
     #[arg(short, long)]
     verbose: bool,
@@ -77,6 +89,50 @@ enum OutputFormat {
 enum FailOn {
     Severity(Severity),
     Never,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RulesCommand {
+    /// List the rules (id, severity, kinds, title), built-in and from the packs.
+    List {
+        #[command(flatten)]
+        packs: PackArgs,
+        /// Only rules whose id starts with this, or whose title contains it.
+        filter: Option<String>,
+        /// Only rules that read this kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only rules of this severity or higher.
+        #[arg(long, value_enum)]
+        severity: Option<Severity>,
+    },
+    /// Explain a rule: what it checks, why, references, params, remediation and examples.
+    Explain {
+        #[command(flatten)]
+        packs: PackArgs,
+        /// A rule id, e.g. OWN001.
+        id: String,
+    },
+    /// Run rule test cases: each a small repository and the findings it must and must not yield.
+    Test {
+        /// A directory of test files (*.yaml), or one file.
+        #[arg(default_value = "fixtures/rules")]
+        dir: PathBuf,
+        /// Only cases of rules whose id starts with this, or whose name contains it.
+        #[arg(long)]
+        filter: Option<String>,
+    },
+}
+
+/// Where the rules come from: the default packs and the repository's own (its `rule_paths`).
+#[derive(clap::Args)]
+pub(crate) struct PackArgs {
+    /// The repository whose tillsyn.toml adds packs, params and re-grading.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -124,6 +180,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
     };
     match outcome {
@@ -142,7 +199,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let today = args
         .as_of
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let result = check(&args.root, &config, today).map_err(|error| error.to_string())?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let rules =
+        RuleSet::load(&args.root, &config, &selection).map_err(|error| error.to_string())?;
+    let result = check(&args.root, &config, &rules, today).map_err(|error| error.to_string())?;
     if args.verbose {
         for path in &result.skipped {
             eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
@@ -181,7 +244,7 @@ fn terminal_width() -> Option<u16> {
         .and_then(|columns| columns.parse().ok())
 }
 
-fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
+pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
     match output {
         Some(path) => std::fs::write(path, text)
             .map_err(|error| format!("cannot write {}: {error}", path.display())),

@@ -108,6 +108,15 @@ pub struct Finding {
     pub fingerprint: String,
 }
 
+/// The rule a finding comes from, as the finding records it.
+pub struct Origin<'a> {
+    pub id: &'a str,
+    pub severity: Severity,
+    pub title: &'a str,
+    pub remediation: &'a str,
+    pub references: Vec<String>,
+}
+
 /// What identifies a finding across runs: never its line, so that reformatting a file or moving
 /// a record keeps it. `detail` separates several findings of one rule on one value (two schema
 /// violations of one field).

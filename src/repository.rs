@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::builtin::{self, BuiltinRule};
-use crate::finding::{Finding, Identity, State};
+use crate::finding::{Finding, Identity, Origin, State};
 use crate::schema::{Catalog, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
@@ -159,7 +159,7 @@ impl Repository {
     /// A finding about one value of a record. `pointer` is within the record.
     pub fn finding(
         &self,
-        rule: &BuiltinRule,
+        rule: &Origin,
         record: usize,
         pointer: &str,
         span: Span,
@@ -197,11 +197,7 @@ impl Repository {
             line: position.line,
             column: position.column,
             pointer: format!("{}{pointer}", record.pointer),
-            references: rule
-                .references
-                .iter()
-                .map(|reference| reference.to_string())
-                .collect(),
+            references: rule.references.clone(),
             remediation: rule.remediation.to_string(),
             responsible: None,
             state: State::New,
@@ -241,8 +237,14 @@ impl Repository {
                     );
                     // Both records share rule, kind and id: their places tell them apart.
                     let place = format!("{}#{}", self.files[record.file].path, record.pointer);
-                    let finding =
-                        self.finding(&builtin::XRF002, index, "/id", span, &place, message);
+                    let finding = self.finding(
+                        &builtin::XRF002.origin(),
+                        index,
+                        "/id",
+                        span,
+                        &place,
+                        message,
+                    );
                     findings.push(finding);
                 }
             }

@@ -61,7 +61,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
                     let message = format!("unknown field `{key}` in {place}; {hint}");
                     findings.push(repository.finding(
-                        &builtin::SCH001,
+                        &builtin::SCH001.origin(),
                         index,
                         &key_pointer,
                         span,
@@ -186,7 +186,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
             }
         };
         findings.push(repository.finding(
-            &builtin::SCH001,
+            &builtin::SCH001.origin(),
             index,
             &pointer,
             span,
@@ -279,7 +279,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                         ),
                     };
                 findings.push(repository.finding(
-                    &builtin::XRF001,
+                    &builtin::XRF001.origin(),
                     reference.from,
                     &reference.pointer,
                     reference.span,
@@ -302,7 +302,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                         reference.field, target_record.kind, reference.target
                     );
                     findings.push(repository.finding(
-                        &builtin::XRF003,
+                        &builtin::XRF003.origin(),
                         reference.from,
                         &reference.pointer,
                         reference.span,

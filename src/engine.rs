@@ -1,0 +1,329 @@
+//! Evaluation: every selected rule of the packs over the repository. Each record is converted to
+//! its CEL value once (in [`World`]) and all of its kind's rules run on it; records are evaluated
+//! in parallel and the findings sorted afterwards, so output does not depend on scheduling.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cel::{Context, ExecutionError, Value as Cel};
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::finding::{Finding, Identity, Origin};
+use crate::repository::Repository;
+use crate::rules::expr::{Expr, display};
+use crate::rules::functions::{self, World};
+use crate::rules::{Check, CompiledScope, Rule, RuleSet};
+use crate::source::node::escape_pointer_token;
+
+pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Finding> {
+    let world = Arc::new(World::new(repository, today));
+    let params = rules.params_value();
+    let selected: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|rule| rules.is_selected(&rule.def.id))
+        .collect();
+
+    let mut record_checks: BTreeMap<&str, Vec<(&Rule, &Check)>> = BTreeMap::new();
+    let mut collective_checks: Vec<(&Rule, &Check)> = Vec::new();
+    for rule in &selected {
+        for check in &rule.checks {
+            match check.scope {
+                CompiledScope::Record => {
+                    for kind in &check.kinds {
+                        record_checks
+                            .entry(kind.as_str())
+                            .or_default()
+                            .push((rule, check));
+                    }
+                }
+                CompiledScope::Group(_) | CompiledScope::Kind => {
+                    collective_checks.push((rule, check))
+                }
+            }
+        }
+    }
+
+    let evaluator = Evaluator {
+        repository,
+        world: &world,
+        params: &params,
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    for (kind, checks) in &record_checks {
+        let Some(records) = world.by_kind.get(*kind) else {
+            continue;
+        };
+        let kind_findings: Vec<Finding> = records
+            .par_iter()
+            .map_init(
+                || evaluator.root_context(),
+                |context, &index| evaluator.record(context, index, checks),
+            )
+            .flatten_iter()
+            .collect();
+        findings.extend(kind_findings);
+    }
+    let context = evaluator.root_context();
+    for (rule, check) in collective_checks {
+        findings.extend(evaluator.collective(&context, rule, check));
+    }
+    findings
+}
+
+struct Evaluator<'a> {
+    repository: &'a Repository,
+    world: &'a Arc<World>,
+    params: &'a Cel,
+}
+
+impl Evaluator<'_> {
+    fn root_context(&self) -> Context<'static, 'static> {
+        let mut context = Context::default();
+        functions::register(&mut context, self.world);
+        context.add_variable_from_value("params", self.params.clone());
+        context.add_variable_from_value("today", self.world.today.to_string());
+        context
+    }
+
+    fn record(
+        &self,
+        root: &Context<'static, 'static>,
+        index: usize,
+        checks: &[(&Rule, &Check)],
+    ) -> Vec<Finding> {
+        let mut scope = root.new_inner_scope();
+        scope.add_variable_from_value("self", self.world.values[index].clone());
+        scope.add_variable_from_value("__index", index as i64);
+        let mut findings = Vec::new();
+        for (rule, check) in checks {
+            if let Some(when) = &check.when {
+                match truth(when, &scope) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(error) => {
+                        findings.push(self.error_finding(rule, check, index, "when", &error));
+                        continue;
+                    }
+                }
+            }
+            match truth(&check.assert, &scope) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let message = check.message.render(&scope);
+                    findings.push(self.record_finding(rule, check, index, message, ""));
+                }
+                Err(error) => {
+                    findings.push(self.error_finding(rule, check, index, "assert", &error))
+                }
+            }
+        }
+        findings
+    }
+
+    fn origin<'r>(rule: &'r Rule, check: &Check) -> Origin<'r> {
+        Origin {
+            id: &rule.def.id,
+            severity: check.severity,
+            title: &rule.def.title,
+            remediation: &rule.def.remediation,
+            references: rule.def.references.clone(),
+        }
+    }
+
+    fn record_finding(
+        &self,
+        rule: &Rule,
+        check: &Check,
+        index: usize,
+        message: String,
+        detail: &str,
+    ) -> Finding {
+        let record = self.repository.record(index);
+        let pointer = check
+            .field
+            .as_deref()
+            .map(|field| {
+                field
+                    .split('.')
+                    .map(|part| format!("/{}", escape_pointer_token(part)))
+                    .collect::<String>()
+            })
+            .unwrap_or_default();
+        // A field that is absent is reported at the nearest table that exists: its record.
+        let span = record.node.pointer(&pointer).span;
+        // Checks of one rule at different severities are different findings.
+        let detail = if rule.checks.len() > 1 {
+            format!("{}{detail}", check.severity)
+        } else {
+            detail.to_string()
+        };
+        self.repository.finding(
+            &Self::origin(rule, check),
+            index,
+            &pointer,
+            span,
+            &detail,
+            message,
+        )
+    }
+
+    fn error_finding(
+        &self,
+        rule: &Rule,
+        check: &Check,
+        index: usize,
+        part: &str,
+        error: &Failure,
+    ) -> Finding {
+        let message = format!(
+            "the rule could not be evaluated on this record: {} (in `{part}`)",
+            error.explain()
+        );
+        self.record_finding(rule, check, index, message, "evaluation")
+    }
+
+    /// A group or kind rule: once per group of records, or once for all of them.
+    fn collective(
+        &self,
+        root: &Context<'static, 'static>,
+        rule: &Rule,
+        check: &Check,
+    ) -> Vec<Finding> {
+        let mut members: Vec<usize> = check
+            .kinds
+            .iter()
+            .flat_map(|kind| {
+                self.world
+                    .by_kind
+                    .get(kind.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        members.sort_unstable();
+        if members.is_empty() {
+            return Vec::new();
+        }
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut findings = Vec::new();
+        match &check.scope {
+            CompiledScope::Group(group_by) => {
+                for &index in &members {
+                    let mut scope = root.new_inner_scope();
+                    scope.add_variable_from_value("self", self.world.values[index].clone());
+                    scope.add_variable_from_value("__index", index as i64);
+                    match group_by.program.execute(&scope) {
+                        Ok(Cel::Null) => {}
+                        Ok(key) => groups.entry(display(&key)).or_default().push(index),
+                        Err(error) => findings.push(self.error_finding(
+                            rule,
+                            check,
+                            index,
+                            "group_by",
+                            &Failure::Execution(error),
+                        )),
+                    }
+                }
+            }
+            _ => {
+                groups.insert(String::new(), members);
+            }
+        }
+        for (key, indexes) in groups {
+            let mut scope = root.new_inner_scope();
+            scope.add_variable_from_value("group", key.clone());
+            let values: Vec<Cel> = indexes
+                .iter()
+                .map(|&index| self.world.values[index].clone())
+                .collect();
+            scope.add_variable_from_value("records", Cel::List(Arc::new(values)));
+            let first = indexes[0];
+            let outcome = check
+                .when
+                .as_ref()
+                .map_or(Ok(true), |when| truth(when, &scope))
+                .and_then(|applies| {
+                    if applies {
+                        truth(&check.assert, &scope)
+                    } else {
+                        Ok(true)
+                    }
+                });
+            let message = match outcome {
+                Ok(true) => continue,
+                Ok(false) => check.message.render(&scope),
+                Err(error) => format!("the rule could not be evaluated: {}", error.explain()),
+            };
+            findings.push(self.group_finding(rule, check, first, &key, message));
+        }
+        findings
+    }
+
+    fn group_finding(
+        &self,
+        rule: &Rule,
+        check: &Check,
+        first: usize,
+        key: &str,
+        message: String,
+    ) -> Finding {
+        let record = self.repository.record(first);
+        let mut finding = self.repository.finding(
+            &Self::origin(rule, check),
+            first,
+            "",
+            record.node.span,
+            "",
+            message,
+        );
+        finding.record = None;
+        let group = if key.is_empty() {
+            "all".to_string()
+        } else {
+            format!("group:{key}")
+        };
+        finding.fingerprint = Identity {
+            rule: &rule.def.id,
+            kind: record.kind,
+            record: &group,
+            pointer: "",
+            detail: check.severity.as_str(),
+        }
+        .fingerprint();
+        finding
+    }
+}
+
+/// Why an expression gave no verdict.
+enum Failure {
+    Execution(ExecutionError),
+    NotBoolean(Cel),
+}
+
+impl Failure {
+    fn explain(&self) -> String {
+        match self {
+            Failure::Execution(ExecutionError::NoSuchKey(key)) => {
+                format!("the field `{key}` is missing")
+            }
+            Failure::Execution(ExecutionError::FunctionError { function, message }) => {
+                format!("{function}(): {message}")
+            }
+            Failure::Execution(error) => error.to_string(),
+            Failure::NotBoolean(value) => format!(
+                "the expression gave {} instead of true or false",
+                display(value)
+            ),
+        }
+    }
+}
+
+fn truth(expr: &Expr, context: &Context) -> Result<bool, Failure> {
+    match expr.program.execute(context) {
+        Ok(Cel::Bool(verdict)) => Ok(verdict),
+        Ok(other) => Err(Failure::NotBoolean(other)),
+        Err(error) => Err(Failure::Execution(error)),
+    }
+}

@@ -1,0 +1,261 @@
+//! `tillsyn rules list | explain | test`: the rules as their users read them.
+
+use std::process::ExitCode;
+
+use comfy_table::{ContentArrangement, Table, presets};
+
+use crate::builtin;
+use crate::cli::{PackArgs, RulesCommand, emit};
+use crate::config;
+use crate::finding::Severity;
+use crate::rules::testing::{self, TestFile};
+use crate::rules::{RuleSet, Selection};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rule_tests.rs"));
+}
+
+/// One line of `rules list`: built-in and pack rules alike.
+struct Listed {
+    id: String,
+    severity: Severity,
+    kinds: String,
+    title: String,
+    origin: String,
+}
+
+pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
+    match command {
+        RulesCommand::List {
+            packs,
+            filter,
+            kind,
+            severity,
+        } => {
+            let rules = load(&packs)?;
+            let mut table = Table::new();
+            table
+                .load_style(presets::NOTHING)
+                .set_content_arrangement(ContentArrangement::Disabled);
+            table.set_header(["ID", "SEVERITY", "KINDS", "TITLE", "FROM"]);
+            for listed in listing(&rules) {
+                let matches_filter = filter.as_ref().is_none_or(|filter| {
+                    listed.id.starts_with(filter.as_str())
+                        || listed.title.to_lowercase().contains(&filter.to_lowercase())
+                });
+                let matches_kind = kind
+                    .as_ref()
+                    .is_none_or(|kind| listed.kinds.split(", ").any(|listed| listed == kind));
+                let matches_severity = severity.is_none_or(|severity| listed.severity >= severity);
+                if matches_filter && matches_kind && matches_severity {
+                    table.add_row([
+                        listed.id,
+                        listed.severity.to_string(),
+                        listed.kinds,
+                        listed.title,
+                        listed.origin,
+                    ]);
+                }
+            }
+            let text: String = table
+                .lines()
+                .map(|line| format!("{}\n", line.trim_end()))
+                .collect();
+            emit(&text, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Explain { packs, id } => {
+            let rules = load(&packs)?;
+            emit(&explain(&rules, &id)?, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Test { dir, filter } => {
+            let results = testing::run_dir(&dir, filter.as_deref())?;
+            let mut text = String::new();
+            let failed = results
+                .iter()
+                .filter(|result| !result.failures.is_empty())
+                .count();
+            for result in &results {
+                let status = if result.failures.is_empty() {
+                    "ok  "
+                } else {
+                    "FAIL"
+                };
+                text.push_str(&format!("{status} {}: {}\n", result.file, result.name));
+                for failure in &result.failures {
+                    text.push_str(&format!("     {failure}\n"));
+                }
+            }
+            text.push_str(&format!(
+                "{} passed, {failed} failed\n",
+                results.len() - failed
+            ));
+            emit(&text, None)?;
+            if results.is_empty() {
+                return Err(format!("no rule test cases in {}", dir.display()));
+            }
+            Ok(if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn load(packs: &PackArgs) -> Result<RuleSet, String> {
+    let config = config::load(
+        &packs.root,
+        packs.config.as_deref(),
+        &crate::schema::kind_names(),
+    )
+    .map_err(|error| error.to_string())?;
+    RuleSet::load(&packs.root, &config, &Selection::default()).map_err(|error| error.to_string())
+}
+
+fn listing(rules: &RuleSet) -> Vec<Listed> {
+    let builtins = builtin::ALL.iter().map(|rule| Listed {
+        id: rule.id.to_string(),
+        severity: rules.severity_of(rule.id, rule.severity),
+        kinds: "(any)".to_string(),
+        title: rule.title.to_string(),
+        origin: "built in".to_string(),
+    });
+    let packs = rules.rules.iter().map(|rule| Listed {
+        id: rule.def.id.clone(),
+        severity: rule.severity,
+        kinds: rule.def.kinds.join(", "),
+        title: rule.def.title.clone(),
+        origin: rules.packs[rule.def.pack].path.clone(),
+    });
+    builtins.chain(packs).collect()
+}
+
+fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
+    let mut text = String::new();
+    if let Some(rule) = builtin::ALL.iter().find(|rule| rule.id == id) {
+        text.push_str(&format!("{} — {}\n\n", rule.id, rule.title));
+        text.push_str(&format!(
+            "severity   {} (built into the engine)\n",
+            rules.severity_of(rule.id, rule.severity)
+        ));
+        text.push_str(&format!("references {}\n\n", rule.references.join(", ")));
+        text.push_str(&format!(
+            "Why\n  {}\n\nWhat to do\n  {}\n",
+            rule.rationale, rule.remediation
+        ));
+        return Ok(text);
+    }
+    let Some(rule) = rules.rule(id) else {
+        let ids: Vec<&str> = builtin::ALL
+            .iter()
+            .map(|rule| rule.id)
+            .chain(rules.rules.iter().map(|rule| rule.def.id.as_str()))
+            .collect();
+        let hint = crate::suggest::did_you_mean(id, ids)
+            .unwrap_or_else(|| "`tillsyn rules list` shows the rules".into());
+        return Err(format!("`{id}` is not a rule; {hint}"));
+    };
+    let def = &rule.def;
+    text.push_str(&format!("{} — {}\n\n", def.id, def.title));
+    let regraded = if rule.severity != def.severity {
+        format!(" (re-graded from {} in tillsyn.toml)", def.severity)
+    } else {
+        String::new()
+    };
+    text.push_str(&format!("severity   {}{regraded}\n", rule.severity));
+    text.push_str(&format!("kinds      {}\n", def.kinds.join(", ")));
+    text.push_str(&format!("pack       {}\n", rules.packs[def.pack].path));
+    if !def.references.is_empty() {
+        text.push_str(&format!("references {}\n", def.references.join(", ")));
+    }
+    text.push_str("\nWhat it checks\n");
+    for (check, source) in rule.checks.iter().zip(&def.checks) {
+        let scope = match &source.scope {
+            crate::rules::pack::Scope::Record => "each record".to_string(),
+            crate::rules::pack::Scope::Kind => "all records of the kind together".to_string(),
+            crate::rules::pack::Scope::Group(group_by) => {
+                format!("each group of records by {}", group_by.0.text)
+            }
+        };
+        text.push_str(&format!(
+            "  [{}] on {scope} of {}:\n",
+            check.severity,
+            check.kinds.join(", ")
+        ));
+        if let Some(when) = &source.when {
+            text.push_str(&format!("    when   {}\n", when.text.trim()));
+        }
+        text.push_str(&format!("    assert {}\n", source.assert.text.trim()));
+    }
+    if !def.rationale.is_empty() {
+        text.push_str(&format!("\nWhy\n  {}\n", def.rationale));
+    }
+    if !def.params.is_empty() {
+        text.push_str("\nParams (override in tillsyn.toml under [params])\n");
+        for name in &def.params {
+            let value = rules
+                .values
+                .get(name)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let description = rules
+                .params
+                .get(name)
+                .map(|param| param.description.as_str())
+                .unwrap_or_default();
+            text.push_str(&format!("  {name} = {value}\n    {description}\n"));
+        }
+    }
+    if !def.remediation.is_empty() {
+        text.push_str(&format!("\nWhat to do\n  {}\n", def.remediation));
+    }
+    let (failing, passing) = examples(def);
+    if let Some(failing) = failing {
+        text.push_str(&format!("\nFailing example\n{}", indent(&failing)));
+    }
+    if let Some(passing) = passing {
+        text.push_str(&format!("\nPassing example\n{}", indent(&passing)));
+    }
+    Ok(text)
+}
+
+/// The rule's own examples, else the files of the first failing and passing case of its tests.
+fn examples(def: &crate::rules::pack::RuleDef) -> (Option<String>, Option<String>) {
+    let from_tests = embedded::RULE_TESTS
+        .iter()
+        .find(|(name, _)| name.trim_end_matches(".yaml") == def.id)
+        .and_then(|(_, text)| {
+            let tree = crate::source::yaml::parse(text, &crate::source::Limits::default()).ok()?;
+            serde_json::from_value::<TestFile>(tree.to_json()).ok()
+        });
+    let case_text = |case: &testing::Case| -> String {
+        let mut text = format!("# {}\n", case.name);
+        for (name, content) in &case.files {
+            text.push_str(&format!("# {name}\n{content}"));
+        }
+        text
+    };
+    let failing = def.examples.failing.clone().or_else(|| {
+        from_tests
+            .as_ref()?
+            .cases
+            .iter()
+            .find(|case| case.expect.iter().any(|e| e.rule == def.id))
+            .map(case_text)
+    });
+    let passing = def.examples.passing.clone().or_else(|| {
+        from_tests
+            .as_ref()?
+            .cases
+            .iter()
+            .find(|case| case.absent.iter().any(|e| e.rule == def.id))
+            .map(case_text)
+    });
+    (failing, passing)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("  {line}\n")).collect()
+}

@@ -1,0 +1,273 @@
+//! CEL expressions and message templates, compiled once at load. A compile error names the pack
+//! file, line and column, with the line and a caret under the place.
+
+use std::sync::Arc;
+
+use cel::{Context, Program, Value as Cel};
+
+use super::pack::{ExprSource, PackSource};
+
+/// A compiled expression and its source, for error messages.
+pub struct Expr {
+    pub program: Program,
+    pub source: ExprSource,
+}
+
+/// An expression that does not compile: where, what, and the line with a caret.
+#[derive(Debug)]
+pub struct CompileError {
+    pub rendered: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.rendered)
+    }
+}
+
+/// The longest expression accepted: rules are predicates, not programs.
+pub const MAX_EXPRESSION_BYTES: usize = 4096;
+
+pub fn compile(
+    source: &ExprSource,
+    packs: &[PackSource],
+    what: &str,
+) -> Result<Expr, CompileError> {
+    if source.text.len() > MAX_EXPRESSION_BYTES {
+        return Err(render(
+            packs,
+            source,
+            0,
+            &format!("{what} is longer than {MAX_EXPRESSION_BYTES} bytes; split the rule"),
+        ));
+    }
+    // The CEL parser is a generated parser; guard against a panic on unusual input all the same.
+    let compiled = std::panic::catch_unwind(|| Program::compile(&source.text));
+    match compiled {
+        Ok(Ok(program)) => Ok(Expr {
+            program,
+            source: source.clone(),
+        }),
+        Ok(Err(errors)) => {
+            let first = errors.errors.first();
+            let (line, column) = first.map_or((1, 0), |error| {
+                (error.pos.0.max(1) as usize, error.pos.1.max(0) as usize)
+            });
+            let message =
+                first.map_or_else(|| "syntax error".to_string(), |error| error.msg.clone());
+            let offset = offset_of(&source.text, line, column);
+            Err(render(
+                packs,
+                source,
+                offset,
+                &format!("cannot compile {what}: {message}"),
+            ))
+        }
+        Err(_) => Err(render(packs, source, 0, &format!("cannot compile {what}"))),
+    }
+}
+
+/// Byte offset of a 1-based line and 0-based character column within an expression.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column)
+            .map_or(rest.len(), |(offset, _)| offset)
+}
+
+/// `file:line:column: message`, then the pack's line with a caret under the column.
+pub fn render(
+    packs: &[PackSource],
+    source: &ExprSource,
+    offset_in_expr: usize,
+    message: &str,
+) -> CompileError {
+    let Some(pack) = packs.get(source.pack) else {
+        return CompileError {
+            rendered: message.to_string(),
+        };
+    };
+    let offset = (source.offset + offset_in_expr).min(pack.text.len());
+    CompileError {
+        rendered: caret(pack, offset, message),
+    }
+}
+
+/// A diagnostic with the source line and a caret, the way compilers print them.
+pub fn caret(pack: &PackSource, offset: usize, message: &str) -> String {
+    let position = pack.lines.position(&pack.text, offset);
+    let line_text = pack.text.lines().nth(position.line - 1).unwrap_or_default();
+    let gutter = position.line.to_string().len();
+    format!(
+        "{}:{}:{}: {message}\n{:gutter$} |\n{} | {}\n{:gutter$} | {}^",
+        pack.path,
+        position.line,
+        position.column,
+        "",
+        position.line,
+        line_text,
+        "",
+        " ".repeat(position.column.saturating_sub(1)),
+    )
+}
+
+/// A message with `{expression}` placeholders (`{{` and `}}` for braces).
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+enum Part {
+    Text(String),
+    Expr(Expr),
+}
+
+impl Template {
+    pub fn compile(source: &ExprSource, packs: &[PackSource]) -> Result<Template, CompileError> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let text = &source.text;
+        let mut chars = text.char_indices().peekable();
+        while let Some((offset, character)) = chars.next() {
+            match character {
+                '{' if chars.peek().map(|(_, next)| *next) == Some('{') => {
+                    chars.next();
+                    literal.push('{');
+                }
+                '}' if chars.peek().map(|(_, next)| *next) == Some('}') => {
+                    chars.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let start = offset + 1;
+                    let Some(end) = text[start..].find('}').map(|found| start + found) else {
+                        return Err(render(
+                            packs,
+                            source,
+                            offset,
+                            "the message opens `{` but never closes it; write `{{` for a brace",
+                        ));
+                    };
+                    if !literal.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut literal)));
+                    }
+                    let inner = ExprSource {
+                        text: text[start..end].to_string(),
+                        offset: source.offset + start,
+                        pack: source.pack,
+                    };
+                    parts.push(Part::Expr(compile(
+                        &inner,
+                        packs,
+                        "a `{…}` in the message",
+                    )?));
+                    while chars.peek().is_some_and(|(next, _)| *next <= end) {
+                        chars.next();
+                    }
+                }
+                other => literal.push(other),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Text(literal));
+        }
+        Ok(Template { parts })
+    }
+
+    pub fn render(&self, context: &Context) -> String {
+        let mut text = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(literal) => text.push_str(literal),
+                Part::Expr(expr) => match expr.program.execute(context) {
+                    Ok(value) => text.push_str(&display(&value)),
+                    Err(error) => text.push_str(&format!("{{{}: {error}}}", expr.source.text)),
+                },
+            }
+        }
+        text
+    }
+}
+
+/// How a CEL value reads in a message.
+pub fn display(value: &Cel) -> String {
+    match value {
+        Cel::String(text) => text.to_string(),
+        Cel::Int(number) => number.to_string(),
+        Cel::UInt(number) => number.to_string(),
+        Cel::Float(number) => {
+            let rounded = format!("{number:.1}");
+            rounded
+                .strip_suffix(".0")
+                .map_or(rounded.clone(), str::to_string)
+        }
+        Cel::Bool(flag) => flag.to_string(),
+        Cel::Null => "none".to_string(),
+        Cel::List(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        Cel::Map(map) => match map
+            .map
+            .get(&cel::objects::Key::String(Arc::new("id".to_string())))
+        {
+            Some(id) => display(id),
+            None => "{…}".to_string(),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(text: &str) -> Vec<PackSource> {
+        vec![PackSource::new("rules/x.toml", text, false)]
+    }
+
+    #[test]
+    fn a_syntax_error_points_into_the_pack_with_a_caret() {
+        let text = "[[rule]]\nassert = 'self.a == '\n";
+        let packs = pack(text);
+        let source = ExprSource {
+            text: "self.a == ".into(),
+            offset: text.find("self").unwrap(),
+            pack: 0,
+        };
+        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        assert!(
+            error.rendered.starts_with("rules/x.toml:2:"),
+            "{}",
+            error.rendered
+        );
+        assert!(
+            error.rendered.contains("2 | assert = 'self.a == '"),
+            "{}",
+            error.rendered
+        );
+        assert!(error.rendered.ends_with('^'), "{}", error.rendered);
+    }
+
+    #[test]
+    fn templates_interpolate_expressions_and_escape_braces() {
+        let text = "message = 'a {1 + 2} {{b}}'";
+        let packs = pack(text);
+        let source = ExprSource {
+            text: "a {1 + 2} {{b}}".into(),
+            offset: 11,
+            pack: 0,
+        };
+        let template = Template::compile(&source, &packs).unwrap();
+        assert_eq!(template.render(&Context::default()), "a 3 {b}");
+    }
+
+    #[test]
+    fn floats_read_with_one_decimal() {
+        assert_eq!(display(&Cel::Float(2.0)), "2");
+        assert_eq!(display(&Cel::Float(18.94)), "18.9");
+    }
+}

@@ -1,0 +1,358 @@
+//! Rules as data: packs of rules in TOML with CEL expressions (the default packs in `rules/`,
+//! embedded; a repository's own from `rule_paths`), compiled once, then selected, re-graded and
+//! parameterised by `tillsyn.toml` and the command line.
+
+pub mod expr;
+pub mod functions;
+pub mod pack;
+pub mod testing;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use cel::Value as Cel;
+
+use self::expr::{CompileError, Expr, Template, compile};
+use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
+use crate::builtin;
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::suggest::did_you_mean;
+
+/// A rule ready to run.
+pub struct Rule {
+    pub def: RuleDef,
+    /// The severity after `tillsyn.toml`'s re-grading, for single-check rules and as the default.
+    pub severity: Severity,
+    pub checks: Vec<Check>,
+}
+
+pub struct Check {
+    pub severity: Severity,
+    pub kinds: Vec<String>,
+    pub scope: CompiledScope,
+    pub when: Option<Expr>,
+    pub assert: Expr,
+    pub field: Option<String>,
+    pub message: Template,
+}
+
+pub enum CompiledScope {
+    Record,
+    Group(Expr),
+    Kind,
+}
+
+/// The rules of one run, and the params and selection they run with.
+pub struct RuleSet {
+    pub packs: Vec<PackSource>,
+    pub rules: Vec<Rule>,
+    pub params: BTreeMap<String, ParamDef>,
+    /// The effective param values (defaults overridden by `tillsyn.toml`).
+    pub values: BTreeMap<String, toml::Value>,
+    /// Rule ids, built-in and from packs, that this run reports.
+    selected: Vec<String>,
+    severity_overrides: BTreeMap<String, Severity>,
+}
+
+/// Why the rules cannot be used (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{0}")]
+    Compile(CompileError),
+    #[error("{0}")]
+    Pack(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// What the command line adds to the configuration's selection.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Replaces the configuration's `select` when given.
+    pub select: Option<Vec<String>>,
+    /// Added to the configuration's `ignore`.
+    pub ignore: Vec<String>,
+}
+
+impl RuleSet {
+    /// Loads the default packs and the repository's own (`rule_paths`, relative to `root`),
+    /// compiles every expression, and applies the configuration.
+    pub fn load(
+        root: &Path,
+        config: &Config,
+        selection: &Selection,
+    ) -> Result<RuleSet, RulesError> {
+        let mut sources: Vec<PackSource> = pack::DEFAULT_PACKS
+            .iter()
+            .map(|(path, text)| PackSource::new(*path, *text, true))
+            .collect();
+        for rule_path in &config.rule_paths {
+            sources.extend(read_user_packs(root, rule_path)?);
+        }
+        Self::from_sources(sources, config, selection)
+    }
+
+    pub fn from_sources(
+        sources: Vec<PackSource>,
+        config: &Config,
+        selection: &Selection,
+    ) -> Result<RuleSet, RulesError> {
+        let packs = pack::read(sources).map_err(|error| RulesError::Pack(error.rendered))?;
+        let pack::Packs {
+            sources,
+            rules,
+            params,
+        } = packs;
+        let known_kinds = crate::schema::kind_names();
+        let mut compiled = Vec::with_capacity(rules.len());
+        for def in rules {
+            for kind in &def.kinds {
+                if !known_kinds.contains(&kind.as_str()) {
+                    let hint = did_you_mean(kind, known_kinds.iter().copied()).unwrap_or_default();
+                    let pack = &sources[def.pack];
+                    return Err(RulesError::Pack(expr::caret(
+                        pack,
+                        def.span.start,
+                        &format!("rule {} names the unknown kind `{kind}` {hint}", def.id),
+                    )));
+                }
+            }
+            for param in &def.params {
+                if !params.contains_key(param) {
+                    let pack = &sources[def.pack];
+                    return Err(RulesError::Pack(expr::caret(
+                        pack,
+                        def.span.start,
+                        &format!(
+                            "rule {} uses the param `{param}`, which no pack declares",
+                            def.id
+                        ),
+                    )));
+                }
+            }
+            let checks = def
+                .checks
+                .iter()
+                .map(|check| compile_check(check, &def.id, &sources))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(RulesError::Compile)?;
+            compiled.push(Rule {
+                severity: def.severity,
+                checks,
+                def,
+            });
+        }
+        let mut set = RuleSet {
+            packs: sources,
+            rules: compiled,
+            values: params
+                .iter()
+                .map(|(name, param)| (name.clone(), param.default.clone()))
+                .collect(),
+            params,
+            selected: Vec::new(),
+            severity_overrides: BTreeMap::new(),
+        };
+        set.configure(config, selection)?;
+        Ok(set)
+    }
+
+    fn all_ids(&self) -> Vec<&str> {
+        builtin::ALL
+            .iter()
+            .map(|rule| rule.id)
+            .chain(self.rules.iter().map(|rule| rule.def.id.as_str()))
+            .collect()
+    }
+
+    fn configure(&mut self, config: &Config, selection: &Selection) -> Result<(), RulesError> {
+        let ids: Vec<String> = self.all_ids().into_iter().map(str::to_string).collect();
+        let check_pattern = |pattern: &str, key: &str| -> Result<(), RulesError> {
+            if pattern == "ALL" || ids.iter().any(|id| id.starts_with(pattern)) {
+                return Ok(());
+            }
+            let hint = did_you_mean(pattern, ids.iter().map(String::as_str))
+                .unwrap_or_else(|| "`tillsyn rules list` shows the rules".into());
+            Err(RulesError::Config(format!(
+                "`{key}` names `{pattern}`, which is no rule id or prefix; {hint}"
+            )))
+        };
+        let select = selection
+            .select
+            .clone()
+            .or_else(|| config.select.clone())
+            .unwrap_or_else(|| vec!["ALL".into()]);
+        let ignore: Vec<String> = config
+            .ignore
+            .iter()
+            .chain(&selection.ignore)
+            .cloned()
+            .collect();
+        for pattern in &select {
+            check_pattern(pattern, "select")?;
+        }
+        for pattern in &ignore {
+            check_pattern(pattern, "ignore")?;
+        }
+        let matches = |patterns: &[String], id: &str| {
+            patterns
+                .iter()
+                .any(|pattern| pattern == "ALL" || id.starts_with(pattern.as_str()))
+        };
+        self.selected = ids
+            .iter()
+            .filter(|id| matches(&select, id) && !matches(&ignore, id))
+            .cloned()
+            .collect();
+
+        for (id, severity) in &config.severity {
+            if !ids.contains(id) {
+                let hint = did_you_mean(id, ids.iter().map(String::as_str)).unwrap_or_default();
+                return Err(RulesError::Config(format!(
+                    "[severity] names `{id}`, which is no rule {hint}"
+                )));
+            }
+            let Some(severity) = pack::parse_severity(severity) else {
+                return Err(RulesError::Config(format!(
+                    "[severity] {id} = \"{severity}\" is not a severity; use critical, high, medium, low or info"
+                )));
+            };
+            self.severity_overrides.insert(id.clone(), severity);
+            if let Some(rule) = self.rules.iter_mut().find(|rule| &rule.def.id == id) {
+                rule.severity = severity;
+                for check in &mut rule.checks {
+                    check.severity = severity;
+                }
+            }
+        }
+        for (name, value) in &config.params {
+            let Some(param) = self.params.get(name) else {
+                let hint = did_you_mean(name, self.params.keys().map(String::as_str))
+                    .unwrap_or_else(|| "`tillsyn rules list --params` shows them".into());
+                return Err(RulesError::Config(format!(
+                    "[params] names `{name}`, which no rule uses; {hint}"
+                )));
+            };
+            if param.default.type_str() != value.type_str() {
+                return Err(RulesError::Config(format!(
+                    "[params] {name} must be a {} like the default {}, not a {}",
+                    param.default.type_str(),
+                    param.default,
+                    value.type_str()
+                )));
+            }
+            self.values.insert(name.clone(), value.clone());
+        }
+        Ok(())
+    }
+
+    pub fn is_selected(&self, id: &str) -> bool {
+        self.selected.iter().any(|selected| selected == id)
+    }
+
+    /// The severity a built-in finding is reported with.
+    pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
+        self.severity_overrides.get(id).copied().unwrap_or(default)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.def.id == id)
+    }
+
+    /// The params as a CEL map.
+    pub fn params_value(&self) -> Cel {
+        let map = self
+            .values
+            .iter()
+            .map(|(name, value)| {
+                (
+                    cel::objects::Key::String(Arc::new(name.clone())),
+                    toml_to_cel(value),
+                )
+            })
+            .collect();
+        Cel::Map(cel::objects::Map { map: Arc::new(map) })
+    }
+}
+
+fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Check, CompileError> {
+    Ok(Check {
+        severity: check.severity,
+        kinds: check.kinds.clone(),
+        scope: match &check.scope {
+            Scope::Record => CompiledScope::Record,
+            Scope::Kind => CompiledScope::Kind,
+            Scope::Group(group_by) => {
+                CompiledScope::Group(compile(&group_by.0, packs, &format!("`group_by` of {id}"))?)
+            }
+        },
+        when: check
+            .when
+            .as_ref()
+            .map(|when| compile(when, packs, &format!("`when` of {id}")))
+            .transpose()?,
+        assert: compile(&check.assert, packs, &format!("`assert` of {id}"))?,
+        field: check.field.clone(),
+        message: Template::compile(&check.message, packs)?,
+    })
+}
+
+fn read_user_packs(root: &Path, rule_path: &str) -> Result<Vec<PackSource>, RulesError> {
+    let path = root.join(rule_path);
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for entry in walkdir::WalkDir::new(&path)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry
+                .map_err(|error| RulesError::Pack(format!("{rule_path}: cannot read: {error}")))?;
+            if entry.file_type().is_file()
+                && entry.path().extension().is_some_and(|ext| ext == "toml")
+            {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    } else if path.is_file() {
+        files.push(path.clone());
+    } else {
+        return Err(RulesError::Pack(format!(
+            "rule_paths names `{rule_path}`, which is no file or directory below the root"
+        )));
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let shown = crate::source::discover::relative_path(root, &file);
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| RulesError::Pack(format!("{shown}: cannot read: {error}")))?;
+            Ok(PackSource::new(shown, text, false))
+        })
+        .collect()
+}
+
+pub fn toml_to_cel(value: &toml::Value) -> Cel {
+    match value {
+        toml::Value::String(text) => Cel::String(Arc::new(text.clone())),
+        toml::Value::Integer(number) => Cel::Int(*number),
+        toml::Value::Float(number) => Cel::Float(*number),
+        toml::Value::Boolean(flag) => Cel::Bool(*flag),
+        toml::Value::Datetime(datetime) => Cel::String(Arc::new(datetime.to_string())),
+        toml::Value::Array(items) => Cel::List(Arc::new(items.iter().map(toml_to_cel).collect())),
+        toml::Value::Table(table) => Cel::Map(cel::objects::Map {
+            map: Arc::new(
+                table
+                    .iter()
+                    .map(|(key, value)| {
+                        (
+                            cel::objects::Key::String(Arc::new(key.clone())),
+                            toml_to_cel(value),
+                        )
+                    })
+                    .collect(),
+            ),
+        }),
+    }
+}
