@@ -1,0 +1,254 @@
+//! Rules as data, through the binary: a repository's own pack is picked up, selected, re-graded
+//! and explained like a default one; broken packs and configurations exit 2 and say where;
+//! `rules test` fails and names the case when an expected finding is missing; every default rule
+//! has a failing and a passing test case.
+
+mod common;
+
+use std::path::Path;
+
+use common::{AS_OF, check_json, fixture, run};
+
+const UNITS: &str = "kind: org_unit\nrecords:\n  - { id: UN, name: Utbildningsnämnden, unit_type: committee, is_controller: true }\n";
+
+/// A repository with one asset without a tag, and its own pack with a rule that wants tags.
+fn repository_with_own_pack(dir: &Path, config_extra: &str) {
+    std::fs::create_dir_all(dir.join("policy-rules")).unwrap();
+    std::fs::write(dir.join("units.yaml"), UNITS).unwrap();
+    std::fs::write(
+        dir.join("assets.yaml"),
+        "kind: information_asset\nrecords:\n  - id: IA-1\n    name: Elevregister\n    unit: UN\n    \
+         classification: { confidentiality: 1, integrity: 1, availability: 1 }\n    contains_personal_data: false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("policy-rules/local.toml"),
+        r#"[params.required_tag]
+default = "register"
+description = "The tag every asset carries."
+
+[[rule]]
+id = "LOC001"
+title = "Asset without the required tag"
+severity = "low"
+kind = "information_asset"
+assert = 'has(self.tags) && params.required_tag in self.tags'
+field = "tags"
+message = "{self.name} lacks the tag {params.required_tag}"
+rationale = "Our register is navigated by tags."
+remediation = "Add the tag."
+references = ["LOCAL:1"]
+params = ["required_tag"]
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tillsyn.toml"),
+        format!("rule_paths = [\"policy-rules\"]\n{config_extra}"),
+    )
+    .unwrap();
+}
+
+fn rules_of(json: &serde_json::Value) -> Vec<(String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_users_rule_is_picked_up_selected_regraded_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    let (_, json) = check_json(dir.path(), &[]);
+    assert!(
+        rules_of(&json).contains(&("LOC001".into(), "low".into())),
+        "{json:#}"
+    );
+    let message = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "LOC001")
+        .unwrap()["message"]
+        .clone();
+    assert_eq!(message, "Elevregister lacks the tag register");
+
+    // Selected away on the command line, and back through the configuration.
+    let (_, json) = check_json(dir.path(), &["--ignore", "LOC"]);
+    assert!(!rules_of(&json).iter().any(|(rule, _)| rule == "LOC001"));
+    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    assert_eq!(rules_of(&json), [("LOC001".to_string(), "low".to_string())]);
+
+    // Re-graded and with its param overridden in tillsyn.toml.
+    repository_with_own_pack(
+        dir.path(),
+        "[severity]\nLOC001 = \"high\"\n[params]\nrequired_tag = \"skola\"\n",
+    );
+    let (code, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    assert_eq!(
+        rules_of(&json),
+        [("LOC001".to_string(), "high".to_string())]
+    );
+    assert_eq!(
+        json["findings"][0]["message"],
+        "Elevregister lacks the tag skola"
+    );
+    assert_eq!(code, 1);
+
+    let (code, stdout, _) = run(&[
+        "rules",
+        "explain",
+        "LOC001",
+        "--root",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("LOC001 — Asset without the required tag\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("severity   high (re-graded from low in tillsyn.toml)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("required_tag = \"skola\""), "{stdout}");
+    let (_, stdout, _) = run(&[
+        "rules",
+        "list",
+        "LOC",
+        "--root",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        stdout.contains("LOC001  high") && stdout.contains("policy-rules/local.toml"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_compile_error_names_the_pack_line_and_column_with_a_caret_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    let pack = dir.path().join("policy-rules/local.toml");
+    let text = std::fs::read_to_string(&pack).unwrap().replace(
+        "params.required_tag in self.tags'",
+        "params.required_tag in self.tags &&'",
+    );
+    std::fs::write(&pack, text).unwrap();
+    let (code, stdout, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.starts_with("error: policy-rules/local.toml:10:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot compile `assert` of LOC001"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("10 | assert = 'has(self.tags)"), "{stderr}");
+    assert!(stderr.trim_end().ends_with('^'), "{stderr}");
+}
+
+#[test]
+fn unknown_rules_and_params_in_the_configuration_are_errors_that_name_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("units.yaml"), UNITS).unwrap();
+    for (config, expected) in [
+        ("[severity]\nOWN01 = \"low\"\n", "[severity] names `OWN01`"),
+        (
+            "[params]\ndoc_reveiw = \"P6M\"\n",
+            "[params] names `doc_reveiw`, which no rule uses; did you mean `doc_review`?",
+        ),
+        (
+            "[params]\ndoc_review = 12\n",
+            "[params] doc_review must be a string",
+        ),
+        ("select = [\"XYZ\"]\n", "`select` names `XYZ`"),
+        ("ignore = [\"OWN9\"]\n", "`ignore` names `OWN9`"),
+    ] {
+        std::fs::write(dir.path().join("tillsyn.toml"), config).unwrap();
+        let (code, _, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 2, "{config}");
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+    }
+}
+
+#[test]
+fn an_evaluation_error_is_a_finding_of_the_rule_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    let pack = dir.path().join("policy-rules/local.toml");
+    let text = std::fs::read_to_string(&pack).unwrap().replace(
+        "has(self.tags) && params.required_tag in self.tags",
+        "self.owner == params.required_tag",
+    );
+    std::fs::write(&pack, text).unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "LOC001");
+    assert_eq!(
+        finding["message"],
+        "the rule could not be evaluated on this record: the field `owner` is missing (in `assert`)"
+    );
+}
+
+#[test]
+fn rules_test_fails_and_names_the_case_when_an_expected_finding_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(fixture("rules").join("OWN001.yaml")).unwrap();
+    // The asset gains an owner in the failing case: the expected finding is gone.
+    let broken = original.replacen(
+        "            unit: UN\n            classification",
+        "            unit: UN\n            owner: RA-UN-IAO\n            classification",
+        1,
+    );
+    assert_ne!(broken, original);
+    std::fs::write(dir.path().join("OWN001.yaml"), broken).unwrap();
+    let (code, stdout, _) = run(&["rules", "test", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL OWN001.yaml: an asset without an owner is a finding at the asset"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("expected OWN001 record=IA-1 severity=critical line=3, but it was not found"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
+}
+
+#[test]
+fn every_default_rule_passes_its_failing_and_passing_cases() {
+    let (code, stdout, stderr) = run(&["rules", "test", fixture("rules").to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (_, listing, _) = run(&["rules", "list"]);
+    let ids: Vec<&str> = listing
+        .lines()
+        .skip(1)
+        .filter(|line| !line.contains("built in"))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(!ids.is_empty());
+    for id in ids {
+        let path = fixture("rules").join(format!("{id}.yaml"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id} has no test file"));
+        let expects = text.contains(&format!("expect:")) && text.contains(&format!("rule: {id}"));
+        let absent = text.contains("absent:");
+        assert!(
+            expects && absent,
+            "{id} needs a failing (expect) and a passing (absent) case"
+        );
+    }
+    let _ = AS_OF;
+}
