@@ -90,4 +90,15 @@ pub const XRF003: BuiltinRule = BuiltinRule {
     references: &["ISO27001:A.5.2", "ISO27001:A.5.9"],
 };
 
-pub const ALL: &[BuiltinRule] = &[PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003];
+/// An exception in force that covers no finding of this run. Computed by the exceptions stage,
+/// after every rule has run, so it cannot be a rule of a pack.
+pub const EXC003: BuiltinRule = BuiltinRule {
+    id: "EXC003",
+    severity: Severity::Medium,
+    title: "Exception covers no finding",
+    rationale: "A stale exception hides nothing today but would silently accept a finding that returns.",
+    remediation: "Remove the exception, or correct its rule and targets if it was meant to cover a finding.",
+    references: &["ISO27001:A.5.36"],
+};
+
+pub const ALL: &[BuiltinRule] = &[PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, EXC003];

@@ -7,7 +7,10 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::engine::evaluate;
+use crate::exceptions;
 use crate::finding::{self, Finding};
+use crate::followup::ledger::Ledger;
+use crate::followup::{Deadlines, follow_up};
 use crate::repository::Repository;
 use crate::rules::RuleSet;
 use crate::schema::Catalog;
@@ -34,10 +37,13 @@ pub enum CheckError {
     Catalog(#[from] &'static crate::schema::CatalogError),
 }
 
+/// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, not
+/// changed: see [`crate::followup::reconcile`].
 pub fn check(
     root: &Path,
     config: &Config,
     rules: &RuleSet,
+    ledger: &Ledger,
     today: Date,
 ) -> Result<CheckResult, CheckError> {
     if !root.is_dir() {
@@ -55,11 +61,18 @@ pub fn check(
     let (repository, mut findings) = Repository::build(parsed, &discovery.problems, catalog);
     findings.extend(validate(&repository, catalog, today));
     findings.extend(evaluate(&repository, rules, today));
+    exceptions::apply(&repository, &mut findings, today);
     findings.retain(|finding| rules.is_selected(&finding.rule));
     for finding in &mut findings {
         finding.severity = rules.severity_of(&finding.rule, finding.severity);
     }
-    follow_up(&mut findings, today);
+    follow_up(
+        &repository,
+        &mut findings,
+        &Deadlines::from_params(&rules.values),
+        ledger,
+        today,
+    );
     finding::sort(&mut findings);
     Ok(CheckResult {
         as_of: today,
@@ -68,13 +81,4 @@ pub fn check(
         skipped: repository.skipped,
         findings,
     })
-}
-
-/// The follow-up stage as far as it goes without a ledger: every finding is new today and due
-/// by its severity's `due_in`.
-fn follow_up(findings: &mut [Finding], today: Date) {
-    for finding in findings {
-        finding.first_seen = today.to_string();
-        finding.due = finding::due_date(today, finding.severity);
-    }
 }

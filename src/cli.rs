@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use crate::check::check;
 use crate::config;
 use crate::finding::{Severity, State};
+use crate::followup::ledger::{Ledger, Lock};
 use crate::report;
 use crate::rules::{RuleSet, Selection};
 use crate::schema::{self, Catalog};
@@ -34,6 +35,9 @@ struct Cli {
 enum Command {
     /// Check a repository and report findings.
     Check(CheckArgs),
+    /// Who owes what: open and overdue findings grouped by responsible, overdue first. Reads the
+    /// tree and the ledger; changes neither.
+    Followup(FollowupArgs),
     /// The rules: list them, explain one, run rule test cases.
     Rules {
         #[command(subcommand)]
@@ -72,9 +76,69 @@ struct CheckArgs {
     /// Do not run these rules: ids or prefixes, comma-separated (added to `ignore`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Reconcile the follow-up ledger (default: the `ledger` of tillsyn.toml, else
+    /// ROOT/tillsyn-ledger.json) and write it back. Without it the ledger is only read.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    ledger: Option<Option<PathBuf>>,
+    /// Let the exit code count only findings the ledger does not know yet.
+    #[arg(long)]
+    new_only: bool,
     /// Also list, on standard error, the files that were read but hold no `kind`.
     #[arg(short, long)]
     verbose: bool,
+}
+
+#[derive(clap::Args)]
+struct FollowupArgs {
+    /// The repository.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FollowupFormat::Table)]
+    format: FollowupFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only findings of this responsible: a role assignment id or a holder's name.
+    #[arg(long, value_name = "ID")]
+    owner: Option<String>,
+    /// Only findings whose responsible unit is this org unit id.
+    #[arg(long, value_name = "ID")]
+    unit: Option<String>,
+    /// Only overdue findings.
+    #[arg(long)]
+    overdue: bool,
+    /// Only findings in these states (comma-separated: new, open, reopened, overdue, accepted).
+    #[arg(long, value_name = "STATES", value_delimiter = ',', value_parser = parse_state)]
+    state: Vec<State>,
+    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read the ledger from FILE instead of the configured one.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FollowupFormat {
+    Table,
+    Json,
+    Markdown,
+    Csv,
+}
+
+fn parse_state(text: &str) -> Result<State, String> {
+    match text {
+        "new" => Ok(State::New),
+        "open" => Ok(State::Open),
+        "reopened" => Ok(State::Reopened),
+        "overdue" => Ok(State::Overdue),
+        "accepted" => Ok(State::Accepted),
+        _ => Err("expected new, open, reopened, overdue or accepted".to_string()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -180,6 +244,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Followup(args) => run_followup(args),
         Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
     };
@@ -205,7 +270,24 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let rules =
         RuleSet::load(&args.root, &config, &selection).map_err(|error| error.to_string())?;
-    let result = check(&args.root, &config, &rules, today).map_err(|error| error.to_string())?;
+    let ledger_path = match &args.ledger {
+        Some(Some(path)) => path.clone(),
+        _ => args.root.join(config.ledger_path()),
+    };
+    // Hold the lock from reading to writing, so that two runs cannot lose each other's update.
+    let _lock = match args.ledger {
+        Some(_) => Some(Lock::acquire(&ledger_path).map_err(|error| error.to_string())?),
+        None => None,
+    };
+    let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
+    let result =
+        check(&args.root, &config, &rules, &previous, today).map_err(|error| error.to_string())?;
+    if args.ledger.is_some() {
+        let updated = crate::followup::reconcile(&previous, &result.findings, today);
+        updated
+            .write_locked(&ledger_path)
+            .map_err(|error| error.to_string())?;
+    }
     if args.verbose {
         for path in &result.skipped {
             eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
@@ -229,6 +311,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         FailOn::Severity(threshold) => result
             .findings
             .iter()
+            .filter(|finding| !args.new_only || finding.state == State::New)
             .any(|finding| finding.state != State::Accepted && finding.severity >= threshold),
     };
     Ok(if failing {
@@ -236,6 +319,39 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
+    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
+        .map_err(|error| error.to_string())?;
+    let today = args
+        .as_of
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let rules = RuleSet::load(&args.root, &config, &Selection::default())
+        .map_err(|error| error.to_string())?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| args.root.join(config.ledger_path()));
+    let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
+    let result =
+        check(&args.root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let filter = report::followup::Filter {
+        owner: args.owner,
+        unit: args.unit,
+        overdue_only: args.overdue,
+        states: args.state,
+    };
+    let groups = report::followup::groups(&result.findings, &filter);
+    let as_of = today.to_string();
+    let text = match args.format {
+        FollowupFormat::Table => report::followup::table(&groups, &as_of),
+        FollowupFormat::Json => report::followup::json(&groups, &as_of),
+        FollowupFormat::Markdown => report::followup::markdown(&groups, &as_of),
+        FollowupFormat::Csv => report::followup::csv(&groups),
+    };
+    emit(&text, args.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn terminal_width() -> Option<u16> {

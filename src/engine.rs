@@ -98,14 +98,12 @@ impl Evaluator<'_> {
         scope.add_variable_from_value("__index", index as i64);
         let mut findings = Vec::new();
         for (rule, check) in checks {
-            if let Some(when) = &check.when {
-                match truth(when, &scope) {
-                    Ok(true) => {}
-                    Ok(false) => continue,
-                    Err(error) => {
-                        findings.push(self.error_finding(rule, check, index, "when", &error));
-                        continue;
-                    }
+            match guards(check, &scope) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(error) => {
+                    findings.push(self.error_finding(rule, check, index, "when", &error));
+                    continue;
                 }
             }
             match truth(&check.assert, &scope) {
@@ -240,17 +238,13 @@ impl Evaluator<'_> {
                 .collect();
             scope.add_variable_from_value("records", Cel::List(Arc::new(values)));
             let first = indexes[0];
-            let outcome = check
-                .when
-                .as_ref()
-                .map_or(Ok(true), |when| truth(when, &scope))
-                .and_then(|applies| {
-                    if applies {
-                        truth(&check.assert, &scope)
-                    } else {
-                        Ok(true)
-                    }
-                });
+            let outcome = guards(check, &scope).and_then(|applies| {
+                if applies {
+                    truth(&check.assert, &scope)
+                } else {
+                    Ok(true)
+                }
+            });
             let message = match outcome {
                 Ok(true) => continue,
                 Ok(false) => check.message.render(&scope),
@@ -318,6 +312,16 @@ impl Failure {
             ),
         }
     }
+}
+
+/// Whether every guard of a check holds (evaluated in order, stopping at the first false).
+fn guards(check: &Check, context: &Context) -> Result<bool, Failure> {
+    for when in &check.when {
+        if !truth(when, context)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn truth(expr: &Expr, context: &Context) -> Result<bool, Failure> {

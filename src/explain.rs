@@ -184,7 +184,7 @@ fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
             check.severity,
             check.kinds.join(", ")
         ));
-        if let Some(when) = &source.when {
+        for when in &source.when {
             text.push_str(&format!("    when   {}\n", when.text.trim()));
         }
         text.push_str(&format!("    assert {}\n", source.assert.text.trim()));

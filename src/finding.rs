@@ -80,9 +80,30 @@ pub enum State {
 /// The accountable role behind a finding, resolved to who holds it and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Responsible {
+    /// The role assignment, when one was found.
     pub assignment: Option<String>,
+    /// How it was found: the record's field (`owner`, `system_owner`, …), or the fallback used
+    /// (`infosec_coordinator`, `unit`).
+    pub basis: String,
+    /// Who holds it: a person's name, a unit's name, or a function title.
     pub holder: String,
+    /// The unit where the responsibility lies (the assignment's scope unit).
     pub unit: Option<String>,
+}
+
+/// The exception (avsteg) that accepts a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub exception: String,
+    pub expires_on: String,
+}
+
+/// Who an overdue finding is escalated to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub overdue_days: i64,
+    /// The governing body of the responsible unit, else its parent.
+    pub unit: String,
 }
 
 /// One finding. Field order is the order of the JSON output.
@@ -105,6 +126,8 @@ pub struct Finding {
     pub state: State,
     pub first_seen: String,
     pub due: Option<String>,
+    pub exception: Option<Acceptance>,
+    pub escalation: Option<Escalation>,
     pub fingerprint: String,
 }
 

@@ -203,6 +203,8 @@ impl Repository {
             state: State::New,
             first_seen: String::new(),
             due: None,
+            exception: None,
+            escalation: None,
             fingerprint,
         }
     }
@@ -352,6 +354,8 @@ fn file_finding(
         state: State::New,
         first_seen: String::new(),
         due: None,
+        exception: None,
+        escalation: None,
         fingerprint: Identity {
             rule: rule.id,
             kind: "",

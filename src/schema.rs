@@ -67,10 +67,13 @@ const KIND_SCHEMAS: &[(&str, &str)] = &[
 ];
 
 /// The schemas of tillsyn's own machine output, shipped beside the kinds'.
-pub const OUTPUT_SCHEMAS: &[(&str, &str)] = &[(
-    "check-output",
-    include_str!("../schemas/check-output.schema.json"),
-)];
+pub const OUTPUT_SCHEMAS: &[(&str, &str)] = &[
+    (
+        "check-output",
+        include_str!("../schemas/check-output.schema.json"),
+    ),
+    ("ledger", include_str!("../schemas/ledger.schema.json")),
+];
 
 /// One step of a path into a record: a key, or "every item of a list".
 #[derive(Clone, Debug, PartialEq, Eq)]

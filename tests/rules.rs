@@ -243,7 +243,7 @@ fn every_default_rule_passes_its_failing_and_passing_cases() {
         let path = fixture("rules").join(format!("{id}.yaml"));
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id} has no test file"));
-        let expects = text.contains(&format!("expect:")) && text.contains(&format!("rule: {id}"));
+        let expects = text.contains("expect:") && text.contains(&format!("rule: {id}"));
         let absent = text.contains("absent:");
         assert!(
             expects && absent,

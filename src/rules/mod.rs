@@ -32,7 +32,8 @@ pub struct Check {
     pub severity: Severity,
     pub kinds: Vec<String>,
     pub scope: CompiledScope,
-    pub when: Option<Expr>,
+    /// Guards that must all hold.
+    pub when: Vec<Expr>,
     pub assert: Expr,
     pub field: Option<String>,
     pub message: Template,
@@ -290,9 +291,9 @@ fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Che
         },
         when: check
             .when
-            .as_ref()
+            .iter()
             .map(|when| compile(when, packs, &format!("`when` of {id}")))
-            .transpose()?,
+            .collect::<Result<_, _>>()?,
         assert: compile(&check.assert, packs, &format!("`assert` of {id}"))?,
         field: check.field.clone(),
         message: Template::compile(&check.message, packs)?,

@@ -100,7 +100,8 @@ pub struct CheckDef {
     pub severity: Severity,
     pub kinds: Vec<String>,
     pub scope: Scope,
-    pub when: Option<ExprSource>,
+    /// Guards that must all hold (the rule's, then the check's).
+    pub when: Vec<ExprSource>,
     pub assert: ExprSource,
     pub field: Option<String>,
     pub message: ExprSource,
@@ -401,19 +402,20 @@ impl Reader<'_> {
         let scope = self.scope(node)?.unwrap_or(Scope::Record);
         let when = self.expression(node, "when")?;
         let field = self.string(node, "field", false)?.map(|(text, _)| text);
-        let message = self
-            .expression(node, "message")?
-            .ok_or_else(|| self.error(id_span, in_rule("missing `message`")))?;
+        let message = self.expression(node, "message")?;
         let mut checks = Vec::new();
         if let Some(assert) = self.expression(node, "assert")? {
+            let Some(message) = message.clone() else {
+                return Err(self.error(id_span, in_rule("missing `message`")));
+            };
             checks.push(CheckDef {
                 severity,
                 kinds: kinds.clone(),
                 scope: scope.clone(),
-                when: when.clone(),
+                when: when.clone().into_iter().collect(),
                 assert,
                 field: field.clone(),
-                message: message.clone(),
+                message,
             });
         }
         if let Some(list) = node.get("check") {
@@ -439,13 +441,20 @@ impl Reader<'_> {
                         ));
                     }
                 }
-                let check_when = match (&when, self.expression(item, "when")?) {
-                    (Some(rule), Some(check)) => Some(ExprSource {
-                        text: format!("({}) && ({})", rule.text, check.text),
-                        offset: check.offset,
-                        pack: check.pack,
-                    }),
-                    (rule, check) => check.or_else(|| rule.clone()),
+                // The rule's guard and the check's own: both must hold.
+                let check_when: Vec<ExprSource> = when
+                    .clone()
+                    .into_iter()
+                    .chain(self.expression(item, "when")?)
+                    .collect();
+                let Some(check_message) = self
+                    .expression(item, "message")?
+                    .or_else(|| message.clone())
+                else {
+                    return Err(self.error(
+                        item.span,
+                        in_rule("a check needs a `message` (or the rule one)"),
+                    ));
                 };
                 checks.push(CheckDef {
                     severity: self.severity(item)?.unwrap_or(severity),
@@ -461,9 +470,7 @@ impl Reader<'_> {
                         .string(item, "field", false)?
                         .map(|(text, _)| text)
                         .or_else(|| field.clone()),
-                    message: self
-                        .expression(item, "message")?
-                        .unwrap_or_else(|| message.clone()),
+                    message: check_message,
                 });
             }
         }

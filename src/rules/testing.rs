@@ -262,8 +262,14 @@ fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String
     let today = as_of
         .parse()
         .map_err(|error| context(format!("as_of `{as_of}`: {error}")))?;
-    let result = crate::check::check(root, &config, &rules, today)
-        .map_err(|error| context(error.to_string()))?;
+    let result = crate::check::check(
+        root,
+        &config,
+        &rules,
+        &crate::followup::ledger::Ledger::empty(),
+        today,
+    )
+    .map_err(|error| context(error.to_string()))?;
     let mut failures = Vec::new();
     for expectation in &case.expect {
         if !result

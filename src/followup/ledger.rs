@@ -1,0 +1,259 @@
+//! The follow-up ledger: plain, sorted JSON meant to be committed and reviewed. It remembers
+//! every finding by fingerprint (first seen, due, state, resolved), and a summary of each run
+//! for trends. It is written atomically — a temporary file in the same directory, then a rename
+//! — under a lock file, and a ledger that does not parse, or has an unknown version, is refused
+//! and left untouched.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Acceptance, Escalation, Responsible, Severity, State};
+
+pub const VERSION: u32 = 1;
+
+/// Field order is alphabetical so that the file reads sorted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    pub findings: BTreeMap<String, Entry>,
+    pub runs: Vec<Run>,
+    pub version: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub due: Option<String>,
+    pub escalation: Option<Escalation>,
+    pub exception: Option<Acceptance>,
+    pub file: String,
+    pub first_seen: String,
+    pub kind: Option<String>,
+    pub last_seen: String,
+    pub line: usize,
+    pub message: String,
+    pub record: Option<String>,
+    pub reopened_on: Option<String>,
+    pub resolved_on: Option<String>,
+    pub responsible: Option<Responsible>,
+    pub rule: String,
+    pub severity: Severity,
+    pub state: State,
+}
+
+/// What one run found: counts per severity (of findings not accepted) and per state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub as_of: String,
+    pub severities: BTreeMap<String, usize>,
+    pub states: BTreeMap<String, usize>,
+}
+
+/// Why a ledger cannot be used (exit 2). The ledger is never changed when this happens.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(
+        "{path}:{line}:{column}: the ledger is not valid JSON: {message}\n  help: fix it by hand (or restore it from version control); tillsyn will not overwrite it"
+    )]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{path}: the ledger has format version {found}, but this tillsyn reads version {VERSION}\n  help: use the tillsyn version that wrote it"
+    )]
+    Version { path: String, found: String },
+    #[error(
+        "{path}: the ledger is locked by another run ({lock} exists)\n  help: wait for the other run; if none is running, remove {lock}"
+    )]
+    Locked { path: String, lock: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl Ledger {
+    pub fn empty() -> Ledger {
+        Ledger {
+            version: VERSION,
+            ..Ledger::default()
+        }
+    }
+
+    /// Reads a ledger; a missing file is an empty ledger.
+    pub fn read(path: &Path) -> Result<Ledger, LedgerError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Ledger::empty());
+            }
+            Err(error) => {
+                return Err(LedgerError::Io {
+                    path: shown,
+                    message: format!("cannot read the ledger: {error}"),
+                });
+            }
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|error| LedgerError::Syntax {
+                path: shown.clone(),
+                line: error.line(),
+                column: error.column(),
+                message: error
+                    .to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            })?;
+        let version = value
+            .get("version")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        if version != VERSION {
+            return Err(LedgerError::Version {
+                path: shown,
+                found: version.to_string(),
+            });
+        }
+        serde_json::from_value(value).map_err(|error| LedgerError::Io {
+            path: shown,
+            message: format!("the ledger does not have the expected shape: {error}"),
+        })
+    }
+
+    /// The ledger as it is written: pretty, sorted, with a final newline.
+    pub fn to_text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Writes the ledger atomically under `path.lock`. A failure leaves the old file as it was.
+    pub fn write(&self, path: &Path) -> Result<(), LedgerError> {
+        let _lock = Lock::acquire(path)?;
+        self.write_locked(path)
+    }
+
+    /// Writes the ledger atomically; the caller holds the [`Lock`].
+    pub fn write_locked(&self, path: &Path) -> Result<(), LedgerError> {
+        let shown = path.display().to_string();
+        let io = |message: String| LedgerError::Io {
+            path: shown.clone(),
+            message,
+        };
+        let directory = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut temporary = tempfile::Builder::new()
+            .prefix(".tillsyn-ledger-")
+            .tempfile_in(directory)
+            .map_err(|error| {
+                io(format!(
+                    "cannot write a temporary ledger beside it: {error}"
+                ))
+            })?;
+        temporary
+            .write_all(self.to_text().as_bytes())
+            .map_err(|error| io(format!("cannot write the ledger: {error}")))?;
+        temporary
+            .as_file()
+            .sync_all()
+            .map_err(|error| io(format!("cannot write the ledger: {error}")))?;
+        temporary
+            .persist(path)
+            .map_err(|error| io(format!("cannot replace the ledger: {}", error.error)))?;
+        Ok(())
+    }
+}
+
+/// A lock file beside the ledger, removed when dropped.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    pub fn acquire(ledger: &Path) -> Result<Lock, LedgerError> {
+        let mut lock = ledger.as_os_str().to_owned();
+        lock.push(".lock");
+        let path = PathBuf::from(lock);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                Ok(Lock { path })
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(LedgerError::Locked {
+                    path: ledger.display().to_string(),
+                    lock: path.display().to_string(),
+                })
+            }
+            Err(error) => Err(LedgerError::Io {
+                path: ledger.display().to_string(),
+                message: format!("cannot create the lock file {}: {error}", path.display()),
+            }),
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_ledger_is_empty_and_a_written_one_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tillsyn-ledger.json");
+        assert_eq!(Ledger::read(&path).unwrap(), Ledger::empty());
+        let mut ledger = Ledger::empty();
+        ledger.runs.push(Run {
+            as_of: "2026-11-27".into(),
+            ..Run::default()
+        });
+        ledger.write(&path).unwrap();
+        assert_eq!(Ledger::read(&path).unwrap(), ledger);
+        assert!(!dir.path().join("tillsyn-ledger.json.lock").exists());
+    }
+
+    #[test]
+    fn invalid_json_and_unknown_versions_are_refused_with_a_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.json");
+        std::fs::write(&path, "{\n  \"version\": 1,\n  oops\n}").unwrap();
+        let error = Ledger::read(&path).err().unwrap().to_string();
+        assert!(
+            error.contains("ledger.json:3:3: the ledger is not valid JSON"),
+            "{error}"
+        );
+        std::fs::write(&path, "{\"version\": 9, \"findings\": {}, \"runs\": []}").unwrap();
+        let error = Ledger::read(&path).err().unwrap().to_string();
+        assert!(error.contains("format version 9"), "{error}");
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.json");
+        let _held = Lock::acquire(&path).unwrap();
+        let error = Ledger::empty().write(&path).err().unwrap().to_string();
+        assert!(error.contains("is locked by another run"), "{error}");
+        assert!(!path.exists());
+    }
+}
