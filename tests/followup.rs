@@ -1,0 +1,434 @@
+//! Systematic follow-up through time: a repository played forward with `--as-of`, the ledger
+//! asserted after every step; exceptions, escalation, `--new-only`, `followup`, and a ledger that
+//! is never corrupted.
+
+mod common;
+
+use std::path::Path;
+
+use common::run;
+use serde_json::Value;
+
+const RULES: &str = "OWN001,OWN004,EXC001";
+
+fn write(root: &Path, name: &str, text: &str) {
+    std::fs::write(root.join(name), text).unwrap();
+}
+
+/// A committee (UN) with an administration (UTBF); an asset without owner (OWN001, critical) and
+/// one without a definition (OWN004, medium).
+fn city(root: &Path) {
+    write(
+        root,
+        "tillsyn.toml",
+        "[params]\ndue_in = { critical = \"P30D\", high = \"P90D\", medium = \"P60D\", low = \"P365D\", info = \"\" }\n",
+    );
+    write(
+        root,
+        "units.yaml",
+        "kind: org_unit\nrecords:\n\
+         \x20 - { id: KF, name: Kommunfullmäktige, unit_type: council, is_controller: false }\n\
+         \x20 - { id: KS, name: Kommunstyrelsen, unit_type: executive_board, parent: KF, is_controller: true }\n\
+         \x20 - { id: UN, name: Utbildningsnämnden, unit_type: committee, parent: KF, is_controller: true }\n\
+         \x20 - { id: UTBF, name: Utbildningsförvaltningen, unit_type: administration, parent: UN, governing_body: UN, is_controller: false }\n",
+    );
+    write(
+        root,
+        "roles.yaml",
+        "kind: role\nrecords:\n\
+         \x20 - { id: ROLE-IAO, title: Informationsägare, function: information_owner, is_owner_role: true, authority_level: 3 }\n\
+         \x20 - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }\n\
+         \x20 - { id: ROLE-KD, title: Kommundirektör, function: management, is_owner_role: false, authority_level: 4 }\n",
+    );
+    write(
+        root,
+        "persons.yaml",
+        "kind: person\nrecords:\n  - { id: P-1, name: Sara Lind, unit: UN }\n",
+    );
+    write(
+        root,
+        "assignments.yaml",
+        "kind: role_assignment\nrecords:\n\
+         \x20 - { id: RA-UN-IAO, role: ROLE-IAO, scope_unit: UN, holder_unit: UN, valid_from: 2023-01-01 }\n\
+         \x20 - { id: RA-UN-ISC, role: ROLE-ISC, scope_unit: UN, holder_person: P-1, valid_from: 2023-01-01 }\n\
+         \x20 - { id: RA-KS-KD, role: ROLE-KD, scope_unit: KS, holder_title: Kommundirektör, valid_from: 2023-01-01 }\n",
+    );
+    assets(root, false);
+}
+
+fn assets(root: &Path, ia2_defined: bool) {
+    let definition = if ia2_defined {
+        "    definition: Bokningar av kommunens lokaler.\n"
+    } else {
+        ""
+    };
+    write(
+        root,
+        "assets.yaml",
+        &format!(
+            "kind: information_asset\nrecords:\n  - id: IA-1\n    name: Elevregister\n    definition: Elever.\n    unit: UTBF\n    \
+             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n  \
+             - id: IA-2\n    name: Lokalbokningar\n{definition}    unit: UTBF\n    owner: RA-UN-IAO\n    \
+             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n"
+        ),
+    );
+}
+
+fn check(root: &Path, as_of: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        as_of,
+        "--select",
+        RULES,
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(&args);
+    (
+        code,
+        serde_json::from_str(&stdout).unwrap_or_else(|error| panic!("{error}: {stdout}{stderr}")),
+    )
+}
+
+/// The ledger as lines: `rule record state first_seen due resolved_on reopened_on exception escalation`.
+fn ledger_lines(root: &Path) -> Vec<String> {
+    let ledger: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap())
+            .unwrap();
+    let text = |value: &Value| value.as_str().unwrap_or("-").to_string();
+    let mut lines: Vec<String> = ledger["findings"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|entry| {
+            let exception = entry["exception"]["exception"]
+                .as_str()
+                .unwrap_or("-")
+                .to_string();
+            let escalation = match &entry["escalation"] {
+                Value::Null => "-".to_string(),
+                escalation => format!(
+                    "{}+{}",
+                    text(&escalation["unit"]),
+                    escalation["overdue_days"]
+                ),
+            };
+            format!(
+                "{} {} {} {} {} {} {} {} {}",
+                text(&entry["rule"]),
+                text(&entry["record"]),
+                text(&entry["state"]),
+                text(&entry["first_seen"]),
+                text(&entry["due"]),
+                text(&entry["resolved_on"]),
+                text(&entry["reopened_on"]),
+                exception,
+                escalation
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn last_run(root: &Path) -> Value {
+    let ledger: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap())
+            .unwrap();
+    ledger["runs"].as_array().unwrap().last().unwrap().clone()
+}
+
+#[test]
+fn a_repository_played_through_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+
+    // Day 1: every finding is new.
+    let (code, json) = check(root, "2026-01-01", &["--ledger"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json["findings"][0]["responsible"]["basis"],
+        "infosec_coordinator"
+    );
+    assert_eq!(json["findings"][0]["responsible"]["holder"], "Sara Lind");
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "OWN001 IA-1 new 2026-01-01 2026-01-31 - - - -",
+            "OWN004 IA-2 new 2026-01-01 2026-03-02 - - - -",
+        ]
+    );
+    assert_eq!(last_run(root)["states"], serde_json::json!({"new": 2}));
+
+    // Day 10: IA-2 gains its definition: resolved, and kept.
+    assets(root, true);
+    check(root, "2026-01-10", &["--ledger"]);
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "OWN001 IA-1 open 2026-01-01 2026-01-31 - - - -",
+            "OWN004 IA-2 resolved 2026-01-01 2026-03-02 2026-01-10 - - -",
+        ]
+    );
+
+    // Day 20: it is lost again: reopened, due anew from today.
+    assets(root, false);
+    let (_, json) = check(root, "2026-01-20", &["--ledger"]);
+    assert_eq!(json["findings"][1]["state"], "reopened");
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "OWN001 IA-1 open 2026-01-01 2026-01-31 - - - -",
+            "OWN004 IA-2 reopened 2026-01-01 2026-03-21 - 2026-01-20 - -",
+        ]
+    );
+
+    // Day 30: an exception accepts OWN001 on IA-1 until 2026-03-31.
+    write(
+        root,
+        "exceptions.yaml",
+        "kind: exception\nid: EXC-1\nrule: OWN001\ntargets: [\"information_asset:IA-1\"]\n\
+         justification: Ägarskapet utreds i samband med omorganisationen.\nrequested_by: RA-UN-IAO\n\
+         approved_by: RA-KS-KD\napproved_on: 2026-01-30\nexpires_on: 2026-03-31\n",
+    );
+    let (code, json) = check(root, "2026-01-30", &["--ledger"]);
+    assert_eq!(
+        code, 0,
+        "an accepted finding does not fail the run: {json:#}"
+    );
+    assert_eq!(json["summary"]["accepted"], 1);
+    assert_eq!(
+        json["findings"][0]["exception"],
+        serde_json::json!({"exception": "EXC-1", "expires_on": "2026-03-31"})
+    );
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "OWN001 IA-1 accepted 2026-01-01 2026-01-31 - - EXC-1 -",
+            "OWN004 IA-2 open 2026-01-01 2026-03-21 - 2026-01-20 - -",
+        ]
+    );
+
+    // Day 60: still accepted, though past due.
+    check(root, "2026-03-01", &["--ledger"]);
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "OWN001 IA-1 accepted 2026-01-01 2026-01-31 - - EXC-1 -",
+            "OWN004 IA-2 open 2026-01-01 2026-03-21 - 2026-01-20 - -",
+        ]
+    );
+
+    // Day 91: the exception has expired: EXC001 fires, OWN001 counts again, overdue by 60 days
+    // and escalated from UN to its parent KF.
+    let (code, _) = check(root, "2026-04-01", &["--ledger"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "EXC001 EXC-1 new 2026-04-01 2026-06-30 - - - -",
+            "OWN001 IA-1 overdue 2026-01-01 2026-01-31 - - - KF+60",
+            "OWN004 IA-2 overdue 2026-01-01 2026-03-21 - 2026-01-20 - -",
+        ]
+    );
+
+    // Day 200: the rest are overdue, and escalated once more than 30 days late.
+    check(root, "2026-07-19", &["--ledger"]);
+    assert_eq!(
+        ledger_lines(root),
+        [
+            "EXC001 EXC-1 overdue 2026-04-01 2026-06-30 - - - -",
+            "OWN001 IA-1 overdue 2026-01-01 2026-01-31 - - - KF+169",
+            "OWN004 IA-2 overdue 2026-01-01 2026-03-21 - 2026-01-20 - KF+120",
+        ]
+    );
+    let ledger: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap())
+            .unwrap();
+    let days: Vec<&str> = ledger["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["as_of"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-01-01",
+            "2026-01-10",
+            "2026-01-20",
+            "2026-01-30",
+            "2026-03-01",
+            "2026-04-01",
+            "2026-07-19"
+        ]
+    );
+    assert_eq!(last_run(root)["states"], serde_json::json!({"overdue": 3}));
+
+    // The ledger validates against its schema.
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/ledger.schema.json")).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&ledger)
+        .map(|error| error.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn new_only_gates_only_what_the_ledger_does_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    check(root, "2026-01-01", &["--ledger"]);
+    // Old debt does not fail the gate …
+    assert_eq!(check(root, "2026-01-02", &["--new-only"]).0, 0);
+    // … new debt does.
+    write(
+        root,
+        "more.yaml",
+        "kind: information_asset\nid: IA-3\nname: Ny\ndefinition: Ny.\nunit: UTBF\n\
+         classification: { confidentiality: 1, integrity: 1, availability: 1 }\ncontains_personal_data: false\n",
+    );
+    assert_eq!(check(root, "2026-01-02", &["--new-only"]).0, 1);
+}
+
+#[test]
+fn followup_groups_by_responsible_overdue_first_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    check(root, "2026-01-01", &["--ledger"]);
+    let before = std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap();
+    let args = |format: &'static str| {
+        vec![
+            "followup",
+            root.to_str().unwrap(),
+            "--as-of",
+            "2026-02-15",
+            "--format",
+            format,
+        ]
+    };
+    let (code, stdout, stderr) = run(&args("json"));
+    assert_eq!(code, 0, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let groups = json["groups"].as_array().unwrap();
+    // Sara Lind (the coordinator, for IA-1 without owner) has the overdue one and comes first.
+    assert_eq!(groups[0]["holder"], "Sara Lind");
+    assert_eq!(groups[0]["overdue"], 1);
+    assert_eq!(groups[0]["findings"][0]["rule"], "OWN001");
+    assert_eq!(groups[0]["findings"][0]["state"], "overdue");
+    assert!(
+        groups
+            .iter()
+            .any(|group| group["holder"] == "Utbildningsnämnden")
+    );
+
+    let (_, overdue, _) = run(&[&args("csv")[..], &["--overdue"]].concat());
+    assert_eq!(overdue.lines().count(), 2, "{overdue}");
+    assert!(overdue.starts_with("holder,unit,assignment,due,state,escalated_to,rule"));
+    let (_, by_unit, _) = run(&[&args("markdown")[..], &["--owner", "RA-UN-IAO"]].concat());
+    assert!(by_unit.contains("## Utbildningsnämnden (UN)"), "{by_unit}");
+    assert!(!by_unit.contains("Sara Lind"), "{by_unit}");
+    let (_, table, _) = run(&args("table"));
+    assert!(table.starts_with("Sara Lind (UN) — "), "{table}");
+
+    assert_eq!(
+        std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_broken_ledger_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    let broken = "{\n  \"version\": 1,\n  \"findings\": {,\n}\n";
+    write(root, "tillsyn-ledger.json", broken);
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("tillsyn-ledger.json:3:16: the ledger is not valid JSON"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap(),
+        broken
+    );
+
+    write(
+        root,
+        "tillsyn-ledger.json",
+        "{\"version\": 2, \"findings\": {}, \"runs\": []}",
+    );
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("format version 2"), "{stderr}");
+}
+
+#[test]
+fn a_held_lock_makes_the_second_run_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    write(root, "tillsyn-ledger.json.lock", "12345\n");
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the ledger is locked by another run"),
+        "{stderr}"
+    );
+    assert!(!root.join("tillsyn-ledger.json").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ledger_in_a_read_only_directory_is_left_intact() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    let ledger_dir = root.join("ledger");
+    std::fs::create_dir(&ledger_dir).unwrap();
+    let ledger = ledger_dir.join("ledger.json");
+    let ledger_arg = ledger.to_str().unwrap().to_string();
+    check(root, "2026-01-01", &["--ledger", &ledger_arg]);
+    let before = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::set_permissions(&ledger_dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permissions: only assert when the directory really is read-only.
+    let read_only = std::fs::write(ledger_dir.join("probe"), "").is_err();
+    let (code, _) = check(root, "2026-02-01", &["--ledger", &ledger_arg]);
+    std::fs::set_permissions(&ledger_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if read_only {
+        assert_eq!(code, 2);
+        assert_eq!(std::fs::read_to_string(&ledger).unwrap(), before);
+    }
+}
