@@ -146,7 +146,7 @@ impl Template {
                 }
                 '{' => {
                     let start = offset + 1;
-                    let Some(end) = text[start..].find('}').map(|found| start + found) else {
+                    let Some(end) = closing_brace(text, start) else {
                         return Err(render(
                             packs,
                             source,
@@ -193,6 +193,34 @@ impl Template {
         }
         text
     }
+}
+
+/// The `}` that closes a placeholder opened before `start`: braces inside the expression (a map,
+/// a regular expression's `{3,}`) nest, and braces in quoted strings do not count.
+fn closing_brace(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (offset, character) in text[start..].char_indices() {
+        if let Some(open) = quote {
+            if escaped {
+                escaped = false;
+            } else if character == '\\' {
+                escaped = true;
+            } else if character == open {
+                quote = None;
+            }
+            continue;
+        }
+        match character {
+            '"' | '\'' => quote = Some(character),
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(start + offset),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// How a CEL value reads in a message.
@@ -263,6 +291,14 @@ mod tests {
         };
         let template = Template::compile(&source, &packs).unwrap();
         assert_eq!(template.render(&Context::default()), "a 3 {b}");
+    }
+
+    #[test]
+    fn braces_inside_a_placeholder_nest_and_quoted_ones_do_not_count() {
+        let packs = pack("");
+        let source = ExprSource { text: "{'a}b' + \"}\"} {size({'k': 1})}".into(), offset: 0, pack: 0 };
+        let template = Template::compile(&source, &packs).unwrap();
+        assert_eq!(template.render(&Context::default()), "a}b} 1");
     }
 
     #[test]
