@@ -26,6 +26,8 @@ pub struct CheckResult {
     /// Files read that hold nothing for tillsyn (no `kind`), in path order.
     pub skipped: Vec<String>,
     pub findings: Vec<Finding>,
+    /// How long each stage took, in pipeline order (for benchmarks and `--timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
@@ -50,6 +52,7 @@ pub fn check(
         return Err(CheckError::Root(root.display().to_string()));
     }
     let catalog = Catalog::get()?;
+    let mut clock = Stopwatch::start();
     let discovery = discover::discover(root, config);
     let cell_type = |kind: &str, path: &[&str]| {
         catalog
@@ -58,9 +61,13 @@ pub fn check(
     };
     let parsed = parse_all(&discovery.files, &config.limits(), &cell_type);
     let files = parsed.len();
+    clock.lap("discover and parse");
     let (repository, mut findings) = Repository::build(parsed, &discovery.problems, catalog);
+    clock.lap("repository");
     findings.extend(validate(&repository, catalog, today));
+    clock.lap("validate");
     findings.extend(evaluate(&repository, rules, today));
+    clock.lap("rules");
     exceptions::apply(&repository, &mut findings, today);
     findings.retain(|finding| rules.is_selected(&finding.rule));
     for finding in &mut findings {
@@ -74,11 +81,34 @@ pub fn check(
         today,
     );
     finding::sort(&mut findings);
+    clock.lap("exceptions and follow-up");
     Ok(CheckResult {
         as_of: today,
         files,
         records: repository.records.len(),
         skipped: repository.skipped,
         findings,
+        timings: clock.laps,
     })
+}
+
+/// Stage timings. Wall-clock durations, never dates: no stage reads the calendar.
+struct Stopwatch {
+    started: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            started: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.started));
+        self.started = now;
+    }
 }

@@ -86,6 +86,9 @@ struct CheckArgs {
     /// Also list, on standard error, the files that were read but hold no `kind`.
     #[arg(short, long)]
     verbose: bool,
+    /// Print how long each pipeline stage took, on standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(clap::Args)]
@@ -287,6 +290,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         updated
             .write_locked(&ledger_path)
             .map_err(|error| error.to_string())?;
+    }
+    if args.timings {
+        for (stage, time) in &result.timings {
+            eprintln!("{stage:<26} {:>8.3} s", time.as_secs_f64());
+        }
     }
     if args.verbose {
         for path in &result.skipped {

@@ -15,9 +15,11 @@ use crate::rules::expr::{Expr, display};
 use crate::rules::functions::{self, World};
 use crate::rules::{Check, CompiledScope, Rule, RuleSet};
 use crate::source::node::escape_pointer_token;
+use cel::common::types::CelList;
+use cel::common::value::Val;
 
 pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Finding> {
-    let world = Arc::new(World::new(repository, today));
+    let world = Arc::new(World::new(repository, today, severities(rules)));
     let params = rules.params_value();
     let selected: Vec<&Rule> = rules
         .rules
@@ -55,13 +57,21 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Fi
         let Some(records) = world.by_kind.get(*kind) else {
             continue;
         };
+        // One interpreter context per chunk of records: building one registers the standard
+        // library and our functions, which costs more than evaluating a record.
+        let chunk = records
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(64);
         let kind_findings: Vec<Finding> = records
-            .par_iter()
-            .map_init(
-                || evaluator.root_context(),
-                |context, &index| evaluator.record(context, index, checks),
-            )
-            .flatten_iter()
+            .par_chunks(chunk)
+            .flat_map_iter(|chunk| {
+                let context = evaluator.root_context();
+                chunk
+                    .iter()
+                    .flat_map(|&index| evaluator.record(&context, index, checks))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         findings.extend(kind_findings);
     }
@@ -70,6 +80,40 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Fi
         findings.extend(evaluator.collective(&context, rule, check));
     }
     findings
+}
+
+/// The severity of every rule id and of every reference a rule cites (the highest of the rules
+/// citing it), for `rule_severity()`.
+fn severities(rules: &RuleSet) -> std::collections::HashMap<String, &'static str> {
+    let mut severities: std::collections::HashMap<String, crate::finding::Severity> =
+        std::collections::HashMap::new();
+    let builtins = crate::builtin::ALL.iter().map(|rule| {
+        (
+            rule.id.to_string(),
+            rules.severity_of(rule.id, rule.severity),
+            Vec::new(),
+        )
+    });
+    let packs = rules.rules.iter().map(|rule| {
+        let worst = rule
+            .checks
+            .iter()
+            .map(|check| check.severity)
+            .max()
+            .unwrap_or(rule.severity);
+        (rule.def.id.clone(), worst, rule.def.references.clone())
+    });
+    for (id, severity, references) in builtins.chain(packs) {
+        severities.insert(id, severity);
+        for reference in references {
+            let entry = severities.entry(reference).or_insert(severity);
+            *entry = (*entry).max(severity);
+        }
+    }
+    severities
+        .into_iter()
+        .map(|(key, severity)| (key, severity.as_str()))
+        .collect()
 }
 
 struct Evaluator<'a> {
@@ -94,8 +138,7 @@ impl Evaluator<'_> {
         checks: &[(&Rule, &Check)],
     ) -> Vec<Finding> {
         let mut scope = root.new_inner_scope();
-        scope.add_variable_from_value("self", self.world.values[index].clone());
-        scope.add_variable_from_value("__index", index as i64);
+        scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
         let mut findings = Vec::new();
         for (rule, check) in checks {
             match guards(check, &scope) {
@@ -210,8 +253,7 @@ impl Evaluator<'_> {
             CompiledScope::Group(group_by) => {
                 for &index in &members {
                     let mut scope = root.new_inner_scope();
-                    scope.add_variable_from_value("self", self.world.values[index].clone());
-                    scope.add_variable_from_value("__index", index as i64);
+                    scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
                     match group_by.program.execute(&scope) {
                         Ok(Cel::Null) => {}
                         Ok(key) => groups.entry(display(&key)).or_default().push(index),
@@ -232,11 +274,11 @@ impl Evaluator<'_> {
         for (key, indexes) in groups {
             let mut scope = root.new_inner_scope();
             scope.add_variable_from_value("group", key.clone());
-            let values: Vec<Cel> = indexes
+            let members: Vec<Box<dyn Val>> = indexes
                 .iter()
-                .map(|&index| self.world.values[index].clone())
+                .map(|&index| Box::new(self.world.records[index].clone()) as Box<dyn Val>)
                 .collect();
-            scope.add_variable_from_value("records", Cel::List(Arc::new(values)));
+            scope.add_variable_as_val("records", Box::new(CelList::from(members)));
             let first = indexes[0];
             let outcome = guards(check, &scope).and_then(|applies| {
                 if applies {

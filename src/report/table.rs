@@ -32,10 +32,23 @@ pub fn render(result: &CheckResult, width: u16) -> String {
             (Some(kind), None) => format!("{kind}: "),
             _ => String::new(),
         };
+        let mut message = format!("{subject}{}", finding.message);
+        if let Some(acceptance) = &finding.exception {
+            message.push_str(&format!(
+                "\n[accepted by {} until {}]",
+                acceptance.exception, acceptance.expires_on
+            ));
+        }
+        if let Some(escalation) = &finding.escalation {
+            message.push_str(&format!(
+                "\n[overdue {} days: escalated to {}]",
+                escalation.overdue_days, escalation.unit
+            ));
+        }
         table.add_row([
             format!("{}:{}:{}", finding.file, finding.line, finding.column),
             format!("{}\n{}", finding.rule, finding.severity),
-            neutralise_controls(&format!("{subject}{}", finding.message)),
+            neutralise_controls(&message),
         ]);
     }
     let counts: Vec<String> = Severity::ALL_DESCENDING
@@ -43,10 +56,15 @@ pub fn render(result: &CheckResult, width: u16) -> String {
         .filter(|severity| summary.count(**severity) > 0)
         .map(|severity| format!("{} {severity}", summary.count(*severity)))
         .collect();
-    let total = result.findings.len();
-    let noun = if total == 1 { "finding" } else { "findings" };
-    format!(
-        "{table}\n{total} {noun}: {} ({checked}).\n",
+    let open = result.findings.len() - summary.accepted;
+    let noun = if open == 1 { "finding" } else { "findings" };
+    let mut counted = if counts.is_empty() {
+        "none open".to_string()
+    } else {
         counts.join(", ")
-    )
+    };
+    if summary.accepted > 0 {
+        counted.push_str(&format!("; {} accepted", summary.accepted));
+    }
+    format!("{table}\n{open} {noun}: {counted}.\nChecked {checked}.\n")
 }

@@ -162,8 +162,15 @@ impl Template {
                         offset: source.offset + start,
                         pack: source.pack,
                     };
+                    // Compiled as written for its errors, then run through `display_text()`, which
+                    // prints any value, records and lists of them included.
+                    compile(&inner, packs, "a `{…}` in the message")?;
+                    let shown = ExprSource {
+                        text: format!("display_text({})", inner.text),
+                        ..inner
+                    };
                     parts.push(Part::Expr(compile(
-                        &inner,
+                        &shown,
                         packs,
                         "a `{…}` in the message",
                     )?));
@@ -290,15 +297,23 @@ mod tests {
             pack: 0,
         };
         let template = Template::compile(&source, &packs).unwrap();
-        assert_eq!(template.render(&Context::default()), "a 3 {b}");
+        let mut context = Context::default();
+        crate::rules::functions::register_display(&mut context);
+        assert_eq!(template.render(&context), "a 3 {b}");
     }
 
     #[test]
     fn braces_inside_a_placeholder_nest_and_quoted_ones_do_not_count() {
         let packs = pack("");
-        let source = ExprSource { text: "{'a}b' + \"}\"} {size({'k': 1})}".into(), offset: 0, pack: 0 };
+        let source = ExprSource {
+            text: "{'a}b' + \"}\"} {size({'k': 1})}".into(),
+            offset: 0,
+            pack: 0,
+        };
         let template = Template::compile(&source, &packs).unwrap();
-        assert_eq!(template.render(&Context::default()), "a}b} 1");
+        let mut context = Context::default();
+        crate::rules::functions::register_display(&mut context);
+        assert_eq!(template.render(&context), "a}b} 1");
     }
 
     #[test]

@@ -17,26 +17,34 @@
 //! | `days_between(a, b)`, `months_between(a, b)` | whole days or months from date `a` to date `b` |
 //! | `hours_between(a, b)` | hours (a float) from instant `a` to instant `b` |
 //! | `max_date(list)` | the latest date of a list of dates (`null` for none) |
+//! | `sum(list)` | the sum of a list of numbers, as a double (`null` items count as 0) |
 //! | `normalise(text)` | lower case, white space collapsed: for comparing titles |
+//! | `rule_severity(id)` | the severity a rule runs with (after re-grading), or for a reference such as `ISO27001:A.5.9` the highest of the rules citing it; `null` if none |
 //!
 //! Dates are `YYYY-MM-DD` strings, so `a < b` compares them; `today` is one too.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cel::extractors::Arguments;
-use cel::objects::{Key, Map};
-use cel::{Context, ExecutionError, FunctionContext, Value as Cel};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
+};
+use cel::common::value::{CowVal, Val};
+use cel::extractors::IntoResolveResult;
+use cel::{Context, ExecutionError, FunctionContext};
 use jiff::civil::Date;
+use rayon::prelude::*;
 
+use super::record::{Fields, RecordVal};
 use crate::repository::Repository;
 use crate::source::node::{Node, Value};
 
-/// The data behind the rule functions, shared by every evaluation of one run.
+/// The data behind the rule functions, shared by every evaluation of one run. Everything a
+/// function needs is computed here once: the functions themselves only look things up.
 pub struct World {
     pub today: Date,
-    /// Every record as a CEL map, with `__kind` and `__index` added.
-    pub values: Vec<Cel>,
+    /// Every record as a CEL value (its fields converted once).
+    pub records: Vec<RecordVal>,
     kinds: Vec<&'static str>,
     ids: HashMap<&'static str, HashMap<String, usize>>,
     any_kind: HashMap<String, Vec<usize>>,
@@ -46,27 +54,25 @@ pub struct World {
     hwm: Vec<Option<[i64; 3]>>,
     /// For every org unit: the governing documents whose `applies_to` covers it.
     coverage: Vec<Vec<usize>>,
-    statuses: Vec<Option<String>>,
+    active: Vec<bool>,
+    in_force: Vec<bool>,
+    parent: Vec<Option<usize>>,
+    /// For role assignments: the `function` of their role.
+    role_function: Vec<Option<String>>,
+    /// Severity of every rule (after re-grading), and of every reference (the highest of the
+    /// rules that cite it), for `rule_severity()`.
+    severities: HashMap<String, &'static str>,
 }
 
 const LEVELS: [&str; 3] = ["confidentiality", "integrity", "availability"];
 
 impl World {
-    pub fn new(repository: &Repository, today: Date) -> World {
+    pub fn new(
+        repository: &Repository,
+        today: Date,
+        severities: HashMap<String, &'static str>,
+    ) -> World {
         let records = &repository.records;
-        let values = records
-            .iter()
-            .enumerate()
-            .map(|(index, record)| {
-                let mut map = node_to_map(&record.node);
-                map.insert(
-                    key("__kind"),
-                    Cel::String(Arc::new(record.kind.to_string())),
-                );
-                map.insert(key("__index"), Cel::Int(index as i64));
-                Cel::Map(Map { map: Arc::new(map) })
-            })
-            .collect();
         let mut ids: HashMap<&'static str, HashMap<String, usize>> = HashMap::new();
         let mut any_kind: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
@@ -86,20 +92,49 @@ impl World {
                 referrers[target].push((reference.from, top_field(&reference.field)));
             }
         }
+        let lookup = |kind: &str, id: &str| ids.get(kind).and_then(|ids| ids.get(id)).copied();
+        let parent = records
+            .iter()
+            .map(|record| {
+                record
+                    .get_str("parent")
+                    .and_then(|id| lookup("org_unit", id))
+            })
+            .collect();
+        let role_function = records
+            .iter()
+            .map(|record| {
+                let role = record.get_str("role").and_then(|id| lookup("role", id))?;
+                records[role].get_str("function").map(str::to_string)
+            })
+            .collect();
         let mut world = World {
             today,
-            values,
+            records: records
+                .par_iter()
+                .enumerate()
+                .map(|(index, record)| {
+                    RecordVal::new(
+                        index,
+                        Arc::new(Fields::of(&record.node, record.kind, index)),
+                    )
+                })
+                .collect(),
             kinds: records.iter().map(|record| record.kind).collect(),
+            active: records.iter().map(|record| record.is_active()).collect(),
+            in_force: records
+                .iter()
+                .map(|record| in_force(&record.node, record.is_active(), today))
+                .collect(),
             ids,
             any_kind,
             referrers,
             by_kind,
-            hwm: vec![None; records.len()],
-            coverage: vec![Vec::new(); records.len()],
-            statuses: records
-                .iter()
-                .map(|record| record.get_str("status").map(str::to_string))
-                .collect(),
+            hwm: Vec::new(),
+            coverage: Vec::new(),
+            parent,
+            role_function,
+            severities,
         };
         world.hwm = world.high_water_marks(repository);
         world.coverage = world.document_coverage(repository);
@@ -114,10 +149,8 @@ impl World {
     /// list it.
     fn high_water_marks(&self, repository: &Repository) -> Vec<Option<[i64; 3]>> {
         let mut marks = vec![None; repository.records.len()];
-        for (index, record) in repository.records.iter().enumerate() {
-            if record.kind != "system" {
-                continue;
-            }
+        for &index in self.by_kind.get("system").into_iter().flatten() {
+            let record = &repository.records[index];
             let mut assets: Vec<usize> = self.referrers[index]
                 .iter()
                 .filter(|(from, field)| {
@@ -198,35 +231,11 @@ impl World {
         coverage
     }
 
-    fn is_active(&self, index: usize) -> bool {
-        matches!(self.statuses[index].as_deref(), None | Some("active"))
-    }
-
-    /// Active, and the as-of day within the record's validity dates.
-    pub fn in_force(&self, index: usize) -> bool {
-        if !self.is_active(index) {
-            return false;
-        }
-        let Cel::Map(map) = &self.values[index] else {
-            return false;
-        };
-        let date = |field: &str| match map.map.get(&key(field)) {
-            Some(Cel::String(text)) => text.parse::<Date>().ok(),
-            _ => None,
-        };
-        let starts = date("valid_from").or_else(|| date("approved_on"));
-        let ends = date("valid_to").or_else(|| date("expires_on"));
-        starts.is_none_or(|start| start <= self.today) && ends.is_none_or(|end| self.today <= end)
-    }
-
     /// The unit's ancestors through `parent`, nearest first, stopping at a cycle.
     fn ancestors(&self, unit: usize) -> Vec<usize> {
         let mut chain = Vec::new();
         let mut current = unit;
-        while let Some(parent) = self
-            .field_str(current, "parent")
-            .and_then(|id| self.lookup("org_unit", &id))
-        {
+        while let Some(parent) = self.parent[current] {
             if parent == unit || chain.contains(&parent) {
                 break;
             }
@@ -236,24 +245,30 @@ impl World {
         chain
     }
 
-    fn field_str(&self, index: usize, field: &str) -> Option<String> {
-        match &self.values[index] {
-            Cel::Map(map) => match map.map.get(&key(field)) {
-                Some(Cel::String(text)) => Some(text.to_string()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn list(&self, indexes: impl IntoIterator<Item = usize>) -> Cel {
-        Cel::List(Arc::new(
+    fn list(&self, indexes: impl IntoIterator<Item = usize>) -> Box<dyn Val> {
+        Box::new(CelList::from(
             indexes
                 .into_iter()
-                .map(|index| self.values[index].clone())
-                .collect(),
+                .map(|index| Box::new(self.records[index].clone()) as Box<dyn Val>)
+                .collect::<Vec<_>>(),
         ))
     }
+}
+
+/// Active, and `today` within the record's validity dates (`valid_from`/`valid_to`, else
+/// `approved_on`/`expires_on`; `until_further_notice` has no end).
+fn in_force(node: &Node, active: bool, today: Date) -> bool {
+    if !active {
+        return false;
+    }
+    let date = |field: &str| {
+        node.get(field)
+            .and_then(Node::as_str)
+            .and_then(|text| text.parse::<Date>().ok())
+    };
+    let starts = date("valid_from").or_else(|| date("approved_on"));
+    let ends = date("valid_to").or_else(|| date("expires_on"));
+    starts.is_none_or(|start| start <= today) && ends.is_none_or(|end| today <= end)
 }
 
 /// `systems[]` and `hosting.supplier` are both found by their first key.
@@ -261,40 +276,12 @@ fn top_field(field: &str) -> String {
     field.split(['.', '[']).next().unwrap_or(field).to_string()
 }
 
-fn key(name: &str) -> Key {
-    Key::String(Arc::new(name.to_string()))
-}
+/// What a rule function returns, in the form the CEL interpreter takes for any call.
+pub struct Returned(Result<Box<dyn Val>, ExecutionError>);
 
-fn node_to_map(node: &Node) -> HashMap<Key, Cel> {
-    node.entries()
-        .unwrap_or_default()
-        .iter()
-        .map(|entry| (key(&entry.key), node_to_cel(&entry.value)))
-        .collect()
-}
-
-pub fn node_to_cel(node: &Node) -> Cel {
-    match &node.value {
-        Value::Null => Cel::Null,
-        Value::Bool(flag) => Cel::Bool(*flag),
-        Value::Integer(number) => Cel::Int(*number),
-        Value::Float(number) => Cel::Float(*number),
-        Value::String(text) => Cel::String(Arc::new(text.clone())),
-        Value::Sequence(items) => Cel::List(Arc::new(items.iter().map(node_to_cel).collect())),
-        Value::Map(_) => Cel::Map(Map {
-            map: Arc::new(node_to_map(node)),
-        }),
-    }
-}
-
-/// The index of a record value (its `__index`).
-fn index_of(value: &Cel) -> Option<usize> {
-    match value {
-        Cel::Map(map) => match map.map.get(&key("__index")) {
-            Some(Cel::Int(index)) => usize::try_from(*index).ok(),
-            _ => None,
-        },
-        _ => None,
+impl<'context, 'call> IntoResolveResult<'context, 'call> for Returned {
+    fn into_resolve_result(self) -> Result<CowVal<'context, 'call>, ExecutionError> {
+        self.0.map(CowVal::Owned)
     }
 }
 
@@ -305,20 +292,30 @@ fn fail(function: &str, message: impl Into<String>) -> ExecutionError {
     }
 }
 
-fn text<'a>(function: &str, value: &'a Cel) -> Result<&'a str, ExecutionError> {
-    match value {
-        Cel::String(text) => Ok(text),
-        other => Err(fail(function, format!("expected a string, got {other:?}"))),
-    }
+fn text<'a>(function: &str, value: &'a dyn Val) -> Result<&'a str, ExecutionError> {
+    value
+        .downcast_ref::<CelString>()
+        .map(CelString::inner)
+        .ok_or_else(|| {
+            fail(
+                function,
+                format!("expected a string, got {}", value.get_type().name()),
+            )
+        })
 }
 
-fn record_arg(world: &World, function: &str, value: &Cel) -> Result<usize, ExecutionError> {
-    index_of(value)
-        .filter(|index| *index < world.values.len())
+fn is_null(value: &dyn Val) -> bool {
+    value.downcast_ref::<CelNull>().is_some()
+}
+
+fn record_arg(function: &str, value: &dyn Val) -> Result<usize, ExecutionError> {
+    value
+        .downcast_ref::<RecordVal>()
+        .map(|record| record.index)
         .ok_or_else(|| fail(function, "expected a record"))
 }
 
-fn parse_date(function: &str, value: &Cel) -> Result<Date, ExecutionError> {
+fn parse_date(function: &str, value: &dyn Val) -> Result<Date, ExecutionError> {
     let text = text(function, value)?;
     text.parse::<Date>().map_err(|error| {
         fail(
@@ -328,7 +325,7 @@ fn parse_date(function: &str, value: &Cel) -> Result<Date, ExecutionError> {
     })
 }
 
-fn parse_period(function: &str, value: &Cel) -> Result<jiff::Span, ExecutionError> {
+fn parse_period(function: &str, value: &dyn Val) -> Result<jiff::Span, ExecutionError> {
     let text = text(function, value)?;
     text.parse::<jiff::Span>().map_err(|error| {
         fail(
@@ -338,7 +335,7 @@ fn parse_period(function: &str, value: &Cel) -> Result<jiff::Span, ExecutionErro
     })
 }
 
-fn parse_instant(function: &str, value: &Cel) -> Result<jiff::Timestamp, ExecutionError> {
+fn parse_instant(function: &str, value: &dyn Val) -> Result<jiff::Timestamp, ExecutionError> {
     let text = text(function, value)?;
     text.parse::<jiff::Timestamp>().map_err(|error| {
         fail(
@@ -348,310 +345,342 @@ fn parse_instant(function: &str, value: &Cel) -> Result<jiff::Timestamp, Executi
     })
 }
 
-fn arity(function: &str, args: &[Cel], allowed: &[usize]) -> Result<(), ExecutionError> {
+fn number(function: &str, value: &dyn Val) -> Result<Option<f64>, ExecutionError> {
+    if let Some(int) = value.downcast_ref::<CelInt>() {
+        return Ok(Some(*int.inner() as f64));
+    }
+    if let Some(double) = value.downcast_ref::<CelDouble>() {
+        return Ok(Some(*double.inner()));
+    }
+    if is_null(value) {
+        return Ok(None);
+    }
+    Err(fail(
+        function,
+        format!("expected a number, got {}", value.get_type().name()),
+    ))
+}
+
+fn string(text: String) -> Box<dyn Val> {
+    Box::new(CelString::from(text))
+}
+
+fn arity(function: &str, args: &[CowVal], allowed: &[usize]) -> Result<(), ExecutionError> {
     if allowed.contains(&args.len()) {
         Ok(())
     } else {
+        let counts = allowed
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" or ");
         Err(fail(
             function,
-            format!(
-                "takes {} arguments, got {}",
-                allowed
-                    .iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                args.len()
-            ),
+            format!("takes {counts} arguments, got {}", args.len()),
         ))
     }
 }
 
-/// The record the expression is evaluated for (`self`), from the `__index` variable.
+/// The record the expression is evaluated for (`self`).
 fn current_record(ftx: &FunctionContext) -> Result<usize, ExecutionError> {
     let value = ftx
         .ptx
-        .get_variable("__index")
+        .get_variable("self")
         .ok_or_else(|| fail("referrers", "there is no `self` in this rule's scope"))?;
-    match Cel::try_from(&*value) {
-        Ok(Cel::Int(index)) => usize::try_from(index).map_err(|_| fail("referrers", "bad record")),
-        _ => Err(fail("referrers", "there is no `self` in this rule's scope")),
-    }
+    record_arg("referrers", &*value)
 }
 
-type RuleFunction =
-    Box<dyn Fn(&World, &FunctionContext, &[Cel]) -> Result<Cel, ExecutionError> + Send + Sync>;
+type RuleFunction = fn(&World, &FunctionContext, &[CowVal]) -> Result<Box<dyn Val>, ExecutionError>;
 
 /// Adds every function of this module to a context.
 pub fn register(context: &mut Context, world: &Arc<World>) {
-    let add = |context: &mut Context, name: &str, function: RuleFunction| {
-        let world = Arc::clone(world);
-        // Names are ours and clash with no standard function; a clash is a programming error
-        // that the unit tests catch.
-        let _ = context.add_function(
-            name,
-            move |ftx: &FunctionContext, Arguments(args): Arguments| function(&world, ftx, &args),
-        );
-    };
-    add(
-        context,
-        "ref",
-        Box::new(|world, _, args| {
-            arity("ref", args, &[1, 2])?;
-            let found = if args.len() == 2 {
-                let kind = text("ref", &args[0])?;
-                match &args[1] {
-                    Cel::Null => None,
-                    id => world.lookup(kind, text("ref", id)?),
-                }
-            } else {
-                match &args[0] {
-                    Cel::Null => None,
-                    id => {
-                        let id = text("ref", id)?;
-                        match world.any_kind.get(id).map(Vec::as_slice) {
-                            None | Some([]) => None,
-                            Some([only]) => Some(*only),
-                            Some(_) => {
-                                return Err(fail(
-                                    "ref",
-                                    format!(
-                                        "`{id}` is the id of records of several kinds; use ref(kind, id)"
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                }
-            };
-            Ok(found.map_or(Cel::Null, |index| world.values[index].clone()))
-        }),
-    );
-    add(
-        context,
-        "referrers",
-        Box::new(|world, ftx, args| {
-            arity("referrers", args, &[2, 3])?;
-            let (target, rest) = if args.len() == 3 {
-                (record_arg(world, "referrers", &args[0])?, &args[1..])
-            } else {
-                (current_record(ftx)?, args)
-            };
-            let kind = text("referrers", &rest[0])?;
-            let field = text("referrers", &rest[1])?;
-            let mut found: Vec<usize> = world.referrers[target]
-                .iter()
-                .filter(|(from, via)| world.kinds[*from] == kind && via == field)
-                .map(|(from, _)| *from)
-                .collect();
-            found.dedup();
-            Ok(world.list(found))
-        }),
-    );
-    add(
-        context,
-        "active",
-        Box::new(|world, _, args| {
+    let functions: [(&str, RuleFunction); 17] = [
+        ("ref", reference),
+        ("referrers", referrers),
+        ("active", |world, _, args| {
             arity("active", args, &[1])?;
-            Ok(Cel::Bool(
-                world.is_active(record_arg(world, "active", &args[0])?),
-            ))
+            Ok(Box::new(CelBool::from(
+                world.active[record_arg("active", &*args[0])?],
+            )))
         }),
-    );
-    add(
-        context,
-        "in_force",
-        Box::new(|world, _, args| {
+        ("in_force", |world, _, args| {
             arity("in_force", args, &[1])?;
-            Ok(Cel::Bool(
-                world.in_force(record_arg(world, "in_force", &args[0])?),
-            ))
+            Ok(Box::new(CelBool::from(
+                world.in_force[record_arg("in_force", &*args[0])?],
+            )))
         }),
-    );
-    add(
-        context,
-        "hwm",
-        Box::new(|world, _, args| {
+        ("hwm", |world, _, args| {
             arity("hwm", args, &[1])?;
-            let index = record_arg(world, "hwm", &args[0])?;
-            Ok(match world.hwm[index] {
-                None => Cel::Null,
-                Some(levels) => Cel::Map(Map {
-                    map: Arc::new(
-                        LEVELS
-                            .iter()
-                            .zip(levels)
-                            .map(|(name, level)| (key(name), Cel::Int(level)))
-                            .collect(),
-                    ),
-                }),
+            Ok(match world.hwm[record_arg("hwm", &*args[0])?] {
+                None => Box::new(CelNull),
+                Some(levels) => Box::new(CelMap::from(
+                    LEVELS
+                        .iter()
+                        .zip(levels)
+                        .map(|(name, level)| {
+                            (
+                                CelMapKey::String(CelString::from(*name)),
+                                Box::new(CelInt::from(level)) as Box<dyn Val>,
+                            )
+                        })
+                        .collect::<HashMap<_, _>>(),
+                )),
             })
         }),
-    );
-    add(
-        context,
-        "ancestors",
-        Box::new(|world, _, args| {
+        ("ancestors", |world, _, args| {
             arity("ancestors", args, &[1])?;
-            let unit = record_arg(world, "ancestors", &args[0])?;
+            let unit = record_arg("ancestors", &*args[0])?;
             let ids = world
                 .ancestors(unit)
                 .into_iter()
-                .filter_map(|index| world.field_str(index, "id"));
-            Ok(Cel::List(Arc::new(
-                ids.map(|id| Cel::String(Arc::new(id))).collect(),
-            )))
+                .filter_map(|index| world.any_kind_id(index));
+            Ok(Box::new(CelList::from(ids.map(string).collect::<Vec<_>>())))
         }),
-    );
-    add(
-        context,
-        "assignments",
-        Box::new(|world, _, args| {
+        ("assignments", |world, _, args| {
             arity("assignments", args, &[2])?;
-            let unit = record_arg(world, "assignments", &args[0])?;
-            let function = text("assignments", &args[1])?;
-            let mut scope = vec![unit];
-            scope.extend(world.ancestors(unit));
+            let unit = record_arg("assignments", &*args[0])?;
+            let function = text("assignments", &*args[1])?;
             let mut found = Vec::new();
-            for unit in scope {
-                for (assignment, field) in &world.referrers[unit] {
-                    if world.kinds[*assignment] != "role_assignment"
-                        || field != "scope_unit"
-                        || !world.in_force(*assignment)
-                    {
-                        continue;
-                    }
-                    let role = world
-                        .field_str(*assignment, "role")
-                        .and_then(|id| world.lookup("role", &id));
-                    if role
-                        .and_then(|role| world.field_str(role, "function"))
-                        .as_deref()
-                        == Some(function)
-                    {
+            for scope in std::iter::once(unit).chain(world.ancestors(unit)) {
+                for (assignment, field) in &world.referrers[scope] {
+                    let matches = world.kinds[*assignment] == "role_assignment"
+                        && field == "scope_unit"
+                        && world.in_force[*assignment]
+                        && world.role_function[*assignment].as_deref() == Some(function);
+                    if matches {
                         found.push(*assignment);
                     }
                 }
             }
             Ok(world.list(found))
         }),
-    );
-    add(
-        context,
-        "covering_documents",
-        Box::new(|world, _, args| {
+        ("covering_documents", |world, _, args| {
             arity("covering_documents", args, &[1])?;
-            let unit = record_arg(world, "covering_documents", &args[0])?;
+            let unit = record_arg("covering_documents", &*args[0])?;
             Ok(world.list(world.coverage[unit].clone()))
         }),
-    );
-    add(
-        context,
-        "records",
-        Box::new(|world, _, args| {
+        ("records", |world, _, args| {
             arity("records", args, &[1])?;
-            let kind = text("records", &args[0])?;
+            let kind = text("records", &*args[0])?;
             Ok(world.list(world.by_kind.get(kind).cloned().unwrap_or_default()))
         }),
-    );
-    add(
-        context,
-        "date",
-        Box::new(|_, _, args| {
+        ("date", |_, _, args| {
             arity("date", args, &[1])?;
-            Ok(Cel::String(Arc::new(
-                parse_date("date", &args[0])?.to_string(),
-            )))
+            Ok(string(parse_date("date", &*args[0])?.to_string()))
         }),
-    );
-    add(
-        context,
-        "add_period",
-        Box::new(|_, _, args| {
+        ("add_period", |_, _, args| {
             arity("add_period", args, &[2])?;
-            let date = parse_date("add_period", &args[0])?;
-            let period = parse_period("add_period", &args[1])?;
+            let date = parse_date("add_period", &*args[0])?;
+            let period = parse_period("add_period", &*args[1])?;
             let sum = date
                 .checked_add(period)
                 .map_err(|error| fail("add_period", error.to_string()))?;
-            Ok(Cel::String(Arc::new(sum.to_string())))
+            Ok(string(sum.to_string()))
         }),
-    );
-    add(
-        context,
-        "days_between",
-        Box::new(|_, _, args| {
+        ("days_between", |_, _, args| {
             arity("days_between", args, &[2])?;
             let (from, to) = (
-                parse_date("days_between", &args[0])?,
-                parse_date("days_between", &args[1])?,
+                parse_date("days_between", &*args[0])?,
+                parse_date("days_between", &*args[1])?,
             );
             let days = from
                 .until((jiff::Unit::Day, to))
                 .map_err(|error| fail("days_between", error.to_string()))?
                 .get_days();
-            Ok(Cel::Int(i64::from(days)))
+            Ok(Box::new(CelInt::from(i64::from(days))))
         }),
-    );
-    add(
-        context,
-        "months_between",
-        Box::new(|_, _, args| {
+        ("months_between", |_, _, args| {
             arity("months_between", args, &[2])?;
             let (from, to) = (
-                parse_date("months_between", &args[0])?,
-                parse_date("months_between", &args[1])?,
+                parse_date("months_between", &*args[0])?,
+                parse_date("months_between", &*args[1])?,
             );
             let span = from
                 .until((jiff::Unit::Month, to))
                 .map_err(|error| fail("months_between", error.to_string()))?;
-            Ok(Cel::Int(i64::from(span.get_months())))
+            Ok(Box::new(CelInt::from(i64::from(span.get_months()))))
         }),
-    );
-    add(
-        context,
-        "hours_between",
-        Box::new(|_, _, args| {
+        ("hours_between", |_, _, args| {
             arity("hours_between", args, &[2])?;
             let (from, to) = (
-                parse_instant("hours_between", &args[0])?,
-                parse_instant("hours_between", &args[1])?,
+                parse_instant("hours_between", &*args[0])?,
+                parse_instant("hours_between", &*args[1])?,
             );
-            let seconds = to.as_second() - from.as_second();
-            Ok(Cel::Float(seconds as f64 / 3600.0))
+            Ok(Box::new(CelDouble::from(
+                (to.as_second() - from.as_second()) as f64 / 3600.0,
+            )))
         }),
-    );
-    add(
-        context,
-        "max_date",
-        Box::new(|_, _, args| {
+        ("max_date", |_, _, args| {
             arity("max_date", args, &[1])?;
-            let Cel::List(items) = &args[0] else {
+            let Some(items) = args[0].as_iterable() else {
                 return Err(fail("max_date", "expected a list of dates"));
             };
             let mut latest: Option<Date> = None;
-            for item in items.iter() {
-                if matches!(item, Cel::Null) {
+            let mut items = items.iter();
+            while let Some(item) = items.next() {
+                if is_null(item) {
                     continue;
                 }
                 let date = parse_date("max_date", item)?;
                 latest = Some(latest.map_or(date, |current| current.max(date)));
             }
-            Ok(latest.map_or(Cel::Null, |date| Cel::String(Arc::new(date.to_string()))))
+            Ok(latest.map_or_else(
+                || Box::new(CelNull) as Box<dyn Val>,
+                |date| string(date.to_string()),
+            ))
         }),
-    );
-    add(
-        context,
-        "normalise",
-        Box::new(|_, _, args| {
+        ("sum", |_, _, args| {
+            arity("sum", args, &[1])?;
+            let Some(items) = args[0].as_iterable() else {
+                return Err(fail("sum", "expected a list of numbers"));
+            };
+            let mut total = 0.0;
+            let mut items = items.iter();
+            while let Some(item) = items.next() {
+                total += number("sum", item)?.unwrap_or(0.0);
+            }
+            Ok(Box::new(CelDouble::from(total)))
+        }),
+        ("normalise", |_, _, args| {
             arity("normalise", args, &[1])?;
-            let text = text("normalise", &args[0])?;
-            Ok(Cel::String(Arc::new(
+            let text = text("normalise", &*args[0])?;
+            Ok(string(
                 text.split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" ")
                     .to_lowercase(),
-            )))
+            ))
         }),
-    );
+    ];
+    for (name, function) in functions {
+        let world = Arc::clone(world);
+        // Our names clash with no standard function; a unit test registers them all.
+        let _ = context.add_function(name, move |ftx: &FunctionContext| {
+            Returned(function(&world, ftx, &ftx.args))
+        });
+    }
+    register_display(context);
+    let world = Arc::clone(world);
+    let _ = context.add_function("rule_severity", move |ftx: &FunctionContext| {
+        Returned(arity("rule_severity", &ftx.args, &[1]).and_then(|()| {
+            let id = text("rule_severity", &*ftx.args[0])?;
+            Ok(world.severities.get(id).map_or_else(
+                || Box::new(CelNull) as Box<dyn Val>,
+                |severity| string(severity.to_string()),
+            ))
+        }))
+    });
+}
+
+/// `display_text(x)`, which message templates wrap every placeholder in.
+pub fn register_display(context: &mut Context) {
+    let _ = context.add_function("display_text", |ftx: &FunctionContext| {
+        Returned(
+            arity("display_text", &ftx.args, &[1]).map(|()| string(display_val(&*ftx.args[0]))),
+        )
+    });
+}
+
+/// How any CEL value reads in a message: text as it is, a record by its id, a list
+/// comma-separated, `null` as `none`, a number with at most one decimal.
+pub fn display_val(value: &dyn Val) -> String {
+    if let Some(text) = value.downcast_ref::<CelString>() {
+        return text.inner().to_string();
+    }
+    if let Some(record) = value.downcast_ref::<RecordVal>() {
+        return record
+            .as_indexer()
+            .and_then(|indexer| indexer.get(&CelString::from("id")).ok())
+            .map_or_else(|| "(record)".to_string(), |id| display_val(&*id));
+    }
+    if let Some(double) = value.downcast_ref::<CelDouble>() {
+        let rounded = format!("{:.1}", double.inner());
+        return rounded
+            .strip_suffix(".0")
+            .map_or(rounded.clone(), str::to_string);
+    }
+    if is_null(value) {
+        return "none".to_string();
+    }
+    if value.downcast_ref::<CelList>().is_some()
+        && let Some(items) = value.as_iterable()
+    {
+        let mut shown = Vec::new();
+        let mut items = items.iter();
+        while let Some(item) = items.next() {
+            shown.push(display_val(item));
+        }
+        return shown.join(", ");
+    }
+    match cel::Value::try_from(value) {
+        Ok(other) => super::expr::display(&other),
+        Err(_) => format!("({})", value.get_type().name()),
+    }
+}
+
+impl World {
+    fn any_kind_id(&self, index: usize) -> Option<String> {
+        self.records.get(index).and_then(|record| {
+            let value = record.as_indexer()?.get(&CelString::from("id")).ok()?;
+            value
+                .downcast_ref::<CelString>()
+                .map(|id| id.inner().to_string())
+        })
+    }
+}
+
+fn reference(
+    world: &World,
+    _: &FunctionContext,
+    args: &[CowVal],
+) -> Result<Box<dyn Val>, ExecutionError> {
+    arity("ref", args, &[1, 2])?;
+    let (kind, id) = if args.len() == 2 {
+        (Some(text("ref", &*args[0])?), &args[1])
+    } else {
+        (None, &args[0])
+    };
+    if is_null(&**id) {
+        return Ok(Box::new(CelNull));
+    }
+    let id = text("ref", &**id)?;
+    let found = match kind {
+        Some(kind) => world.lookup(kind, id),
+        None => match world.any_kind.get(id).map(Vec::as_slice) {
+            None | Some([]) => None,
+            Some([only]) => Some(*only),
+            Some(_) => {
+                return Err(fail(
+                    "ref",
+                    format!("`{id}` is the id of records of several kinds; use ref(kind, id)"),
+                ));
+            }
+        },
+    };
+    Ok(found.map_or_else(
+        || Box::new(CelNull) as Box<dyn Val>,
+        |index| Box::new(world.records[index].clone()),
+    ))
+}
+
+fn referrers(
+    world: &World,
+    ftx: &FunctionContext,
+    args: &[CowVal],
+) -> Result<Box<dyn Val>, ExecutionError> {
+    arity("referrers", args, &[2, 3])?;
+    let (target, rest) = if args.len() == 3 {
+        (record_arg("referrers", &*args[0])?, &args[1..])
+    } else {
+        (current_record(ftx)?, args)
+    };
+    let kind = text("referrers", &*rest[0])?;
+    let field = text("referrers", &*rest[1])?;
+    let mut found: Vec<usize> = world.referrers[target]
+        .iter()
+        .filter(|(from, via)| world.kinds[*from] == kind && via == field)
+        .map(|(from, _)| *from)
+        .collect();
+    found.dedup();
+    Ok(world.list(found))
 }

@@ -5,6 +5,7 @@
 pub mod expr;
 pub mod functions;
 pub mod pack;
+pub mod record;
 pub mod testing;
 
 use std::collections::BTreeMap;

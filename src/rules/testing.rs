@@ -199,6 +199,11 @@ pub fn read_test_file(path: &Path) -> Result<TestFile, String> {
         .map_err(|error| format!("{shown}: not a rule test file: {error}"))
 }
 
+type RuleSetCache = std::collections::HashMap<(String, Vec<String>), std::sync::Arc<RuleSet>>;
+
+static RULE_SETS: std::sync::LazyLock<std::sync::Mutex<RuleSetCache>> =
+    std::sync::LazyLock::new(Default::default);
+
 fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String>, String> {
     let context = |message: String| format!("{} / {}: {message}", path.display(), case.name);
     let dir = tempfile::tempdir()
@@ -225,6 +230,7 @@ fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String
         .unwrap_or_default();
     let base = path.parent().unwrap_or(Path::new("."));
     let mut pack_paths = Vec::new();
+    let mut pack_texts = Vec::new();
     for (index, rule_path) in test_file.rule_paths.iter().enumerate() {
         let text = std::fs::read_to_string(base.join(rule_path))
             .map_err(|error| context(format!("cannot read the pack {rule_path}: {error}")))?;
@@ -236,7 +242,8 @@ fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String
                 .unwrap_or("pack.toml")
         );
         std::fs::create_dir_all(root.join(".packs")).map_err(|error| context(error.to_string()))?;
-        std::fs::write(root.join(&name), text).map_err(|error| context(error.to_string()))?;
+        std::fs::write(root.join(&name), &text).map_err(|error| context(error.to_string()))?;
+        pack_texts.push(text);
         pack_paths.push(name);
     }
     if !pack_paths.is_empty() {
@@ -251,9 +258,19 @@ fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String
         .map_err(|error| context(error.to_string()))?;
     let config: Config = config::load(root, None, &crate::schema::kind_names())
         .map_err(|error| context(error.to_string()))?;
-    // The packs under test are loaded with their real names, so errors point at them.
-    let rules = RuleSet::load(root, &config, &Selection::default())
-        .map_err(|error| context(error.to_string()))?;
+    // Compiling the packs costs more than checking a small case: cases with the same packs and
+    // configuration share one rule set.
+    let mut cache = RULE_SETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let key = (config_text.clone(), pack_texts);
+    if !cache.contains_key(&key) {
+        let rules = RuleSet::load(root, &config, &Selection::default())
+            .map_err(|error| context(error.to_string()))?;
+        cache.insert(key.clone(), std::sync::Arc::new(rules));
+    }
+    let rules = std::sync::Arc::clone(&cache[&key]);
+    drop(cache);
     let as_of = case
         .as_of
         .as_ref()
