@@ -184,6 +184,10 @@ impl Lock {
         let mut lock = ledger.as_os_str().to_owned();
         lock.push(".lock");
         let path = PathBuf::from(lock);
+        // A run that was killed leaves its lock behind; one whose process is gone is taken over.
+        if stale(&path) {
+            let _ = std::fs::remove_file(&path);
+        }
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -205,6 +209,18 @@ impl Lock {
             }),
         }
     }
+}
+
+/// Whether a lock file names a process that no longer runs (known only where `/proc` is).
+fn stale(lock: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<u32>() else {
+        return false;
+    };
+    let proc = Path::new("/proc");
+    proc.is_dir() && pid != std::process::id() && !proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Lock {
