@@ -26,6 +26,10 @@ pub struct CheckResult {
     /// Files read that hold nothing for tillsyn (no `kind`), in path order.
     pub skipped: Vec<String>,
     pub findings: Vec<Finding>,
+    /// The development portfolio, for the reports' portfolio-balance chart.
+    pub initiatives: Vec<crate::figures::Initiative>,
+    /// Per selected rule: how many records (files, references, groups) it judged.
+    pub evaluated: std::collections::BTreeMap<String, usize>,
     /// How long each stage took, in pipeline order (for benchmarks and `--timings`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -66,7 +70,27 @@ pub fn check(
     clock.lap("repository");
     findings.extend(validate(&repository, catalog, today));
     clock.lap("validate");
-    findings.extend(evaluate(&repository, rules, today));
+    let evaluation = evaluate(&repository, rules, today);
+    findings.extend(evaluation.findings);
+    let mut evaluated = evaluation.evaluated;
+    // The built-in checks judge every file, record or reference.
+    evaluated.insert("PARSE001".into(), files);
+    evaluated.insert("SRC001".into(), files);
+    for id in ["SCH001", "XRF002"] {
+        evaluated.insert(id.into(), repository.records.len());
+    }
+    for id in ["XRF001", "XRF003"] {
+        evaluated.insert(id.into(), repository.references.len());
+    }
+    evaluated.insert(
+        "EXC003".into(),
+        repository
+            .records
+            .iter()
+            .filter(|record| record.kind == "exception")
+            .count(),
+    );
+    evaluated.retain(|id, _| rules.is_selected(id));
     clock.lap("rules");
     exceptions::apply(&repository, &mut findings, today);
     findings.retain(|finding| rules.is_selected(&finding.rule));
@@ -82,12 +106,15 @@ pub fn check(
     );
     finding::sort(&mut findings);
     clock.lap("exceptions and follow-up");
+    let initiatives = crate::figures::initiatives(&repository);
     Ok(CheckResult {
         as_of: today,
         files,
         records: repository.records.len(),
         skipped: repository.skipped,
         findings,
+        initiatives,
+        evaluated,
         timings: clock.laps,
     })
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cel::{Context, ExecutionError, Value as Cel};
 use jiff::civil::Date;
@@ -18,18 +19,26 @@ use crate::source::node::escape_pointer_token;
 use cel::common::types::CelList;
 use cel::common::value::Val;
 
-pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Finding> {
+/// The findings of the packs' rules, and for every rule how many records (or groups) it judged:
+/// those of its kinds for which its guards held. Auditors need both: what failed, and what passed.
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub evaluated: BTreeMap<String, usize>,
+}
+
+pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evaluation {
     let world = Arc::new(World::new(repository, today, severities(rules)));
     let params = rules.params_value();
-    let selected: Vec<&Rule> = rules
+    let selected: Vec<(usize, &Rule)> = rules
         .rules
         .iter()
-        .filter(|rule| rules.is_selected(&rule.def.id))
+        .enumerate()
+        .filter(|(_, rule)| rules.is_selected(&rule.def.id))
         .collect();
 
-    let mut record_checks: BTreeMap<&str, Vec<(&Rule, &Check)>> = BTreeMap::new();
-    let mut collective_checks: Vec<(&Rule, &Check)> = Vec::new();
-    for rule in &selected {
+    let mut record_checks: BTreeMap<&str, Vec<Judged>> = BTreeMap::new();
+    let mut collective_checks: Vec<Judged> = Vec::new();
+    for &(position, rule) in &selected {
         for check in &rule.checks {
             match check.scope {
                 CompiledScope::Record => {
@@ -37,20 +46,22 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Fi
                         record_checks
                             .entry(kind.as_str())
                             .or_default()
-                            .push((rule, check));
+                            .push((position, rule, check));
                     }
                 }
                 CompiledScope::Group(_) | CompiledScope::Kind => {
-                    collective_checks.push((rule, check))
+                    collective_checks.push((position, rule, check))
                 }
             }
         }
     }
+    let evaluated: Vec<AtomicUsize> = rules.rules.iter().map(|_| AtomicUsize::new(0)).collect();
 
     let evaluator = Evaluator {
         repository,
         world: &world,
         params: &params,
+        evaluated: &evaluated,
     };
     let mut findings: Vec<Finding> = Vec::new();
     for (kind, checks) in &record_checks {
@@ -76,11 +87,26 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Vec<Fi
         findings.extend(kind_findings);
     }
     let context = evaluator.root_context();
-    for (rule, check) in collective_checks {
-        findings.extend(evaluator.collective(&context, rule, check));
+    for (position, rule, check) in collective_checks {
+        findings.extend(evaluator.collective(&context, position, rule, check));
     }
-    findings
+    let evaluated = selected
+        .iter()
+        .map(|(position, rule)| {
+            (
+                rule.def.id.clone(),
+                evaluated[*position].load(Ordering::Relaxed),
+            )
+        })
+        .collect();
+    Evaluation {
+        findings,
+        evaluated,
+    }
 }
+
+/// A check to run, with its rule and the rule's position in the rule set (for counting).
+type Judged<'r> = (usize, &'r Rule, &'r Check);
 
 /// The severity of every rule id and of every reference a rule cites (the highest of the rules
 /// citing it), for `rule_severity()`.
@@ -120,6 +146,8 @@ struct Evaluator<'a> {
     repository: &'a Repository,
     world: &'a Arc<World>,
     params: &'a Cel,
+    /// Per rule (by position in the rule set): records or groups judged.
+    evaluated: &'a [AtomicUsize],
 }
 
 impl Evaluator<'_> {
@@ -135,14 +163,21 @@ impl Evaluator<'_> {
         &self,
         root: &Context<'static, 'static>,
         index: usize,
-        checks: &[(&Rule, &Check)],
+        checks: &[Judged],
     ) -> Vec<Finding> {
         let mut scope = root.new_inner_scope();
         scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
         let mut findings = Vec::new();
-        for (rule, check) in checks {
+        let mut counted = usize::MAX;
+        for &(position, rule, check) in checks {
             match guards(check, &scope) {
-                Ok(true) => {}
+                Ok(true) => {
+                    // A rule of several checks judges a record once.
+                    if counted != position {
+                        counted = position;
+                        self.evaluated[position].fetch_add(1, Ordering::Relaxed);
+                    }
+                }
                 Ok(false) => continue,
                 Err(error) => {
                     findings.push(self.error_finding(rule, check, index, "when", &error));
@@ -229,6 +264,7 @@ impl Evaluator<'_> {
     fn collective(
         &self,
         root: &Context<'static, 'static>,
+        position: usize,
         rule: &Rule,
         check: &Check,
     ) -> Vec<Finding> {
@@ -281,6 +317,9 @@ impl Evaluator<'_> {
             scope.add_variable_as_val("records", Box::new(CelList::from(members)));
             let first = indexes[0];
             let outcome = guards(check, &scope).and_then(|applies| {
+                if applies {
+                    self.evaluated[position].fetch_add(1, Ordering::Relaxed);
+                }
                 if applies {
                     truth(&check.assert, &scope)
                 } else {

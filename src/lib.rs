@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod exceptions;
 mod explain;
+pub mod figures;
 pub mod finding;
 pub mod followup;
 pub mod report;

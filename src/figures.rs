@@ -1,0 +1,47 @@
+//! Figures of the repository that reports draw, beside the findings: the development portfolio
+//! (initiatives on the efficiency↔innovation and internal↔external axes, sized by budget).
+
+use serde::Serialize;
+
+use crate::repository::Repository;
+use crate::source::node::Value;
+
+/// One initiative of the portfolio, as the portfolio-balance chart places it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Initiative {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// `efficiency` or `innovation`.
+    pub orientation: String,
+    /// `internal`, `external` or `both`.
+    pub benefit_focus: String,
+    pub phase: String,
+    pub budget_sek: Option<f64>,
+}
+
+/// The active initiatives, in repository order.
+pub fn initiatives(repository: &Repository) -> Vec<Initiative> {
+    repository
+        .records
+        .iter()
+        .filter(|record| record.kind == "initiative" && record.is_active())
+        .map(|record| {
+            let text = |field: &str| record.get_str(field).unwrap_or_default().to_string();
+            let budget_sek = match record.node.get("budget_sek").map(|node| &node.value) {
+                Some(Value::Integer(number)) => Some(*number as f64),
+                Some(Value::Float(number)) => Some(*number),
+                _ => None,
+            };
+            Initiative {
+                id: record.id.clone().unwrap_or_default(),
+                name: text("name"),
+                unit: text("unit"),
+                orientation: text("orientation"),
+                benefit_focus: text("benefit_focus"),
+                phase: text("phase"),
+                budget_sek,
+            }
+        })
+        .collect()
+}
