@@ -66,7 +66,8 @@ pub fn check(
     let parsed = parse_all(&discovery.files, &config.limits(), &cell_type);
     let files = parsed.len();
     clock.lap("discover and parse");
-    let (repository, mut findings) = Repository::build(parsed, &discovery.problems, catalog);
+    let (repository, mut findings) =
+        Repository::build(parsed, &discovery.problems, catalog, &config.limits());
     clock.lap("repository");
     findings.extend(validate(&repository, catalog, today));
     clock.lap("validate");
@@ -97,6 +98,8 @@ pub fn check(
     for finding in &mut findings {
         finding.severity = rules.severity_of(&finding.rule, finding.severity);
     }
+    finding::sort(&mut findings);
+    cap(&mut findings, config.limits().findings_per_rule_per_file);
     follow_up(
         &repository,
         &mut findings,
@@ -117,6 +120,50 @@ pub fn check(
         evaluated,
         timings: clock.laps,
     })
+}
+
+/// Keeps at most `limit` findings of one rule in one file and summarises the rest in one finding
+/// that names the cap, so that a broken register cannot bury everything else — and nothing is
+/// dropped silently. `findings` must be sorted.
+fn cap(findings: &mut Vec<Finding>, limit: usize) {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut counts: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    let mut summaries: std::collections::BTreeMap<(String, String), Finding> =
+        std::collections::BTreeMap::new();
+    for finding in findings.drain(..) {
+        let key = (finding.rule.clone(), finding.file.clone());
+        let count = counts.entry(key.clone()).or_default();
+        *count += 1;
+        if *count <= limit {
+            kept.push(finding);
+            continue;
+        }
+        let summary = summaries.entry(key).or_insert_with(|| {
+            let mut summary = finding.clone();
+            summary.kind = None;
+            summary.record = None;
+            summary.fingerprint = finding::Identity {
+                rule: &finding.rule,
+                kind: "",
+                record: "",
+                pointer: &finding.file,
+                detail: "limit findings_per_rule_per_file",
+            }
+            .fingerprint();
+            summary
+        });
+        summary.severity = summary.severity.max(finding.severity);
+    }
+    for ((rule, file), mut summary) in summaries {
+        let more = counts[&(rule.clone(), file)] - limit;
+        summary.message = format!(
+            "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
+             fix the ones listed, or raise the limit in tillsyn.toml"
+        );
+        kept.push(summary);
+    }
+    *findings = kept;
 }
 
 /// Stage timings. Wall-clock durations, never dates: no stage reads the calendar.

@@ -58,6 +58,7 @@ pub struct LimitsConfig {
     pub max_depth: Option<usize>,
     pub yaml_alias_nodes: Option<usize>,
     pub records_per_file: Option<usize>,
+    pub findings_per_rule_per_file: Option<usize>,
 }
 
 impl Config {
@@ -77,6 +78,10 @@ impl Config {
                 .limits
                 .records_per_file
                 .unwrap_or(defaults.records_per_file),
+            findings_per_rule_per_file: self
+                .limits
+                .findings_per_rule_per_file
+                .unwrap_or(defaults.findings_per_rule_per_file),
         }
     }
 
@@ -113,6 +118,7 @@ const LIMIT_KEYS: &[&str] = &[
     "max_depth",
     "yaml_alias_nodes",
     "records_per_file",
+    "findings_per_rule_per_file",
 ];
 
 /// Reads the configuration: `explicit` when given (it must exist), else `ROOT/tillsyn.toml` when

@@ -250,7 +250,12 @@ fn examples(def: &crate::rules::pack::RuleDef) -> (Option<String>, Option<String
             .as_ref()?
             .cases
             .iter()
-            .find(|case| case.absent.iter().any(|e| e.rule == def.id))
+            // A passing example yields none of the rule's findings: it has an `absent` for the
+            // rule and no `expect` of it (a case may test one check passing while another fails).
+            .find(|case| {
+                case.absent.iter().any(|e| e.rule == def.id)
+                    && !case.expect.iter().any(|e| e.rule == def.id)
+            })
             .map(case_text)
     });
     (failing, passing)

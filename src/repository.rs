@@ -12,7 +12,7 @@ use crate::schema::{Catalog, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
 use crate::source::span::{LineIndex, Position, Span};
-use crate::source::{Format, ParsedFile};
+use crate::source::{Format, Limits, ParsedFile};
 use crate::suggest::did_you_mean;
 
 /// A file's text, kept for positions and excerpts.
@@ -92,9 +92,11 @@ impl Repository {
         parsed: Vec<ParsedFile>,
         walk_problems: &[WalkProblem],
         catalog: &Catalog,
+        limits: &Limits,
     ) -> (Repository, Vec<Finding>) {
         let mut builder = Builder {
             catalog,
+            records_per_file: limits.records_per_file,
             files: Vec::new(),
             skipped: Vec::new(),
             records: Vec::new(),
@@ -369,6 +371,7 @@ fn file_finding(
 
 struct Builder<'c> {
     catalog: &'c Catalog,
+    records_per_file: usize,
     files: Vec<SourceText>,
     skipped: Vec<String>,
     records: Vec<Record>,
@@ -518,7 +521,30 @@ impl Builder<'_> {
         }
     }
 
-    fn add_record_list(&mut self, file: usize, kind: &'static str, items: Vec<Node>, base: &str) {
+    fn add_record_list(
+        &mut self,
+        file: usize,
+        kind: &'static str,
+        mut items: Vec<Node>,
+        base: &str,
+    ) {
+        if items.len() > self.records_per_file {
+            let first_unchecked = &items[self.records_per_file];
+            let message = format!(
+                "the file holds {} records; only the first {} are checked (limit `records_per_file`)",
+                items.len(),
+                self.records_per_file
+            );
+            let pointer = format!("{base}/{}", self.records_per_file);
+            self.file_problem(
+                &builtin::PARSE001,
+                file,
+                first_unchecked.span,
+                &pointer,
+                message,
+            );
+            items.truncate(self.records_per_file);
+        }
         for (index, item) in items.into_iter().enumerate() {
             let pointer = format!("{base}/{index}");
             if let Value::Map(_) = item.value {

@@ -252,3 +252,35 @@ fn every_default_rule_passes_its_failing_and_passing_cases() {
     }
     let _ = AS_OF;
 }
+
+#[test]
+fn a_pathological_expression_is_stopped_at_load_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    let pack = dir.path().join("policy-rules/local.toml");
+    let nested = "has(self.tags) && self.tags.all(a, self.tags.all(b, self.tags.all(c, self.tags.all(d, self.tags.all(e, a + b + c + d + e != \"\")))))";
+    let text = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace("has(self.tags) && params.required_tag in self.tags", nested);
+    std::fs::write(&pack, text).unwrap();
+    let (code, stdout, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("`assert` of LOC001 is not accepted: it nests 5 loops"),
+        "{stderr}"
+    );
+
+    // A per-record rule may not scan a whole kind.
+    let text = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace(nested, "size(records(\"information_asset\")) > 0");
+    std::fs::write(&pack, text).unwrap();
+    let (code, _, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("records() scans a whole kind, which a per-record rule may not do"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("policy-rules/local.toml:10:"), "{stderr}");
+}

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr};
 use cel::{Context, Program, Value as Cel};
 
 use super::pack::{ExprSource, PackSource};
@@ -28,6 +29,128 @@ impl std::fmt::Display for CompileError {
 /// The longest expression accepted: rules are predicates, not programs.
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
 
+/// How deeply loops (`all`, `exists`, `map`, `filter`, …) may nest inside each other's bodies.
+/// Each level multiplies the work by the size of a list; chaining (`a.filter(…).map(…)`) does not
+/// nest and is not limited.
+pub const MAX_LOOP_NESTING: usize = 4;
+
+/// The most nodes an expression's syntax tree may have.
+pub const MAX_EXPRESSION_NODES: usize = 2_000;
+
+/// Why an expression could run unbounded, if it could: checked once, at load.
+fn bounded(expression: &IdedExpr) -> Result<(), String> {
+    let mut nodes = 0;
+    let depth = loop_depth(expression, &mut nodes);
+    if nodes > MAX_EXPRESSION_NODES {
+        return Err(format!(
+            "it has {nodes} parts, more than {MAX_EXPRESSION_NODES}; split the rule"
+        ));
+    }
+    if depth > MAX_LOOP_NESTING {
+        return Err(format!(
+            "it nests {depth} loops (all, exists, map, filter) inside each other, more than {MAX_LOOP_NESTING}: \
+             its work grows with the {depth}th power of the lists; look records up with ref() and referrers() instead"
+        ));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of comprehension bodies, counting nodes on the way.
+fn loop_depth(expression: &IdedExpr, nodes: &mut usize) -> usize {
+    *nodes += 1;
+    match &expression.expr {
+        Ast::Call(call) => {
+            let mut deepest = 0;
+            for part in call
+                .target
+                .iter()
+                .map(|target| &**target)
+                .chain(call.args.iter())
+            {
+                deepest = deepest.max(loop_depth(part, nodes));
+            }
+            deepest
+        }
+        Ast::Comprehension(comprehension) => {
+            let range = loop_depth(&comprehension.iter_range, nodes);
+            let body = [
+                &comprehension.loop_cond,
+                &comprehension.loop_step,
+                &comprehension.result,
+                &comprehension.accu_init,
+            ]
+            .into_iter()
+            .map(|part| loop_depth(part, nodes))
+            .max()
+            .unwrap_or(0);
+            range.max(body + 1)
+        }
+        Ast::List(list) => list
+            .elements
+            .iter()
+            .map(|element| loop_depth(element, nodes))
+            .max()
+            .unwrap_or(0),
+        Ast::Map(map) => map
+            .entries
+            .iter()
+            .map(|entry| entry_depth(&entry.expr, nodes))
+            .max()
+            .unwrap_or(0),
+        Ast::Struct(structure) => structure
+            .entries
+            .iter()
+            .map(|entry| entry_depth(&entry.expr, nodes))
+            .max()
+            .unwrap_or(0),
+        Ast::Select(select) => loop_depth(&select.operand, nodes),
+        Ast::Ident(_) | Ast::Literal(_) | Ast::Unspecified => 0,
+    }
+}
+
+fn entry_depth(entry: &EntryExpr, nodes: &mut usize) -> usize {
+    match entry {
+        EntryExpr::StructField(field) => loop_depth(&field.value, nodes),
+        EntryExpr::MapEntry(entry) => {
+            loop_depth(&entry.key, nodes).max(loop_depth(&entry.value, nodes))
+        }
+    }
+}
+
+/// Whether the expression calls a function of this name anywhere.
+pub fn calls(expression: &IdedExpr, name: &str) -> bool {
+    match &expression.expr {
+        Ast::Call(call) => {
+            call.func_name == name
+                || call
+                    .target
+                    .as_deref()
+                    .is_some_and(|target| calls(target, name))
+                || call.args.iter().any(|arg| calls(arg, name))
+        }
+        Ast::Comprehension(comprehension) => [
+            &comprehension.iter_range,
+            &comprehension.accu_init,
+            &comprehension.loop_cond,
+            &comprehension.loop_step,
+            &comprehension.result,
+        ]
+        .into_iter()
+        .any(|part| calls(part, name)),
+        Ast::List(list) => list.elements.iter().any(|element| calls(element, name)),
+        Ast::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::StructField(field) => calls(&field.value, name),
+            EntryExpr::MapEntry(entry) => calls(&entry.key, name) || calls(&entry.value, name),
+        }),
+        Ast::Struct(structure) => structure.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::StructField(field) => calls(&field.value, name),
+            EntryExpr::MapEntry(entry) => calls(&entry.key, name) || calls(&entry.value, name),
+        }),
+        Ast::Select(select) => calls(&select.operand, name),
+        Ast::Ident(_) | Ast::Literal(_) | Ast::Unspecified => false,
+    }
+}
+
 pub fn compile(
     source: &ExprSource,
     packs: &[PackSource],
@@ -44,10 +167,18 @@ pub fn compile(
     // The CEL parser is a generated parser; guard against a panic on unusual input all the same.
     let compiled = std::panic::catch_unwind(|| Program::compile(&source.text));
     match compiled {
-        Ok(Ok(program)) => Ok(Expr {
-            program,
-            source: source.clone(),
-        }),
+        Ok(Ok(program)) => match bounded(program.expression()) {
+            Ok(()) => Ok(Expr {
+                program,
+                source: source.clone(),
+            }),
+            Err(reason) => Err(render(
+                packs,
+                source,
+                0,
+                &format!("{what} is not accepted: {reason}"),
+            )),
+        },
         Ok(Err(errors)) => {
             let first = errors.errors.first();
             let (line, column) = first.map_or((1, 0), |error| {

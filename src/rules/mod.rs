@@ -280,6 +280,29 @@ impl RuleSet {
 }
 
 fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Check, CompileError> {
+    let when: Vec<Expr> = check
+        .when
+        .iter()
+        .map(|when| compile(when, packs, &format!("`when` of {id}")))
+        .collect::<Result<_, _>>()?;
+    let assert = compile(&check.assert, packs, &format!("`assert` of {id}"))?;
+    // A per-record rule that scans a whole kind makes the check quadratic in the records.
+    if check.scope == Scope::Record {
+        for expression in when.iter().chain(std::iter::once(&assert)) {
+            if expr::calls(expression.program.expression(), "records") {
+                let offset = expression.source.text.find("records(").unwrap_or(0);
+                return Err(expr::render(
+                    packs,
+                    &expression.source,
+                    offset,
+                    &format!(
+                        "rule {id}: records() scans a whole kind, which a per-record rule may not do; \
+                         use ref(), referrers() or the other indexed functions, or scope = \"kind\""
+                    ),
+                ));
+            }
+        }
+    }
     Ok(Check {
         severity: check.severity,
         kinds: check.kinds.clone(),
@@ -290,12 +313,8 @@ fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Che
                 CompiledScope::Group(compile(&group_by.0, packs, &format!("`group_by` of {id}"))?)
             }
         },
-        when: check
-            .when
-            .iter()
-            .map(|when| compile(when, packs, &format!("`when` of {id}")))
-            .collect::<Result<_, _>>()?,
-        assert: compile(&check.assert, packs, &format!("`assert` of {id}"))?,
+        when,
+        assert,
         field: check.field.clone(),
         message: Template::compile(&check.message, packs)?,
     })

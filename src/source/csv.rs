@@ -6,9 +6,9 @@
 //! and the cell's column. The tokenizer is our own because the `csv` crate does not report where a
 //! field starts.
 
+use super::ParseError;
 use super::node::{Entry, Node, Value};
 use super::span::Span;
-use super::{Limits, ParseError};
 
 /// The type a kind's schema asks for at a (possibly dotted) column.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,11 +27,7 @@ struct Cell {
     span: Span,
 }
 
-pub fn parse(
-    text: &str,
-    cell_type: &dyn Fn(&[&str]) -> CellType,
-    limits: &Limits,
-) -> Result<Node, ParseError> {
+pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node, ParseError> {
     let rows = tokenize(text)?;
     let mut rows = rows
         .into_iter()
@@ -64,15 +60,6 @@ pub fn parse(
             )
             .with_hint(
                 "every row needs one cell per header column; quote cells that contain commas",
-            ));
-        }
-        if records.len() >= limits.records_per_file {
-            return Err(ParseError::new(
-                format!(
-                    "more than {} records in one file (limit `records_per_file`)",
-                    limits.records_per_file
-                ),
-                row.span,
             ));
         }
         let mut record = Node::new(Value::Map(Vec::new()), row.span);
@@ -303,7 +290,7 @@ mod tests {
     }
 
     fn parse_ok(text: &str) -> Node {
-        parse(text, &types, &Limits::default()).unwrap()
+        parse(text, &types).unwrap()
     }
 
     #[test]
@@ -353,9 +340,9 @@ mod tests {
     #[test]
     fn ragged_rows_and_repeated_headers_are_errors_at_the_cell() {
         let text = "id,name\nA,B,C\n";
-        let error = parse(text, &types, &Limits::default()).err().unwrap();
+        let error = parse(text, &types).err().unwrap();
         assert_eq!(error.span.start, text.find('C').unwrap());
-        let error = parse("id,id\n", &types, &Limits::default()).err().unwrap();
+        let error = parse("id,id\n", &types).err().unwrap();
         assert!(error.message.contains("appears twice"));
     }
 }

@@ -24,7 +24,13 @@ const STRICT: ParseOptions = ParseOptions {
 pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
     let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT).map_err(|error| {
         let range = error.range();
-        ParseError::new(error.kind().to_string(), Span::new(range.start, range.end))
+        let parse_error =
+            ParseError::new(error.kind().to_string(), Span::new(range.start, range.end));
+        if error.kind().to_string().contains("nesting") {
+            parse_error.with_hint("the file nests too deeply; flatten it")
+        } else {
+            parse_error
+        }
     })?;
     match parsed.value {
         Some(value) => convert(&value, 0, limits),

@@ -49,6 +49,8 @@ pub struct Limits {
     pub max_depth: usize,
     pub yaml_alias_nodes: usize,
     pub records_per_file: usize,
+    /// Findings of one rule in one file beyond this are summarised in one finding.
+    pub findings_per_rule_per_file: usize,
 }
 
 impl Default for Limits {
@@ -58,6 +60,7 @@ impl Default for Limits {
             max_depth: 64,
             yaml_alias_nodes: 10_000,
             records_per_file: 1_000_000,
+            findings_per_rule_per_file: 1_000,
         }
     }
 }
@@ -234,7 +237,7 @@ fn parse_text(
         }
         Format::Csv => {
             let kind = file.mapped_kind.as_deref().unwrap_or_default();
-            csv::parse(text, &|path| cell_type(kind, path), limits)?
+            csv::parse(text, &|path| cell_type(kind, path))?
         }
     };
     Ok(Document { root, body: None })

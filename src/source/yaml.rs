@@ -15,7 +15,17 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
     let mut parser = Parser::new_from_str(text);
     let scan_error = |error: &saphyr::ScanError| {
         let offset = offsets.byte(error.marker().index());
-        ParseError::new(error.info().to_string(), Span::at(offset))
+        let parse_error = ParseError::new(error.info().to_string(), Span::at(offset));
+        if error.info().contains("alias") {
+            parse_error.with_hint(format!(
+                "limit `yaml_alias_nodes` = {}: aliases may expand to at most that many nodes; raise it in [limits] if the file is legitimate",
+                limits.yaml_alias_nodes
+            ))
+        } else if error.info().contains("recursion") {
+            parse_error.with_hint("the file nests too deeply; flatten it")
+        } else {
+            parse_error
+        }
     };
     parser
         .load(&mut loader, true)

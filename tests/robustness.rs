@@ -1,0 +1,387 @@
+//! Hostile and broken input: every row of docs/robustness.md, through the binary. Each bad input
+//! gets a finding (or an error) that names the file, line and column and what to do; nothing
+//! panics, nothing hangs, and the other files are still checked.
+
+mod common;
+
+use std::path::Path;
+
+use common::{check_json, run};
+use serde_json::Value;
+
+fn write(root: &Path, name: &str, bytes: &[u8]) {
+    let path = root.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// (rule, file, line, column, message) of every finding of the selected rules.
+fn findings(root: &Path, select: &str) -> Vec<(String, String, u64, u64, String)> {
+    let (_, json) = check_json(root, &["--select", select]);
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or_default().to_string();
+            (
+                text("rule"),
+                text("file"),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                text("message"),
+            )
+        })
+        .collect()
+}
+
+fn one(root: &Path, select: &str) -> (String, String, u64, u64, String) {
+    let mut all = findings(root, select);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.remove(0)
+}
+
+const PERSON_OK: &[u8] = b"kind: person\nid: P-OK\nname: Fungerar\n";
+
+#[test]
+fn malformed_files_are_parse_findings_at_their_position_and_the_rest_is_checked() {
+    for (name, text, line, column) in [
+        ("a.toml", "kind = \"person\"\nid = \n", 2, 6),
+        ("a.yaml", "kind: person\nid: [P\n", 3, 1),
+        (
+            "a.json",
+            "{\"kind\": \"person\",\n \"id\": \"P\",\n}",
+            2,
+            11,
+        ),
+        ("a.md", "---\nkind: person\nid: P\n", 1, 1),
+        ("a.csv", "id,name\nP,\"open\n", 2, 3),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, text.as_bytes());
+        write(dir.path(), "ok.yaml", PERSON_OK);
+        write(
+            dir.path(),
+            "tillsyn.toml",
+            b"[[sources]]\npath = \"a.csv\"\nkind = \"person\"\n",
+        );
+        let (rule, file, found_line, found_column, _) = one(dir.path(), "PARSE");
+        assert_eq!(
+            (rule.as_str(), file.as_str(), found_line, found_column),
+            ("PARSE001", name, line, column),
+            "{name}"
+        );
+        let (_, json) = check_json(dir.path(), &["--select", "PARSE"]);
+        assert_eq!(
+            json["checked"]["records"], 1,
+            "{name}: the good file is still read"
+        );
+    }
+}
+
+#[test]
+fn text_that_is_not_utf8_is_named_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad.yaml", b"kind: person\nid: P\xff\n");
+    let (rule, _, line, column, message) = one(dir.path(), "PARSE");
+    assert_eq!((rule.as_str(), line, column), ("PARSE001", 2, 6));
+    assert!(message.contains("not valid UTF-8"), "{message}");
+}
+
+#[test]
+fn a_byte_order_mark_and_mixed_line_endings_keep_positions_right() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.yaml",
+        b"\xef\xbb\xbfkind: person\r\nname: A\nid: P 1\r\n",
+    );
+    let (rule, _, line, column, _) = one(dir.path(), "SCH");
+    assert_eq!((rule.as_str(), line, column), ("SCH001", 3, 5));
+}
+
+#[test]
+fn empty_files_and_empty_registers_are_not_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.yaml", b"");
+    write(dir.path(), "empty.json", b"");
+    write(dir.path(), "empty.toml", b"");
+    write(
+        dir.path(),
+        "zero.toml",
+        b"kind = \"person\"\nrecords = []\n",
+    );
+    assert_eq!(findings(dir.path(), "PARSE,SRC,SCH"), []);
+}
+
+#[test]
+fn duplicate_keys_are_parse_findings_in_every_format() {
+    for (name, text) in [
+        ("d.yaml", "kind: person\nid: P\nid: Q\n"),
+        (
+            "d.json",
+            "{\"kind\": \"person\", \"id\": \"P\", \"id\": \"Q\"}",
+        ),
+        ("d.toml", "kind = \"person\"\nid = \"P\"\nid = \"Q\"\n"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, text.as_bytes());
+        let (rule, _, _, _, message) = one(dir.path(), "PARSE");
+        assert_eq!(rule, "PARSE001", "{name}");
+        assert!(
+            message.to_lowercase().contains("duplicate"),
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn an_alias_bomb_is_stopped_by_the_alias_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("kind: person\nid: P\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, previous) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e")] {
+        text.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
+    }
+    write(dir.path(), "bomb.yaml", text.as_bytes());
+    let (rule, _, _, _, message) = one(dir.path(), "PARSE");
+    assert_eq!(rule, "PARSE001");
+    assert!(message.contains("yaml_alias_nodes"), "{message}");
+}
+
+#[test]
+fn nesting_ten_thousand_deep_is_refused_in_every_format() {
+    let open = "[".repeat(10_000);
+    let close = "]".repeat(10_000);
+    for (name, text) in [
+        ("n.yaml", format!("kind: person\nid: P\nx: {open}{close}\n")),
+        (
+            "n.json",
+            format!("{{\"kind\": \"person\", \"id\": \"P\", \"x\": {open}{close}}}"),
+        ),
+        (
+            "n.toml",
+            format!("kind = \"person\"\nid = \"P\"\nx = {open}{close}\n"),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, text.as_bytes());
+        let (rule, _, _, _, _) = one(dir.path(), "PARSE");
+        assert_eq!(rule, "PARSE001", "{name}");
+    }
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_a_finding_that_names_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[limits]\nmax_file_bytes = 100\n",
+    );
+    write(
+        dir.path(),
+        "big.yaml",
+        format!("kind: person\nid: P\nname: {}\n", "x".repeat(200)).as_bytes(),
+    );
+    let (rule, file, line, column, message) = one(dir.path(), "PARSE");
+    assert_eq!(
+        (rule.as_str(), file.as_str(), line, column),
+        ("PARSE001", "big.yaml", 1, 1)
+    );
+    assert!(message.contains("max_file_bytes"), "{message}");
+}
+
+#[test]
+fn records_and_findings_over_their_caps_are_named_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[limits]\nrecords_per_file = 3\nfindings_per_rule_per_file = 2\n",
+    );
+    let mut text = String::from("kind: person\nrecords:\n");
+    for number in 0..5 {
+        text.push_str(&format!("  - {{ id: P {number} }}\n"));
+    }
+    write(dir.path(), "people.yaml", text.as_bytes());
+    let all = findings(dir.path(), "PARSE,SCH");
+    let rules: Vec<&str> = all.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["SCH001", "SCH001", "SCH001", "PARSE001"],
+        "{all:#?}"
+    );
+    assert!(
+        all[2]
+            .4
+            .contains("1 more findings of SCH001 in this file are not listed"),
+        "{all:#?}"
+    );
+    assert!(
+        all[3]
+            .4
+            .contains("only the first 3 are checked (limit `records_per_file`)"),
+        "{all:#?}"
+    );
+    assert_eq!((all[3].2, all[3].3), (6, 5));
+}
+
+#[test]
+fn csv_rows_that_are_ragged_or_repeat_the_header_are_findings() {
+    for (text, expected) in [
+        ("id,name\nP,A,extra\n", "3 cells but the header has 2"),
+        ("id,id\nP,Q\n", "appears twice"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "tillsyn.toml",
+            b"[[sources]]\npath = \"p.csv\"\nkind = \"person\"\n",
+        );
+        write(dir.path(), "p.csv", text.as_bytes());
+        let (rule, _, _, _, message) = one(dir.path(), "PARSE");
+        assert_eq!(rule, "PARSE001");
+        assert!(message.contains(expected), "{message}");
+    }
+    // A cell with a line break inside quotes is one cell, and the next row keeps its line.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[[sources]]\npath = \"p.csv\"\nkind = \"person\"\n",
+    );
+    write(
+        dir.path(),
+        "p.csv",
+        b"id,name\nP1,\"Anna\nAndersson\"\nP 2,B\n",
+    );
+    let (rule, _, line, column, _) = one(dir.path(), "SCH");
+    assert_eq!((rule.as_str(), line, column), ("SCH001", 4, 1));
+}
+
+#[test]
+fn a_kind_that_is_a_number_and_ids_with_space_or_look_alikes_are_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "k.yaml", b"kind: 7\nid: P\n");
+    let (rule, _, line, column, message) = one(dir.path(), "SRC");
+    assert_eq!((rule.as_str(), line, column), ("SRC001", 1, 7));
+    assert!(
+        message.contains("not a integer")
+            || message.contains("not a number")
+            || message.contains("must be the name of a kind"),
+        "{message}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "units.yaml",
+        b"kind: org_unit\nid: UN\nname: U\nunit_type: committee\nis_controller: false\n",
+    );
+    // `\u{0423}N`: a Cyrillic U that looks like the Latin one.
+    write(
+        dir.path(),
+        "p.yaml",
+        "kind: person\nid: P\nunit: \u{0423}N\n".as_bytes(),
+    );
+    let (rule, _, line, column, _) = one(dir.path(), "XRF");
+    assert_eq!((rule.as_str(), line, column), ("XRF001", 3, 7));
+}
+
+#[test]
+fn reference_cycles_neither_hang_nor_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "units.yaml",
+        b"kind: org_unit\nrecords:\n  - { id: A, name: A, unit_type: committee, parent: B, is_controller: true }\n  - { id: B, name: B, unit_type: committee, parent: A, is_controller: true }\n",
+    );
+    write(
+        dir.path(),
+        "systems.yaml",
+        b"kind: system\nrecords:\n  - { id: S1, name: S1, lifecycle: operating, unit: A, depends_on: [S2] }\n  - { id: S2, name: S2, lifecycle: operating, unit: A, depends_on: [S1] }\n",
+    );
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1, "{json:#}");
+    assert!(json["findings"].as_array().unwrap().iter().all(|f| {
+        !f["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be evaluated")
+    }));
+}
+
+#[test]
+fn impossible_dates_are_schema_findings_at_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.yaml",
+        b"kind: person\nid: P\nactive_until: 2026-02-30\n",
+    );
+    let (rule, _, line, column, message) = one(dir.path(), "SCH");
+    assert_eq!((rule.as_str(), line, column), ("SCH001", 3, 15));
+    assert!(message.contains("calendar date"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_and_a_link_out_of_the_root_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.yaml", b"kind: person\nid: SECRET\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("out.yaml"),
+    )
+    .unwrap();
+    write(dir.path(), "ok.yaml", PERSON_OK);
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["checked"]["files"], 1);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_path_that_is_not_utf8_is_read_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"f\xffil.yaml");
+    std::fs::write(dir.path().join(name), b"kind: person\nid: P 1\n").unwrap();
+    let (rule, file, line, _, _) = one(dir.path(), "SCH");
+    assert_eq!((rule.as_str(), line), ("SCH001", 2));
+    assert_eq!(file, "f\u{fffd}il.yaml");
+}
+
+#[test]
+fn terminal_control_characters_from_the_data_are_neutralised_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.yaml", b"kind: person\nid: \"P \\e[31m1\"\n");
+    let (_, stdout, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-27",
+    ]);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains('\u{fffd}'), "{stdout}");
+}
+
+#[test]
+fn json_output_of_hostile_text_stays_valid_json() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.yaml",
+        b"kind: person\nid: \"<script>\\\"x\\\"\\e\\n\"\n",
+    );
+    let (_, json) = check_json(dir.path(), &[]);
+    let message: &Value = &json["findings"][0]["message"];
+    assert!(message.as_str().unwrap().contains("<script>"), "{message}");
+}
