@@ -1,0 +1,66 @@
+//! Properties over arbitrary input: no parser panics on any text, and a whole check of any file
+//! neither panics nor depends on anything but the tree and the as-of day.
+
+use proptest::prelude::*;
+use tillsyn::source::Limits;
+
+fn cell_type(_: &[&str]) -> tillsyn::source::csv::CellType {
+    tillsyn::source::csv::CellType::String
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_parser_panics_on_any_text(text in any::<String>()) {
+        let limits = Limits::default();
+        let _ = tillsyn::source::toml::parse(&text, &limits);
+        let _ = tillsyn::source::yaml::parse(&text, &limits);
+        let _ = tillsyn::source::json::parse(&text, &limits);
+        let _ = tillsyn::source::markdown::parse(&text, &limits);
+        let _ = tillsyn::source::csv::parse(&text, &cell_type);
+    }
+
+    #[test]
+    fn no_parser_panics_on_text_that_looks_like_a_record(
+        key in "[a-z_]{1,12}",
+        value in "[ -~\\n\\t\"'\\[\\]{}:,#&*!|>-]{0,40}",
+    ) {
+        let limits = Limits::default();
+        let yaml = format!("kind: person\nid: P\n{key}: {value}\n");
+        let _ = tillsyn::source::yaml::parse(&yaml, &limits);
+        let toml = format!("kind = \"person\"\nid = \"P\"\n{key} = {value}\n");
+        let _ = tillsyn::source::toml::parse(&toml, &limits);
+        let json = format!("{{\"kind\": \"person\", \"id\": \"P\", \"{key}\": {value}}}");
+        let _ = tillsyn::source::json::parse(&json, &limits);
+        let csv = format!("id,{key}\nP,{value}\n");
+        let _ = tillsyn::source::csv::parse(&csv, &cell_type);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any one file: the whole check runs, and twice gives the same findings.
+    #[test]
+    fn a_check_of_any_file_is_deterministic_and_never_panics(
+        extension in prop::sample::select(vec!["yaml", "json", "toml", "md"]),
+        value in "[ -~\\n]{0,60}",
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = match extension {
+            "yaml" => format!("kind: information_asset\nid: IA-1\nname: {value}\n"),
+            "json" => format!("{{\"kind\": \"information_asset\", \"id\": \"IA-1\", \"name\": {value}}}"),
+            "toml" => format!("kind = \"information_asset\"\nid = \"IA-1\"\nname = {value}\n"),
+            _ => format!("---\nkind: information_asset\nid: IA-1\nname: {value}\n---\n"),
+        };
+        std::fs::write(dir.path().join(format!("a.{extension}")), text).unwrap();
+        let config = tillsyn::config::Config::default();
+        let rules = tillsyn::rules::RuleSet::load(dir.path(), &config, &tillsyn::rules::Selection::default()).unwrap();
+        let ledger = tillsyn::followup::ledger::Ledger::empty();
+        let today = jiff::civil::date(2026, 11, 27);
+        let first = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap();
+        let second = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap();
+        prop_assert_eq!(first.findings, second.findings);
+    }
+}
