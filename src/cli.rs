@@ -38,6 +38,9 @@ enum Command {
     /// Who owes what: open and overdue findings grouped by responsible, overdue first. Reads the
     /// tree and the ledger; changes neither.
     Followup(FollowupArgs),
+    /// Reports for auditors: an HTML report, a workbook, the compliance matrix of a framework
+    /// (Markdown, CSV) or OSCAL assessment results. Reads the tree and the ledger; changes neither.
+    Report(ReportArgs),
     /// The rules: list them, explain one, run rule test cases.
     Rules {
         #[command(subcommand)]
@@ -133,6 +136,45 @@ enum FollowupFormat {
     Csv,
 }
 
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The repository.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Output format (html and xlsx need -o).
+    #[arg(long, value_enum)]
+    format: ReportFormat,
+    /// The framework of the compliance matrix.
+    #[arg(long, value_enum, default_value_t = report::compliance::Framework::Iso27001)]
+    framework: report::compliance::Framework,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read the ledger from FILE instead of the configured one.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// One self-contained HTML file: summary, findings, follow-up, compliance, trend, portfolio.
+    Html,
+    /// The compliance matrix with a short summary above it.
+    Markdown,
+    /// The compliance matrix, one row per control.
+    Csv,
+    /// A workbook with the sheets Findings, By owner and Compliance.
+    Xlsx,
+    /// OSCAL 1.0.6 Assessment Results (JSON).
+    Oscal,
+}
+
 fn parse_state(text: &str) -> Result<State, String> {
     match text {
         "new" => Ok(State::New),
@@ -150,6 +192,16 @@ enum OutputFormat {
     Table,
     /// The machine contract (schemas/check-output.schema.json).
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps) and IDE viewers.
+    Sarif,
+    /// JUnit XML, one test suite per rule, for CI test reports (Jenkins, GitLab).
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
+    /// A Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY.
+    Markdown,
+    /// CSV (RFC 4180), one row per finding with every field, for spreadsheets.
+    Csv,
 }
 
 #[derive(Clone, Copy)]
@@ -248,6 +300,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Followup(args) => run_followup(args),
+        Command::Report(args) => run_report(args),
         Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
     };
@@ -303,6 +356,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let text = match args.format {
         OutputFormat::Json => report::json::render(&result),
+        OutputFormat::Sarif => report::sarif::render(&result, &rules),
+        OutputFormat::Junit => report::junit::render(&result, &rules),
+        OutputFormat::Github => report::github::render(&result),
+        OutputFormat::Markdown => report::markdown::render(&result),
+        OutputFormat::Csv => report::csv::render(&result),
         OutputFormat::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let width = if to_terminal {
@@ -357,6 +415,63 @@ fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
         FollowupFormat::Json => report::followup::json(&groups, &as_of),
         FollowupFormat::Markdown => report::followup::markdown(&groups, &as_of),
         FollowupFormat::Csv => report::followup::csv(&groups),
+    };
+    emit(&text, args.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
+    if args.output.is_none() && matches!(args.format, ReportFormat::Html | ReportFormat::Xlsx) {
+        return Err(format!(
+            "--format {} writes a file: give it with -o FILE",
+            if args.format == ReportFormat::Html {
+                "html"
+            } else {
+                "xlsx"
+            }
+        ));
+    }
+    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
+        .map_err(|error| error.to_string())?;
+    let today = args
+        .as_of
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let rules = RuleSet::load(&args.root, &config, &Selection::default())
+        .map_err(|error| error.to_string())?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(|| args.root.join(config.ledger_path()));
+    let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
+    let result =
+        check(&args.root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let matrix = report::compliance::matrix(&result, &rules, args.framework);
+    let version = env!("CARGO_PKG_VERSION");
+    let text = match args.format {
+        ReportFormat::Xlsx => {
+            let bytes = report::xlsx::render(&result, &matrix, version)?;
+            let path = args.output.as_deref().expect("checked above");
+            std::fs::write(path, bytes)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        ReportFormat::Html => {
+            let innovation_target_pct = match rules.values.get("innovation_share_target_pct") {
+                Some(toml::Value::Integer(number)) => *number as f64,
+                Some(toml::Value::Float(number)) => *number,
+                _ => 5.0,
+            };
+            report::html::render(&report::html::Input {
+                result: &result,
+                matrix: &matrix,
+                runs: &ledger.runs,
+                innovation_target_pct,
+                version,
+            })
+        }
+        ReportFormat::Markdown => report::compliance::markdown(&result, &matrix, version),
+        ReportFormat::Csv => report::compliance::csv(&matrix),
+        ReportFormat::Oscal => report::oscal::render(&result, &matrix, version),
     };
     emit(&text, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)

@@ -1,9 +1,114 @@
 //! Rendering: one module per output format. Each reads the findings and nothing else computes
 //! for it.
 
+pub mod compliance;
+pub mod csv;
 pub mod followup;
+pub mod github;
+pub mod html;
+pub mod iso27001;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod oscal;
+pub mod sarif;
 pub mod table;
+pub mod xlsx;
+
+use crate::finding::{Finding, Severity};
+use crate::rules::RuleSet;
+
+/// A rule as the CI formats describe it: built-in or from a pack, with its severity after
+/// re-grading.
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+}
+
+/// The rules a run reported on: the selected built-in rules, then the selected rules of the
+/// packs in pack order, then (should one ever be missing) any rule that has a finding.
+pub fn selected_rules(rules: &RuleSet, findings: &[Finding]) -> Vec<RuleInfo> {
+    let mut selected: Vec<RuleInfo> = crate::builtin::ALL
+        .iter()
+        .filter(|rule| rules.is_selected(rule.id))
+        .map(|rule| RuleInfo {
+            id: rule.id.to_string(),
+            title: rule.title.to_string(),
+            severity: rules.severity_of(rule.id, rule.severity),
+            rationale: rule.rationale.to_string(),
+            remediation: rule.remediation.to_string(),
+            references: rule.references.iter().map(|r| r.to_string()).collect(),
+        })
+        .collect();
+    for rule in &rules.rules {
+        if rules.is_selected(&rule.def.id) && !selected.iter().any(|known| known.id == rule.def.id)
+        {
+            selected.push(RuleInfo {
+                id: rule.def.id.clone(),
+                title: rule.def.title.clone(),
+                severity: rule.severity,
+                rationale: rule.def.rationale.clone(),
+                remediation: rule.def.remediation.clone(),
+                references: rule.def.references.clone(),
+            });
+        }
+    }
+    for finding in findings {
+        if !selected.iter().any(|known| known.id == finding.rule) {
+            selected.push(RuleInfo {
+                id: finding.rule.clone(),
+                title: finding.title.clone(),
+                severity: finding.severity,
+                rationale: String::new(),
+                remediation: finding.remediation.clone(),
+                references: finding.references.clone(),
+            });
+        }
+    }
+    selected
+}
+
+/// What a finding is about, to put before its message: `kind id: `, `kind: `, or nothing when
+/// the message already names the record.
+pub fn subject(finding: &Finding) -> String {
+    match (&finding.kind, &finding.record) {
+        (Some(_), Some(id)) if finding.message.contains(id.as_str()) => String::new(),
+        (Some(kind), Some(id)) => format!("{kind} {id}: "),
+        (Some(kind), None) => format!("{kind}: "),
+        _ => String::new(),
+    }
+}
+
+/// Removes the characters XML 1.0 does not allow (most C0 controls, U+FFFE, U+FFFF), keeping
+/// tab, line feed and carriage return; then escapes the five markup characters, so that the
+/// text is safe both as element content and as a quoted attribute value. In attributes line
+/// breaks and tabs are written as character references, so that parsers keep them.
+pub fn xml_text(text: &str, attribute: bool) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\n' if attribute => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            '\t' if attribute => escaped.push_str("&#9;"),
+            '\n' | '\t' => escaped.push(character),
+            '\u{fffe}' | '\u{ffff}' => escaped.push(char::REPLACEMENT_CHARACTER),
+            // C0 controls are forbidden; DEL and C1 controls are allowed by XML 1.0 but drive
+            // terminals, so they are neutralised too.
+            c if c.is_control() => escaped.push(char::REPLACEMENT_CHARACTER),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
 
 /// Replaces terminal control characters in data before it reaches a terminal, so that a value
 /// in a register cannot move the cursor, change colours or rewrite the screen.
@@ -32,12 +137,13 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-/// Text for a Markdown table cell: pipes and markup characters escaped, lines joined.
+/// Text for a Markdown table cell: pipes and markup characters escaped (`<`, `>` and `&` too,
+/// so that no HTML tag or entity gets through), lines joined.
 pub fn markdown_cell(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in neutralise_controls(text).chars() {
         match character {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' => {
                 escaped.push('\\');
                 escaped.push(character);
             }
@@ -62,6 +168,7 @@ mod tests {
     #[test]
     fn markdown_cells_escape_pipes_and_markup() {
         assert_eq!(super::markdown_cell("a|b <script>"), "a\\|b \\<script\\>");
+        assert_eq!(super::markdown_cell("&lt;"), "\\&lt;");
     }
 
     #[test]
