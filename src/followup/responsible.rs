@@ -62,7 +62,10 @@ impl<'a> Resolver<'a> {
         } else {
             self.unit_of(record)
         };
-        unit.and_then(|unit| self.fallback(unit))
+        // A record of a kind that belongs to no unit (a supplier, a role, a dataset) is the
+        // organisation's: the top unit's.
+        unit.or_else(|| self.top_unit())
+            .and_then(|unit| self.fallback(unit))
     }
 
     fn fallback(&self, unit: usize) -> Option<Responsible> {
