@@ -391,3 +391,41 @@ fn every_format_is_byte_identical_across_runs() {
         );
     }
 }
+
+/// The hostile fixture (hostile text in every string field, a hostile rule pack and file name)
+/// renders safely in every report format.
+#[test]
+fn hostile_text_renders_safely_in_every_report_format() {
+    let root = fixture("hostile");
+    let html = String::from_utf8(report_file(&root, "html", &[])).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the hostile text is in the report, escaped"
+    );
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element"
+    );
+    assert!(!html.contains('\u{1b}'), "no terminal escapes");
+
+    let markdown = report(&root, "markdown", &[]);
+    assert!(!markdown.contains("<script"), "{markdown}");
+    assert!(!markdown.contains('\u{1b}'));
+
+    let csv = report(&root, "csv", &[]);
+    for line in csv.split("\r\n") {
+        for cell in split_csv(line) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula cell {cell:?} in {line}"
+            );
+        }
+    }
+
+    let oscal: Value =
+        serde_json::from_str(&report(&root, "oscal", &[])).expect("OSCAL stays valid JSON");
+    assert!(
+        oscal.to_string().contains("<script>"),
+        "JSON carries the text as data"
+    );
+}
