@@ -387,21 +387,47 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
-    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
+/// What `followup` and `report` work from.
+struct ReadOnlyRun {
+    rules: RuleSet,
+    result: crate::check::CheckResult,
+    ledger: Ledger,
+    today: Date,
+}
+
+/// A check that reads the tree and the ledger and changes neither, as `followup` and `report`
+/// run it.
+fn read_only_check(
+    root: &Path,
+    config_path: Option<&Path>,
+    ledger_path: Option<&Path>,
+    as_of: Option<Date>,
+) -> Result<ReadOnlyRun, String> {
+    let config = config::load(root, config_path, &schema::kind_names())
         .map_err(|error| error.to_string())?;
-    let today = args
-        .as_of
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let rules = RuleSet::load(&args.root, &config, &Selection::default())
-        .map_err(|error| error.to_string())?;
-    let ledger_path = args
-        .ledger
-        .clone()
-        .unwrap_or_else(|| args.root.join(config.ledger_path()));
+    // The only place besides `check` that reads the clock.
+    let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let rules =
+        RuleSet::load(root, &config, &Selection::default()).map_err(|error| error.to_string())?;
+    let ledger_path =
+        ledger_path.map_or_else(|| root.join(config.ledger_path()), Path::to_path_buf);
     let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result =
-        check(&args.root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let result = check(root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    Ok(ReadOnlyRun {
+        rules,
+        result,
+        ledger,
+        today,
+    })
+}
+
+fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
+    let ReadOnlyRun { result, today, .. } = read_only_check(
+        &args.root,
+        args.config.as_deref(),
+        args.ledger.as_deref(),
+        args.as_of,
+    )?;
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,
@@ -431,20 +457,17 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
             }
         ));
     }
-    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
-        .map_err(|error| error.to_string())?;
-    let today = args
-        .as_of
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let rules = RuleSet::load(&args.root, &config, &Selection::default())
-        .map_err(|error| error.to_string())?;
-    let ledger_path = args
-        .ledger
-        .clone()
-        .unwrap_or_else(|| args.root.join(config.ledger_path()));
-    let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result =
-        check(&args.root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let ReadOnlyRun {
+        rules,
+        result,
+        ledger,
+        ..
+    } = read_only_check(
+        &args.root,
+        args.config.as_deref(),
+        args.ledger.as_deref(),
+        args.as_of,
+    )?;
     let matrix = report::compliance::matrix(&result, &rules, args.framework);
     let version = env!("CARGO_PKG_VERSION");
     let text = match args.format {
