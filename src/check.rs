@@ -156,7 +156,9 @@ fn cap(findings: &mut Vec<Finding>, limit: usize) {
         summary.severity = summary.severity.max(finding.severity);
     }
     for ((rule, file), mut summary) in summaries {
-        let more = counts[&(rule.clone(), file)] - limit;
+        let more = counts
+            .get(&(rule.clone(), file))
+            .map_or(0, |count| count - limit);
         summary.message = format!(
             "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
              fix the ones listed, or raise the limit in tillsyn.toml"

@@ -473,7 +473,9 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
     let text = match args.format {
         ReportFormat::Xlsx => {
             let bytes = report::xlsx::render(&result, &matrix, version)?;
-            let path = args.output.as_deref().expect("checked above");
+            let Some(path) = args.output.as_deref() else {
+                return Err("--format xlsx writes a file: give it with -o FILE".to_string());
+            };
             std::fs::write(path, bytes)
                 .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
             return Ok(ExitCode::SUCCESS);

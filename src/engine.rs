@@ -1,6 +1,10 @@
 //! Evaluation: every selected rule of the packs over the repository. Each record is converted to
 //! its CEL value once (in [`World`]) and all of its kind's rules run on it; records are evaluated
 //! in parallel and the findings sorted afterwards, so output does not depend on scheduling.
+//!
+//! Indexing here is by record and rule positions of the repository and rule set being evaluated,
+//! never by data from outside.
+#![allow(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -109,7 +109,9 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
                 continue;
             }
             if exception.in_force {
-                used[slot] = true;
+                if let Some(flag) = used.get_mut(slot) {
+                    *flag = true;
+                }
                 if finding.exception.is_none() {
                     finding.state = State::Accepted;
                     finding.exception = Some(Acceptance {

@@ -1,4 +1,7 @@
 //! `tillsyn rules list | explain | test`: the rules as their users read them.
+//!
+//! Indexing here is by pack positions that `pack::read` assigned, never by data from outside.
+#![allow(clippy::indexing_slicing)]
 
 use std::process::ExitCode;
 

@@ -5,6 +5,13 @@
 //! The pipeline runs one way (DESIGN.md): [`source`] (discover and parse) → [`repository`] →
 //! [`validate`] → … → [`report`]; [`check::check`] runs it.
 
+// No panic on data from outside: these lints are denied outside tests, and every module that
+// allows indexing says why its indices are its own.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 pub mod builtin;
 pub mod check;
 pub mod cli;

@@ -3,6 +3,10 @@
 //!
 //! Building it is also where a parsed file becomes records, so the findings about files that are
 //! not records at all (PARSE001, SRC001) and about shared ids (XRF002) are made here.
+//!
+//! Indexing here is by record and file positions this module built itself, never by data from
+//! outside.
+#![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
 

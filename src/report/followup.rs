@@ -73,11 +73,11 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
             ),
             None => ("(no responsible found)".to_string(), None, None),
         };
-        let position = groups
+        let position = match groups
             .iter()
-            .position(|group| group.holder == holder && group.unit == unit);
-        let group = match position {
-            Some(position) => &mut groups[position],
+            .position(|group| group.holder == holder && group.unit == unit)
+        {
+            Some(position) => position,
             None => {
                 groups.push(Group {
                     holder,
@@ -86,8 +86,11 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
                     overdue: 0,
                     findings: Vec::new(),
                 });
-                groups.last_mut().expect("just pushed")
+                groups.len() - 1
             }
+        };
+        let Some(group) = groups.get_mut(position) else {
+            continue;
         };
         if finding.state == State::Overdue {
             group.overdue += 1;

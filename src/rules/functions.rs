@@ -22,6 +22,10 @@
 //! | `rule_severity(id)` | the severity a rule runs with (after re-grading), or for a reference such as `ISO27001:A.5.9` the highest of the rules citing it; `null` if none |
 //!
 //! Dates are `YYYY-MM-DD` strings, so `a < b` compares them; `today` is one too.
+//!
+//! Indexing here is by record positions that `World::new` built over the same repository, and by
+//! argument positions after `arity()` checked them: never by data from outside.
+#![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -41,7 +41,8 @@ impl Fields {
         self.entries
             .binary_search_by(|(name, _)| name.as_str().cmp(key))
             .ok()
-            .map(|position| self.entries[position].1.as_ref())
+            .and_then(|position| self.entries.get(position))
+            .map(|(_, value)| value.as_ref())
     }
 }
 

@@ -31,7 +31,7 @@ pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node
     let rows = tokenize(text)?;
     let mut rows = rows
         .into_iter()
-        .filter(|row| !(row.cells.len() == 1 && row.cells[0].text.is_empty()));
+        .filter(|row| !matches!(row.cells.as_slice(), [only] if only.text.is_empty()));
     let Some(header) = rows.next() else {
         return Ok(Node::new(
             Value::Sequence(Vec::new()),
@@ -172,7 +172,9 @@ fn insert(record: &mut Node, path: &[String], key_span: Span, value: Node) {
             entries.len() - 1
         }
     };
-    insert(&mut entries[position].value, rest, key_span, value);
+    if let Some(entry) = entries.get_mut(position) {
+        insert(&mut entry.value, rest, key_span, value);
+    }
 }
 
 struct Row {

@@ -203,7 +203,8 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let offset = String::from_utf8_lossy(&error.as_bytes()[..valid_up_to]).len();
+            let valid = error.as_bytes().get(..valid_up_to).unwrap_or_default();
+            let offset = String::from_utf8_lossy(valid).len();
             Err((
                 text,
                 ParseError::new("the file is not valid UTF-8", Span::at(offset))

@@ -62,9 +62,11 @@ impl LineIndex {
             Ok(line) => line,
             Err(next) => next - 1,
         };
-        let line_start = self.line_starts[line];
-        // A carriage return before the newline is part of the line ending, not a column.
-        let column = text[line_start..offset].chars().count() + 1;
+        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = text
+            .get(line_start..offset)
+            .map_or(0, |before| before.chars().count())
+            + 1;
         Position {
             line: line + 1,
             column,

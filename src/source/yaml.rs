@@ -34,8 +34,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         return Err(scan_error(error));
     }
     let mut documents = loader.into_documents();
-    if documents.len() > 1 {
-        let second = &documents[1];
+    if let Some(second) = documents.get(1) {
         return Err(ParseError::new(
             "the file holds more than one YAML document",
             span_of(second, &offsets),
