@@ -64,3 +64,43 @@ proptest! {
         prop_assert_eq!(first.findings, second.findings);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Reordering a record's keys and re-indenting its file keeps every fingerprint.
+    #[test]
+    fn reformatting_a_file_keeps_its_fingerprints(
+        order in Just((0..5usize).collect::<Vec<_>>()).prop_shuffle(),
+        indent in 2usize..6,
+    ) {
+        let fields = [
+            "id: IA-1".to_string(),
+            "name: Elevregister".to_string(),
+            "unit: NOPE".to_string(),
+            "classification: {confidentiality: 1, integrity: 1, availability: 9}".to_string(),
+            "contains_personal_data: false".to_string(),
+        ];
+        let fingerprints = |text: String| -> Vec<String> {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("a.yaml"), text).unwrap();
+            let config = tillsyn::config::Config::default();
+            let rules = tillsyn::rules::RuleSet::load(dir.path(), &config, &tillsyn::rules::Selection::default()).unwrap();
+            let ledger = tillsyn::followup::ledger::Ledger::empty();
+            let result = tillsyn::check::check(dir.path(), &config, &rules, &ledger, jiff::civil::date(2026, 11, 27)).unwrap();
+            let mut prints: Vec<String> = result.findings.into_iter().map(|finding| finding.fingerprint).collect();
+            prints.sort();
+            prints
+        };
+        let plain = format!("kind: information_asset\nrecords:\n  - {}\n", fields.join("\n    "));
+        let pad = " ".repeat(indent);
+        let reordered: Vec<&String> = order.iter().map(|&index| &fields[index]).collect();
+        let reformatted = format!(
+            "# reformatted\nkind: information_asset\nrecords:\n{pad}- {}\n",
+            reordered.iter().map(|field| field.as_str()).collect::<Vec<_>>().join(&format!("\n{pad}  "))
+        );
+        let before = fingerprints(plain);
+        prop_assert!(!before.is_empty());
+        prop_assert_eq!(before, fingerprints(reformatted));
+    }
+}

@@ -385,3 +385,29 @@ fn json_output_of_hostile_text_stays_valid_json() {
     let message: &Value = &json["findings"][0]["message"];
     assert!(message.as_str().unwrap().contains("<script>"), "{message}");
 }
+
+#[test]
+fn a_file_that_disappears_or_cannot_be_read_is_a_parse_finding() {
+    // Discovery found it; by the time it is read it is gone (or unreadable).
+    let dir = tempfile::tempdir().unwrap();
+    let gone = tillsyn::source::FoundFile {
+        path: "gone.yaml".to_string(),
+        absolute: dir.path().join("gone.yaml"),
+        format: tillsyn::source::Format::Yaml,
+        mapped_kind: None,
+    };
+    let parsed =
+        tillsyn::source::parse_all(&[gone], &tillsyn::source::Limits::default(), &|_, _| {
+            tillsyn::source::csv::CellType::String
+        });
+    let error = parsed[0]
+        .outcome
+        .as_ref()
+        .err()
+        .expect("a missing file is an error, not a panic");
+    assert!(
+        error.message.starts_with("cannot read the file:"),
+        "{}",
+        error.message
+    );
+}
