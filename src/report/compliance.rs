@@ -410,7 +410,7 @@ pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str) -> String 
 
 /// The matrix as CSV (RFC 4180, CRLF).
 pub fn csv(matrix: &Matrix) -> String {
-    use super::csv_cell;
+    use super::csv_row;
     let mut text = String::from(
         "framework,control,reference,title,rules,evaluated,failed,accepted,passed,status\r\n",
     );
@@ -427,14 +427,7 @@ pub fn csv(matrix: &Matrix) -> String {
             control.passed.to_string(),
             control.status.label().to_string(),
         ];
-        text.push_str(
-            &cells
-                .iter()
-                .map(|cell| csv_cell(cell))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        text.push_str("\r\n");
+        text.push_str(&csv_row(&cells));
     }
     text
 }

@@ -4,7 +4,7 @@
 //! spreadsheet would read as a formula are neutralised with a leading `'`, and terminal control
 //! characters are replaced.
 
-use super::{csv_cell, neutralise_controls};
+use super::csv_row;
 use crate::check::CheckResult;
 use crate::finding::Finding;
 use crate::followup::state_name;
@@ -42,14 +42,7 @@ pub fn render(result: &CheckResult) -> String {
     text.push_str("\r\n");
     for finding in &result.findings {
         let cells = row(finding);
-        text.push_str(
-            &cells
-                .iter()
-                .map(|cell| csv_cell(&neutralise_controls(cell)))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        text.push_str("\r\n");
+        text.push_str(&csv_row(&cells));
     }
     text
 }

@@ -4,7 +4,7 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::{csv_cell, markdown_cell, neutralise_controls};
+use super::{csv_row, markdown_cell, neutralise_controls};
 use crate::finding::{Finding, State};
 use crate::followup::state_name;
 
@@ -225,14 +225,7 @@ pub fn csv(groups: &[Group]) -> String {
                 finding.line.to_string(),
                 finding.message.clone(),
             ];
-            text.push_str(
-                &cells
-                    .iter()
-                    .map(|cell| csv_cell(cell))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            text.push_str("\r\n");
+            text.push_str(&csv_row(&cells));
         }
     }
     text

@@ -122,6 +122,18 @@ pub fn neutralise_controls(text: &str) -> String {
         .collect()
 }
 
+/// One CSV record (RFC 4180, CRLF-terminated): every cell with terminal control characters
+/// neutralised and through [`csv_cell`].
+pub fn csv_row<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut row = cells
+        .iter()
+        .map(|cell| csv_cell(&neutralise_controls(cell.as_ref())))
+        .collect::<Vec<_>>()
+        .join(",");
+    row.push_str("\r\n");
+    row
+}
+
 /// One CSV cell (RFC 4180), neutralised against formula injection: a cell that a spreadsheet
 /// would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'`.
 pub fn csv_cell(text: &str) -> String {
