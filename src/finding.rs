@@ -140,6 +140,41 @@ pub struct Origin<'a> {
     pub references: Vec<String>,
 }
 
+impl Origin<'_> {
+    /// A new finding of this rule at a place in a file; the caller adds the record, if any, and
+    /// the fingerprint, and the follow-up stage the rest.
+    pub fn at(
+        &self,
+        message: String,
+        file: &str,
+        line: usize,
+        column: usize,
+        pointer: String,
+    ) -> Finding {
+        Finding {
+            rule: self.id.to_string(),
+            severity: self.severity,
+            title: self.title.to_string(),
+            message,
+            kind: None,
+            record: None,
+            file: file.to_string(),
+            line,
+            column,
+            pointer,
+            references: self.references.clone(),
+            remediation: self.remediation.to_string(),
+            responsible: None,
+            state: State::New,
+            first_seen: String::new(),
+            due: None,
+            exception: None,
+            escalation: None,
+            fingerprint: String::new(),
+        }
+    }
+}
+
 /// What identifies a finding across runs: never its line, so that reformatting a file or moving
 /// a record keeps it. `detail` separates several findings of one rule on one value (two schema
 /// violations of one field).

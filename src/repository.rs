@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::builtin::{self, BuiltinRule};
-use crate::finding::{Finding, Identity, Origin, State};
+use crate::finding::{Finding, Identity, Origin};
 use crate::schema::{Catalog, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
@@ -192,27 +192,17 @@ impl Repository {
             detail,
         }
         .fingerprint();
-        Finding {
-            rule: rule.id.to_string(),
-            severity: rule.severity,
-            title: rule.title.to_string(),
+        let mut finding = rule.at(
             message,
-            kind: Some(record.kind.to_string()),
-            record: record.id.clone(),
-            file: file.path.clone(),
-            line: position.line,
-            column: position.column,
-            pointer: format!("{}{pointer}", record.pointer),
-            references: rule.references.clone(),
-            remediation: rule.remediation.to_string(),
-            responsible: None,
-            state: State::New,
-            first_seen: String::new(),
-            due: None,
-            exception: None,
-            escalation: None,
-            fingerprint,
-        }
+            &file.path,
+            position.line,
+            position.column,
+            format!("{}{pointer}", record.pointer),
+        );
+        finding.kind = Some(record.kind.to_string());
+        finding.record = record.id.clone();
+        finding.fingerprint = fingerprint;
+        finding
     }
 
     fn index_ids(&mut self) -> Vec<Finding> {
@@ -339,38 +329,22 @@ fn file_finding(
     pointer: &str,
     message: String,
 ) -> Finding {
-    Finding {
-        rule: rule.id.to_string(),
-        severity: rule.severity,
-        title: rule.title.to_string(),
+    let mut finding = rule.origin().at(
         message,
-        kind: None,
-        record: None,
-        file: path.to_string(),
-        line: position.line,
-        column: position.column,
-        pointer: pointer.to_string(),
-        references: rule
-            .references
-            .iter()
-            .map(|reference| reference.to_string())
-            .collect(),
-        remediation: rule.remediation.to_string(),
-        responsible: None,
-        state: State::New,
-        first_seen: String::new(),
-        due: None,
-        exception: None,
-        escalation: None,
-        fingerprint: Identity {
-            rule: rule.id,
-            kind: "",
-            record: "",
-            pointer: path,
-            detail: pointer,
-        }
-        .fingerprint(),
+        path,
+        position.line,
+        position.column,
+        pointer.to_string(),
+    );
+    finding.fingerprint = Identity {
+        rule: rule.id,
+        kind: "",
+        record: "",
+        pointer: path,
+        detail: pointer,
     }
+    .fingerprint();
+    finding
 }
 
 struct Builder<'c> {
