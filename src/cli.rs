@@ -51,6 +51,14 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Print a shell completion script: `tillsyn completions bash > /etc/bash_completion.d/tillsyn`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `tillsyn man | man -l -`.
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -303,6 +311,20 @@ pub fn run() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "tillsyn", &mut script);
+            emit(&String::from_utf8_lossy(&script), None).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(|error| format!("cannot render the manual page: {error}"))
+                .and_then(|()| emit(&String::from_utf8_lossy(&page), None))
+                .map(|()| ExitCode::SUCCESS)
+        }
     };
     match outcome {
         Ok(code) => code,
