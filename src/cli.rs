@@ -51,6 +51,16 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Start a governance repository: a commented tillsyn.toml, example records that pass, the
+    /// schemas for editors and CI examples. Never overwrites a file.
+    Init {
+        /// The directory to create it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Date the example records as of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Print a shell completion script: `tillsyn completions bash > /etc/bash_completion.d/tillsyn`.
     Completions {
         /// The shell.
@@ -311,6 +321,17 @@ pub fn run() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
+        Command::Init { dir, as_of } => {
+            let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+            crate::init::init(&dir, today).and_then(|created| {
+                let mut text: String = created
+                    .iter()
+                    .map(|path| format!("created {path}\n"))
+                    .collect();
+                text.push_str(&format!("Next: tillsyn check {}\n", dir.display()));
+                emit(&text, None).map(|()| ExitCode::SUCCESS)
+            })
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
