@@ -250,6 +250,13 @@ pub(crate) enum RulesCommand {
         /// A rule id, e.g. OWN001.
         id: String,
     },
+    /// Write the reference of the default rules as Markdown (docs/rules/) from the packs.
+    #[command(hide = true)]
+    Docs {
+        /// The directory to write into.
+        #[arg(default_value = "docs/rules")]
+        dir: PathBuf,
+    },
     /// Run rule test cases: each a small repository and the findings it must and must not yield.
     Test {
         /// A directory of test files (*.yaml), or one file.

@@ -67,6 +67,22 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
         }
+        RulesCommand::Docs { dir } => {
+            let rules = RuleSet::load(
+                std::path::Path::new("."),
+                &config::Config::default(),
+                &Selection::default(),
+            )
+            .map_err(|error| error.to_string())?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+            for (name, text) in rule_docs(&rules)? {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         RulesCommand::Explain { packs, id } => {
             let rules = load(&packs)?;
             emit(&explain(&rules, &id)?, None)?;
@@ -135,20 +151,82 @@ fn listing(rules: &RuleSet) -> Vec<Listed> {
     builtins.chain(packs).collect()
 }
 
+/// How an explanation is written: for a terminal, or as Markdown for `docs/rules/`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Markdown,
+}
+
+/// An explanation being written in one style.
+struct Page {
+    style: Style,
+    text: String,
+}
+
+impl Page {
+    fn title(&mut self, id: &str, title: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("{id} — {title}\n\n")),
+            Style::Markdown => self.text.push_str(&format!("# {id} — {title}\n\n")),
+        }
+    }
+
+    fn fact(&mut self, label: &str, value: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("{label:<10} {value}\n")),
+            Style::Markdown => self.text.push_str(&format!("- **{label}**: {value}\n")),
+        }
+    }
+
+    fn section(&mut self, name: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("\n{name}\n")),
+            Style::Markdown => self.text.push_str(&format!("\n## {name}\n\n")),
+        }
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&format!("  {text}\n")),
+            Style::Markdown => self.text.push_str(&format!("{text}\n")),
+        }
+    }
+
+    fn code(&mut self, language: &str, code: &str) {
+        match self.style {
+            Style::Text => self.text.push_str(&indent(code)),
+            Style::Markdown => self
+                .text
+                .push_str(&format!("\n```{language}\n{}\n```\n", code.trim_end())),
+        }
+    }
+}
+
 fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
-    let mut text = String::new();
+    explain_as(rules, id, Style::Text)
+}
+
+fn explain_as(rules: &RuleSet, id: &str, style: Style) -> Result<String, String> {
+    let mut page = Page {
+        style,
+        text: String::new(),
+    };
     if let Some(rule) = builtin::ALL.iter().find(|rule| rule.id == id) {
-        text.push_str(&format!("{} — {}\n\n", rule.id, rule.title));
-        text.push_str(&format!(
-            "severity   {} (built into the engine)\n",
-            rules.severity_of(rule.id, rule.severity)
-        ));
-        text.push_str(&format!("references {}\n\n", rule.references.join(", ")));
-        text.push_str(&format!(
-            "Why\n  {}\n\nWhat to do\n  {}\n",
-            rule.rationale, rule.remediation
-        ));
-        return Ok(text);
+        page.title(rule.id, rule.title);
+        page.fact(
+            "severity",
+            &format!(
+                "{} (built into the engine)",
+                rules.severity_of(rule.id, rule.severity)
+            ),
+        );
+        page.fact("references", &rule.references.join(", "));
+        page.section("Why");
+        page.paragraph(rule.rationale);
+        page.section("What to do");
+        page.paragraph(rule.remediation);
+        return Ok(page.text);
     }
     let Some(rule) = rules.rule(id) else {
         let ids: Vec<&str> = builtin::ALL
@@ -161,19 +239,19 @@ fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
         return Err(format!("`{id}` is not a rule; {hint}"));
     };
     let def = &rule.def;
-    text.push_str(&format!("{} — {}\n\n", def.id, def.title));
+    page.title(&def.id, &def.title);
     let regraded = if rule.severity != def.severity {
         format!(" (re-graded from {} in tillsyn.toml)", def.severity)
     } else {
         String::new()
     };
-    text.push_str(&format!("severity   {}{regraded}\n", rule.severity));
-    text.push_str(&format!("kinds      {}\n", def.kinds.join(", ")));
-    text.push_str(&format!("pack       {}\n", rules.packs[def.pack].path));
+    page.fact("severity", &format!("{}{regraded}", rule.severity));
+    page.fact("kinds", &def.kinds.join(", "));
+    page.fact("pack", &rules.packs[def.pack].path);
     if !def.references.is_empty() {
-        text.push_str(&format!("references {}\n", def.references.join(", ")));
+        page.fact("references", &def.references.join(", "));
     }
-    text.push_str("\nWhat it checks\n");
+    page.section("What it checks");
     for (check, source) in rule.checks.iter().zip(&def.checks) {
         let scope = match &source.scope {
             crate::rules::pack::Scope::Record => "each record".to_string(),
@@ -182,21 +260,24 @@ fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
                 format!("each group of records by {}", group_by.0.text)
             }
         };
-        text.push_str(&format!(
-            "  [{}] on {scope} of {}:\n",
+        page.paragraph(&format!(
+            "[{}] on {scope} of {}:",
             check.severity,
             check.kinds.join(", ")
         ));
+        let mut code = String::new();
         for when in &source.when {
-            text.push_str(&format!("    when   {}\n", when.text.trim()));
+            code.push_str(&format!("when   {}\n", when.text.trim()));
         }
-        text.push_str(&format!("    assert {}\n", source.assert.text.trim()));
+        code.push_str(&format!("assert {}\n", source.assert.text.trim()));
+        page.code("text", &code);
     }
     if !def.rationale.is_empty() {
-        text.push_str(&format!("\nWhy\n  {}\n", def.rationale));
+        page.section("Why");
+        page.paragraph(&def.rationale);
     }
     if !def.params.is_empty() {
-        text.push_str("\nParams (override in tillsyn.toml under [params])\n");
+        page.section("Params (override in tillsyn.toml under [params])");
         for name in &def.params {
             let value = rules
                 .values
@@ -208,20 +289,66 @@ fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
                 .get(name)
                 .map(|param| param.description.as_str())
                 .unwrap_or_default();
-            text.push_str(&format!("  {name} = {value}\n    {description}\n"));
+            match style {
+                Style::Text => page
+                    .text
+                    .push_str(&format!("  {name} = {value}\n    {description}\n")),
+                Style::Markdown => page
+                    .text
+                    .push_str(&format!("- `{name} = {value}`: {description}\n")),
+            }
         }
     }
     if !def.remediation.is_empty() {
-        text.push_str(&format!("\nWhat to do\n  {}\n", def.remediation));
+        page.section("What to do");
+        page.paragraph(&def.remediation);
     }
     let (failing, passing) = examples(def);
     if let Some(failing) = failing {
-        text.push_str(&format!("\nFailing example\n{}", indent(&failing)));
+        page.section("Failing example");
+        page.code("yaml", &failing);
     }
     if let Some(passing) = passing {
-        text.push_str(&format!("\nPassing example\n{}", indent(&passing)));
+        page.section("Passing example");
+        page.code("yaml", &passing);
     }
-    Ok(text)
+    Ok(page.text)
+}
+
+/// `docs/rules/<ID>.md` for every rule, built in and default, and an index: generated from the
+/// packs so that they never disagree (a test fails when they are stale).
+pub(crate) fn rule_docs(rules: &RuleSet) -> Result<Vec<(String, String)>, String> {
+    let ids: Vec<String> = builtin::ALL
+        .iter()
+        .map(|rule| rule.id.to_string())
+        .chain(
+            rules
+                .rules
+                .iter()
+                .filter(|rule| rules.packs[rule.def.pack].builtin)
+                .map(|rule| rule.def.id.clone()),
+        )
+        .collect();
+    let mut pages = Vec::new();
+    let mut index = String::from(
+        "# Rules\n\nGenerated by `tillsyn rules docs docs/rules` from the packs; do not edit.\n\n| id | severity | title |\n|---|---|---|\n",
+    );
+    for listed in listing(rules)
+        .into_iter()
+        .filter(|listed| ids.contains(&listed.id))
+    {
+        index.push_str(&format!(
+            "| [{id}]({id}.md) | {} | {} |\n",
+            listed.severity,
+            listed.title,
+            id = listed.id
+        ));
+    }
+    pages.push(("README.md".to_string(), index));
+    for id in ids {
+        pages.push((format!("{id}.md"), explain_as(rules, &id, Style::Markdown)?));
+    }
+    Ok(pages)
 }
 
 /// The rule's own examples, else the files of the first failing and passing case of its tests.

@@ -284,3 +284,33 @@ fn a_pathological_expression_is_stopped_at_load_with_a_clear_message() {
     );
     assert!(stderr.contains("policy-rules/local.toml:10:"), "{stderr}");
 }
+
+#[test]
+fn the_rule_reference_in_docs_rules_is_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["rules", "docs", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let mut generated: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    generated.sort();
+    let mut committed: Vec<String> = std::fs::read_dir(&docs)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    committed.sort();
+    assert_eq!(
+        generated, committed,
+        "run `cargo run -- rules docs docs/rules`"
+    );
+    for name in generated {
+        let fresh = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let old = std::fs::read_to_string(docs.join(&name)).unwrap();
+        assert!(
+            fresh == old,
+            "docs/rules/{name} is stale: run `cargo run -- rules docs docs/rules`"
+        );
+    }
+}
