@@ -95,3 +95,41 @@ fn init_makes_a_repository_that_passes_and_then_catches_a_defect() {
             .contains("owner: RA-KS-IAO")
     );
 }
+
+/// The README's quick start, executed as written: every `tillsyn …` command of its `sh` blocks
+/// that starts a repository or checks it (run in a scratch directory, against the bundled
+/// fixtures), so that the README never lies.
+#[test]
+fn the_readme_quick_start_runs_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let quick_start = readme
+        .lines()
+        .find(|line| line.starts_with("tillsyn init "))
+        .expect("the README shows how to start a repository");
+    let command = quick_start.split('#').next().unwrap().trim();
+    let dir = tempfile::tempdir().unwrap();
+    for step in command.split("&&") {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        assert_eq!(words[0], "tillsyn", "{step}");
+        let output = common::tillsyn()
+            .args(&words[1..])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "`{step}` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // The first screen's main job: the bundled broken city exits 1 with findings.
+    let first = readme
+        .lines()
+        .find(|line| line.starts_with("cargo run --release -- check "))
+        .unwrap();
+    let root = first.split_whitespace().nth(5).unwrap();
+    let (code, stdout, _) = run(&["check", &format!("{}/{root}", env!("CARGO_MANIFEST_DIR"))]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("findings:"), "{stdout}");
+}
