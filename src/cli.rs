@@ -112,11 +112,26 @@ struct CheckArgs {
     timings: bool,
 }
 
+/// What `followup` and `report` read: the repository, as of a day, with its configuration
+/// and ledger.
 #[derive(clap::Args)]
-struct FollowupArgs {
+struct ReadOnlyArgs {
     /// The repository.
     #[arg(default_value = ".")]
     root: PathBuf,
+    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read the ledger from FILE instead of the configured one.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct FollowupArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FollowupFormat::Table)]
     format: FollowupFormat,
@@ -135,15 +150,8 @@ struct FollowupArgs {
     /// Only findings in these states (comma-separated: new, open, reopened, overdue, accepted).
     #[arg(long, value_name = "STATES", value_delimiter = ',', value_parser = parse_state)]
     state: Vec<State>,
-    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<Date>,
-    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Read the ledger from FILE instead of the configured one.
-    #[arg(long, value_name = "FILE")]
-    ledger: Option<PathBuf>,
+    #[command(flatten)]
+    run: ReadOnlyArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -156,9 +164,6 @@ enum FollowupFormat {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// The repository.
-    #[arg(default_value = ".")]
-    root: PathBuf,
     /// Output format (html and xlsx need -o).
     #[arg(long, value_enum)]
     format: ReportFormat,
@@ -168,15 +173,8 @@ struct ReportArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<Date>,
-    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Read the ledger from FILE instead of the configured one.
-    #[arg(long, value_name = "FILE")]
-    ledger: Option<PathBuf>,
+    #[command(flatten)]
+    run: ReadOnlyArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -447,12 +445,15 @@ struct ReadOnlyRun {
 
 /// A check that reads the tree and the ledger and changes neither, as `followup` and `report`
 /// run it.
-fn read_only_check(
-    root: &Path,
-    config_path: Option<&Path>,
-    ledger_path: Option<&Path>,
-    as_of: Option<Date>,
-) -> Result<ReadOnlyRun, String> {
+fn read_only_check(args: &ReadOnlyArgs) -> Result<ReadOnlyRun, String> {
+    let ReadOnlyArgs {
+        root,
+        config: config_path,
+        ledger: ledger_path,
+        as_of,
+    } = args;
+    let (config_path, ledger_path, as_of) =
+        (config_path.as_deref(), ledger_path.as_deref(), *as_of);
     let config = config::load(root, config_path, &schema::kind_names())
         .map_err(|error| error.to_string())?;
     // The only place besides `check` that reads the clock.
@@ -472,12 +473,7 @@ fn read_only_check(
 }
 
 fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
-    let ReadOnlyRun { result, today, .. } = read_only_check(
-        &args.root,
-        args.config.as_deref(),
-        args.ledger.as_deref(),
-        args.as_of,
-    )?;
+    let ReadOnlyRun { result, today, .. } = read_only_check(&args.run)?;
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,
@@ -512,12 +508,7 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
         result,
         ledger,
         ..
-    } = read_only_check(
-        &args.root,
-        args.config.as_deref(),
-        args.ledger.as_deref(),
-        args.as_of,
-    )?;
+    } = read_only_check(&args.run)?;
     let matrix = report::compliance::matrix(&result, &rules, args.framework);
     let version = env!("CARGO_PKG_VERSION");
     let text = match args.format {
