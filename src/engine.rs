@@ -82,10 +82,19 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
                 let context = evaluator.root_context();
-                chunk
+                // Counted per chunk and added once: two threads bumping shared counters per
+                // record would fight over the same cache line.
+                let mut judged = vec![0usize; evaluator.evaluated.len()];
+                let found = chunk
                     .iter()
-                    .flat_map(|&index| evaluator.record(&context, index, checks))
-                    .collect::<Vec<_>>()
+                    .flat_map(|&index| evaluator.record(&context, index, checks, &mut judged))
+                    .collect::<Vec<_>>();
+                for (counter, count) in evaluator.evaluated.iter().zip(judged) {
+                    if count > 0 {
+                        counter.fetch_add(count, Ordering::Relaxed);
+                    }
+                }
+                found
             })
             .collect();
         findings.extend(kind_findings);
@@ -168,6 +177,7 @@ impl Evaluator<'_> {
         root: &Context<'static, 'static>,
         index: usize,
         checks: &[Judged],
+        judged: &mut [usize],
     ) -> Vec<Finding> {
         let mut scope = root.new_inner_scope();
         scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
@@ -179,7 +189,7 @@ impl Evaluator<'_> {
                     // A rule of several checks judges a record once.
                     if counted != position {
                         counted = position;
-                        self.evaluated[position].fetch_add(1, Ordering::Relaxed);
+                        judged[position] += 1;
                     }
                 }
                 Ok(false) => continue,
