@@ -174,14 +174,9 @@ fn read(repository: &Repository, today: Date) -> Vec<Exception> {
                     .collect(),
                 _ => Vec::new(),
             };
-            let date = |field: &str| {
-                record
-                    .get_str(field)
-                    .and_then(|text| text.parse::<Date>().ok())
-            };
-            let expires_on = date("expires_on")?;
-            let in_force = date("approved_on").is_some_and(|approved| approved <= today)
-                && today <= expires_on;
+            let expires_on = record.date("expires_on")?;
+            // An exception counts only once approved: in force, and with an approval day.
+            let in_force = record.date("approved_on").is_some() && record.in_force(today);
             Some(Exception {
                 index,
                 id,

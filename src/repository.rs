@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use jiff::civil::Date;
+
 use crate::builtin::{self, BuiltinRule};
 use crate::finding::{Finding, Identity, Origin};
 use crate::schema::{Catalog, Step};
@@ -61,6 +63,23 @@ impl Record {
 
     pub fn get_str(&self, field: &str) -> Option<&str> {
         self.node.get(field).and_then(Node::as_str)
+    }
+
+    /// A date field, when it holds a valid date (`until_further_notice` and bad dates do not).
+    pub fn date(&self, field: &str) -> Option<Date> {
+        self.get_str(field)
+            .and_then(|text| text.parse::<Date>().ok())
+    }
+
+    /// In force (DOMAIN.md, "Derived values"): active, and `today` within the record's validity
+    /// dates — `valid_from`/`valid_to`, else `approved_on`/`expires_on`; `until_further_notice`
+    /// has no end. The one definition every stage uses.
+    pub fn in_force(&self, today: Date) -> bool {
+        let starts = self.date("valid_from").or_else(|| self.date("approved_on"));
+        let ends = self.date("valid_to").or_else(|| self.date("expires_on"));
+        self.is_active()
+            && starts.is_none_or(|start| start <= today)
+            && ends.is_none_or(|end| today <= end)
     }
 }
 

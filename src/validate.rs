@@ -330,19 +330,15 @@ fn assignment_not_in_force(assignment: &Record, today: Date) -> Option<String> {
     if !assignment.is_active() {
         return Some(format!("has status {}", assignment.status()));
     }
-    let date = |field: &str| {
-        assignment
-            .node
-            .get(field)
-            .and_then(Node::as_str)
-            .and_then(|text| text.parse::<Date>().ok())
-    };
-    if let Some(from) = date("valid_from")
+    if assignment.in_force(today) {
+        return None;
+    }
+    if let Some(from) = assignment.date("valid_from")
         && from > today
     {
         return Some(format!("is in force only from {from}"));
     }
-    if let Some(to) = date("valid_to")
+    if let Some(to) = assignment.date("valid_to")
         && to < today
     {
         return Some(format!("ended on {to}"));

@@ -147,7 +147,7 @@ impl<'a> Resolver<'a> {
                         == Some("infosec_coordinator");
                     (assignment.kind == "role_assignment"
                         && is_coordinator
-                        && self.in_force(assignment))
+                        && assignment.in_force(self.today))
                     .then_some(reference.from)
                 });
             if found.is_some() {
@@ -155,17 +155,6 @@ impl<'a> Resolver<'a> {
             }
         }
         None
-    }
-
-    fn in_force(&self, record: &Record) -> bool {
-        let date = |field: &str| {
-            record
-                .get_str(field)
-                .and_then(|text| text.parse::<Date>().ok())
-        };
-        record.is_active()
-            && date("valid_from").is_none_or(|from| from <= self.today)
-            && date("valid_to").is_none_or(|to| self.today <= to)
     }
 
     fn holder(&self, assignment: usize, basis: &str) -> Responsible {

@@ -128,7 +128,7 @@ impl World {
             active: records.iter().map(|record| record.is_active()).collect(),
             in_force: records
                 .iter()
-                .map(|record| in_force(&record.node, record.is_active(), today))
+                .map(|record| record.in_force(today))
                 .collect(),
             ids,
             any_kind,
@@ -257,22 +257,6 @@ impl World {
                 .collect::<Vec<_>>(),
         ))
     }
-}
-
-/// Active, and `today` within the record's validity dates (`valid_from`/`valid_to`, else
-/// `approved_on`/`expires_on`; `until_further_notice` has no end).
-fn in_force(node: &Node, active: bool, today: Date) -> bool {
-    if !active {
-        return false;
-    }
-    let date = |field: &str| {
-        node.get(field)
-            .and_then(Node::as_str)
-            .and_then(|text| text.parse::<Date>().ok())
-    };
-    let starts = date("valid_from").or_else(|| date("approved_on"));
-    let ends = date("valid_to").or_else(|| date("expires_on"));
-    starts.is_none_or(|start| start <= today) && ends.is_none_or(|end| today <= end)
 }
 
 /// `systems[]` and `hosting.supplier` are both found by their first key.
