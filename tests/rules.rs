@@ -241,10 +241,16 @@ fn every_default_rule_passes_its_failing_and_passing_cases() {
     assert!(!ids.is_empty());
     for id in ids {
         let path = fixture("rules").join(format!("{id}.yaml"));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id} has no test file"));
-        let expects = text.contains("expect:") && text.contains(&format!("rule: {id}"));
-        let absent = text.contains("absent:");
+        let file = tillsyn::rules::testing::read_test_file(&path)
+            .unwrap_or_else(|error| panic!("{id}: {error}"));
+        // A failing case expects a finding of this rule; a passing case yields none of it.
+        let expects = file
+            .cases
+            .iter()
+            .any(|case| case.expect.iter().any(|e| e.rule == id));
+        let absent = file.cases.iter().any(|case| {
+            case.absent.iter().any(|e| e.rule == id) && !case.expect.iter().any(|e| e.rule == id)
+        });
         assert!(
             expects && absent,
             "{id} needs a failing (expect) and a passing (absent) case"
