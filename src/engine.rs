@@ -1,27 +1,26 @@
-//! Evaluation: every selected rule of the packs over the repository. Each record is converted to
-//! its CEL value once (in [`World`]) and all of its kind's rules run on it; records are evaluated
-//! in parallel and the findings sorted afterwards, so output does not depend on scheduling.
+//! Evaluation: every selected rule of the packs over the repository. A record is bound to `self`
+//! by position and all of its kind's rules run on it, reading its fields straight from the parsed
+//! tree; records are evaluated in parallel and the findings sorted afterwards, so output does not
+//! depend on scheduling.
 //!
 //! Indexing here is by record and rule positions of the repository and rule set being evaluated,
 //! never by data from outside.
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cel::{Context, ExecutionError, Value as Cel};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Identity, Origin};
 use crate::repository::Repository;
-use crate::rules::expr::{Expr, display};
-use crate::rules::functions::{self, World};
+use crate::rules::code::{GROUP, RECORDS, SELF};
+use crate::rules::functions::World;
+use crate::rules::interpreter::{Fault, Machine};
+use crate::rules::value::Val;
 use crate::rules::{Check, CompiledScope, Rule, RuleSet};
-use crate::source::node::escape_pointer_token;
-use cel::common::types::CelList;
-use cel::common::value::Val;
+use crate::source::node::{Node, escape_pointer_token};
 
 /// The findings of the packs' rules, and for every rule how many records (or groups) it judged:
 /// those of its kinds for which its guards held. Auditors need both: what failed, and what passed.
@@ -31,8 +30,8 @@ pub struct Evaluation {
 }
 
 pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evaluation {
-    let world = Arc::new(World::new(repository, today, severities(rules)));
-    let params = rules.params_value();
+    let world = World::new(repository, today, severities(rules));
+    let params = rules.params_node();
     let selected: Vec<(usize, &Rule)> = rules
         .rules
         .iter()
@@ -72,8 +71,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
         let Some(records) = world.by_kind.get(*kind) else {
             continue;
         };
-        // One interpreter context per chunk of records: building one registers the standard
-        // library and our functions, which costs more than evaluating a record.
+        // Chunks of records, a few per thread, so that a slow chunk does not hold up the rest.
         let chunk = records
             .len()
             .div_ceil(rayon::current_num_threads() * 4)
@@ -81,13 +79,13 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
         let kind_findings: Vec<Finding> = records
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
-                let context = evaluator.root_context();
+                let mut machine = evaluator.machine();
                 // Counted per chunk and added once: two threads bumping shared counters per
                 // record would fight over the same cache line.
                 let mut judged = vec![0usize; evaluator.evaluated.len()];
                 let found = chunk
                     .iter()
-                    .flat_map(|&index| evaluator.record(&context, index, checks, &mut judged))
+                    .flat_map(|&index| evaluator.record(&mut machine, index, checks, &mut judged))
                     .collect::<Vec<_>>();
                 for (counter, count) in evaluator.evaluated.iter().zip(judged) {
                     if count > 0 {
@@ -99,9 +97,9 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
             .collect();
         findings.extend(kind_findings);
     }
-    let context = evaluator.root_context();
+    let mut machine = evaluator.machine();
     for (position, rule, check) in collective_checks {
-        findings.extend(evaluator.collective(&context, position, rule, check));
+        findings.extend(evaluator.collective(&mut machine, position, rule, check));
     }
     let evaluated = selected
         .iter()
@@ -157,34 +155,30 @@ fn severities(rules: &RuleSet) -> std::collections::HashMap<String, &'static str
 
 struct Evaluator<'a> {
     repository: &'a Repository,
-    world: &'a Arc<World>,
-    params: &'a Cel,
+    world: &'a World<'a>,
+    params: &'a Node,
     /// Per rule (by position in the rule set): records or groups judged.
     evaluated: &'a [AtomicUsize],
 }
 
-impl Evaluator<'_> {
-    fn root_context(&self) -> Context<'static, 'static> {
-        let mut context = Context::default();
-        functions::register(&mut context, self.world);
-        context.add_variable_from_value("params", self.params.clone());
-        context.add_variable_from_value("today", self.world.today.to_string());
-        context
+impl<'a> Evaluator<'a> {
+    /// The evaluation state of one thread.
+    fn machine(&self) -> Machine<'a> {
+        Machine::new(self.world, Val::of_node(self.params))
     }
 
     fn record(
         &self,
-        root: &Context<'static, 'static>,
+        machine: &mut Machine<'a>,
         index: usize,
-        checks: &[Judged],
+        checks: &[Judged<'a>],
         judged: &mut [usize],
     ) -> Vec<Finding> {
-        let mut scope = root.new_inner_scope();
-        scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
+        machine.bind(SELF, Val::Record(index));
         let mut findings = Vec::new();
         let mut counted = usize::MAX;
         for &(position, rule, check) in checks {
-            match guards(check, &scope) {
+            match guards(check, machine) {
                 Ok(true) => {
                     // A rule of several checks judges a record once.
                     if counted != position {
@@ -198,10 +192,10 @@ impl Evaluator<'_> {
                     continue;
                 }
             }
-            match truth(&check.assert, &scope) {
+            match machine.truth(&check.assert.code) {
                 Ok(true) => {}
                 Ok(false) => {
-                    let message = check.message.render(&scope);
+                    let message = check.message.render(machine);
                     findings.push(self.record_finding(rule, check, index, message, ""));
                 }
                 Err(error) => {
@@ -265,7 +259,7 @@ impl Evaluator<'_> {
         check: &Check,
         index: usize,
         part: &str,
-        error: &Failure,
+        error: &Fault,
     ) -> Finding {
         let message = format!(
             "the rule could not be evaluated on this record: {} (in `{part}`)",
@@ -277,10 +271,10 @@ impl Evaluator<'_> {
     /// A group or kind rule: once per group of records, or once for all of them.
     fn collective(
         &self,
-        root: &Context<'static, 'static>,
+        machine: &mut Machine<'a>,
         position: usize,
-        rule: &Rule,
-        check: &Check,
+        rule: &'a Rule,
+        check: &'a Check,
     ) -> Vec<Finding> {
         let mut members: Vec<usize> = check
             .kinds
@@ -302,18 +296,12 @@ impl Evaluator<'_> {
         match &check.scope {
             CompiledScope::Group(group_by) => {
                 for &index in &members {
-                    let mut scope = root.new_inner_scope();
-                    scope.add_variable_as_val("self", Box::new(self.world.records[index].clone()));
-                    match group_by.program.execute(&scope) {
-                        Ok(Cel::Null) => {}
-                        Ok(key) => groups.entry(display(&key)).or_default().push(index),
-                        Err(error) => findings.push(self.error_finding(
-                            rule,
-                            check,
-                            index,
-                            "group_by",
-                            &Failure::Execution(error),
-                        )),
+                    machine.bind(SELF, Val::Record(index));
+                    match machine.eval(&group_by.code) {
+                        Ok(Val::Null) => {}
+                        Ok(key) => groups.entry(machine.display(&key)).or_default().push(index),
+                        Err(error) => findings
+                            .push(self.error_finding(rule, check, index, "group_by", &error)),
                     }
                 }
             }
@@ -321,28 +309,22 @@ impl Evaluator<'_> {
                 groups.insert(String::new(), members);
             }
         }
+        machine.bind(SELF, Val::Null);
         for (key, indexes) in groups {
-            let mut scope = root.new_inner_scope();
-            scope.add_variable_from_value("group", key.clone());
-            let members: Vec<Box<dyn Val>> = indexes
-                .iter()
-                .map(|&index| Box::new(self.world.records[index].clone()) as Box<dyn Val>)
-                .collect();
-            scope.add_variable_as_val("records", Box::new(CelList::from(members)));
             let first = indexes[0];
-            let outcome = guards(check, &scope).and_then(|applies| {
+            machine.bind(GROUP, Val::text(key.clone()));
+            machine.bind(RECORDS, Val::records(indexes));
+            let outcome = guards(check, machine).and_then(|applies| {
                 if applies {
                     self.evaluated[position].fetch_add(1, Ordering::Relaxed);
-                }
-                if applies {
-                    truth(&check.assert, &scope)
+                    machine.truth(&check.assert.code)
                 } else {
                     Ok(true)
                 }
             });
             let message = match outcome {
                 Ok(true) => continue,
-                Ok(false) => check.message.render(&scope),
+                Ok(false) => check.message.render(machine),
                 Err(error) => format!("the rule could not be evaluated: {}", error.explain()),
             };
             findings.push(self.group_finding(rule, check, first, &key, message));
@@ -385,44 +367,12 @@ impl Evaluator<'_> {
     }
 }
 
-/// Why an expression gave no verdict.
-enum Failure {
-    Execution(ExecutionError),
-    NotBoolean(Cel),
-}
-
-impl Failure {
-    fn explain(&self) -> String {
-        match self {
-            Failure::Execution(ExecutionError::NoSuchKey(key)) => {
-                format!("the field `{key}` is missing")
-            }
-            Failure::Execution(ExecutionError::FunctionError { function, message }) => {
-                format!("{function}(): {message}")
-            }
-            Failure::Execution(error) => error.to_string(),
-            Failure::NotBoolean(value) => format!(
-                "the expression gave {} instead of true or false",
-                display(value)
-            ),
-        }
-    }
-}
-
 /// Whether every guard of a check holds (evaluated in order, stopping at the first false).
-fn guards(check: &Check, context: &Context) -> Result<bool, Failure> {
+fn guards<'a>(check: &'a Check, machine: &mut Machine<'a>) -> Result<bool, Fault> {
     for when in &check.when {
-        if !truth(when, context)? {
+        if !machine.truth(&when.code)? {
             return Ok(false);
         }
     }
     Ok(true)
-}
-
-fn truth(expr: &Expr, context: &Context) -> Result<bool, Failure> {
-    match expr.program.execute(context) {
-        Ok(Cel::Bool(verdict)) => Ok(verdict),
-        Ok(other) => Err(Failure::NotBoolean(other)),
-        Err(error) => Err(Failure::Execution(error)),
-    }
 }

@@ -1,16 +1,16 @@
 //! CEL expressions and message templates, compiled once at load. A compile error names the pack
 //! file, line and column, with the line and a caret under the place.
 
-use std::sync::Arc;
-
+use cel::Program;
 use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr};
-use cel::{Context, Program, Value as Cel};
 
+use super::code::{self, Code};
+use super::interpreter::Machine;
 use super::pack::{ExprSource, PackSource};
 
 /// A compiled expression and its source, for error messages.
 pub struct Expr {
-    pub program: Program,
+    pub code: Code,
     pub source: ExprSource,
 }
 
@@ -117,40 +117,6 @@ fn entry_depth(entry: &EntryExpr, nodes: &mut usize) -> usize {
     }
 }
 
-/// Whether the expression calls a function of this name anywhere.
-pub fn calls(expression: &IdedExpr, name: &str) -> bool {
-    match &expression.expr {
-        Ast::Call(call) => {
-            call.func_name == name
-                || call
-                    .target
-                    .as_deref()
-                    .is_some_and(|target| calls(target, name))
-                || call.args.iter().any(|arg| calls(arg, name))
-        }
-        Ast::Comprehension(comprehension) => [
-            &comprehension.iter_range,
-            &comprehension.accu_init,
-            &comprehension.loop_cond,
-            &comprehension.loop_step,
-            &comprehension.result,
-        ]
-        .into_iter()
-        .any(|part| calls(part, name)),
-        Ast::List(list) => list.elements.iter().any(|element| calls(element, name)),
-        Ast::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::StructField(field) => calls(&field.value, name),
-            EntryExpr::MapEntry(entry) => calls(&entry.key, name) || calls(&entry.value, name),
-        }),
-        Ast::Struct(structure) => structure.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::StructField(field) => calls(&field.value, name),
-            EntryExpr::MapEntry(entry) => calls(&entry.key, name) || calls(&entry.value, name),
-        }),
-        Ast::Select(select) => calls(&select.operand, name),
-        Ast::Ident(_) | Ast::Literal(_) | Ast::Unspecified => false,
-    }
-}
-
 pub fn compile(
     source: &ExprSource,
     packs: &[PackSource],
@@ -168,10 +134,25 @@ pub fn compile(
     let compiled = std::panic::catch_unwind(|| Program::compile(&source.text));
     match compiled {
         Ok(Ok(program)) => match bounded(program.expression()) {
-            Ok(()) => Ok(Expr {
-                program,
-                source: source.clone(),
-            }),
+            Ok(()) => match code::compile(program.expression()) {
+                Ok(code) => Ok(Expr {
+                    code,
+                    source: source.clone(),
+                }),
+                Err(refusal) => {
+                    let offset = refusal
+                        .near
+                        .as_deref()
+                        .and_then(|near| source.text.find(near))
+                        .unwrap_or(0);
+                    Err(render(
+                        packs,
+                        source,
+                        offset,
+                        &format!("cannot compile {what}: {}", refusal.message),
+                    ))
+                }
+            },
             Err(reason) => Err(render(
                 packs,
                 source,
@@ -293,15 +274,8 @@ impl Template {
                         offset: source.offset + start,
                         pack: source.pack,
                     };
-                    // Compiled as written for its errors, then run through `display_text()`, which
-                    // prints any value, records and lists of them included.
-                    compile(&inner, packs, "a `{…}` in the message")?;
-                    let shown = ExprSource {
-                        text: format!("display_text({})", inner.text),
-                        ..inner
-                    };
                     parts.push(Part::Expr(compile(
-                        &shown,
+                        &inner,
                         packs,
                         "a `{…}` in the message",
                     )?));
@@ -318,14 +292,18 @@ impl Template {
         Ok(Template { parts })
     }
 
-    pub fn render(&self, context: &Context) -> String {
+    /// The message for the record (or group) bound in the machine. A placeholder that fails
+    /// shows its expression and why, so that a message is never silently incomplete.
+    pub fn render<'a>(&'a self, machine: &mut Machine<'a>) -> String {
         let mut text = String::new();
         for part in &self.parts {
             match part {
                 Part::Text(literal) => text.push_str(literal),
-                Part::Expr(expr) => match expr.program.execute(context) {
-                    Ok(value) => text.push_str(&display(&value)),
-                    Err(error) => text.push_str(&format!("{{{}: {error}}}", expr.source.text)),
+                Part::Expr(expr) => match machine.eval(&expr.code) {
+                    Ok(value) => text.push_str(&machine.display(&value)),
+                    Err(fault) => {
+                        text.push_str(&format!("{{{}: {}}}", expr.source.text, fault.explain()))
+                    }
                 },
             }
         }
@@ -359,32 +337,6 @@ fn closing_brace(text: &str, start: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// How a CEL value reads in a message.
-pub fn display(value: &Cel) -> String {
-    match value {
-        Cel::String(text) => text.to_string(),
-        Cel::Int(number) => number.to_string(),
-        Cel::UInt(number) => number.to_string(),
-        Cel::Float(number) => {
-            let rounded = format!("{number:.1}");
-            rounded
-                .strip_suffix(".0")
-                .map_or(rounded.clone(), str::to_string)
-        }
-        Cel::Bool(flag) => flag.to_string(),
-        Cel::Null => "none".to_string(),
-        Cel::List(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
-        Cel::Map(map) => match map
-            .map
-            .get(&cel::objects::Key::String(Arc::new("id".to_string())))
-        {
-            Some(id) => display(id),
-            None => "{…}".to_string(),
-        },
-        other => format!("{other:?}"),
-    }
 }
 
 #[cfg(test)]
@@ -428,9 +380,7 @@ mod tests {
             pack: 0,
         };
         let template = Template::compile(&source, &packs).unwrap();
-        let mut context = Context::default();
-        crate::rules::functions::register_display(&mut context);
-        assert_eq!(template.render(&context), "a 3 {b}");
+        assert_eq!(rendered(&template), "a 3 {b}");
     }
 
     #[test]
@@ -442,14 +392,55 @@ mod tests {
             pack: 0,
         };
         let template = Template::compile(&source, &packs).unwrap();
-        let mut context = Context::default();
-        crate::rules::functions::register_display(&mut context);
-        assert_eq!(template.render(&context), "a}b} 1");
+        assert_eq!(rendered(&template), "a}b} 1");
+    }
+
+    /// The template rendered over an empty repository.
+    fn rendered(template: &Template) -> String {
+        let catalog = crate::schema::Catalog::get().unwrap();
+        let (repository, _) = crate::repository::Repository::build(
+            Vec::new(),
+            &[],
+            catalog,
+            &crate::source::Limits::default(),
+        );
+        let today = jiff::civil::date(2026, 11, 27);
+        let world = crate::rules::functions::World::new(&repository, today, Default::default());
+        let mut machine = Machine::new(&world, crate::rules::value::Val::Null);
+        template.render(&mut machine)
     }
 
     #[test]
-    fn floats_read_with_one_decimal() {
-        assert_eq!(display(&Cel::Float(2.0)), "2");
-        assert_eq!(display(&Cel::Float(18.94)), "18.9");
+    fn an_unknown_function_is_refused_at_load_with_a_suggestion() {
+        let text = "assert = 'in_forse(self)'";
+        let packs = pack(text);
+        let source = ExprSource {
+            text: "in_forse(self)".into(),
+            offset: 10,
+            pack: 0,
+        };
+        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        assert!(
+            error.rendered.starts_with("rules/x.toml:1:11: cannot compile `assert` of X001: unknown function `in_forse`; did you mean `in_force`?"),
+            "{}",
+            error.rendered
+        );
+    }
+
+    #[test]
+    fn an_unknown_name_is_refused_at_load() {
+        let packs = pack("");
+        let source = ExprSource {
+            text: "has(slef.owner)".into(),
+            offset: 0,
+            pack: 0,
+        };
+        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        assert!(
+            error.rendered.contains("unknown name `slef`")
+                && error.rendered.contains("did you mean `self`?"),
+            "{}",
+            error.rendered
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! What rules see: every record as a CEL value (converted once), and the functions that CEL lacks,
-//! backed by the repository's indexes so that no rule scans another kind per record.
+//! What rules see beyond their record: the functions that CEL lacks, backed by the repository's
+//! indexes so that no rule scans another kind per record.
 //!
 //! | function | returns |
 //! |---|---|
@@ -24,36 +24,29 @@
 //! Dates are `YYYY-MM-DD` strings, so `a < b` compares them; `today` is one too.
 //!
 //! Indexing here is by record positions that `World::new` built over the same repository, and by
-//! argument positions after `arity()` checked them: never by data from outside.
+//! argument positions that the compiler checked against each function's arity: never by data
+//! from outside.
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
-};
-use cel::common::value::{CowVal, Val};
-use cel::extractors::IntoResolveResult;
-use cel::{Context, ExecutionError, FunctionContext};
 use jiff::civil::Date;
-use rayon::prelude::*;
 
-use super::record::{Fields, RecordVal};
-use crate::repository::Repository;
+use super::code::{Function, SELF};
+use super::interpreter::{Fault, Machine, Outcome, fail, items, text_arg};
+use super::value::{Map, Text, Val, field};
+use crate::repository::{Record, Repository};
 use crate::source::node::{Node, Value};
 
 /// The data behind the rule functions, shared by every evaluation of one run. Everything a
 /// function needs is computed here once: the functions themselves only look things up.
-pub struct World {
+pub struct World<'a> {
     pub today: Date,
-    /// Every record as a CEL value (its fields converted once).
-    pub records: Vec<RecordVal>,
-    kinds: Vec<&'static str>,
-    ids: HashMap<&'static str, HashMap<String, usize>>,
-    any_kind: HashMap<String, Vec<usize>>,
+    records: &'a [Record],
+    ids: HashMap<&'static str, HashMap<&'a str, usize>>,
+    any_kind: HashMap<&'a str, Vec<usize>>,
     /// For every record: (referring record, field) pairs.
-    referrers: Vec<Vec<(usize, String)>>,
+    referrers: Vec<Vec<(usize, &'a str)>>,
     pub by_kind: HashMap<&'static str, Vec<usize>>,
     hwm: Vec<Option<[i64; 3]>>,
     /// For every org unit: the governing documents whose `applies_to` covers it.
@@ -62,7 +55,7 @@ pub struct World {
     in_force: Vec<bool>,
     parent: Vec<Option<usize>>,
     /// For role assignments: the `function` of their role.
-    role_function: Vec<Option<String>>,
+    role_function: Vec<Option<&'a str>>,
     /// Severity of every rule (after re-grading), and of every reference (the highest of the
     /// rules that cite it), for `rule_severity()`.
     severities: HashMap<String, &'static str>,
@@ -70,24 +63,24 @@ pub struct World {
 
 const LEVELS: [&str; 3] = ["confidentiality", "integrity", "availability"];
 
-impl World {
+impl<'a> World<'a> {
     pub fn new(
-        repository: &Repository,
+        repository: &'a Repository,
         today: Date,
         severities: HashMap<String, &'static str>,
-    ) -> World {
+    ) -> World<'a> {
         let records = &repository.records;
-        let mut ids: HashMap<&'static str, HashMap<String, usize>> = HashMap::new();
-        let mut any_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut ids: HashMap<&'static str, HashMap<&'a str, usize>> = HashMap::new();
+        let mut any_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
         let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
         for (index, record) in records.iter().enumerate() {
             by_kind.entry(record.kind).or_default().push(index);
             if let Some(id) = &record.id {
                 ids.entry(record.kind)
                     .or_default()
-                    .entry(id.clone())
+                    .entry(id.as_str())
                     .or_insert(index);
-                any_kind.entry(id.clone()).or_default().push(index);
+                any_kind.entry(id.as_str()).or_default().push(index);
             }
         }
         let mut referrers = vec![Vec::new(); records.len()];
@@ -108,23 +101,16 @@ impl World {
         let role_function = records
             .iter()
             .map(|record| {
+                if record.kind != "role_assignment" {
+                    return None;
+                }
                 let role = record.get_str("role").and_then(|id| lookup("role", id))?;
-                records[role].get_str("function").map(str::to_string)
+                records[role].get_str("function")
             })
             .collect();
         let mut world = World {
             today,
-            records: records
-                .par_iter()
-                .enumerate()
-                .map(|(index, record)| {
-                    RecordVal::new(
-                        index,
-                        Arc::new(Fields::of(&record.node, record.kind, index)),
-                    )
-                })
-                .collect(),
-            kinds: records.iter().map(|record| record.kind).collect(),
+            records,
             active: records.iter().map(|record| record.is_active()).collect(),
             in_force: records
                 .iter()
@@ -140,9 +126,35 @@ impl World {
             role_function,
             severities,
         };
-        world.hwm = world.high_water_marks(repository);
-        world.coverage = world.document_coverage(repository);
+        world.hwm = world.high_water_marks();
+        world.coverage = world.document_coverage();
         world
+    }
+
+    /// A field of a record; `__kind` and `__index` name its kind and position.
+    pub fn field(&self, index: usize, name: &str) -> Option<Val<'a>> {
+        let record = self.records.get(index)?;
+        match name {
+            "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
+            "__index" => Some(Val::Int(index as i64)),
+            _ => field(record.node.entries().unwrap_or_default(), name),
+        }
+    }
+
+    /// The names of a record's fields.
+    pub fn field_names(&self, index: usize) -> Vec<Val<'a>> {
+        self.records
+            .get(index)
+            .and_then(|record| record.node.entries())
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| Val::Text(Text::Borrowed(entry.key.as_str())))
+            .collect()
+    }
+
+    /// A record's id, for showing it in a message.
+    pub fn record_id(&self, index: usize) -> Option<&'a str> {
+        self.records.get(index)?.node.get("id")?.as_str()
     }
 
     fn lookup(&self, kind: &str, id: &str) -> Option<usize> {
@@ -151,14 +163,14 @@ impl World {
 
     /// Per system: the highest level per dimension among the assets it lists and the assets that
     /// list it.
-    fn high_water_marks(&self, repository: &Repository) -> Vec<Option<[i64; 3]>> {
-        let mut marks = vec![None; repository.records.len()];
+    fn high_water_marks(&self) -> Vec<Option<[i64; 3]>> {
+        let mut marks = vec![None; self.records.len()];
         for &index in self.by_kind.get("system").into_iter().flatten() {
-            let record = &repository.records[index];
+            let record = &self.records[index];
             let mut assets: Vec<usize> = self.referrers[index]
                 .iter()
                 .filter(|(from, field)| {
-                    self.kinds[*from] == "information_asset" && field == "systems"
+                    self.records[*from].kind == "information_asset" && *field == "systems"
                 })
                 .map(|(from, _)| *from)
                 .collect();
@@ -173,8 +185,7 @@ impl World {
             }
             let mut mark: Option<[i64; 3]> = None;
             for asset in assets {
-                let Some(classification) = repository.records[asset].node.get("classification")
-                else {
+                let Some(classification) = self.records[asset].node.get("classification") else {
                     continue;
                 };
                 let current = mark.get_or_insert([0; 3]);
@@ -193,11 +204,11 @@ impl World {
 
     /// Which governing documents cover each org unit: named in `applies_to`, or through the
     /// tokens `all_committees` (committees and the executive board) and `all_company_boards`.
-    fn document_coverage(&self, repository: &Repository) -> Vec<Vec<usize>> {
-        let mut coverage = vec![Vec::new(); repository.records.len()];
+    fn document_coverage(&self) -> Vec<Vec<usize>> {
+        let mut coverage = vec![Vec::new(); self.records.len()];
         let units = self.by_kind.get("org_unit").cloned().unwrap_or_default();
         for &document in self.by_kind.get("governing_document").into_iter().flatten() {
-            let Some(Value::Sequence(targets)) = repository.records[document]
+            let Some(Value::Sequence(targets)) = self.records[document]
                 .node
                 .get("applies_to")
                 .map(|node| &node.value)
@@ -211,7 +222,7 @@ impl World {
                         .copied()
                         .filter(|&unit| {
                             matches!(
-                                repository.records[unit].get_str("unit_type"),
+                                self.records[unit].get_str("unit_type"),
                                 Some("committee" | "executive_board")
                             )
                         })
@@ -220,7 +231,7 @@ impl World {
                         .iter()
                         .copied()
                         .filter(|&unit| {
-                            repository.records[unit].get_str("unit_type") == Some("company_board")
+                            self.records[unit].get_str("unit_type") == Some("company_board")
                         })
                         .collect(),
                     id => self.lookup("org_unit", id).into_iter().collect(),
@@ -248,63 +259,25 @@ impl World {
         }
         chain
     }
-
-    fn list(&self, indexes: impl IntoIterator<Item = usize>) -> Box<dyn Val> {
-        Box::new(CelList::from(
-            indexes
-                .into_iter()
-                .map(|index| Box::new(self.records[index].clone()) as Box<dyn Val>)
-                .collect::<Vec<_>>(),
-        ))
-    }
 }
 
 /// `systems[]` and `hosting.supplier` are both found by their first key.
-fn top_field(field: &str) -> String {
-    field.split(['.', '[']).next().unwrap_or(field).to_string()
+fn top_field(field: &str) -> &str {
+    field.split(['.', '[']).next().unwrap_or(field)
 }
 
-/// What a rule function returns, in the form the CEL interpreter takes for any call.
-pub struct Returned(Result<Box<dyn Val>, ExecutionError>);
-
-impl<'context, 'call> IntoResolveResult<'context, 'call> for Returned {
-    fn into_resolve_result(self) -> Result<CowVal<'context, 'call>, ExecutionError> {
-        self.0.map(CowVal::Owned)
+fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
+    match value {
+        Val::Record(index) => Ok(*index),
+        other => Err(fail(
+            function,
+            format!("expected a record, got {}", other.type_name()),
+        )),
     }
 }
 
-fn fail(function: &str, message: impl Into<String>) -> ExecutionError {
-    ExecutionError::FunctionError {
-        function: function.to_string(),
-        message: message.into(),
-    }
-}
-
-fn text<'a>(function: &str, value: &'a dyn Val) -> Result<&'a str, ExecutionError> {
-    value
-        .downcast_ref::<CelString>()
-        .map(CelString::inner)
-        .ok_or_else(|| {
-            fail(
-                function,
-                format!("expected a string, got {}", value.get_type().name()),
-            )
-        })
-}
-
-fn is_null(value: &dyn Val) -> bool {
-    value.downcast_ref::<CelNull>().is_some()
-}
-
-fn record_arg(function: &str, value: &dyn Val) -> Result<usize, ExecutionError> {
-    value
-        .downcast_ref::<RecordVal>()
-        .map(|record| record.index)
-        .ok_or_else(|| fail(function, "expected a record"))
-}
-
-fn parse_date(function: &str, value: &dyn Val) -> Result<Date, ExecutionError> {
-    let text = text(function, value)?;
+fn parse_date(function: Function, value: &Val<'_>) -> Result<Date, Fault> {
+    let text = text_arg(function, value)?;
     text.parse::<Date>().map_err(|error| {
         fail(
             function,
@@ -313,8 +286,8 @@ fn parse_date(function: &str, value: &dyn Val) -> Result<Date, ExecutionError> {
     })
 }
 
-fn parse_period(function: &str, value: &dyn Val) -> Result<jiff::Span, ExecutionError> {
-    let text = text(function, value)?;
+fn parse_period(function: Function, value: &Val<'_>) -> Result<jiff::Span, Fault> {
+    let text = text_arg(function, value)?;
     text.parse::<jiff::Span>().map_err(|error| {
         fail(
             function,
@@ -323,8 +296,8 @@ fn parse_period(function: &str, value: &dyn Val) -> Result<jiff::Span, Execution
     })
 }
 
-fn parse_instant(function: &str, value: &dyn Val) -> Result<jiff::Timestamp, ExecutionError> {
-    let text = text(function, value)?;
+fn parse_instant(function: Function, value: &Val<'_>) -> Result<jiff::Timestamp, Fault> {
+    let text = text_arg(function, value)?;
     text.parse::<jiff::Timestamp>().map_err(|error| {
         fail(
             function,
@@ -333,342 +306,197 @@ fn parse_instant(function: &str, value: &dyn Val) -> Result<jiff::Timestamp, Exe
     })
 }
 
-fn number(function: &str, value: &dyn Val) -> Result<Option<f64>, ExecutionError> {
-    if let Some(int) = value.downcast_ref::<CelInt>() {
-        return Ok(Some(*int.inner() as f64));
-    }
-    if let Some(double) = value.downcast_ref::<CelDouble>() {
-        return Ok(Some(*double.inner()));
-    }
-    if is_null(value) {
-        return Ok(None);
-    }
-    Err(fail(
-        function,
-        format!("expected a number, got {}", value.get_type().name()),
-    ))
-}
-
-fn string(text: String) -> Box<dyn Val> {
-    Box::new(CelString::from(text))
-}
-
-fn arity(function: &str, args: &[CowVal], allowed: &[usize]) -> Result<(), ExecutionError> {
-    if allowed.contains(&args.len()) {
-        Ok(())
-    } else {
-        let counts = allowed
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(" or ");
-        Err(fail(
+fn number(function: Function, value: &Val<'_>) -> Result<Option<f64>, Fault> {
+    match value {
+        Val::Int(number) => Ok(Some(*number as f64)),
+        Val::Uint(number) => Ok(Some(*number as f64)),
+        Val::Double(number) => Ok(Some(*number)),
+        Val::Null => Ok(None),
+        other => Err(fail(
             function,
-            format!("takes {counts} arguments, got {}", args.len()),
-        ))
+            format!("expected a number, got {}", other.type_name()),
+        )),
     }
 }
 
-/// The record the expression is evaluated for (`self`).
-fn current_record(ftx: &FunctionContext) -> Result<usize, ExecutionError> {
-    let value = ftx
-        .ptx
-        .get_variable("self")
-        .ok_or_else(|| fail("referrers", "there is no `self` in this rule's scope"))?;
-    record_arg("referrers", &*value)
-}
-
-type RuleFunction = fn(&World, &FunctionContext, &[CowVal]) -> Result<Box<dyn Val>, ExecutionError>;
-
-/// Adds every function of this module to a context.
-pub fn register(context: &mut Context, world: &Arc<World>) {
-    let functions: [(&str, RuleFunction); 17] = [
-        ("ref", reference),
-        ("referrers", referrers),
-        ("active", |world, _, args| {
-            arity("active", args, &[1])?;
-            Ok(Box::new(CelBool::from(
-                world.active[record_arg("active", &*args[0])?],
-            )))
-        }),
-        ("in_force", |world, _, args| {
-            arity("in_force", args, &[1])?;
-            Ok(Box::new(CelBool::from(
-                world.in_force[record_arg("in_force", &*args[0])?],
-            )))
-        }),
-        ("hwm", |world, _, args| {
-            arity("hwm", args, &[1])?;
-            Ok(match world.hwm[record_arg("hwm", &*args[0])?] {
-                None => Box::new(CelNull),
-                Some(levels) => Box::new(CelMap::from(
-                    LEVELS
-                        .iter()
-                        .zip(levels)
-                        .map(|(name, level)| {
-                            (
-                                CelMapKey::String(CelString::from(*name)),
-                                Box::new(CelInt::from(level)) as Box<dyn Val>,
-                            )
-                        })
-                        .collect::<HashMap<_, _>>(),
-                )),
-            })
-        }),
-        ("ancestors", |world, _, args| {
-            arity("ancestors", args, &[1])?;
-            let unit = record_arg("ancestors", &*args[0])?;
-            let ids = world
-                .ancestors(unit)
-                .into_iter()
-                .filter_map(|index| world.any_kind_id(index));
-            Ok(Box::new(CelList::from(ids.map(string).collect::<Vec<_>>())))
-        }),
-        ("assignments", |world, _, args| {
-            arity("assignments", args, &[2])?;
-            let unit = record_arg("assignments", &*args[0])?;
-            let function = text("assignments", &*args[1])?;
-            let mut found = Vec::new();
-            for scope in std::iter::once(unit).chain(world.ancestors(unit)) {
-                for (assignment, field) in &world.referrers[scope] {
-                    let matches = world.kinds[*assignment] == "role_assignment"
-                        && field == "scope_unit"
-                        && world.in_force[*assignment]
-                        && world.role_function[*assignment].as_deref() == Some(function);
-                    if matches {
-                        found.push(*assignment);
+impl<'a> World<'a> {
+    /// Calls one of tillsyn's functions; the compiler checked the number of arguments.
+    pub fn call(&self, machine: &Machine<'a>, function: Function, args: &[Val<'a>]) -> Outcome<'a> {
+        match (function, args) {
+            (Function::Reference, [id]) => self.reference(None, id),
+            (Function::Reference, [kind, id]) => {
+                self.reference(Some(text_arg(function, kind)?), id)
+            }
+            (Function::Referrers, [kind, field]) => {
+                let target = record_arg(function, &machine.slot(SELF)).map_err(|_| {
+                    fail(
+                        function,
+                        "there is no `self` here; name the record: referrers(record, kind, field)",
+                    )
+                })?;
+                self.referrers_of(
+                    target,
+                    text_arg(function, kind)?,
+                    text_arg(function, field)?,
+                )
+            }
+            (Function::Referrers, [record, kind, field]) => self.referrers_of(
+                record_arg(function, record)?,
+                text_arg(function, kind)?,
+                text_arg(function, field)?,
+            ),
+            (Function::Active, [record]) => {
+                Ok(Val::Bool(self.active[record_arg(function, record)?]))
+            }
+            (Function::InForce, [record]) => {
+                Ok(Val::Bool(self.in_force[record_arg(function, record)?]))
+            }
+            (Function::HighWaterMark, [record]) => {
+                Ok(match self.hwm[record_arg(function, record)?] {
+                    None => Val::Null,
+                    Some(levels) => Val::Map(Map::Values(std::rc::Rc::new(
+                        LEVELS
+                            .iter()
+                            .zip(levels)
+                            .map(|(name, level)| (Val::Text(Text::Borrowed(name)), Val::Int(level)))
+                            .collect(),
+                    ))),
+                })
+            }
+            (Function::Ancestors, [unit]) => {
+                let unit = record_arg(function, unit)?;
+                Ok(Val::list(
+                    self.ancestors(unit)
+                        .into_iter()
+                        .filter_map(|index| self.record_id(index))
+                        .map(|id| Val::Text(Text::Borrowed(id)))
+                        .collect(),
+                ))
+            }
+            (Function::Assignments, [unit, role_function]) => {
+                let unit = record_arg(function, unit)?;
+                let role_function = text_arg(function, role_function)?;
+                let mut found = Vec::new();
+                for scope in std::iter::once(unit).chain(self.ancestors(unit)) {
+                    for &(assignment, field) in &self.referrers[scope] {
+                        let matches = self.records[assignment].kind == "role_assignment"
+                            && field == "scope_unit"
+                            && self.in_force[assignment]
+                            && self.role_function[assignment] == Some(role_function);
+                        if matches {
+                            found.push(assignment);
+                        }
                     }
                 }
+                Ok(Val::records(found))
             }
-            Ok(world.list(found))
-        }),
-        ("covering_documents", |world, _, args| {
-            arity("covering_documents", args, &[1])?;
-            let unit = record_arg("covering_documents", &*args[0])?;
-            Ok(world.list(world.coverage[unit].clone()))
-        }),
-        ("records", |world, _, args| {
-            arity("records", args, &[1])?;
-            let kind = text("records", &*args[0])?;
-            Ok(world.list(world.by_kind.get(kind).cloned().unwrap_or_default()))
-        }),
-        ("date", |_, _, args| {
-            arity("date", args, &[1])?;
-            Ok(string(parse_date("date", &*args[0])?.to_string()))
-        }),
-        ("add_period", |_, _, args| {
-            arity("add_period", args, &[2])?;
-            let date = parse_date("add_period", &*args[0])?;
-            let period = parse_period("add_period", &*args[1])?;
-            let sum = date
-                .checked_add(period)
-                .map_err(|error| fail("add_period", error.to_string()))?;
-            Ok(string(sum.to_string()))
-        }),
-        ("days_between", |_, _, args| {
-            arity("days_between", args, &[2])?;
-            let (from, to) = (
-                parse_date("days_between", &*args[0])?,
-                parse_date("days_between", &*args[1])?,
-            );
-            let days = from
-                .until((jiff::Unit::Day, to))
-                .map_err(|error| fail("days_between", error.to_string()))?
-                .get_days();
-            Ok(Box::new(CelInt::from(i64::from(days))))
-        }),
-        ("months_between", |_, _, args| {
-            arity("months_between", args, &[2])?;
-            let (from, to) = (
-                parse_date("months_between", &*args[0])?,
-                parse_date("months_between", &*args[1])?,
-            );
-            let span = from
-                .until((jiff::Unit::Month, to))
-                .map_err(|error| fail("months_between", error.to_string()))?;
-            Ok(Box::new(CelInt::from(i64::from(span.get_months()))))
-        }),
-        ("hours_between", |_, _, args| {
-            arity("hours_between", args, &[2])?;
-            let (from, to) = (
-                parse_instant("hours_between", &*args[0])?,
-                parse_instant("hours_between", &*args[1])?,
-            );
-            Ok(Box::new(CelDouble::from(
-                (to.as_second() - from.as_second()) as f64 / 3600.0,
-            )))
-        }),
-        ("max_date", |_, _, args| {
-            arity("max_date", args, &[1])?;
-            let Some(items) = args[0].as_iterable() else {
-                return Err(fail("max_date", "expected a list of dates"));
-            };
-            let mut latest: Option<Date> = None;
-            let mut items = items.iter();
-            while let Some(item) = items.next() {
-                if is_null(item) {
-                    continue;
+            (Function::CoveringDocuments, [unit]) => {
+                let unit = record_arg(function, unit)?;
+                Ok(Val::records(self.coverage[unit].clone()))
+            }
+            (Function::Records, [kind]) => {
+                let kind = text_arg(function, kind)?;
+                Ok(Val::records(
+                    self.by_kind.get(kind).cloned().unwrap_or_default(),
+                ))
+            }
+            (Function::Date, [date]) => Ok(Val::text(parse_date(function, date)?.to_string())),
+            (Function::AddPeriod, [date, period]) => {
+                let date = parse_date(function, date)?;
+                let period = parse_period(function, period)?;
+                let sum = date
+                    .checked_add(period)
+                    .map_err(|error| fail(function, error.to_string()))?;
+                Ok(Val::text(sum.to_string()))
+            }
+            (Function::DaysBetween, [from, to]) => {
+                let (from, to) = (parse_date(function, from)?, parse_date(function, to)?);
+                let days = from
+                    .until((jiff::Unit::Day, to))
+                    .map_err(|error| fail(function, error.to_string()))?
+                    .get_days();
+                Ok(Val::Int(i64::from(days)))
+            }
+            (Function::MonthsBetween, [from, to]) => {
+                let (from, to) = (parse_date(function, from)?, parse_date(function, to)?);
+                let span = from
+                    .until((jiff::Unit::Month, to))
+                    .map_err(|error| fail(function, error.to_string()))?;
+                Ok(Val::Int(i64::from(span.get_months())))
+            }
+            (Function::HoursBetween, [from, to]) => {
+                let (from, to) = (parse_instant(function, from)?, parse_instant(function, to)?);
+                Ok(Val::Double(
+                    (to.as_second() - from.as_second()) as f64 / 3600.0,
+                ))
+            }
+            (Function::MaxDate, [list]) => {
+                let mut latest: Option<Date> = None;
+                for item in items(function, list)? {
+                    if matches!(item, Val::Null) {
+                        continue;
+                    }
+                    let date = parse_date(function, &item)?;
+                    latest = Some(latest.map_or(date, |current| current.max(date)));
                 }
-                let date = parse_date("max_date", item)?;
-                latest = Some(latest.map_or(date, |current| current.max(date)));
+                Ok(latest.map_or(Val::Null, |date| Val::text(date.to_string())))
             }
-            Ok(latest.map_or_else(
-                || Box::new(CelNull) as Box<dyn Val>,
-                |date| string(date.to_string()),
-            ))
-        }),
-        ("sum", |_, _, args| {
-            arity("sum", args, &[1])?;
-            let Some(items) = args[0].as_iterable() else {
-                return Err(fail("sum", "expected a list of numbers"));
-            };
-            let mut total = 0.0;
-            let mut items = items.iter();
-            while let Some(item) = items.next() {
-                total += number("sum", item)?.unwrap_or(0.0);
+            (Function::Sum, [list]) => {
+                let mut total = 0.0;
+                for item in items(function, list)? {
+                    total += number(function, &item)?.unwrap_or(0.0);
+                }
+                Ok(Val::Double(total))
             }
-            Ok(Box::new(CelDouble::from(total)))
-        }),
-        ("normalise", |_, _, args| {
-            arity("normalise", args, &[1])?;
-            let text = text("normalise", &*args[0])?;
-            Ok(string(
-                text.split_whitespace()
+            (Function::Normalise, [text]) => Ok(Val::text(
+                text_arg(function, text)?
+                    .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" ")
                     .to_lowercase(),
-            ))
-        }),
-    ];
-    for (name, function) in functions {
-        let world = Arc::clone(world);
-        // Our names clash with no standard function; a unit test registers them all.
-        let _ = context.add_function(name, move |ftx: &FunctionContext| {
-            Returned(function(&world, ftx, &ftx.args))
-        });
-    }
-    register_display(context);
-    let world = Arc::clone(world);
-    let _ = context.add_function("rule_severity", move |ftx: &FunctionContext| {
-        Returned(arity("rule_severity", &ftx.args, &[1]).and_then(|()| {
-            let id = text("rule_severity", &*ftx.args[0])?;
-            Ok(world.severities.get(id).map_or_else(
-                || Box::new(CelNull) as Box<dyn Val>,
-                |severity| string(severity.to_string()),
-            ))
-        }))
-    });
-}
-
-/// `display_text(x)`, which message templates wrap every placeholder in.
-pub fn register_display(context: &mut Context) {
-    let _ = context.add_function("display_text", |ftx: &FunctionContext| {
-        Returned(
-            arity("display_text", &ftx.args, &[1]).map(|()| string(display_val(&*ftx.args[0]))),
-        )
-    });
-}
-
-/// How any CEL value reads in a message: text as it is, a record by its id, a list
-/// comma-separated, `null` as `none`, a number with at most one decimal.
-pub fn display_val(value: &dyn Val) -> String {
-    if let Some(text) = value.downcast_ref::<CelString>() {
-        return text.inner().to_string();
-    }
-    if let Some(record) = value.downcast_ref::<RecordVal>() {
-        return record
-            .as_indexer()
-            .and_then(|indexer| indexer.get(&CelString::from("id")).ok())
-            .map_or_else(|| "(record)".to_string(), |id| display_val(&*id));
-    }
-    if let Some(double) = value.downcast_ref::<CelDouble>() {
-        let rounded = format!("{:.1}", double.inner());
-        return rounded
-            .strip_suffix(".0")
-            .map_or(rounded.clone(), str::to_string);
-    }
-    if is_null(value) {
-        return "none".to_string();
-    }
-    if value.downcast_ref::<CelList>().is_some()
-        && let Some(items) = value.as_iterable()
-    {
-        let mut shown = Vec::new();
-        let mut items = items.iter();
-        while let Some(item) = items.next() {
-            shown.push(display_val(item));
-        }
-        return shown.join(", ");
-    }
-    match cel::Value::try_from(value) {
-        Ok(other) => super::expr::display(&other),
-        Err(_) => format!("({})", value.get_type().name()),
-    }
-}
-
-impl World {
-    fn any_kind_id(&self, index: usize) -> Option<String> {
-        self.records.get(index).and_then(|record| {
-            let value = record.as_indexer()?.get(&CelString::from("id")).ok()?;
-            value
-                .downcast_ref::<CelString>()
-                .map(|id| id.inner().to_string())
-        })
-    }
-}
-
-fn reference(
-    world: &World,
-    _: &FunctionContext,
-    args: &[CowVal],
-) -> Result<Box<dyn Val>, ExecutionError> {
-    arity("ref", args, &[1, 2])?;
-    let (kind, id) = if args.len() == 2 {
-        (Some(text("ref", &*args[0])?), &args[1])
-    } else {
-        (None, &args[0])
-    };
-    if is_null(&**id) {
-        return Ok(Box::new(CelNull));
-    }
-    let id = text("ref", &**id)?;
-    let found = match kind {
-        Some(kind) => world.lookup(kind, id),
-        None => match world.any_kind.get(id).map(Vec::as_slice) {
-            None | Some([]) => None,
-            Some([only]) => Some(*only),
-            Some(_) => {
-                return Err(fail(
-                    "ref",
-                    format!("`{id}` is the id of records of several kinds; use ref(kind, id)"),
-                ));
+            )),
+            (Function::RuleSeverity, [id]) => {
+                let id = text_arg(function, id)?;
+                Ok(self
+                    .severities
+                    .get(id)
+                    .map_or(Val::Null, |severity| Val::Text(Text::Borrowed(severity))))
             }
-        },
-    };
-    Ok(found.map_or_else(
-        || Box::new(CelNull) as Box<dyn Val>,
-        |index| Box::new(world.records[index].clone()),
-    ))
-}
+            (function, args) => Err(fail(
+                function,
+                format!("does not take {} arguments", args.len()),
+            )),
+        }
+    }
 
-fn referrers(
-    world: &World,
-    ftx: &FunctionContext,
-    args: &[CowVal],
-) -> Result<Box<dyn Val>, ExecutionError> {
-    arity("referrers", args, &[2, 3])?;
-    let (target, rest) = if args.len() == 3 {
-        (record_arg("referrers", &*args[0])?, &args[1..])
-    } else {
-        (current_record(ftx)?, args)
-    };
-    let kind = text("referrers", &*rest[0])?;
-    let field = text("referrers", &*rest[1])?;
-    let mut found: Vec<usize> = world.referrers[target]
-        .iter()
-        .filter(|(from, via)| world.kinds[*from] == kind && via == field)
-        .map(|(from, _)| *from)
-        .collect();
-    found.dedup();
-    Ok(world.list(found))
+    fn reference(&self, kind: Option<&str>, id: &Val<'a>) -> Outcome<'a> {
+        if matches!(id, Val::Null) {
+            return Ok(Val::Null);
+        }
+        let id = text_arg(Function::Reference, id)?;
+        let found = match kind {
+            Some(kind) => self.lookup(kind, id),
+            None => match self.any_kind.get(id).map(Vec::as_slice) {
+                None | Some([]) => None,
+                Some([only]) => Some(*only),
+                Some(_) => {
+                    return Err(fail(
+                        Function::Reference,
+                        format!("`{id}` is the id of records of several kinds; use ref(kind, id)"),
+                    ));
+                }
+            },
+        };
+        Ok(found.map_or(Val::Null, Val::Record))
+    }
+
+    fn referrers_of(&self, target: usize, kind: &str, field: &str) -> Outcome<'a> {
+        let mut found: Vec<usize> = self.referrers[target]
+            .iter()
+            .filter(|(from, via)| self.records[*from].kind == kind && *via == field)
+            .map(|(from, _)| *from)
+            .collect();
+        found.dedup();
+        Ok(Val::records(found))
+    }
 }

@@ -5,23 +5,24 @@
 //! Indexing here is by pack positions that `pack::read` assigned, never by data from outside.
 #![allow(clippy::indexing_slicing)]
 
+pub mod code;
 pub mod expr;
 pub mod functions;
+pub mod interpreter;
 pub mod pack;
-pub mod record;
 pub mod testing;
+pub mod value;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
-
-use cel::Value as Cel;
 
 use self::expr::{CompileError, Expr, Template, compile};
 use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
 use crate::builtin;
 use crate::config::Config;
 use crate::finding::Severity;
+use crate::source::node::{Entry, Node, Value as NodeValue};
+use crate::source::span::Span;
 use crate::suggest::did_you_mean;
 
 /// A rule ready to run.
@@ -266,19 +267,9 @@ impl RuleSet {
         self.rules.iter().find(|rule| rule.def.id == id)
     }
 
-    /// The params as a CEL map.
-    pub fn params_value(&self) -> Cel {
-        let map = self
-            .values
-            .iter()
-            .map(|(name, value)| {
-                (
-                    cel::objects::Key::String(Arc::new(name.clone())),
-                    toml_to_cel(value),
-                )
-            })
-            .collect();
-        Cel::Map(cel::objects::Map { map: Arc::new(map) })
+    /// The params as a table, the value of `params` in expressions.
+    pub fn params_node(&self) -> Node {
+        table_node(self.values.iter())
     }
 }
 
@@ -292,7 +283,7 @@ fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Che
     // A per-record rule that scans a whole kind makes the check quadratic in the records.
     if check.scope == Scope::Record {
         for expression in when.iter().chain(std::iter::once(&assert)) {
-            if expr::calls(expression.program.expression(), "records") {
+            if code::calls(&expression.code, code::Function::Records) {
                 let offset = expression.source.text.find("records(").unwrap_or(0);
                 return Err(expr::render(
                     packs,
@@ -357,26 +348,31 @@ fn read_user_packs(root: &Path, rule_path: &str) -> Result<Vec<PackSource>, Rule
         .collect()
 }
 
-pub fn toml_to_cel(value: &toml::Value) -> Cel {
-    match value {
-        toml::Value::String(text) => Cel::String(Arc::new(text.clone())),
-        toml::Value::Integer(number) => Cel::Int(*number),
-        toml::Value::Float(number) => Cel::Float(*number),
-        toml::Value::Boolean(flag) => Cel::Bool(*flag),
-        toml::Value::Datetime(datetime) => Cel::String(Arc::new(datetime.to_string())),
-        toml::Value::Array(items) => Cel::List(Arc::new(items.iter().map(toml_to_cel).collect())),
-        toml::Value::Table(table) => Cel::Map(cel::objects::Map {
-            map: Arc::new(
-                table
-                    .iter()
-                    .map(|(key, value)| {
-                        (
-                            cel::objects::Key::String(Arc::new(key.clone())),
-                            toml_to_cel(value),
-                        )
-                    })
-                    .collect(),
-            ),
-        }),
-    }
+fn table_node<'t>(entries: impl Iterator<Item = (&'t String, &'t toml::Value)>) -> Node {
+    Node::new(
+        NodeValue::Map(
+            entries
+                .map(|(key, value)| Entry {
+                    key: key.clone(),
+                    key_span: Span::default(),
+                    value: toml_to_node(value),
+                })
+                .collect(),
+        ),
+        Span::default(),
+    )
+}
+
+/// A param's TOML value as a tree node; a TOML date-time becomes its text.
+fn toml_to_node(value: &toml::Value) -> Node {
+    let value = match value {
+        toml::Value::String(text) => NodeValue::String(text.clone()),
+        toml::Value::Integer(number) => NodeValue::Integer(*number),
+        toml::Value::Float(number) => NodeValue::Float(*number),
+        toml::Value::Boolean(flag) => NodeValue::Bool(*flag),
+        toml::Value::Datetime(datetime) => NodeValue::String(datetime.to_string()),
+        toml::Value::Array(items) => NodeValue::Sequence(items.iter().map(toml_to_node).collect()),
+        toml::Value::Table(table) => return table_node(table.iter()),
+    };
+    Node::new(value, Span::default())
 }

@@ -1,0 +1,558 @@
+//! Rule expressions compiled for evaluation. The CEL parser (crate `cel`) reads an expression and
+//! expands its macros; this module turns that syntax tree into [`Code`]: names resolved to
+//! variable slots, functions to [`Function`]s with their arity checked, macros (`all`, `exists`,
+//! `exists_one`, `map`, `filter`) to loops, regular-expression literals compiled. Everything that
+//! can be decided once is decided here, at load, so that evaluating a rule on a record only walks
+//! the tree — and a misspelt name or function is an error in the pack, not a finding on every
+//! record.
+
+use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr, LiteralValue};
+
+use crate::suggest::did_you_mean;
+
+/// The variable slots every expression may read; loop variables follow them.
+pub const SELF: usize = 0;
+pub const PARAMS: usize = 1;
+pub const TODAY: usize = 2;
+pub const GROUP: usize = 3;
+pub const RECORDS: usize = 4;
+pub const FIRST_LOOP_SLOT: usize = 5;
+
+const NAMES: [(&str, usize); 5] = [
+    ("self", SELF),
+    ("params", PARAMS),
+    ("today", TODAY),
+    ("group", GROUP),
+    ("records", RECORDS),
+];
+
+/// A compiled expression.
+#[derive(Debug)]
+pub enum Code {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Double(f64),
+    Text(Box<str>),
+    Slot(usize),
+    List(Vec<Code>),
+    Map(Vec<(Code, Code)>),
+    /// `operand.field`
+    Select(Box<Code>, Box<str>),
+    /// `has(operand.field)`
+    Has(Box<Code>, Box<str>),
+    Index(Box<Code>, Box<Code>),
+    Not(Box<Code>),
+    Negate(Box<Code>),
+    And(Box<Code>, Box<Code>),
+    Or(Box<Code>, Box<Code>),
+    Conditional(Box<Code>, Box<Code>, Box<Code>),
+    Binary(Operator, Box<Code>, Box<Code>),
+    /// `value in [constants]`: a membership test against a literal list, without building it.
+    InLiterals(Box<Code>, Vec<Code>),
+    Loop(Box<Loop>),
+    Call(Function, Vec<Code>),
+    /// `text.matches('literal')`, the pattern compiled at load.
+    Matches(Box<Code>, Box<regex::Regex>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operator {
+    Equals,
+    NotEquals,
+    Less,
+    LessEquals,
+    Greater,
+    GreaterEquals,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+    In,
+}
+
+impl Operator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Operator::Equals => "==",
+            Operator::NotEquals => "!=",
+            Operator::Less => "<",
+            Operator::LessEquals => "<=",
+            Operator::Greater => ">",
+            Operator::GreaterEquals => ">=",
+            Operator::Add => "+",
+            Operator::Subtract => "-",
+            Operator::Multiply => "*",
+            Operator::Divide => "/",
+            Operator::Modulo => "%",
+            Operator::In => "in",
+        }
+    }
+}
+
+/// A macro's loop over a list (or a map's keys), the element bound to `slot`.
+#[derive(Debug)]
+pub struct Loop {
+    pub kind: LoopKind,
+    pub range: Code,
+    pub slot: usize,
+    pub body: Code,
+}
+
+#[derive(Debug)]
+pub enum LoopKind {
+    /// `all(x, body)`: false if any body is false; else an error if any body failed; else true.
+    All,
+    /// `exists(x, body)`: true if any body is true; else an error if any failed; else false.
+    Exists,
+    /// `exists_one(x, body)`
+    ExistsOne,
+    /// `map(x, body)`, `map(x, guard, body)` and `filter(x, guard)` (whose body is `x`).
+    Map { guard: Option<Code> },
+}
+
+macro_rules! functions {
+    ($($variant:ident = $name:literal, $($arity:literal)|+;)*) => {
+        /// The functions an expression may call, standard CEL and tillsyn's own.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Function {
+            $($variant,)*
+        }
+
+        impl Function {
+            const ALL: &'static [Function] = &[$(Function::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Function::$variant => $name,)*
+                }
+            }
+
+            fn arities(self) -> &'static [usize] {
+                match self {
+                    $(Function::$variant => &[$($arity),+],)*
+                }
+            }
+        }
+    };
+}
+
+functions! {
+    Size = "size", 1;
+    String = "string", 1;
+    Int = "int", 1;
+    Uint = "uint", 1;
+    Double = "double", 1;
+    Bool = "bool", 1;
+    Matches = "matches", 2;
+    StartsWith = "startsWith", 2;
+    EndsWith = "endsWith", 2;
+    Contains = "contains", 2;
+    LowerAscii = "lowerAscii", 1;
+    UpperAscii = "upperAscii", 1;
+    Trim = "trim", 1;
+    Join = "join", 1 | 2;
+    Timestamp = "timestamp", 1;
+    FullYear = "getFullYear", 1;
+    Month = "getMonth", 1;
+    DayOfMonth = "getDayOfMonth", 1;
+    Reference = "ref", 1 | 2;
+    Referrers = "referrers", 2 | 3;
+    Active = "active", 1;
+    InForce = "in_force", 1;
+    HighWaterMark = "hwm", 1;
+    Ancestors = "ancestors", 1;
+    Assignments = "assignments", 2;
+    CoveringDocuments = "covering_documents", 1;
+    Records = "records", 1;
+    Date = "date", 1;
+    AddPeriod = "add_period", 2;
+    DaysBetween = "days_between", 2;
+    MonthsBetween = "months_between", 2;
+    HoursBetween = "hours_between", 2;
+    MaxDate = "max_date", 1;
+    Sum = "sum", 1;
+    Normalise = "normalise", 1;
+    RuleSeverity = "rule_severity", 1;
+    DisplayText = "display_text", 1;
+}
+
+impl Function {
+    fn named(name: &str) -> Option<Function> {
+        Function::ALL
+            .iter()
+            .copied()
+            .find(|function| function.name() == name)
+    }
+}
+
+/// Why an expression does not compile, and the text near which the problem is (for the caret).
+#[derive(Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub near: Option<String>,
+}
+
+fn refuse(message: impl Into<String>, near: Option<&str>) -> Refusal {
+    Refusal {
+        message: message.into(),
+        near: near.map(str::to_string),
+    }
+}
+
+/// Compiles a parsed expression.
+pub fn compile(expression: &IdedExpr) -> Result<Code, Refusal> {
+    Compiler { loops: Vec::new() }.code(expression)
+}
+
+struct Compiler {
+    /// The loop variables in scope, innermost last: name and slot.
+    loops: Vec<(String, usize)>,
+}
+
+impl Compiler {
+    fn code(&mut self, expression: &IdedExpr) -> Result<Code, Refusal> {
+        match &expression.expr {
+            Ast::Literal(literal) => literal_code(literal),
+            Ast::Ident(name) => self.name(name),
+            Ast::Select(select) => {
+                let operand = Box::new(self.code(&select.operand)?);
+                let field = select.field.clone().into_boxed_str();
+                Ok(if select.test {
+                    Code::Has(operand, field)
+                } else {
+                    Code::Select(operand, field)
+                })
+            }
+            Ast::List(list) => {
+                if !list.optional_indices.is_empty() {
+                    return Err(refuse("optional list elements are not supported", None));
+                }
+                Ok(Code::List(
+                    list.elements
+                        .iter()
+                        .map(|element| self.code(element))
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            Ast::Map(map) => {
+                let mut entries = Vec::new();
+                for entry in &map.entries {
+                    let EntryExpr::MapEntry(entry) = &entry.expr else {
+                        return Err(refuse("a map literal needs `key: value` entries", None));
+                    };
+                    if entry.optional {
+                        return Err(refuse("optional map entries are not supported", None));
+                    }
+                    entries.push((self.code(&entry.key)?, self.code(&entry.value)?));
+                }
+                Ok(Code::Map(entries))
+            }
+            Ast::Struct(structure) => Err(refuse(
+                format!(
+                    "message literals (`{}{{…}}`) are not supported: rules read records, they do not build messages",
+                    structure.type_name
+                ),
+                Some(&structure.type_name),
+            )),
+            Ast::Comprehension(comprehension) => self.comprehension(comprehension),
+            Ast::Call(call) => self.call(call),
+            Ast::Unspecified => Err(refuse("an empty expression", None)),
+        }
+    }
+
+    fn name(&self, name: &str) -> Result<Code, Refusal> {
+        if let Some((_, slot)) = self.loops.iter().rev().find(|(known, _)| known == name) {
+            return Ok(Code::Slot(*slot));
+        }
+        if let Some((_, slot)) = NAMES.iter().find(|(known, _)| *known == name) {
+            return Ok(Code::Slot(*slot));
+        }
+        let candidates: Vec<&str> = NAMES
+            .iter()
+            .map(|(known, _)| *known)
+            .chain(self.loops.iter().map(|(known, _)| known.as_str()))
+            .collect();
+        let hint = did_you_mean(name, candidates.iter().copied())
+            .map(|hint| format!("; {hint}"))
+            .unwrap_or_default();
+        Err(refuse(
+            format!(
+                "unknown name `{name}`: a rule reads self, params and today (group and records in group and kind rules), and the variables of its loops{hint}"
+            ),
+            Some(name),
+        ))
+    }
+
+    fn call(&mut self, call: &cel::common::ast::CallExpr) -> Result<Code, Refusal> {
+        let name = call.func_name.as_str();
+        let mut args: Vec<&IdedExpr> = call.target.as_deref().into_iter().collect();
+        args.extend(call.args.iter());
+        let operator = |operator: Operator| -> Option<Operator> { Some(operator) };
+        let binary = match name {
+            "_==_" => operator(Operator::Equals),
+            "_!=_" => operator(Operator::NotEquals),
+            "_<_" => operator(Operator::Less),
+            "_<=_" => operator(Operator::LessEquals),
+            "_>_" => operator(Operator::Greater),
+            "_>=_" => operator(Operator::GreaterEquals),
+            "_+_" => operator(Operator::Add),
+            "_-_" => operator(Operator::Subtract),
+            "_*_" => operator(Operator::Multiply),
+            "_/_" => operator(Operator::Divide),
+            "_%_" => operator(Operator::Modulo),
+            "@in" => operator(Operator::In),
+            _ => None,
+        };
+        match (name, args.as_slice()) {
+            (_, [left, right]) if binary.is_some() => {
+                let Some(operator) = binary else {
+                    return Err(refuse("unreachable", None));
+                };
+                if operator == Operator::In
+                    && let Ast::List(list) = &right.expr
+                    && list.optional_indices.is_empty()
+                    && list
+                        .elements
+                        .iter()
+                        .all(|element| matches!(element.expr, Ast::Literal(_)))
+                {
+                    return Ok(Code::InLiterals(
+                        Box::new(self.code(left)?),
+                        list.elements
+                            .iter()
+                            .map(|element| self.code(element))
+                            .collect::<Result<_, _>>()?,
+                    ));
+                }
+                Ok(Code::Binary(
+                    operator,
+                    Box::new(self.code(left)?),
+                    Box::new(self.code(right)?),
+                ))
+            }
+            ("_&&_", [left, right]) => Ok(Code::And(
+                Box::new(self.code(left)?),
+                Box::new(self.code(right)?),
+            )),
+            ("_||_", [left, right]) => Ok(Code::Or(
+                Box::new(self.code(left)?),
+                Box::new(self.code(right)?),
+            )),
+            ("_?_:_", [condition, then, otherwise]) => Ok(Code::Conditional(
+                Box::new(self.code(condition)?),
+                Box::new(self.code(then)?),
+                Box::new(self.code(otherwise)?),
+            )),
+            ("_[_]", [operand, index]) => Ok(Code::Index(
+                Box::new(self.code(operand)?),
+                Box::new(self.code(index)?),
+            )),
+            ("!_", [operand]) => Ok(Code::Not(Box::new(self.code(operand)?))),
+            ("-_", [operand]) => Ok(Code::Negate(Box::new(self.code(operand)?))),
+            ("_[?_]" | "_?._", _) => Err(refuse("optional values are not supported", None)),
+            _ => self.function(name, &args),
+        }
+    }
+
+    fn function(&mut self, name: &str, args: &[&IdedExpr]) -> Result<Code, Refusal> {
+        let Some(function) = Function::named(name) else {
+            let hint = did_you_mean(name, Function::ALL.iter().map(|function| function.name()))
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default();
+            return Err(refuse(
+                format!("unknown function `{name}`{hint} (docs/writing-rules.md lists them)"),
+                Some(name),
+            ));
+        };
+        if !function.arities().contains(&args.len()) {
+            let counts = function
+                .arities()
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            return Err(refuse(
+                format!("{name}() takes {counts} arguments, not {}", args.len()),
+                Some(name),
+            ));
+        }
+        if function == Function::Matches
+            && let [text, pattern] = args
+            && let Ast::Literal(LiteralValue::String(pattern)) = &pattern.expr
+        {
+            let pattern: &str = pattern.inner();
+            let compiled = regex::Regex::new(pattern).map_err(|error| {
+                refuse(
+                    format!("`{pattern}` is not a regular expression: {error}"),
+                    Some(pattern),
+                )
+            })?;
+            return Ok(Code::Matches(
+                Box::new(self.code(text)?),
+                Box::new(compiled),
+            ));
+        }
+        Ok(Code::Call(
+            function,
+            args.iter()
+                .map(|arg| self.code(arg))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
+    /// The macros' loops, recognised by the shapes the parser expands them into.
+    fn comprehension(
+        &mut self,
+        comprehension: &cel::common::ast::ComprehensionExpr,
+    ) -> Result<Code, Refusal> {
+        if comprehension.iter_var2.is_some() {
+            return Err(refuse(
+                "two-variable comprehensions are not supported",
+                None,
+            ));
+        }
+        let accu = comprehension.accu_var.as_str();
+        let is_accu =
+            |expression: &IdedExpr| matches!(&expression.expr, Ast::Ident(name) if name == accu);
+        let step = match &comprehension.loop_step.expr {
+            Ast::Call(call) if call.target.is_none() => Some(call),
+            _ => None,
+        };
+        let range = self.code(&comprehension.iter_range)?;
+        let slot = FIRST_LOOP_SLOT + self.loops.len();
+        self.loops.push((comprehension.iter_var.clone(), slot));
+        let compiled = match loop_shape(step, accu) {
+            Some((LoopKind::All, body)) => self.code(body).map(|body| (LoopKind::All, body)),
+            Some((LoopKind::Exists, body)) => self.code(body).map(|body| (LoopKind::Exists, body)),
+            Some((LoopKind::ExistsOne, body)) => {
+                self.code(body).map(|body| (LoopKind::ExistsOne, body))
+            }
+            _ => self.appending(comprehension, &is_accu),
+        };
+        self.loops.pop();
+        let (kind, body) = compiled?;
+        Ok(Code::Loop(Box::new(Loop {
+            kind,
+            range,
+            slot,
+            body,
+        })))
+    }
+
+    /// `map` and `filter`: `@result + [item]`, or `guard ? @result + [item] : @result`.
+    fn appending(
+        &mut self,
+        comprehension: &cel::common::ast::ComprehensionExpr,
+        is_accu: &dyn Fn(&IdedExpr) -> bool,
+    ) -> Result<(LoopKind, Code), Refusal> {
+        let unsupported = || refuse("this comprehension is not one of CEL's macros", None);
+        let item_of = |expression: &IdedExpr| -> Option<IdedExpr> {
+            let Ast::Call(add) = &expression.expr else {
+                return None;
+            };
+            match (add.func_name.as_str(), add.args.as_slice()) {
+                ("_+_", [first, list]) if is_accu(first) => match &list.expr {
+                    Ast::List(list) => match list.elements.as_slice() {
+                        [item] => Some(item.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        if !is_accu(&comprehension.result) {
+            return Err(unsupported());
+        }
+        let Ast::Call(step) = &comprehension.loop_step.expr else {
+            return Err(unsupported());
+        };
+        if step.func_name == "_?_:_"
+            && let [guard, then, otherwise] = step.args.as_slice()
+            && is_accu(otherwise)
+        {
+            let item = item_of(then).ok_or_else(unsupported)?;
+            let guard = self.code(guard)?;
+            return Ok((LoopKind::Map { guard: Some(guard) }, self.code(&item)?));
+        }
+        let item = item_of(&comprehension.loop_step).ok_or_else(unsupported)?;
+        Ok((LoopKind::Map { guard: None }, self.code(&item)?))
+    }
+}
+
+/// `all`, `exists` and `exists_one` by the step the parser expands them into, with their body.
+fn loop_shape<'e>(
+    step: Option<&'e cel::common::ast::CallExpr>,
+    accu: &str,
+) -> Option<(LoopKind, &'e IdedExpr)> {
+    let is_accu =
+        |expression: &IdedExpr| matches!(&expression.expr, Ast::Ident(name) if name == accu);
+    let step = step?;
+    match (step.func_name.as_str(), step.args.as_slice()) {
+        ("_&&_", [first, body]) if is_accu(first) => Some((LoopKind::All, body)),
+        ("_||_", [first, body]) if is_accu(first) => Some((LoopKind::Exists, body)),
+        // exists_one: `body ? @result + 1 : @result`
+        ("_?_:_", [body, then, otherwise]) if is_accu(otherwise) => match &then.expr {
+            Ast::Call(add)
+                if add.func_name == "_+_"
+                    && matches!(add.args.as_slice(), [first, one]
+                        if is_accu(first) && matches!(one.expr, Ast::Literal(LiteralValue::Int(_)))) =>
+            {
+                Some((LoopKind::ExistsOne, body))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
+    Ok(match literal {
+        LiteralValue::Boolean(flag) => Code::Bool(*flag.inner()),
+        LiteralValue::Int(number) => Code::Int(*number.inner()),
+        LiteralValue::UInt(number) => Code::Uint(*number.inner()),
+        LiteralValue::Double(number) => Code::Double(*number.inner()),
+        LiteralValue::Null => Code::Null,
+        LiteralValue::String(text) => Code::Text(text.inner().to_string().into_boxed_str()),
+        LiteralValue::Bytes(_) => return Err(refuse("bytes literals are not supported", None)),
+    })
+}
+
+/// Whether the code calls `function` anywhere.
+pub fn calls(code: &Code, function: Function) -> bool {
+    let any = |codes: &[Code]| codes.iter().any(|code| calls(code, function));
+    match code {
+        Code::Null
+        | Code::Bool(_)
+        | Code::Int(_)
+        | Code::Uint(_)
+        | Code::Double(_)
+        | Code::Text(_)
+        | Code::Slot(_) => false,
+        Code::List(items) => any(items),
+        Code::Map(entries) => entries
+            .iter()
+            .any(|(key, value)| calls(key, function) || calls(value, function)),
+        Code::Select(operand, _) | Code::Has(operand, _) => calls(operand, function),
+        Code::Not(operand) | Code::Negate(operand) | Code::Matches(operand, _) => {
+            calls(operand, function)
+        }
+        Code::Index(left, right)
+        | Code::And(left, right)
+        | Code::Or(left, right)
+        | Code::Binary(_, left, right) => calls(left, function) || calls(right, function),
+        Code::Conditional(condition, then, otherwise) => {
+            calls(condition, function) || calls(then, function) || calls(otherwise, function)
+        }
+        Code::InLiterals(operand, literals) => calls(operand, function) || any(literals),
+        Code::Loop(body) => {
+            calls(&body.range, function)
+                || calls(&body.body, function)
+                || matches!(&body.kind, LoopKind::Map { guard: Some(guard) } if calls(guard, function))
+        }
+        Code::Call(called, args) => *called == function || any(args),
+    }
+}

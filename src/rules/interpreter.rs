@@ -1,0 +1,610 @@
+//! Evaluates compiled [`Code`] on the repository's records. One [`Machine`] per thread holds the
+//! variable slots; a record is bound to `self` by its position, and its fields are read from the
+//! parsed tree when an expression asks for them. Semantics are CEL's: `&&` and `||` absorb an
+//! error on one side when the other decides (`false && error` is `false`), `all` and `exists`
+//! likewise across their elements, and every other error is the expression's result.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::code::{Code, Function, Loop, LoopKind, Operator};
+use super::functions::World;
+use super::value::{Map, Text, Val, compare, display, equals, field};
+
+/// Why an expression gave no value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// A field read with `.field` or `[key]` that the record or table does not have.
+    Missing(String),
+    /// A function that refused its arguments.
+    Function {
+        function: &'static str,
+        message: String,
+    },
+    /// Anything else: an operator on the wrong types, an overflow.
+    Other(String),
+}
+
+impl Fault {
+    /// The fault in words, for the finding that reports it.
+    pub fn explain(&self) -> String {
+        match self {
+            Fault::Missing(field) => format!("the field `{field}` is missing"),
+            Fault::Function { function, message } => format!("{function}(): {message}"),
+            Fault::Other(message) => message.clone(),
+        }
+    }
+}
+
+pub fn fail(function: Function, message: impl Into<String>) -> Fault {
+    Fault::Function {
+        function: function.name(),
+        message: message.into(),
+    }
+}
+
+fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
+    let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
+    Fault::Other(format!(
+        "no such overload: {operator} of {}",
+        types.join(" and ")
+    ))
+}
+
+pub type Outcome<'a> = Result<Val<'a>, Fault>;
+
+/// The evaluation state of one thread: variable slots and the regular expressions compiled from
+/// values (a pattern in a param), cached.
+pub struct Machine<'a> {
+    pub world: &'a World<'a>,
+    slots: Vec<Val<'a>>,
+    patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
+}
+
+impl<'a> Machine<'a> {
+    pub fn new(world: &'a World<'a>, params: Val<'a>) -> Machine<'a> {
+        let mut machine = Machine {
+            world,
+            slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
+            patterns: RefCell::new(HashMap::new()),
+        };
+        machine.bind(super::code::PARAMS, params);
+        machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
+        machine
+    }
+
+    pub fn bind(&mut self, slot: usize, value: Val<'a>) {
+        if slot >= self.slots.len() {
+            self.slots.resize(slot + 1, Val::Null);
+        }
+        if let Some(place) = self.slots.get_mut(slot) {
+            *place = value;
+        }
+    }
+
+    pub fn slot(&self, slot: usize) -> Val<'a> {
+        self.slots.get(slot).cloned().unwrap_or(Val::Null)
+    }
+
+    /// How a value reads in a message (a record by its id).
+    pub fn display(&self, value: &Val<'_>) -> String {
+        display(value, &|index| {
+            self.world.record_id(index).map(str::to_string)
+        })
+    }
+
+    /// Evaluates an expression that must give true or false.
+    pub fn truth(&mut self, code: &'a Code) -> Result<bool, Fault> {
+        match self.eval(code)? {
+            Val::Bool(verdict) => Ok(verdict),
+            other => Err(Fault::Other(format!(
+                "the expression gave {} instead of true or false",
+                self.display(&other)
+            ))),
+        }
+    }
+
+    pub fn eval(&mut self, code: &'a Code) -> Outcome<'a> {
+        match code {
+            Code::Null => Ok(Val::Null),
+            Code::Bool(flag) => Ok(Val::Bool(*flag)),
+            Code::Int(number) => Ok(Val::Int(*number)),
+            Code::Uint(number) => Ok(Val::Uint(*number)),
+            Code::Double(number) => Ok(Val::Double(*number)),
+            Code::Text(text) => Ok(Val::Text(Text::Borrowed(text))),
+            Code::Slot(slot) => Ok(self.slot(*slot)),
+            Code::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item)?);
+                }
+                Ok(Val::list(values))
+            }
+            Code::Map(entries) => {
+                let mut values = Vec::with_capacity(entries.len());
+                for (key, value) in entries {
+                    values.push((self.eval(key)?, self.eval(value)?));
+                }
+                Ok(Val::Map(Map::Values(Rc::new(values))))
+            }
+            Code::Select(operand, name) => {
+                let operand = self.eval(operand)?;
+                self.select(&operand, name)
+            }
+            Code::Has(operand, name) => {
+                let operand = self.eval(operand)?;
+                self.has(&operand, name)
+            }
+            Code::Index(operand, index) => {
+                let operand = self.eval(operand)?;
+                let index = self.eval(index)?;
+                self.index(&operand, &index)
+            }
+            Code::Not(operand) => match self.eval(operand)? {
+                Val::Bool(flag) => Ok(Val::Bool(!flag)),
+                other => Err(no_overload("!", &[&other])),
+            },
+            Code::Negate(operand) => match self.eval(operand)? {
+                Val::Int(number) => number
+                    .checked_neg()
+                    .map(Val::Int)
+                    .ok_or_else(|| Fault::Other("integer overflow in -".to_string())),
+                Val::Double(number) => Ok(Val::Double(-number)),
+                other => Err(no_overload("-", &[&other])),
+            },
+            Code::And(left, right) => self.logical(left, right, false),
+            Code::Or(left, right) => self.logical(left, right, true),
+            Code::Conditional(condition, then, otherwise) => match self.eval(condition)? {
+                Val::Bool(true) => self.eval(then),
+                Val::Bool(false) => self.eval(otherwise),
+                other => Err(no_overload("_?_:_", &[&other])),
+            },
+            Code::Binary(operator, left, right) => {
+                let left = self.eval(left)?;
+                let right = self.eval(right)?;
+                binary(*operator, &left, &right)
+            }
+            Code::InLiterals(operand, literals) => {
+                let operand = self.eval(operand)?;
+                for literal in literals {
+                    if equals(&operand, &self.eval(literal)?) {
+                        return Ok(Val::Bool(true));
+                    }
+                }
+                Ok(Val::Bool(false))
+            }
+            Code::Loop(body) => self.run_loop(body),
+            Code::Matches(text, pattern) => match self.eval(text)? {
+                Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
+                other => Err(fail(
+                    Function::Matches,
+                    format!("expected a string, got {}", other.type_name()),
+                )),
+            },
+            Code::Call(function, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg)?);
+                }
+                self.call(*function, &values)
+            }
+        }
+    }
+
+    /// `&&` (`decisive` false) and `||` (`decisive` true): the decisive value on either side wins
+    /// over an error on the other.
+    fn logical(&mut self, left: &'a Code, right: &'a Code, decisive: bool) -> Outcome<'a> {
+        let operator = if decisive { "||" } else { "&&" };
+        let left = self.eval(left);
+        if let Ok(Val::Bool(flag)) = left
+            && flag == decisive
+        {
+            return Ok(Val::Bool(decisive));
+        }
+        let right = self.eval(right)?;
+        match (left, right) {
+            (Ok(Val::Bool(_)), Val::Bool(flag)) => Ok(Val::Bool(flag)),
+            (Err(_), Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
+            (Err(fault), _) => Err(fault),
+            (Ok(left), right) => Err(no_overload(operator, &[&left, &right])),
+        }
+    }
+
+    fn run_loop(&mut self, body: &'a Loop) -> Outcome<'a> {
+        let range = self.eval(&body.range)?;
+        let items: Vec<Val<'a>> = match &range {
+            Val::List(list) => list.items().collect(),
+            Val::Map(map) => map.keys(),
+            Val::Record(index) => self.world.field_names(*index),
+            other => {
+                return Err(Fault::Other(format!(
+                    "cannot loop over a {}: all, exists, map and filter take a list or a map",
+                    other.type_name()
+                )));
+            }
+        };
+        match &body.kind {
+            LoopKind::All | LoopKind::Exists => {
+                let decisive = matches!(body.kind, LoopKind::Exists);
+                let mut pending: Option<Fault> = None;
+                for item in items {
+                    self.bind(body.slot, item);
+                    match self.eval(&body.body) {
+                        Ok(Val::Bool(flag)) if flag == decisive => {
+                            return Ok(Val::Bool(decisive));
+                        }
+                        Ok(Val::Bool(_)) => {}
+                        Ok(other) => {
+                            pending = Some(no_overload(
+                                if decisive { "||" } else { "&&" },
+                                &[&Val::Bool(!decisive), &other],
+                            ))
+                        }
+                        Err(fault) => pending = Some(fault),
+                    }
+                }
+                match pending {
+                    Some(fault) => Err(fault),
+                    None => Ok(Val::Bool(!decisive)),
+                }
+            }
+            LoopKind::ExistsOne => {
+                let mut count = 0;
+                for item in items {
+                    self.bind(body.slot, item);
+                    match self.eval(&body.body)? {
+                        Val::Bool(true) => count += 1,
+                        Val::Bool(false) => {}
+                        other => return Err(no_overload("_?_:_", &[&other])),
+                    }
+                }
+                Ok(Val::Bool(count == 1))
+            }
+            LoopKind::Map { guard } => {
+                let mut result = Vec::new();
+                for item in items {
+                    self.bind(body.slot, item);
+                    if let Some(guard) = guard {
+                        match self.eval(guard)? {
+                            Val::Bool(true) => {}
+                            Val::Bool(false) => continue,
+                            other => return Err(no_overload("_?_:_", &[&other])),
+                        }
+                    }
+                    result.push(self.eval(&body.body)?);
+                }
+                Ok(Val::list(result))
+            }
+        }
+    }
+
+    fn select(&self, operand: &Val<'a>, name: &str) -> Outcome<'a> {
+        let found = match operand {
+            Val::Record(index) => self.world.field(*index, name),
+            Val::Map(Map::Entries(entries)) => field(entries, name),
+            Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name))),
+            other => {
+                return Err(Fault::Other(format!(
+                    "cannot read the field `{name}` of a {}",
+                    other.type_name()
+                )));
+            }
+        };
+        found.ok_or_else(|| Fault::Missing(name.to_string()))
+    }
+
+    fn has(&self, operand: &Val<'a>, name: &str) -> Outcome<'a> {
+        match operand {
+            Val::Record(_) | Val::Map(_) => Ok(Val::Bool(self.select(operand, name).is_ok())),
+            other => Err(Fault::Other(format!(
+                "has() cannot test the field `{name}` of a {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn index(&self, operand: &Val<'a>, index: &Val<'a>) -> Outcome<'a> {
+        match (operand, index) {
+            (Val::List(list), Val::Int(_) | Val::Uint(_)) => {
+                let position = match index {
+                    Val::Int(number) => usize::try_from(*number).ok(),
+                    Val::Uint(number) => usize::try_from(*number).ok(),
+                    _ => None,
+                };
+                position
+                    .and_then(|position| list.get(position))
+                    .ok_or_else(|| {
+                        Fault::Other(format!(
+                            "index {} is outside the list of {}",
+                            self.display(index),
+                            list.len()
+                        ))
+                    })
+            }
+            (Val::Record(_) | Val::Map(_), Val::Text(name)) => self.select(operand, name.as_str()),
+            (Val::Map(map), key) => map
+                .get(key)
+                .ok_or_else(|| Fault::Missing(self.display(key))),
+            (operand, index) => Err(no_overload("[]", &[operand, index])),
+        }
+    }
+
+    fn call(&mut self, function: Function, args: &[Val<'a>]) -> Outcome<'a> {
+        match (function, args) {
+            (Function::Size, [value]) => match value {
+                Val::Text(text) => Ok(Val::Int(text.as_str().chars().count() as i64)),
+                Val::List(list) => Ok(Val::Int(list.len() as i64)),
+                Val::Map(map) => Ok(Val::Int(map.len() as i64)),
+                Val::Record(index) => Ok(Val::Int(self.world.field_names(*index).len() as i64)),
+                other => Err(fail(
+                    function,
+                    format!("a {} has no size", other.type_name()),
+                )),
+            },
+            (Function::String, [value]) => match value {
+                Val::Text(_) => Ok(value.clone()),
+                Val::Int(number) => Ok(Val::text(number.to_string())),
+                Val::Uint(number) => Ok(Val::text(number.to_string())),
+                Val::Double(number) => Ok(Val::text(number.to_string())),
+                Val::Bool(flag) => Ok(Val::text(flag.to_string())),
+                Val::Timestamp(instant) => Ok(Val::text(instant.to_string())),
+                other => Err(fail(
+                    function,
+                    format!("cannot convert a {} to a string", other.type_name()),
+                )),
+            },
+            (Function::Int, [value]) => {
+                match value {
+                    Val::Int(_) => Ok(value.clone()),
+                    Val::Uint(number) => i64::try_from(*number)
+                        .map(Val::Int)
+                        .map_err(|_| fail(function, "out of range")),
+                    Val::Double(number) if number.is_finite() && number.abs() < 9.2e18 => {
+                        Ok(Val::Int(number.trunc() as i64))
+                    }
+                    Val::Text(text) => text.as_str().trim().parse().map(Val::Int).map_err(|_| {
+                        fail(function, format!("`{}` is not an integer", text.as_str()))
+                    }),
+                    Val::Timestamp(instant) => Ok(Val::Int(instant.as_second())),
+                    other => Err(fail(
+                        function,
+                        format!("cannot convert {} to an int", self.display(other)),
+                    )),
+                }
+            }
+            (Function::Uint, [value]) => match value {
+                Val::Uint(_) => Ok(value.clone()),
+                Val::Int(number) => u64::try_from(*number)
+                    .map(Val::Uint)
+                    .map_err(|_| fail(function, "out of range")),
+                Val::Text(text) => text.as_str().trim().parse().map(Val::Uint).map_err(|_| {
+                    fail(
+                        function,
+                        format!("`{}` is not an unsigned integer", text.as_str()),
+                    )
+                }),
+                other => Err(fail(
+                    function,
+                    format!("cannot convert {} to a uint", self.display(other)),
+                )),
+            },
+            (Function::Double, [value]) => match value {
+                Val::Double(_) => Ok(value.clone()),
+                Val::Int(number) => Ok(Val::Double(*number as f64)),
+                Val::Uint(number) => Ok(Val::Double(*number as f64)),
+                Val::Text(text) => text
+                    .as_str()
+                    .trim()
+                    .parse()
+                    .map(Val::Double)
+                    .map_err(|_| fail(function, format!("`{}` is not a number", text.as_str()))),
+                other => Err(fail(
+                    function,
+                    format!("cannot convert {} to a double", self.display(other)),
+                )),
+            },
+            (Function::Bool, [value]) => match value {
+                Val::Bool(_) => Ok(value.clone()),
+                Val::Text(text) => match text.as_str() {
+                    "true" => Ok(Val::Bool(true)),
+                    "false" => Ok(Val::Bool(false)),
+                    other => Err(fail(function, format!("`{other}` is not true or false"))),
+                },
+                other => Err(fail(
+                    function,
+                    format!("cannot convert {} to a bool", self.display(other)),
+                )),
+            },
+            (Function::Matches, [text, pattern]) => {
+                let text = text_arg(function, text)?;
+                let pattern = text_arg(function, pattern)?;
+                let compiled = self.pattern(pattern)?;
+                Ok(Val::Bool(compiled.is_match(text)))
+            }
+            (Function::StartsWith, [text, prefix]) => Ok(Val::Bool(
+                text_arg(function, text)?.starts_with(text_arg(function, prefix)?),
+            )),
+            (Function::EndsWith, [text, suffix]) => Ok(Val::Bool(
+                text_arg(function, text)?.ends_with(text_arg(function, suffix)?),
+            )),
+            (Function::Contains, [text, part]) => Ok(Val::Bool(
+                text_arg(function, text)?.contains(text_arg(function, part)?),
+            )),
+            (Function::LowerAscii, [text]) => {
+                Ok(Val::text(text_arg(function, text)?.to_ascii_lowercase()))
+            }
+            (Function::UpperAscii, [text]) => {
+                Ok(Val::text(text_arg(function, text)?.to_ascii_uppercase()))
+            }
+            (Function::Trim, [text]) => Ok(Val::text(text_arg(function, text)?.trim().to_string())),
+            (Function::Join, [list, rest @ ..]) => {
+                let separator = match rest {
+                    [separator] => text_arg(function, separator)?,
+                    _ => "",
+                };
+                let Val::List(list) = list else {
+                    return Err(fail(function, "expected a list of strings"));
+                };
+                let mut parts = Vec::with_capacity(list.len());
+                for item in list.items() {
+                    parts.push(text_arg(function, &item)?.to_string());
+                }
+                Ok(Val::text(parts.join(separator)))
+            }
+            (Function::Timestamp, [value]) => match value {
+                Val::Timestamp(_) => Ok(value.clone()),
+                Val::Text(text) => text
+                    .as_str()
+                    .parse::<jiff::Timestamp>()
+                    .map(Val::Timestamp)
+                    .map_err(|error| {
+                        fail(
+                            function,
+                            format!("`{}` is not an RFC 3339 instant: {error}", text.as_str()),
+                        )
+                    }),
+                other => Err(fail(
+                    function,
+                    format!("cannot convert {} to a timestamp", self.display(other)),
+                )),
+            },
+            (Function::FullYear | Function::Month | Function::DayOfMonth, [value]) => {
+                let Val::Timestamp(instant) = value else {
+                    return Err(fail(function, "expected a timestamp"));
+                };
+                let date = jiff::tz::Offset::UTC.to_datetime(*instant).date();
+                Ok(Val::Int(i64::from(match function {
+                    Function::FullYear => date.year(),
+                    // CEL counts months and days of the month from zero.
+                    Function::Month => i16::from(date.month()) - 1,
+                    _ => i16::from(date.day()) - 1,
+                })))
+            }
+            (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
+            _ => self.world.call(self, function, args),
+        }
+    }
+
+    fn pattern(&self, pattern: &str) -> Result<Rc<regex::Regex>, Fault> {
+        if let Some(compiled) = self.patterns.borrow().get(pattern) {
+            return Ok(Rc::clone(compiled));
+        }
+        let compiled = Rc::new(regex::Regex::new(pattern).map_err(|error| {
+            fail(
+                Function::Matches,
+                format!("`{pattern}` is not a regular expression: {error}"),
+            )
+        })?);
+        self.patterns
+            .borrow_mut()
+            .insert(pattern.to_string(), Rc::clone(&compiled));
+        Ok(compiled)
+    }
+}
+
+pub fn text_arg<'v>(function: Function, value: &'v Val<'_>) -> Result<&'v str, Fault> {
+    value.as_str().ok_or_else(|| {
+        fail(
+            function,
+            format!("expected a string, got {}", value.type_name()),
+        )
+    })
+}
+
+fn binary<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    use std::cmp::Ordering::{Greater, Less};
+    let ordered = |accept: &dyn Fn(std::cmp::Ordering) -> bool| {
+        compare(left, right)
+            .map(|order| Val::Bool(accept(order)))
+            .ok_or_else(|| no_overload(operator.symbol(), &[left, right]))
+    };
+    match operator {
+        Operator::Equals => Ok(Val::Bool(equals(left, right))),
+        Operator::NotEquals => Ok(Val::Bool(!equals(left, right))),
+        Operator::Less => ordered(&|order| order == Less),
+        Operator::LessEquals => ordered(&|order| order != Greater),
+        Operator::Greater => ordered(&|order| order == Greater),
+        Operator::GreaterEquals => ordered(&|order| order != Less),
+        Operator::In => match right {
+            Val::List(list) => Ok(Val::Bool(list.items().any(|item| equals(left, &item)))),
+            Val::Map(map) => Ok(Val::Bool(map.get(left).is_some())),
+            Val::Record(_) => Ok(Val::Bool(false)),
+            _ => Err(no_overload("in", &[left, right])),
+        },
+        Operator::Add => add(left, right),
+        Operator::Subtract | Operator::Multiply | Operator::Divide | Operator::Modulo => {
+            arithmetic(operator, left, right)
+        }
+    }
+}
+
+fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    match (left, right) {
+        (Val::Text(left), Val::Text(right)) => {
+            Ok(Val::text(format!("{}{}", left.as_str(), right.as_str())))
+        }
+        (Val::List(left), Val::List(right)) => {
+            Ok(Val::list(left.items().chain(right.items()).collect()))
+        }
+        _ => arithmetic(Operator::Add, left, right),
+    }
+}
+
+fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    let overflow = || Fault::Other(format!("integer overflow in {}", operator.symbol()));
+    match (left, right) {
+        (Val::Int(left), Val::Int(right)) => {
+            let (left, right) = (*left, *right);
+            if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
+                return Err(Fault::Other("division by zero".to_string()));
+            }
+            match operator {
+                Operator::Add => left.checked_add(right),
+                Operator::Subtract => left.checked_sub(right),
+                Operator::Multiply => left.checked_mul(right),
+                Operator::Divide => left.checked_div(right),
+                _ => left.checked_rem(right),
+            }
+            .map(Val::Int)
+            .ok_or_else(overflow)
+        }
+        (Val::Uint(left), Val::Uint(right)) => {
+            let (left, right) = (*left, *right);
+            if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
+                return Err(Fault::Other("division by zero".to_string()));
+            }
+            match operator {
+                Operator::Add => left.checked_add(right),
+                Operator::Subtract => left.checked_sub(right),
+                Operator::Multiply => left.checked_mul(right),
+                Operator::Divide => left.checked_div(right),
+                _ => left.checked_rem(right),
+            }
+            .map(Val::Uint)
+            .ok_or_else(overflow)
+        }
+        (Val::Double(left), Val::Double(right)) => {
+            let (left, right) = (*left, *right);
+            Ok(Val::Double(match operator {
+                Operator::Add => left + right,
+                Operator::Subtract => left - right,
+                Operator::Multiply => left * right,
+                Operator::Divide => left / right,
+                _ => return Err(no_overload("%", &[&Val::Double(left), &Val::Double(right)])),
+            }))
+        }
+        _ => Err(no_overload(operator.symbol(), &[left, right])),
+    }
+}
+
+/// The list of a function's list argument, for `max_date` and `sum`.
+pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fault> {
+    match value {
+        Val::List(list) => Ok(list.items().collect()),
+        other => Err(fail(
+            function,
+            format!("expected a list, got {}", other.type_name()),
+        )),
+    }
+}
