@@ -608,3 +608,150 @@ pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fa
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::expr::compile;
+    use crate::rules::pack::{ExprSource, PackSource};
+
+    /// The expression's value as a message shows it, or its fault, over an empty repository.
+    fn run(text: &str) -> Result<String, String> {
+        let packs = vec![PackSource::new("rules/x.toml", text, false)];
+        let source = ExprSource {
+            text: text.to_string(),
+            offset: 0,
+            pack: 0,
+        };
+        let expr = compile(&source, &packs, "the test").map_err(|error| error.rendered)?;
+        let catalog = crate::schema::Catalog::get().unwrap();
+        let (repository, _) = crate::repository::Repository::build(
+            Vec::new(),
+            &[],
+            catalog,
+            &crate::source::Limits::default(),
+        );
+        let world = World::new(
+            &repository,
+            jiff::civil::date(2026, 11, 27),
+            Default::default(),
+        );
+        let params = crate::source::node::Node::new(
+            crate::source::node::Value::Map(vec![crate::source::node::Entry {
+                key: "pattern".into(),
+                key_span: Default::default(),
+                value: crate::source::node::Node::new(
+                    crate::source::node::Value::String("^a+$".into()),
+                    Default::default(),
+                ),
+            }]),
+            Default::default(),
+        );
+        let mut machine = Machine::new(&world, Val::of_node(&params));
+        machine
+            .eval(&expr.code)
+            .map(|value| machine.display(&value))
+            .map_err(|fault| fault.explain())
+    }
+
+    #[test]
+    fn and_and_or_absorb_an_error_on_the_side_that_does_not_decide() {
+        assert_eq!(run("false && {'a': 1}.b == 1"), Ok("false".into()));
+        assert_eq!(run("{'a': 1}.b == 1 && false"), Ok("false".into()));
+        assert_eq!(run("{'a': 1}.b == 1 || true"), Ok("true".into()));
+        assert_eq!(
+            run("{'a': 1}.b == 1 && true"),
+            Err("the field `b` is missing".into())
+        );
+        assert_eq!(
+            run("1 && true"),
+            Err("no such overload: && of int and bool".into())
+        );
+    }
+
+    #[test]
+    fn all_and_exists_decide_despite_errors_in_other_elements() {
+        assert_eq!(run("[{'a': 1}, {'b': 2}].exists(m, m.a == 1)"), Ok("true".into()));
+        assert_eq!(run("[{'b': 2}, {'a': 2}].all(m, m.a == 1)"), Ok("false".into()));
+        assert_eq!(
+            run("[{'b': 2}, {'a': 1}].all(m, m.a == 1)"),
+            Err("the field `a` is missing".into())
+        );
+        assert_eq!(run("[1, 2, 3].exists_one(n, n > 2)"), Ok("true".into()));
+        assert_eq!(run("[1, 2, 3].exists_one(n, n > 1)"), Ok("false".into()));
+    }
+
+    #[test]
+    fn map_filter_and_nested_loops_bind_their_own_variables() {
+        assert_eq!(run("[1, 2, 3].filter(n, n != 2).map(n, n * 10)"), Ok("10, 30".into()));
+        assert_eq!(run("[1, 2].map(n, n > 1, n)"), Ok("2".into()));
+        assert_eq!(
+            run("[1, 2].map(a, [3, 4].filter(b, a + b == 5))"),
+            Ok("4, 3".into())
+        );
+        assert_eq!(run("{'x': 1, 'y': 2}.filter(k, k != 'x')"), Ok("y".into()));
+    }
+
+    #[test]
+    fn membership_equality_and_order_follow_cel() {
+        assert_eq!(run("'b' in ['a', 'b']"), Ok("true".into()));
+        assert_eq!(run("2 in [1.0, 2.0]"), Ok("true".into()));
+        assert_eq!(run("'k' in {'k': 1}"), Ok("true".into()));
+        assert_eq!(run("'2025-12-31' < '2026-01-01'"), Ok("true".into()));
+        assert_eq!(run("1 == 'a'"), Ok("false".into()));
+        assert_eq!(
+            run("1 < 'a'"),
+            Err("no such overload: < of int and string".into())
+        );
+        assert_eq!(run("[1, [2]] == [1, [2]]"), Ok("true".into()));
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        assert_eq!(run("7 / 2 + 7 % 2"), Ok("4".into()));
+        assert_eq!(run("1.0 / 4.0"), Ok("0.2".into()));
+        assert_eq!(run("1 / 0"), Err("division by zero".into()));
+        assert_eq!(
+            run("9223372036854775807 + 1"),
+            Err("integer overflow in +".into())
+        );
+        assert_eq!(
+            run("1 + 1.0"),
+            Err("no such overload: + of int and double".into())
+        );
+    }
+
+    #[test]
+    fn standard_and_tillsyn_functions() {
+        assert_eq!(run("size('åäö') + size([1]) + 'ab'.size()"), Ok("6".into()));
+        assert_eq!(run("string(2.5) + string(3)"), Ok("2.53".into()));
+        assert_eq!(run("timestamp(today + 'T00:00:00Z').getFullYear()"), Ok("2026".into()));
+        assert_eq!(run("'aaa'.matches(params.pattern)"), Ok("true".into()));
+        assert_eq!(run("matches('b', '^a')"), Ok("false".into()));
+        assert_eq!(run("add_period(today, 'P1M')"), Ok("2026-12-27".into()));
+        assert!(
+            run("add_period('2026-02-30', 'P1M')")
+                .unwrap_err()
+                .starts_with("add_period(): `2026-02-30` is not a date YYYY-MM-DD: ")
+        );
+        assert_eq!(run("max_date([null, '2026-01-02', '2025-01-01'])"), Ok("2026-01-02".into()));
+        assert_eq!(run("sum([1, 2.5, null])"), Ok("3.5".into()));
+        assert_eq!(run("normalise('  A   Title ')"), Ok("a title".into()));
+        assert_eq!(run("ref('nothing') == null"), Ok("true".into()));
+        assert_eq!(run("['a', 'b'].join(', ')"), Ok("a, b".into()));
+    }
+
+    #[test]
+    fn load_refuses_what_would_fail_on_every_record() {
+        let refused = |text: &str, expected: &str| {
+            let error = run(text).unwrap_err();
+            assert!(error.contains(expected), "{text}: {error}");
+        };
+        refused("size(self.a, 2)", "size() takes 1 arguments, not 2");
+        refused("self.a.matches('[')", "is not a regular expression");
+        refused("refs('x')", "unknown function `refs`; did you mean `ref`?");
+        refused("[1].all(x, y > 0)", "unknown name `y`");
+        refused("a.?b", "unsupported syntax");
+        refused("{'a': 1}[?'a']", "unsupported syntax");
+    }
+}
