@@ -30,6 +30,8 @@ pub struct CheckResult {
     pub initiatives: Vec<crate::figures::Initiative>,
     /// Per selected rule: how many records (files, references, groups) it judged.
     pub evaluated: std::collections::BTreeMap<String, usize>,
+    /// The rules' work count (see [`crate::engine::Evaluation::work`]).
+    pub rule_work: u64,
     /// How long each stage took, in pipeline order (for benchmarks and `--timings`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -72,6 +74,7 @@ pub fn check(
     findings.extend(validate(&repository, catalog, today));
     clock.lap("validate");
     let evaluation = evaluate(&repository, rules, today);
+    let rule_work = evaluation.work;
     findings.extend(evaluation.findings);
     let mut evaluated = evaluation.evaluated;
     // The built-in checks judge every file, record or reference.
@@ -118,6 +121,7 @@ pub fn check(
         findings,
         initiatives,
         evaluated,
+        rule_work,
         timings: clock.laps,
     })
 }

@@ -8,7 +8,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -27,6 +27,9 @@ use crate::source::node::{Node, escape_pointer_token};
 pub struct Evaluation {
     pub findings: Vec<Finding>,
     pub evaluated: BTreeMap<String, usize>,
+    /// The work the rules did (expression steps and index entries read): a count that grows
+    /// linearly with the repository unless a rule or function is quadratic.
+    pub work: u64,
 }
 
 pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evaluation {
@@ -60,11 +63,13 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
     }
     let evaluated: Vec<AtomicUsize> = rules.rules.iter().map(|_| AtomicUsize::new(0)).collect();
 
+    let work = AtomicU64::new(0);
     let evaluator = Evaluator {
         repository,
         world: &world,
         params: &params,
         evaluated: &evaluated,
+        work: &work,
     };
     let mut findings: Vec<Finding> = Vec::new();
     for (kind, checks) in &record_checks {
@@ -92,6 +97,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
                         counter.fetch_add(count, Ordering::Relaxed);
                     }
                 }
+                evaluator.work.fetch_add(machine.steps, Ordering::Relaxed);
                 found
             })
             .collect();
@@ -101,6 +107,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
     for (position, rule, check) in collective_checks {
         findings.extend(evaluator.collective(&mut machine, position, rule, check));
     }
+    work.fetch_add(machine.steps, Ordering::Relaxed);
     let evaluated = selected
         .iter()
         .map(|(position, rule)| {
@@ -113,6 +120,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
     Evaluation {
         findings,
         evaluated,
+        work: work.load(Ordering::Relaxed),
     }
 }
 
@@ -159,6 +167,7 @@ struct Evaluator<'a> {
     params: &'a Node,
     /// Per rule (by position in the rule set): records or groups judged.
     evaluated: &'a [AtomicUsize],
+    work: &'a AtomicU64,
 }
 
 impl<'a> Evaluator<'a> {

@@ -32,8 +32,8 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::code::{Function, SELF};
-use super::interpreter::{Fault, Machine, Outcome, fail, items, text_arg};
+use super::code::Function;
+use super::interpreter::{Fault, Outcome, fail, items, text_arg};
 use super::value::{Map, Text, Val, field};
 use crate::repository::{Record, Repository};
 use crate::source::node::{Node, Value};
@@ -321,14 +321,22 @@ fn number(function: Function, value: &Val<'_>) -> Result<Option<f64>, Fault> {
 
 impl<'a> World<'a> {
     /// Calls one of tillsyn's functions; the compiler checked the number of arguments.
-    pub fn call(&self, machine: &Machine<'a>, function: Function, args: &[Val<'a>]) -> Outcome<'a> {
+    /// `current` is the record bound to `self`; `steps` counts the index entries read.
+    pub fn call(
+        &self,
+        current: &Val<'a>,
+        function: Function,
+        args: &[Val<'a>],
+        steps: &mut u64,
+    ) -> Outcome<'a> {
+        *steps += 1;
         match (function, args) {
             (Function::Reference, [id]) => self.reference(None, id),
             (Function::Reference, [kind, id]) => {
                 self.reference(Some(text_arg(function, kind)?), id)
             }
             (Function::Referrers, [kind, field]) => {
-                let target = record_arg(function, &machine.slot(SELF)).map_err(|_| {
+                let target = record_arg(function, current).map_err(|_| {
                     fail(
                         function,
                         "there is no `self` here; name the record: referrers(record, kind, field)",
@@ -338,12 +346,14 @@ impl<'a> World<'a> {
                     target,
                     text_arg(function, kind)?,
                     text_arg(function, field)?,
+                    steps,
                 )
             }
             (Function::Referrers, [record, kind, field]) => self.referrers_of(
                 record_arg(function, record)?,
                 text_arg(function, kind)?,
                 text_arg(function, field)?,
+                steps,
             ),
             (Function::Active, [record]) => {
                 Ok(Val::Bool(self.active[record_arg(function, record)?]))
@@ -378,6 +388,7 @@ impl<'a> World<'a> {
                 let role_function = text_arg(function, role_function)?;
                 let mut found = Vec::new();
                 for scope in std::iter::once(unit).chain(self.ancestors(unit)) {
+                    *steps += self.referrers[scope].len() as u64 + 1;
                     for &(assignment, field) in &self.referrers[scope] {
                         let matches = self.records[assignment].kind == "role_assignment"
                             && field == "scope_unit"
@@ -392,6 +403,7 @@ impl<'a> World<'a> {
             }
             (Function::CoveringDocuments, [unit]) => {
                 let unit = record_arg(function, unit)?;
+                *steps += self.coverage[unit].len() as u64;
                 Ok(Val::records(self.coverage[unit].clone()))
             }
             (Function::Records, [kind]) => {
@@ -490,7 +502,8 @@ impl<'a> World<'a> {
         Ok(found.map_or(Val::Null, Val::Record))
     }
 
-    fn referrers_of(&self, target: usize, kind: &str, field: &str) -> Outcome<'a> {
+    fn referrers_of(&self, target: usize, kind: &str, field: &str, steps: &mut u64) -> Outcome<'a> {
+        *steps += self.referrers[target].len() as u64;
         let mut found: Vec<usize> = self.referrers[target]
             .iter()
             .filter(|(from, via)| self.records[*from].kind == kind && *via == field)

@@ -59,6 +59,9 @@ pub type Outcome<'a> = Result<Val<'a>, Fault>;
 pub struct Machine<'a> {
     pub world: &'a World<'a>,
     slots: Vec<Val<'a>>,
+    /// Work done: expression steps, loop iterations and index entries read. Counted, so that a
+    /// test can tell linear from quadratic without a stopwatch.
+    pub steps: u64,
     patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
 }
 
@@ -67,6 +70,7 @@ impl<'a> Machine<'a> {
         let mut machine = Machine {
             world,
             slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
+            steps: 0,
             patterns: RefCell::new(HashMap::new()),
         };
         machine.bind(super::code::PARAMS, params);
@@ -106,6 +110,7 @@ impl<'a> Machine<'a> {
     }
 
     pub fn eval(&mut self, code: &'a Code) -> Outcome<'a> {
+        self.steps += 1;
         match code {
             Code::Null => Ok(Val::Null),
             Code::Bool(flag) => Ok(Val::Bool(*flag)),
@@ -482,7 +487,10 @@ impl<'a> Machine<'a> {
                 })))
             }
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
-            _ => self.world.call(self, function, args),
+            _ => {
+                let current = self.slot(super::code::SELF);
+                self.world.call(&current, function, args, &mut self.steps)
+            }
         }
     }
 
