@@ -392,16 +392,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             .write_locked(&ledger_path)
             .map_err(|error| error.to_string())?;
     }
-    if args.timings {
-        for (stage, time) in &result.timings {
-            eprintln!("{stage:<26} {:>8.3} s", time.as_secs_f64());
-        }
-    }
     if args.verbose {
         for path in &result.skipped {
             eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
         }
     }
+    let rendering = std::time::Instant::now();
     let text = match args.format {
         OutputFormat::Json => report::json::render(&result),
         OutputFormat::Sarif => report::sarif::render(&result, &rules),
@@ -420,6 +416,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         }
     };
     emit(&text, args.output.as_deref())?;
+    if args.timings {
+        let render = ("render", rendering.elapsed());
+        for (stage, time) in result.timings.iter().chain(std::iter::once(&render)) {
+            eprintln!("{stage:<26} {:>8.3} s", time.as_secs_f64());
+        }
+    }
     let failing = match args.fail_on {
         FailOn::Never => false,
         FailOn::Severity(threshold) => result

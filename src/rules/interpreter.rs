@@ -679,8 +679,14 @@ mod tests {
 
     #[test]
     fn all_and_exists_decide_despite_errors_in_other_elements() {
-        assert_eq!(run("[{'a': 1}, {'b': 2}].exists(m, m.a == 1)"), Ok("true".into()));
-        assert_eq!(run("[{'b': 2}, {'a': 2}].all(m, m.a == 1)"), Ok("false".into()));
+        assert_eq!(
+            run("[{'a': 1}, {'b': 2}].exists(m, m.a == 1)"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[{'b': 2}, {'a': 2}].all(m, m.a == 1)"),
+            Ok("false".into())
+        );
         assert_eq!(
             run("[{'b': 2}, {'a': 1}].all(m, m.a == 1)"),
             Err("the field `a` is missing".into())
@@ -691,7 +697,10 @@ mod tests {
 
     #[test]
     fn map_filter_and_nested_loops_bind_their_own_variables() {
-        assert_eq!(run("[1, 2, 3].filter(n, n != 2).map(n, n * 10)"), Ok("10, 30".into()));
+        assert_eq!(
+            run("[1, 2, 3].filter(n, n != 2).map(n, n * 10)"),
+            Ok("10, 30".into())
+        );
         assert_eq!(run("[1, 2].map(n, n > 1, n)"), Ok("2".into()));
         assert_eq!(
             run("[1, 2].map(a, [3, 4].filter(b, a + b == 5))"),
@@ -733,7 +742,10 @@ mod tests {
     fn standard_and_tillsyn_functions() {
         assert_eq!(run("size('åäö') + size([1]) + 'ab'.size()"), Ok("6".into()));
         assert_eq!(run("string(2.5) + string(3)"), Ok("2.53".into()));
-        assert_eq!(run("timestamp(today + 'T00:00:00Z').getFullYear()"), Ok("2026".into()));
+        assert_eq!(
+            run("timestamp(today + 'T00:00:00Z').getFullYear()"),
+            Ok("2026".into())
+        );
         assert_eq!(run("'aaa'.matches(params.pattern)"), Ok("true".into()));
         assert_eq!(run("matches('b', '^a')"), Ok("false".into()));
         assert_eq!(run("add_period(today, 'P1M')"), Ok("2026-12-27".into()));
@@ -742,7 +754,10 @@ mod tests {
                 .unwrap_err()
                 .starts_with("add_period(): `2026-02-30` is not a date YYYY-MM-DD: ")
         );
-        assert_eq!(run("max_date([null, '2026-01-02', '2025-01-01'])"), Ok("2026-01-02".into()));
+        assert_eq!(
+            run("max_date([null, '2026-01-02', '2025-01-01'])"),
+            Ok("2026-01-02".into())
+        );
         assert_eq!(run("sum([1, 2.5, null])"), Ok("3.5".into()));
         assert_eq!(run("normalise('  A   Title ')"), Ok("a title".into()));
         assert_eq!(run("ref('nothing') == null"), Ok("true".into()));

@@ -1,0 +1,82 @@
+//! Scaling guard: the rules' work grows linearly with the repository. Work is counted by the
+//! interpreter (expression steps, loop iterations and index entries read), not timed, so this
+//! test is exact on any machine: a rule or function that scans another kind per record — a
+//! quadratic cross-reference — makes the work per record grow with the city and fails it.
+
+#[path = "../benches/generator/mod.rs"]
+mod generator;
+
+use tillsyn::config::Config;
+use tillsyn::followup::ledger::Ledger;
+use tillsyn::rules::{RuleSet, Selection};
+
+/// A rule that reads, for every asset, all the records that refer to the asset's unit: the
+/// units grow with the city, so the work per asset does too.
+const QUADRATIC_PACK: &str = r#"[[rule]]
+id = "LOC900"
+title = "Asset whose unit has no other assets"
+severity = "low"
+kind = "information_asset"
+assert = 'size(referrers(ref("org_unit", self.unit), "information_asset", "unit")) > 1'
+message = "{self.name} is alone in its unit"
+rationale = "A deliberately quadratic rule, to show that the scaling guard catches one."
+remediation = "None."
+references = []
+"#;
+
+/// Records checked and the rules' work, for a generated city of `assets` information assets,
+/// with the default pack and, if given, a pack of the repository's own.
+fn work_for(assets: usize, own_pack: Option<&str>) -> (usize, u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let written = generator::generate(
+        dir.path(),
+        &generator::Size {
+            assets,
+            assets_per_file: 1_000,
+        },
+    );
+    let mut config = Config::default();
+    if let Some(pack) = own_pack {
+        let pack_dir = dir.path().join(".rules");
+        std::fs::create_dir_all(&pack_dir).unwrap();
+        std::fs::write(pack_dir.join("local.toml"), pack).unwrap();
+        config.rule_paths = vec![".rules".into()];
+    }
+    let rules = RuleSet::load(dir.path(), &config, &Selection::default()).unwrap();
+    let today = jiff::civil::date(2026, 11, 27);
+    let result =
+        tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today).unwrap();
+    assert_eq!(result.records, written, "every generated record is read");
+    (result.records, result.rule_work)
+}
+
+/// Work per record at 2,000 and at 20,000 assets.
+fn work_per_record(own_pack: Option<&str>) -> (f64, f64) {
+    let (small_records, small_work) = work_for(2_000, own_pack);
+    let (large_records, large_work) = work_for(20_000, own_pack);
+    let small = small_work as f64 / small_records as f64;
+    let large = large_work as f64 / large_records as f64;
+    eprintln!(
+        "work per record: {small:.1} at {small_records} records, {large:.1} at {large_records}"
+    );
+    (small, large)
+}
+
+#[test]
+fn the_whole_pack_does_linear_work_in_the_size_of_the_city() {
+    let (small, large) = work_per_record(None);
+    assert!(
+        large <= small * 1.25,
+        "the rules' work per record grew from {small:.1} to {large:.1} when the city grew tenfold: \
+         something scans per record"
+    );
+}
+
+#[test]
+fn the_guard_catches_a_rule_that_reads_a_growing_index_per_record() {
+    let (small, large) = work_per_record(Some(QUADRATIC_PACK));
+    assert!(
+        large > small * 1.25,
+        "a per-asset scan of the unit's referrers should grow the work per record ({small:.1} → {large:.1})"
+    );
+}
