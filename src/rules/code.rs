@@ -39,9 +39,9 @@ pub enum Code {
     List(Vec<Code>),
     Map(Vec<(Code, Code)>),
     /// `operand.field`
-    Select(Box<Code>, Box<str>),
+    Select(Box<Code>, Field),
     /// `has(operand.field)`
-    Has(Box<Code>, Box<str>),
+    Has(Box<Code>, Field),
     Index(Box<Code>, Box<Code>),
     Not(Box<Code>),
     Negate(Box<Code>),
@@ -55,6 +55,25 @@ pub enum Code {
     Call(Function, Vec<Code>),
     /// `text.matches('literal')`, the pattern compiled at load.
     Matches(Box<Code>, Box<regex::Regex>),
+}
+
+/// A field name, with the position where it was last found in a table. Records of one kind
+/// mostly list their fields in the same order, so looking there first usually finds the field
+/// with one comparison instead of a scan (an inline cache, shared by the threads: a stale hint
+/// costs only the scan).
+#[derive(Debug)]
+pub struct Field {
+    pub name: Box<str>,
+    pub hint: std::sync::atomic::AtomicU32,
+}
+
+impl Field {
+    fn new(name: &str) -> Field {
+        Field {
+            name: name.into(),
+            hint: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,7 +238,7 @@ impl Compiler {
             Ast::Ident(name) => self.name(name),
             Ast::Select(select) => {
                 let operand = Box::new(self.code(&select.operand)?);
-                let field = select.field.clone().into_boxed_str();
+                let field = Field::new(&select.field);
                 Ok(if select.test {
                     Code::Has(operand, field)
                 } else {

@@ -28,13 +28,18 @@
 //! from outside.
 #![allow(clippy::indexing_slicing)]
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+
+/// Hash maps with a fast, fixed hasher: lookups by id are the functions' hot path, and the ids
+/// come from the repository being checked, not from an adversary that could aim for collisions
+/// (and a collision costs time, never a wrong answer).
+type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
 
 use jiff::civil::Date;
 
 use super::code::Function;
 use super::interpreter::{Fault, Outcome, fail, items, text_arg};
-use super::value::{Map, Text, Val, field};
+use super::value::{Map, Text, Val, cached_field, field};
 use crate::repository::{Record, Repository};
 use crate::source::node::{Node, Value};
 
@@ -58,7 +63,7 @@ pub struct World<'a> {
     role_function: Vec<Option<&'a str>>,
     /// Severity of every rule (after re-grading), and of every reference (the highest of the
     /// rules that cite it), for `rule_severity()`.
-    severities: HashMap<String, &'static str>,
+    severities: StdHashMap<String, &'static str>,
 }
 
 const LEVELS: [&str; 3] = ["confidentiality", "integrity", "availability"];
@@ -67,12 +72,12 @@ impl<'a> World<'a> {
     pub fn new(
         repository: &'a Repository,
         today: Date,
-        severities: HashMap<String, &'static str>,
+        severities: StdHashMap<String, &'static str>,
     ) -> World<'a> {
         let records = &repository.records;
-        let mut ids: HashMap<&'static str, HashMap<&'a str, usize>> = HashMap::new();
-        let mut any_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut ids: HashMap<&'static str, HashMap<&'a str, usize>> = HashMap::default();
+        let mut any_kind: HashMap<&'a str, Vec<usize>> = HashMap::default();
+        let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::default();
         for (index, record) in records.iter().enumerate() {
             by_kind.entry(record.kind).or_default().push(index);
             if let Some(id) = &record.id {
@@ -138,6 +143,16 @@ impl<'a> World<'a> {
             "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
             "__index" => Some(Val::Int(index as i64)),
             _ => field(record.node.entries().unwrap_or_default(), name),
+        }
+    }
+
+    /// A field of a record through the field's inline cache.
+    pub fn cached_field(&self, index: usize, field: &super::code::Field) -> Option<Val<'a>> {
+        let record = self.records.get(index)?;
+        match &*field.name {
+            "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
+            "__index" => Some(Val::Int(index as i64)),
+            _ => cached_field(record.node.entries().unwrap_or_default(), field),
         }
     }
 

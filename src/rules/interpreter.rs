@@ -8,9 +8,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::code::{Code, Function, Loop, LoopKind, Operator};
+use super::code::{Code, Field, Function, Loop, LoopKind, Operator};
 use super::functions::World;
-use super::value::{Map, Text, Val, compare, display, equals, field};
+use super::value::{Map, Text, Val, cached_field, compare, display, equals, field};
 
 /// Why an expression gave no value.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,13 +133,22 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
             }
-            Code::Select(operand, name) => {
+            Code::Select(operand, field) => {
                 let operand = self.eval(operand)?;
-                self.select(&operand, name)
+                self.select_cached(&operand, field)
+                    .ok_or_else(|| Fault::Missing(field.name.to_string()))?
             }
-            Code::Has(operand, name) => {
+            Code::Has(operand, field) => {
                 let operand = self.eval(operand)?;
-                self.has(&operand, name)
+                match self.select_cached(&operand, field) {
+                    Some(Ok(_)) => Ok(Val::Bool(true)),
+                    None => Ok(Val::Bool(false)),
+                    Some(Err(_)) => Err(Fault::Other(format!(
+                        "has() cannot test the field `{}` of a {}",
+                        field.name,
+                        operand.type_name()
+                    ))),
+                }
             }
             Code::Index(operand, index) => {
                 let operand = self.eval(operand)?;
@@ -299,13 +308,18 @@ impl<'a> Machine<'a> {
         found.ok_or_else(|| Fault::Missing(name.to_string()))
     }
 
-    fn has(&self, operand: &Val<'a>, name: &str) -> Outcome<'a> {
+    /// `operand.field` through the field's inline cache: `None` when the table lacks the field,
+    /// an error when the operand is no table.
+    fn select_cached(&self, operand: &Val<'a>, field: &Field) -> Option<Outcome<'a>> {
         match operand {
-            Val::Record(_) | Val::Map(_) => Ok(Val::Bool(self.select(operand, name).is_ok())),
-            other => Err(Fault::Other(format!(
-                "has() cannot test the field `{name}` of a {}",
+            Val::Record(index) => self.world.cached_field(*index, field).map(Ok),
+            Val::Map(Map::Entries(entries)) => cached_field(entries, field).map(Ok),
+            Val::Map(map) => map.get(&Val::Text(Text::Borrowed(&field.name))).map(Ok),
+            other => Some(Err(Fault::Other(format!(
+                "cannot read the field `{}` of a {}",
+                field.name,
                 other.type_name()
-            ))),
+            )))),
         }
     }
 

@@ -127,6 +127,22 @@ pub fn field<'a>(entries: &'a [Entry], name: &str) -> Option<Val<'a>> {
         .map(|entry| Val::of_node(&entry.value))
 }
 
+/// The value of a field of a table, looked up first where the field was found last time.
+pub fn cached_field<'a>(entries: &'a [Entry], field: &super::code::Field) -> Option<Val<'a>> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let hint = field.hint.load(Relaxed) as usize;
+    if let Some(entry) = entries.get(hint)
+        && *entry.key == *field.name
+    {
+        return Some(Val::of_node(&entry.value));
+    }
+    let position = entries.iter().position(|entry| *entry.key == *field.name)?;
+    field.hint.store(position as u32, Relaxed);
+    entries
+        .get(position)
+        .map(|entry| Val::of_node(&entry.value))
+}
+
 impl<'a> Val<'a> {
     /// A node of the tree as a value, without copying it.
     pub fn of_node(node: &'a Node) -> Val<'a> {
