@@ -27,7 +27,7 @@ impl Lang {
     pub fn from_locale_variables(lookup: impl Fn(&str) -> Option<String>) -> Lang {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .filter_map(|name| lookup(name))
+            .filter_map(&lookup)
             .find(|value| !value.is_empty())
             .map_or(Lang::En, |locale| Lang::from_locale(&locale))
     }
