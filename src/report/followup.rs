@@ -154,12 +154,17 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
     groups
 }
 
-fn who(group: &Group, labels: &Labels) -> String {
-    let holder = if group.holder == NO_RESPONSIBLE {
-        labels.no_responsible
+/// The group's holder as people read it in `lang`: the data's name, or "no responsible found".
+pub fn holder<'a>(group: &'a Group<'_>, lang: Lang) -> &'a str {
+    if group.holder == NO_RESPONSIBLE {
+        Labels::of(lang).no_responsible
     } else {
         group.holder.as_str()
-    };
+    }
+}
+
+fn who(group: &Group, lang: Lang) -> String {
+    let holder = holder(group, lang);
     match &group.unit {
         Some(unit) => format!("{holder} ({unit})"),
         None => holder.to_string(),
@@ -181,7 +186,7 @@ pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
         text.push_str(&fill(
             labels.group,
             &[
-                ("who", &neutralise_controls(&who(group, &labels))),
+                ("who", &neutralise_controls(&who(group, lang))),
                 ("count", &group.findings.len().to_string()),
                 ("overdue", &overdue),
             ],
@@ -236,7 +241,7 @@ pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
         text.push_str(&fill(
             labels.group_heading,
             &[
-                ("who", &markdown_cell(&who(group, &labels))),
+                ("who", &markdown_cell(&who(group, lang))),
                 ("count", &group.findings.len().to_string()),
                 ("overdue", &group.overdue.to_string()),
             ],

@@ -18,6 +18,8 @@ struct Labels {
     finding: &'static str,
     findings: &'static str,
     none_open: &'static str,
+    /// How many findings of a severity: `{count}` and `{severity}`.
+    count: &'static str,
     accepted: &'static str,
     summary: &'static str,
 }
@@ -34,6 +36,7 @@ impl Labels {
                 finding: "finding",
                 findings: "findings",
                 none_open: "none open",
+                count: "{count} {severity}",
                 accepted: "{count} accepted",
                 summary: "{open} {noun}: {counted}.\nChecked {checked}.",
             },
@@ -46,6 +49,8 @@ impl Labels {
                 finding: "fynd",
                 findings: "fynd",
                 none_open: "inga öppna",
+                // "kritisk 13", not "13 kritisk": the adjective would have to agree with a noun.
+                count: "{severity} {count}",
                 accepted: "{count} accepterade",
                 summary: "{open} {noun}: {counted}.\nKontrollerade {checked}.",
             },
@@ -116,7 +121,15 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
     let counts: Vec<String> = Severity::ALL_DESCENDING
         .iter()
         .filter(|severity| summary.count(**severity) > 0)
-        .map(|severity| format!("{} {}", summary.count(*severity), lang.severity(*severity)))
+        .map(|severity| {
+            super::fill(
+                labels.count,
+                &[
+                    ("count", &summary.count(*severity).to_string()),
+                    ("severity", lang.severity(*severity)),
+                ],
+            )
+        })
         .collect();
     let open = result.findings.len() - summary.accepted;
     let noun = if open == 1 {

@@ -235,7 +235,7 @@ fn build(
     for group in groups(&result.findings, &Filter::default()) {
         for finding in &group.findings {
             owner_rows.push(vec![
-                text(&group.holder),
+                text(super::followup::holder(&group, lang)),
                 text(group.unit.clone().unwrap_or_default()),
                 text(group.assignment.clone().unwrap_or_default()),
                 text(finding.due.clone().unwrap_or_default()),
