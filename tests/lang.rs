@@ -357,3 +357,48 @@ fn a_users_pack_can_be_swedish_and_its_swedish_templates_compile_at_load() {
     );
     assert!(stderr.contains("did you mean `title`?"), "{stderr}");
 }
+
+#[test]
+fn the_workbook_in_swedish_has_swedish_sheets_headers_and_messages() {
+    use calamine::{Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.xlsx");
+    let (code, _) = run_with_env(
+        &[
+            "report",
+            &broken(),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "xlsx",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+        &[("LANG", "sv_SE.UTF-8")],
+    );
+    assert_eq!(code, 0);
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        ["Fynd", "Per ansvarig", "Efterlevnad"]
+    );
+    let findings = workbook.worksheet_range("Fynd").unwrap();
+    let mut rows = findings.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        &header[..5],
+        ["Allvarlighet", "Status", "Regel", "Titel", "Meddelande"]
+    );
+    let own001 = rows
+        .find(|row| row[2].to_string() == "OWN001")
+        .expect("an OWN001 finding");
+    assert_eq!(
+        own001[3].to_string(),
+        "Informationstillgång utan informationsägare"
+    );
+    assert_eq!(
+        own001[4].to_string(),
+        "Äldre nybyggnadskartor saknar informationsägare"
+    );
+}
