@@ -82,26 +82,28 @@ pub fn localize(findings: &mut [Finding], rules: &RuleSet, lang: Lang) {
     if lang == Lang::En {
         return;
     }
+    // Looked up once per rule, not once per finding: a large register has many findings.
+    let words: std::collections::HashMap<&str, (Option<&str>, Option<&str>)> = crate::builtin::ALL
+        .iter()
+        .map(|rule| (rule.id, (Some(rule.sv.title), Some(rule.sv.remediation))))
+        .chain(rules.rules.iter().filter_map(|rule| {
+            let sv = rule.def.sv.as_ref()?;
+            Some((
+                rule.def.id.as_str(),
+                (sv.title.as_deref(), sv.remediation.as_deref()),
+            ))
+        }))
+        .collect();
     for finding in findings {
-        let message = finding.localized_message.take();
-        if let Some(builtin) = crate::builtin::ALL
-            .iter()
-            .find(|rule| rule.id == finding.rule)
-        {
-            finding.title = builtin.sv.title.to_string();
-            finding.remediation = builtin.sv.remediation.to_string();
-        } else if let Some(translation) = rules
-            .rule(&finding.rule)
-            .and_then(|rule| rule.def.sv.as_ref())
-        {
-            if let Some(title) = &translation.title {
-                finding.title = title.clone();
+        if let Some((title, remediation)) = words.get(finding.rule.as_str()) {
+            if let Some(title) = title {
+                finding.title = title.to_string();
             }
-            if let Some(remediation) = &translation.remediation {
-                finding.remediation = remediation.clone();
+            if let Some(remediation) = remediation {
+                finding.remediation = remediation.to_string();
             }
         }
-        if let Some(message) = message {
+        if let Some(message) = finding.localized_message.take() {
             finding.message = message;
         }
     }

@@ -391,7 +391,7 @@ fn the_workbook_in_swedish_has_swedish_sheets_headers_and_messages() {
         ["Allvarlighet", "Status", "Regel", "Titel", "Meddelande"]
     );
     let own001 = rows
-        .find(|row| row[2].to_string() == "OWN001")
+        .find(|row| row[2] == "OWN001")
         .expect("an OWN001 finding");
     assert_eq!(
         own001[3].to_string(),
