@@ -12,6 +12,16 @@ pub struct BuiltinRule {
     pub rationale: &'static str,
     pub remediation: &'static str,
     pub references: &'static [&'static str],
+    /// The title, rationale and remediation in Swedish, for `--lang sv`.
+    pub sv: BuiltinText,
+}
+
+/// A built-in rule's words in another language than English.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinText {
+    pub title: &'static str,
+    pub rationale: &'static str,
+    pub remediation: &'static str,
 }
 
 impl BuiltinRule {
@@ -38,6 +48,11 @@ pub const PARSE001: BuiltinRule = BuiltinRule {
     rationale: "A governing record that cannot be read is not governed: none of its records are checked.",
     remediation: "Fix the syntax at the position shown; the message says what the parser expected.",
     references: &["ISO27001:7.5.3"],
+    sv: BuiltinText {
+        title: "Filen kan inte läsas eller tolkas",
+        rationale: "En styrande uppgift som inte kan läsas styr ingenting: ingen av filens poster kontrolleras.",
+        remediation: "Rätta syntaxen på den angivna platsen; meddelandet säger vad tolkaren väntade sig.",
+    },
 };
 
 /// A file's `kind` is not a known kind.
@@ -48,6 +63,11 @@ pub const SRC001: BuiltinRule = BuiltinRule {
     rationale: "Records of an unknown kind are not validated or checked by any rule.",
     remediation: "Use one of the kinds that `tillsyn schema list` shows.",
     references: &["ISO27001:7.5.3"],
+    sv: BuiltinText {
+        title: "Okänd posttyp (kind)",
+        rationale: "Poster av en okänd posttyp valideras inte och kontrolleras inte av någon regel.",
+        remediation: "Använd en av posttyperna som `tillsyn schema list` visar.",
+    },
 };
 
 /// A record breaks its kind's schema.
@@ -58,6 +78,11 @@ pub const SCH001: BuiltinRule = BuiltinRule {
     rationale: "Missing, misspelt or mistyped fields make a record unreliable, and rules cannot judge it.",
     remediation: "Correct the value as the message says; `tillsyn schema show KIND` lists the fields.",
     references: &["ISO27001:7.5.2"],
+    sv: BuiltinText {
+        title: "Posten följer inte schemat för sin posttyp",
+        rationale: "Fält som saknas, är felstavade eller har fel typ gör posten opålitlig, och reglerna kan inte bedöma den.",
+        remediation: "Rätta värdet som meddelandet anger; `tillsyn schema show KIND` listar fälten.",
+    },
 };
 
 /// A reference does not resolve.
@@ -68,6 +93,11 @@ pub const XRF001: BuiltinRule = BuiltinRule {
     rationale: "An owner, system or agreement that cannot be found is no owner, system or agreement.",
     remediation: "Point the field at the id of an existing record of the named kind, or add that record.",
     references: &["ISO27001:A.5.9"],
+    sv: BuiltinText {
+        title: "Hänvisning till en post som inte finns",
+        rationale: "En ägare, ett system eller ett avtal som inte går att hitta är ingen ägare, inget system och inget avtal.",
+        remediation: "Låt fältet peka på id:t för en befintlig post av den angivna posttypen, eller lägg till den posten.",
+    },
 };
 
 /// Two records of one kind share an id.
@@ -78,6 +108,11 @@ pub const XRF002: BuiltinRule = BuiltinRule {
     rationale: "References to a shared id are ambiguous; ids must be unique within a kind.",
     remediation: "Give one of the records a new id and update the references to it.",
     references: &["ISO27001:7.5.3"],
+    sv: BuiltinText {
+        title: "Dubblerat id",
+        rationale: "Hänvisningar till ett delat id är tvetydiga; id måste vara unika inom en posttyp.",
+        remediation: "Ge en av posterna ett nytt id och uppdatera hänvisningarna till den.",
+    },
 };
 
 /// An active record references a retired record, or a role assignment not in force.
@@ -88,6 +123,11 @@ pub const XRF003: BuiltinRule = BuiltinRule {
     rationale: "Responsibility that rests on a retired record or an ended assignment rests on no one.",
     remediation: "Point the field at a record in force, or retire the referring record as well.",
     references: &["ISO27001:A.5.2", "ISO27001:A.5.9"],
+    sv: BuiltinText {
+        title: "Hänvisning till en avvecklad post eller ett rolluppdrag som inte gäller",
+        rationale: "Ett ansvar som vilar på en avvecklad post eller ett avslutat uppdrag vilar på ingen.",
+        remediation: "Låt fältet peka på en post som gäller, eller avveckla även den hänvisande posten.",
+    },
 };
 
 /// An exception in force that covers no finding of this run. Computed by the exceptions stage,
@@ -99,6 +139,11 @@ pub const EXC003: BuiltinRule = BuiltinRule {
     rationale: "A stale exception hides nothing today but would silently accept a finding that returns.",
     remediation: "Remove the exception, or correct its rule and targets if it was meant to cover a finding.",
     references: &["ISO27001:A.5.36"],
+    sv: BuiltinText {
+        title: "Undantaget täcker inget fynd",
+        rationale: "Ett inaktuellt undantag döljer ingenting i dag men skulle tyst acceptera ett fynd som kommer tillbaka.",
+        remediation: "Ta bort undantaget, eller rätta dess regel och mål om det var tänkt att täcka ett fynd.",
+    },
 };
 
 pub const ALL: &[BuiltinRule] = &[PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, EXC003];

@@ -11,6 +11,7 @@ use crate::exceptions;
 use crate::finding::{self, Finding};
 use crate::followup::ledger::Ledger;
 use crate::followup::{Deadlines, follow_up};
+use crate::lang::Lang;
 use crate::repository::Repository;
 use crate::rules::RuleSet;
 use crate::schema::Catalog;
@@ -102,7 +103,11 @@ pub fn check(
         finding.severity = rules.severity_of(&finding.rule, finding.severity);
     }
     finding::sort(&mut findings);
-    cap(&mut findings, config.limits().findings_per_rule_per_file);
+    cap(
+        &mut findings,
+        config.limits().findings_per_rule_per_file,
+        rules.lang,
+    );
     follow_up(
         &repository,
         &mut findings,
@@ -129,7 +134,7 @@ pub fn check(
 /// Keeps at most `limit` findings of one rule in one file and summarises the rest in one finding
 /// that names the cap, so that a broken register cannot bury everything else — and nothing is
 /// dropped silently. `findings` must be sorted.
-fn cap(findings: &mut Vec<Finding>, limit: usize) {
+fn cap(findings: &mut Vec<Finding>, limit: usize, lang: Lang) {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut counts: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
@@ -167,6 +172,13 @@ fn cap(findings: &mut Vec<Finding>, limit: usize) {
             "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
              fix the ones listed, or raise the limit in tillsyn.toml"
         );
+        summary.localized_message = match lang {
+            Lang::En => None,
+            Lang::Sv => Some(format!(
+                "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
+                 åtgärda de listade, eller höj gränsen i tillsyn.toml"
+            )),
+        };
         kept.push(summary);
     }
     *findings = kept;

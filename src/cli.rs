@@ -12,6 +12,7 @@ use crate::check::check;
 use crate::config;
 use crate::finding::{Severity, State};
 use crate::followup::ledger::{Ledger, Lock};
+use crate::lang::{self, Lang};
 use crate::report;
 use crate::rules::{RuleSet, Selection};
 use crate::schema::{self, Catalog};
@@ -110,6 +111,11 @@ struct CheckArgs {
     /// Print how long each pipeline stage took, on standard error.
     #[arg(long)]
     timings: bool,
+    /// The language of human output (table, Markdown, HTML, XLSX): sv or en. Default: the
+    /// locale of LC_ALL, LC_MESSAGES or LANG (sv_SE.UTF-8 is Swedish). Machine formats are
+    /// always English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 /// What `followup` and `report` read: the repository, as of a day, with its configuration
@@ -128,6 +134,11 @@ struct ReadOnlyArgs {
     /// Read the ledger from FILE instead of the configured one.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
+    /// The language of human output (table, Markdown, HTML, XLSX): sv or en. Default: the
+    /// locale of LC_ALL, LC_MESSAGES or LANG (sv_SE.UTF-8 is Swedish). Machine formats are
+    /// always English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]
@@ -275,6 +286,11 @@ pub(crate) struct PackArgs {
     /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+    /// The language of human output (table, Markdown, HTML, XLSX): sv or en. Default: the
+    /// locale of LC_ALL, LC_MESSAGES or LANG (sv_SE.UTF-8 is Swedish). Machine formats are
+    /// always English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub(crate) lang: Option<Lang>,
 }
 
 #[derive(Subcommand)]
@@ -372,8 +388,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let rules =
+    let mut rules =
         RuleSet::load(&args.root, &config, &selection).map_err(|error| error.to_string())?;
+    let lang = Lang::resolve(args.lang);
+    let for_people = matches!(args.format, OutputFormat::Table | OutputFormat::Markdown);
+    if for_people {
+        rules.lang = lang;
+    }
     let ledger_path = match &args.ledger {
         Some(Some(path)) => path.clone(),
         _ => args.root.join(config.ledger_path()),
@@ -384,13 +405,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result =
+    let mut result =
         check(&args.root, &config, &rules, &previous, today).map_err(|error| error.to_string())?;
     if args.ledger.is_some() {
         let updated = crate::followup::reconcile(&previous, &result.findings, today);
         updated
             .write_locked(&ledger_path)
             .map_err(|error| error.to_string())?;
+    }
+    if for_people {
+        lang::localize(&mut result.findings, &rules, lang);
     }
     if args.verbose {
         for path in &result.skipped {
@@ -403,7 +427,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Sarif => report::sarif::render(&result, &rules),
         OutputFormat::Junit => report::junit::render(&result, &rules),
         OutputFormat::Github => report::github::render(&result),
-        OutputFormat::Markdown => report::markdown::render(&result),
+        OutputFormat::Markdown => report::markdown::render(&result, lang),
         OutputFormat::Csv => report::csv::render(&result),
         OutputFormat::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -412,7 +436,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             } else {
                 100
             };
-            report::table::render(&result, width)
+            report::table::render(&result, width, lang)
         }
     };
     emit(&text, args.output.as_deref())?;
@@ -443,39 +467,61 @@ struct ReadOnlyRun {
     result: crate::check::CheckResult,
     ledger: Ledger,
     today: Date,
+    /// The language of the output: English unless it is for people.
+    lang: Lang,
 }
 
 /// A check that reads the tree and the ledger and changes neither, as `followup` and `report`
 /// run it.
-fn read_only_check(args: &ReadOnlyArgs) -> Result<ReadOnlyRun, String> {
+/// Findings are put in `lang` when the output is `for_people`; machine formats stay English.
+fn read_only_check(args: &ReadOnlyArgs, for_people: bool) -> Result<ReadOnlyRun, String> {
     let ReadOnlyArgs {
         root,
         config: config_path,
         ledger: ledger_path,
         as_of,
+        lang,
     } = args;
+    let lang = if for_people {
+        Lang::resolve(*lang)
+    } else {
+        Lang::En
+    };
     let (config_path, ledger_path, as_of) =
         (config_path.as_deref(), ledger_path.as_deref(), *as_of);
     let config = config::load(root, config_path, &schema::kind_names())
         .map_err(|error| error.to_string())?;
     // The only place besides `check` that reads the clock.
     let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let rules =
+    let mut rules =
         RuleSet::load(root, &config, &Selection::default()).map_err(|error| error.to_string())?;
+    rules.lang = lang;
     let ledger_path =
         ledger_path.map_or_else(|| root.join(config.ledger_path()), Path::to_path_buf);
     let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result = check(root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let mut result =
+        check(root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    lang::localize(&mut result.findings, &rules, lang);
     Ok(ReadOnlyRun {
         rules,
         result,
         ledger,
         today,
+        lang,
     })
 }
 
 fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
-    let ReadOnlyRun { result, today, .. } = read_only_check(&args.run)?;
+    let for_people = matches!(
+        args.format,
+        FollowupFormat::Table | FollowupFormat::Markdown
+    );
+    let ReadOnlyRun {
+        result,
+        today,
+        lang,
+        ..
+    } = read_only_check(&args.run, for_people)?;
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,
@@ -485,9 +531,9 @@ fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
     let groups = report::followup::groups(&result.findings, &filter);
     let as_of = today.to_string();
     let text = match args.format {
-        FollowupFormat::Table => report::followup::table(&groups, &as_of),
+        FollowupFormat::Table => report::followup::table(&groups, &as_of, lang),
         FollowupFormat::Json => report::followup::json(&groups, &as_of),
-        FollowupFormat::Markdown => report::followup::markdown(&groups, &as_of),
+        FollowupFormat::Markdown => report::followup::markdown(&groups, &as_of, lang),
         FollowupFormat::Csv => report::followup::csv(&groups),
     };
     emit(&text, args.output.as_deref())?;
@@ -505,17 +551,22 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
             }
         ));
     }
+    let for_people = matches!(
+        args.format,
+        ReportFormat::Html | ReportFormat::Markdown | ReportFormat::Xlsx
+    );
     let ReadOnlyRun {
         rules,
         result,
         ledger,
+        lang,
         ..
-    } = read_only_check(&args.run)?;
+    } = read_only_check(&args.run, for_people)?;
     let matrix = report::compliance::matrix(&result, &rules, args.framework);
     let version = env!("CARGO_PKG_VERSION");
     let text = match args.format {
         ReportFormat::Xlsx => {
-            let bytes = report::xlsx::render(&result, &matrix, version)?;
+            let bytes = report::xlsx::render(&result, &matrix, version, lang)?;
             let Some(path) = args.output.as_deref() else {
                 return Err("--format xlsx writes a file: give it with -o FILE".to_string());
             };
@@ -535,9 +586,10 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
                 runs: &ledger.runs,
                 innovation_target_pct,
                 version,
+                lang,
             })
         }
-        ReportFormat::Markdown => report::compliance::markdown(&result, &matrix, version),
+        ReportFormat::Markdown => report::compliance::markdown(&result, &matrix, version, lang),
         ReportFormat::Csv => report::compliance::csv(&matrix),
         ReportFormat::Oscal => report::oscal::render(&result, &matrix, version),
     };

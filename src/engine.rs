@@ -70,6 +70,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
         params: &params,
         evaluated: &evaluated,
         work: &work,
+        lang: rules.lang,
     };
     let mut findings: Vec<Finding> = Vec::new();
     for (kind, checks) in &record_checks {
@@ -168,6 +169,8 @@ struct Evaluator<'a> {
     /// Per rule (by position in the rule set): records or groups judged.
     evaluated: &'a [AtomicUsize],
     work: &'a AtomicU64,
+    /// The language messages are rendered in besides English.
+    lang: crate::lang::Lang,
 }
 
 impl<'a> Evaluator<'a> {
@@ -205,7 +208,9 @@ impl<'a> Evaluator<'a> {
                 Ok(true) => {}
                 Ok(false) => {
                     let message = check.message.render(machine);
-                    findings.push(self.record_finding(rule, check, index, message, ""));
+                    let mut finding = self.record_finding(rule, check, index, message, "");
+                    finding.localized_message = self.localized_message(check, machine);
+                    findings.push(finding);
                 }
                 Err(error) => {
                     findings.push(self.error_finding(rule, check, index, "assert", &error))
@@ -213,6 +218,14 @@ impl<'a> Evaluator<'a> {
             }
         }
         findings
+    }
+
+    /// The message in the run's other language, rendered only when one is asked for.
+    fn localized_message(&self, check: &'a Check, machine: &mut Machine<'a>) -> Option<String> {
+        match self.lang {
+            crate::lang::Lang::En => None,
+            crate::lang::Lang::Sv => check.message_sv.as_ref().map(|sv| sv.render(machine)),
+        }
     }
 
     fn origin<'r>(rule: &'r Rule, check: &Check) -> Origin<'r> {
@@ -331,12 +344,20 @@ impl<'a> Evaluator<'a> {
                     Ok(true)
                 }
             });
-            let message = match outcome {
+            let (message, localized_message) = match outcome {
                 Ok(true) => continue,
-                Ok(false) => check.message.render(machine),
-                Err(error) => format!("the rule could not be evaluated: {}", error.explain()),
+                Ok(false) => (
+                    check.message.render(machine),
+                    self.localized_message(check, machine),
+                ),
+                Err(error) => (
+                    format!("the rule could not be evaluated: {}", error.explain()),
+                    None,
+                ),
             };
-            findings.push(self.group_finding(rule, check, first, &key, message));
+            let mut finding = self.group_finding(rule, check, first, &key, message);
+            finding.localized_message = localized_message;
+            findings.push(finding);
         }
         findings
     }

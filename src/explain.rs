@@ -11,8 +11,82 @@ use crate::builtin;
 use crate::cli::{PackArgs, RulesCommand, emit};
 use crate::config;
 use crate::finding::Severity;
+use crate::lang::Lang;
+use crate::report::fill;
 use crate::rules::testing::{self, TestFile};
 use crate::rules::{RuleSet, Selection};
+
+/// The words of `rules list` and `rules explain` in one language.
+struct Labels {
+    list_header: [&'static str; 5],
+    any_kind: &'static str,
+    built_in: &'static str,
+    severity: &'static str,
+    built_into_engine: &'static str,
+    regraded: &'static str,
+    kinds: &'static str,
+    pack: &'static str,
+    references: &'static str,
+    what_it_checks: &'static str,
+    each_record: &'static str,
+    whole_kind: &'static str,
+    each_group: &'static str,
+    check_line: &'static str,
+    why: &'static str,
+    params: &'static str,
+    what_to_do: &'static str,
+    failing_example: &'static str,
+    passing_example: &'static str,
+}
+
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                list_header: ["ID", "SEVERITY", "KINDS", "TITLE", "FROM"],
+                any_kind: "(any)",
+                built_in: "built in",
+                severity: "severity",
+                built_into_engine: "{severity} (built into the engine)",
+                regraded: "{severity} (re-graded from {default} in tillsyn.toml)",
+                kinds: "kinds",
+                pack: "pack",
+                references: "references",
+                what_it_checks: "What it checks",
+                each_record: "each record",
+                whole_kind: "all records of the kind together",
+                each_group: "each group of records by {group_by}",
+                check_line: "[{severity}] on {scope} of {kinds}:",
+                why: "Why",
+                params: "Params (override in tillsyn.toml under [params])",
+                what_to_do: "What to do",
+                failing_example: "Failing example",
+                passing_example: "Passing example",
+            },
+            Lang::Sv => Labels {
+                list_header: ["ID", "ALLVARLIGHET", "POSTTYPER", "TITEL", "FRÅN"],
+                any_kind: "(alla)",
+                built_in: "inbyggd",
+                severity: "allvarlighet",
+                built_into_engine: "{severity} (inbyggd i motorn)",
+                regraded: "{severity} (omgraderad från {default} i tillsyn.toml)",
+                kinds: "posttyper",
+                pack: "paket",
+                references: "referenser",
+                what_it_checks: "Vad den kontrollerar",
+                each_record: "varje post",
+                whole_kind: "alla poster av posttypen tillsammans",
+                each_group: "varje grupp av poster efter {group_by}",
+                check_line: "[{severity}] på {scope} av {kinds}:",
+                why: "Varför",
+                params: "Parametrar (ändras i tillsyn.toml under [params])",
+                what_to_do: "Åtgärd",
+                failing_example: "Exempel som ger fynd",
+                passing_example: "Exempel utan fynd",
+            },
+        }
+    }
+}
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_tests.rs"));
@@ -36,12 +110,13 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
             severity,
         } => {
             let rules = load(&packs)?;
+            let lang = Lang::resolve(packs.lang);
             let mut table = Table::new();
             table
                 .load_style(presets::NOTHING)
                 .set_content_arrangement(ContentArrangement::Disabled);
-            table.set_header(["ID", "SEVERITY", "KINDS", "TITLE", "FROM"]);
-            for listed in listing(&rules) {
+            table.set_header(Labels::of(lang).list_header);
+            for listed in listing(&rules, lang) {
                 let matches_filter = filter.as_ref().is_none_or(|filter| {
                     listed.id.starts_with(filter.as_str())
                         || listed.title.to_lowercase().contains(&filter.to_lowercase())
@@ -53,7 +128,7 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
                 if matches_filter && matches_kind && matches_severity {
                     table.add_row([
                         listed.id,
-                        listed.severity.to_string(),
+                        lang.severity(listed.severity).to_string(),
                         listed.kinds,
                         listed.title,
                         listed.origin,
@@ -85,7 +160,8 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
         }
         RulesCommand::Explain { packs, id } => {
             let rules = load(&packs)?;
-            emit(&explain(&rules, &id)?, None)?;
+            let lang = Lang::resolve(packs.lang);
+            emit(&explain_as(&rules, &id, Style::Text, lang)?, None)?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Test { dir, filter } => {
@@ -133,19 +209,20 @@ fn load(packs: &PackArgs) -> Result<RuleSet, String> {
     RuleSet::load(&packs.root, &config, &Selection::default()).map_err(|error| error.to_string())
 }
 
-fn listing(rules: &RuleSet) -> Vec<Listed> {
+fn listing(rules: &RuleSet, lang: Lang) -> Vec<Listed> {
+    let labels = Labels::of(lang);
     let builtins = builtin::ALL.iter().map(|rule| Listed {
         id: rule.id.to_string(),
         severity: rules.severity_of(rule.id, rule.severity),
-        kinds: "(any)".to_string(),
-        title: rule.title.to_string(),
-        origin: "built in".to_string(),
+        kinds: labels.any_kind.to_string(),
+        title: builtin_text(rule, lang).title.to_string(),
+        origin: labels.built_in.to_string(),
     });
     let packs = rules.rules.iter().map(|rule| Listed {
         id: rule.def.id.clone(),
         severity: rule.severity,
         kinds: rule.def.kinds.join(", "),
-        title: rule.def.title.clone(),
+        title: translated(&rule.def, lang).title.to_string(),
         origin: rules.packs[rule.def.pack].path.clone(),
     });
     builtins.chain(packs).collect()
@@ -203,29 +280,65 @@ impl Page {
     }
 }
 
-fn explain(rules: &RuleSet, id: &str) -> Result<String, String> {
-    explain_as(rules, id, Style::Text)
+/// A built-in rule's title, rationale and remediation in `lang`.
+fn builtin_text(rule: &builtin::BuiltinRule, lang: Lang) -> builtin::BuiltinText {
+    match lang {
+        Lang::En => builtin::BuiltinText {
+            title: rule.title,
+            rationale: rule.rationale,
+            remediation: rule.remediation,
+        },
+        Lang::Sv => rule.sv,
+    }
 }
 
-fn explain_as(rules: &RuleSet, id: &str, style: Style) -> Result<String, String> {
+/// A pack rule's words in `lang`, each falling back to the English.
+struct Words<'a> {
+    title: &'a str,
+    rationale: &'a str,
+    remediation: &'a str,
+}
+
+fn translated(def: &crate::rules::pack::RuleDef, lang: Lang) -> Words<'_> {
+    let sv = match lang {
+        Lang::En => None,
+        Lang::Sv => def.sv.as_ref(),
+    };
+    Words {
+        title: sv.and_then(|sv| sv.title.as_deref()).unwrap_or(&def.title),
+        rationale: sv
+            .and_then(|sv| sv.rationale.as_deref())
+            .unwrap_or(&def.rationale),
+        remediation: sv
+            .and_then(|sv| sv.remediation.as_deref())
+            .unwrap_or(&def.remediation),
+    }
+}
+
+fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<String, String> {
+    let labels = Labels::of(lang);
     let mut page = Page {
         style,
         text: String::new(),
     };
     if let Some(rule) = builtin::ALL.iter().find(|rule| rule.id == id) {
-        page.title(rule.id, rule.title);
+        let text = builtin_text(rule, lang);
+        page.title(rule.id, text.title);
         page.fact(
-            "severity",
-            &format!(
-                "{} (built into the engine)",
-                rules.severity_of(rule.id, rule.severity)
+            labels.severity,
+            &fill(
+                labels.built_into_engine,
+                &[(
+                    "severity",
+                    lang.severity(rules.severity_of(rule.id, rule.severity)),
+                )],
             ),
         );
-        page.fact("references", &rule.references.join(", "));
-        page.section("Why");
-        page.paragraph(rule.rationale);
-        page.section("What to do");
-        page.paragraph(rule.remediation);
+        page.fact(labels.references, &rule.references.join(", "));
+        page.section(labels.why);
+        page.paragraph(text.rationale);
+        page.section(labels.what_to_do);
+        page.paragraph(text.remediation);
         return Ok(page.text);
     }
     let Some(rule) = rules.rule(id) else {
@@ -239,31 +352,41 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style) -> Result<String, String>
         return Err(format!("`{id}` is not a rule; {hint}"));
     };
     let def = &rule.def;
-    page.title(&def.id, &def.title);
-    let regraded = if rule.severity != def.severity {
-        format!(" (re-graded from {} in tillsyn.toml)", def.severity)
+    let words = translated(def, lang);
+    page.title(&def.id, words.title);
+    let severity = if rule.severity != def.severity {
+        fill(
+            labels.regraded,
+            &[
+                ("severity", lang.severity(rule.severity)),
+                ("default", lang.severity(def.severity)),
+            ],
+        )
     } else {
-        String::new()
+        lang.severity(rule.severity).to_string()
     };
-    page.fact("severity", &format!("{}{regraded}", rule.severity));
-    page.fact("kinds", &def.kinds.join(", "));
-    page.fact("pack", &rules.packs[def.pack].path);
+    page.fact(labels.severity, &severity);
+    page.fact(labels.kinds, &def.kinds.join(", "));
+    page.fact(labels.pack, &rules.packs[def.pack].path);
     if !def.references.is_empty() {
-        page.fact("references", &def.references.join(", "));
+        page.fact(labels.references, &def.references.join(", "));
     }
-    page.section("What it checks");
+    page.section(labels.what_it_checks);
     for (check, source) in rule.checks.iter().zip(&def.checks) {
         let scope = match &source.scope {
-            crate::rules::pack::Scope::Record => "each record".to_string(),
-            crate::rules::pack::Scope::Kind => "all records of the kind together".to_string(),
+            crate::rules::pack::Scope::Record => labels.each_record.to_string(),
+            crate::rules::pack::Scope::Kind => labels.whole_kind.to_string(),
             crate::rules::pack::Scope::Group(group_by) => {
-                format!("each group of records by {}", group_by.0.text)
+                fill(labels.each_group, &[("group_by", &group_by.0.text)])
             }
         };
-        page.paragraph(&format!(
-            "[{}] on {scope} of {}:",
-            check.severity,
-            check.kinds.join(", ")
+        page.paragraph(&fill(
+            labels.check_line,
+            &[
+                ("severity", lang.severity(check.severity)),
+                ("scope", &scope),
+                ("kinds", &check.kinds.join(", ")),
+            ],
         ));
         let mut code = String::new();
         for when in &source.when {
@@ -272,12 +395,12 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style) -> Result<String, String>
         code.push_str(&format!("assert {}\n", source.assert.text.trim()));
         page.code("text", &code);
     }
-    if !def.rationale.is_empty() {
-        page.section("Why");
-        page.paragraph(&def.rationale);
+    if !words.rationale.is_empty() {
+        page.section(labels.why);
+        page.paragraph(words.rationale);
     }
     if !def.params.is_empty() {
-        page.section("Params (override in tillsyn.toml under [params])");
+        page.section(labels.params);
         for name in &def.params {
             let value = rules
                 .values
@@ -299,20 +422,48 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style) -> Result<String, String>
             }
         }
     }
-    if !def.remediation.is_empty() {
-        page.section("What to do");
-        page.paragraph(&def.remediation);
+    if !words.remediation.is_empty() {
+        page.section(labels.what_to_do);
+        page.paragraph(words.remediation);
     }
     let (failing, passing) = examples(def);
     if let Some(failing) = failing {
-        page.section("Failing example");
+        page.section(labels.failing_example);
         page.code("yaml", &failing);
     }
     if let Some(passing) = passing {
-        page.section("Passing example");
+        page.section(labels.passing_example);
         page.code("yaml", &passing);
     }
     Ok(page.text)
+}
+
+/// The Swedish of a rule for its page in `docs/rules/`: title, why and what to do, so that the
+/// reference shows both languages the tool speaks.
+fn swedish_section(rules: &RuleSet, id: &str) -> String {
+    let (title, rationale, remediation) = match builtin::ALL.iter().find(|rule| rule.id == id) {
+        Some(rule) => (rule.sv.title, rule.sv.rationale, rule.sv.remediation),
+        None => match rules.rule(id).and_then(|rule| rule.def.sv.as_ref()) {
+            // Only what is written in Swedish: an English paragraph under a Swedish heading
+            // would only mislead.
+            Some(sv) => (
+                sv.title.as_deref().unwrap_or_default(),
+                sv.rationale.as_deref().unwrap_or_default(),
+                sv.remediation.as_deref().unwrap_or_default(),
+            ),
+            None => return String::new(),
+        },
+    };
+    if title.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("\n## På svenska\n\n**{title}**\n");
+    for (heading, paragraph) in [("Varför", rationale), ("Åtgärd", remediation)] {
+        if !paragraph.is_empty() {
+            text.push_str(&format!("\n*{heading}:* {paragraph}\n"));
+        }
+    }
+    text
 }
 
 /// `docs/rules/<ID>.md` for every rule, built in and default, and an index: generated from the
@@ -333,7 +484,7 @@ pub(crate) fn rule_docs(rules: &RuleSet) -> Result<Vec<(String, String)>, String
     let mut index = String::from(
         "# Rules\n\nGenerated by `tillsyn rules docs docs/rules` from the packs; do not edit.\n\n| id | severity | title |\n|---|---|---|\n",
     );
-    for listed in listing(rules)
+    for listed in listing(rules, Lang::En)
         .into_iter()
         .filter(|listed| ids.contains(&listed.id))
     {
@@ -346,7 +497,9 @@ pub(crate) fn rule_docs(rules: &RuleSet) -> Result<Vec<(String, String)>, String
     }
     pages.push(("README.md".to_string(), index));
     for id in ids {
-        pages.push((format!("{id}.md"), explain_as(rules, &id, Style::Markdown)?));
+        let mut page = explain_as(rules, &id, Style::Markdown, Lang::En)?;
+        page.push_str(&swedish_section(rules, &id));
+        pages.push((format!("{id}.md"), page));
     }
     Ok(pages)
 }

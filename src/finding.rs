@@ -129,6 +129,11 @@ pub struct Finding {
     pub exception: Option<Acceptance>,
     pub escalation: Option<Escalation>,
     pub fingerprint: String,
+    /// The message in the language of a human-readable run, when that is not English and the
+    /// rule has a translation ([`crate::lang::localize`] puts it in place). Never serialised:
+    /// machine formats and the ledger carry the English `message`.
+    #[serde(skip)]
+    pub localized_message: Option<String>,
 }
 
 /// The rule a finding comes from, as the finding records it.
@@ -171,6 +176,7 @@ impl Origin<'_> {
             exception: None,
             escalation: None,
             fingerprint: String::new(),
+            localized_message: None,
         }
     }
 }

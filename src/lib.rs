@@ -23,6 +23,7 @@ pub mod figures;
 pub mod finding;
 pub mod followup;
 pub mod init;
+pub mod lang;
 pub mod report;
 pub mod repository;
 pub mod rules;

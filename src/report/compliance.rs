@@ -12,6 +12,7 @@ use super::iso27001;
 use crate::builtin;
 use crate::check::CheckResult;
 use crate::finding::{Finding, State};
+use crate::lang::Lang;
 use crate::rules::RuleSet;
 
 /// A framework whose controls or articles the rules reference.
@@ -44,6 +45,16 @@ impl Framework {
             Framework::Gdpr => "GDPR (Regulation (EU) 2016/679)",
             Framework::Nis2 => "NIS2 (Directive (EU) 2022/2555) and SFS 2025:1506",
             Framework::Plan => "The plan for digitalisation",
+        }
+    }
+
+    /// The framework's name as people read it in `lang`.
+    pub fn name_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, _) | (Lang::Sv, Framework::Iso27001) => self.name(),
+            (Lang::Sv, Framework::Gdpr) => "GDPR (förordning (EU) 2016/679)",
+            (Lang::Sv, Framework::Nis2) => "NIS2 (direktiv (EU) 2022/2555) och SFS 2025:1506",
+            (Lang::Sv, Framework::Plan) => "Planen för digitalisering",
         }
     }
 
@@ -92,6 +103,20 @@ impl Status {
             Status::NonCompliant => "non-compliant",
             Status::NotAssessed => "not assessed",
             Status::NotAssessedByTillsyn => "not assessed by tillsyn",
+        }
+    }
+
+    /// The label as people read it in `lang` (machine formats use [`Status::label`]).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.label(),
+            Lang::Sv => match self {
+                Status::Compliant => "uppfyllt",
+                Status::Partially => "delvis uppfyllt",
+                Status::NonCompliant => "ej uppfyllt",
+                Status::NotAssessed => "ej bedömt",
+                Status::NotAssessedByTillsyn => "ej bedömt av tillsyn",
+            },
         }
     }
 
@@ -350,23 +375,56 @@ fn natural_key(text: &str) -> Vec<(u64, String)> {
     key
 }
 
+/// The Markdown matrix's words in one language. `{…}` marks where a value goes.
+struct Labels {
+    heading: &'static str,
+    counts_header: &'static str,
+    controls: &'static str,
+    matrix_header: &'static str,
+}
+
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                heading: "# Compliance: {framework}\n\nAs of {as_of} (tillsyn {version}). {files} files and {records} records read.",
+                counts_header: "| Critical | High | Medium | Low | Info | Accepted | Overdue |",
+                controls: "{count} controls: {statuses}.",
+                matrix_header: "| Control | Title | Rules | Evaluated | Failed | Accepted | Passed | Status |",
+            },
+            Lang::Sv => Labels {
+                heading: "# Efterlevnad: {framework}\n\nPer {as_of} (tillsyn {version}). {files} filer och {records} poster lästa.",
+                counts_header: "| Kritisk | Hög | Medel | Låg | Info | Accepterade | Försenade |",
+                controls: "{count} kontroller: {statuses}.",
+                matrix_header: "| Kontroll | Titel | Regler | Bedömda | Underkända | Accepterade | Godkända | Status |",
+            },
+        }
+    }
+}
+
 /// The matrix as Markdown, with a short summary of the run above it.
-pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str) -> String {
-    use super::markdown_cell;
+pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str, lang: Lang) -> String {
+    use super::{fill, markdown_cell};
+    let labels = Labels::of(lang);
     let summary = crate::finding::Summary::of(&result.findings);
     let overdue = result
         .findings
         .iter()
         .filter(|finding| finding.state == State::Overdue)
         .count();
-    let mut text = format!(
-        "# Compliance: {}\n\nAs of {} (tillsyn {version}). {} files and {} records read.\n\n",
-        matrix.framework.name(),
-        result.as_of,
-        result.files,
-        result.records
+    let mut text = fill(
+        labels.heading,
+        &[
+            ("framework", matrix.framework.name_in(lang)),
+            ("as_of", &result.as_of.to_string()),
+            ("version", version),
+            ("files", &result.files.to_string()),
+            ("records", &result.records.to_string()),
+        ],
     );
-    text.push_str("| Critical | High | Medium | Low | Info | Accepted | Overdue |\n");
+    text.push_str("\n\n");
+    text.push_str(labels.counts_header);
+    text.push('\n');
     text.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
     text.push_str(&format!(
         "| {} | {} | {} | {} | {} | {} | {} |\n\n",
@@ -381,17 +439,18 @@ pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str) -> String 
     let counts: Vec<String> = matrix
         .counts()
         .iter()
-        .map(|(status, count)| format!("{count} {}", status.label()))
+        .map(|(status, count)| format!("{count} {}", status.label_in(lang)))
         .collect();
-    text.push_str(&format!(
-        "{} controls: {}.\n\n",
-        matrix.controls.len(),
-        counts.join(", ")
+    text.push_str(&fill(
+        labels.controls,
+        &[
+            ("count", &matrix.controls.len().to_string()),
+            ("statuses", &counts.join(", ")),
+        ],
     ));
-    text.push_str(
-        "| Control | Title | Rules | Evaluated | Failed | Accepted | Passed | Status |\n\
-         |---|---|---|---:|---:|---:|---:|---|\n",
-    );
+    text.push_str("\n\n");
+    text.push_str(labels.matrix_header);
+    text.push_str("\n|---|---|---|---:|---:|---:|---:|---|\n");
     for control in &matrix.controls {
         text.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
@@ -402,7 +461,7 @@ pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str) -> String 
             control.failed,
             control.accepted,
             control.passed,
-            control.status.label()
+            control.status.label_in(lang)
         ));
     }
     text
@@ -481,6 +540,7 @@ mod tests {
             exception: None,
             escalation: None,
             fingerprint: format!("{rule}{record}"),
+            localized_message: None,
         };
         let findings = vec![finding("R1", "a"), finding("R1", "a"), finding("R2", "b")];
         let matrix = matrix_of(&findings, &evaluated, &refs, Framework::Gdpr);

@@ -4,9 +4,56 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::{csv_row, markdown_cell, neutralise_controls};
+use super::{csv_row, fill, markdown_cell, neutralise_controls};
 use crate::finding::{Finding, State};
 use crate::followup::state_name;
+use crate::lang::Lang;
+
+/// The holder of findings whose responsible could not be found (in every format's data).
+const NO_RESPONSIBLE: &str = "(no responsible found)";
+
+/// The follow-up's words in one language, for the table and Markdown. `{…}` marks where a value
+/// goes.
+struct Labels {
+    nothing_as_of: &'static str,
+    group: &'static str,
+    overdue: &'static str,
+    table_headers: [&'static str; 4],
+    heading: &'static str,
+    nothing: &'static str,
+    group_heading: &'static str,
+    markdown_header: &'static str,
+    no_responsible: &'static str,
+}
+
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                nothing_as_of: "Nothing to follow up as of {as_of}.",
+                group: "{who} — {count} findings{overdue}",
+                overdue: ", {count} overdue",
+                table_headers: ["Due", "State", "Rule", "Finding"],
+                heading: "# Follow-up as of {as_of}",
+                nothing: "Nothing to follow up.",
+                group_heading: "## {who} — {count} findings, {overdue} overdue",
+                markdown_header: "| Due | State | Rule | Severity | Where | Finding |",
+                no_responsible: NO_RESPONSIBLE,
+            },
+            Lang::Sv => Labels {
+                nothing_as_of: "Inget att följa upp per {as_of}.",
+                group: "{who} — {count} fynd{overdue}",
+                overdue: ", {count} försenade",
+                table_headers: ["Senast", "Status", "Regel", "Fynd"],
+                heading: "# Uppföljning per {as_of}",
+                nothing: "Inget att följa upp.",
+                group_heading: "## {who} — {count} fynd, {overdue} försenade",
+                markdown_header: "| Senast | Status | Regel | Allvarlighet | Var | Fynd |",
+                no_responsible: "(ingen ansvarig hittades)",
+            },
+        }
+    }
+}
 
 /// Which findings to show.
 #[derive(Clone, Debug, Default)]
@@ -71,7 +118,7 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
                 responsible.unit.clone(),
                 responsible.assignment.clone(),
             ),
-            None => ("(no responsible found)".to_string(), None, None),
+            None => (NO_RESPONSIBLE.to_string(), None, None),
         };
         let position = match groups
             .iter()
@@ -107,44 +154,59 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
     groups
 }
 
-fn who(group: &Group) -> String {
-    match &group.unit {
-        Some(unit) => format!("{} ({unit})", group.holder),
-        None => group.holder.clone(),
+/// The group's holder as people read it in `lang`: the data's name, or "no responsible found".
+pub fn holder<'a>(group: &'a Group<'_>, lang: Lang) -> &'a str {
+    if group.holder == NO_RESPONSIBLE {
+        Labels::of(lang).no_responsible
+    } else {
+        group.holder.as_str()
     }
 }
 
-pub fn table(groups: &[Group], as_of: &str) -> String {
+fn who(group: &Group, lang: Lang) -> String {
+    let holder = holder(group, lang);
+    match &group.unit {
+        Some(unit) => format!("{holder} ({unit})"),
+        None => holder.to_string(),
+    }
+}
+
+pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
+    let labels = Labels::of(lang);
     if groups.is_empty() {
-        return format!("Nothing to follow up as of {as_of}.\n");
+        return format!("{}\n", fill(labels.nothing_as_of, &[("as_of", as_of)]));
     }
     let mut text = String::new();
     for group in groups {
         let overdue = if group.overdue > 0 {
-            format!(", {} overdue", group.overdue)
+            fill(labels.overdue, &[("count", &group.overdue.to_string())])
         } else {
             String::new()
         };
-        text.push_str(&format!(
-            "{} — {} findings{overdue}\n",
-            neutralise_controls(&who(group)),
-            group.findings.len()
+        text.push_str(&fill(
+            labels.group,
+            &[
+                ("who", &neutralise_controls(&who(group, lang))),
+                ("count", &group.findings.len().to_string()),
+                ("overdue", &overdue),
+            ],
         ));
+        text.push('\n');
         let mut table = Table::new();
         table
             .load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(100)
-            .set_header(["Due", "State", "Rule", "Finding"]);
+            .set_header(labels.table_headers);
         for finding in &group.findings {
-            let mut state = state_name(finding.state).to_string();
+            let mut state = lang.state(finding.state).to_string();
             if let Some(escalation) = &finding.escalation {
                 state.push_str(&format!("\n→ {}", escalation.unit));
             }
             table.add_row([
                 finding.due.clone().unwrap_or_else(|| "-".into()),
                 state,
-                format!("{}\n{}", finding.rule, finding.severity),
+                format!("{}\n{}", finding.rule, lang.severity(finding.severity)),
                 neutralise_controls(&format!(
                     "{}:{}: {}",
                     finding.file, finding.line, finding.message
@@ -167,29 +229,35 @@ pub fn json(groups: &[Group], as_of: &str) -> String {
     text
 }
 
-pub fn markdown(groups: &[Group], as_of: &str) -> String {
-    let mut text = format!("# Follow-up as of {as_of}\n\n");
+pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
+    let labels = Labels::of(lang);
+    let mut text = format!("{}\n\n", fill(labels.heading, &[("as_of", as_of)]));
     if groups.is_empty() {
-        text.push_str("Nothing to follow up.\n");
+        text.push_str(labels.nothing);
+        text.push('\n');
         return text;
     }
     for group in groups {
-        text.push_str(&format!(
-            "## {} — {} findings, {} overdue\n\n",
-            markdown_cell(&who(group)),
-            group.findings.len(),
-            group.overdue
+        text.push_str(&fill(
+            labels.group_heading,
+            &[
+                ("who", &markdown_cell(&who(group, lang))),
+                ("count", &group.findings.len().to_string()),
+                ("overdue", &group.overdue.to_string()),
+            ],
         ));
-        text.push_str(
-            "| Due | State | Rule | Severity | Where | Finding |\n|---|---|---|---|---|---|\n",
-        );
+        text.push_str("\n\n");
+        text.push_str(&format!(
+            "{}\n|---|---|---|---|---|---|\n",
+            labels.markdown_header
+        ));
         for finding in &group.findings {
             text.push_str(&format!(
                 "| {} | {} | {} | {} | {}:{} | {} |\n",
                 finding.due.as_deref().unwrap_or("-"),
-                state_name(finding.state),
+                lang.state(finding.state),
                 finding.rule,
-                finding.severity,
+                lang.severity(finding.severity),
                 markdown_cell(&finding.file),
                 finding.line,
                 markdown_cell(&finding.message)

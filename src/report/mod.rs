@@ -110,6 +110,34 @@ pub fn xml_text(text: &str, attribute: bool) -> String {
     escaped
 }
 
+/// A label with its `{name}` placeholders replaced by values, in one pass: a value that itself
+/// holds `{…}` (data can) is never read as a placeholder. Unknown names stay as written.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, from_brace) = rest.split_at(open);
+        text.push_str(before);
+        let value = from_brace.find('}').and_then(|close| {
+            let name = from_brace.get(1..close)?;
+            let (_, value) = values.iter().find(|(key, _)| *key == name)?;
+            Some((*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                text.push_str(value);
+                rest = from_brace.get(close + 1..).unwrap_or_default();
+            }
+            None => {
+                text.push('{');
+                rest = from_brace.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 /// Replaces terminal control characters in data before it reaches a terminal, so that a value
 /// in a register cannot move the cursor, change colours or rewrite the screen.
 pub fn neutralise_controls(text: &str) -> String {
@@ -168,6 +196,14 @@ pub fn markdown_cell(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fill_replaces_known_placeholders_in_one_pass() {
+        assert_eq!(
+            super::fill("{a} and {b} {c}", &[("a", "{b}"), ("b", "2")]),
+            "{b} and 2 {c}"
+        );
+    }
+
     #[test]
     fn csv_cells_are_quoted_and_neutralised() {
         assert_eq!(super::csv_cell("plain"), "plain");

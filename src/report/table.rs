@@ -6,22 +6,81 @@ use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use super::neutralise_controls;
 use crate::check::CheckResult;
 use crate::finding::{Severity, Summary};
+use crate::lang::Lang;
 
-pub fn render(result: &CheckResult, width: u16) -> String {
+/// The table's words in one language. `{…}` marks where a value goes.
+struct Labels {
+    checked: &'static str,
+    no_findings: &'static str,
+    headers: [&'static str; 3],
+    accepted_by: &'static str,
+    escalated: &'static str,
+    finding: &'static str,
+    findings: &'static str,
+    none_open: &'static str,
+    /// How many findings of a severity: `{count}` and `{severity}`.
+    count: &'static str,
+    accepted: &'static str,
+    summary: &'static str,
+}
+
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                checked: "{files} files, {records} records, as of {as_of}",
+                no_findings: "No findings ({checked}).",
+                headers: ["Where", "Rule", "Finding"],
+                accepted_by: "[accepted by {exception} until {expires_on}]",
+                escalated: "[overdue {days} days: escalated to {unit}]",
+                finding: "finding",
+                findings: "findings",
+                none_open: "none open",
+                count: "{count} {severity}",
+                accepted: "{count} accepted",
+                summary: "{open} {noun}: {counted}.\nChecked {checked}.",
+            },
+            Lang::Sv => Labels {
+                checked: "{files} filer, {records} poster, per {as_of}",
+                no_findings: "Inga fynd ({checked}).",
+                headers: ["Var", "Regel", "Fynd"],
+                accepted_by: "[accepterat genom {exception} till och med {expires_on}]",
+                escalated: "[försenat {days} dagar: eskalerat till {unit}]",
+                finding: "fynd",
+                findings: "fynd",
+                none_open: "inga öppna",
+                // "kritisk 13", not "13 kritisk": the adjective would have to agree with a noun.
+                count: "{severity} {count}",
+                accepted: "{count} accepterade",
+                summary: "{open} {noun}: {counted}.\nKontrollerade {checked}.",
+            },
+        }
+    }
+}
+
+pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
+    let labels = Labels::of(lang);
     let summary = Summary::of(&result.findings);
-    let checked = format!(
-        "{} files, {} records, as of {}",
-        result.files, result.records, result.as_of
+    let checked = super::fill(
+        labels.checked,
+        &[
+            ("files", &result.files.to_string()),
+            ("records", &result.records.to_string()),
+            ("as_of", &result.as_of.to_string()),
+        ],
     );
     if result.findings.is_empty() {
-        return format!("No findings ({checked}).\n");
+        return format!(
+            "{}\n",
+            super::fill(labels.no_findings, &[("checked", &checked)])
+        );
     }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
-        .set_header(["Where", "Rule", "Finding"]);
+        .set_header(labels.headers);
     // The message is what people read; a long path may wrap instead.
     if let Some(column) = table.column_mut(0) {
         column.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(width / 3)));
@@ -34,37 +93,70 @@ pub fn render(result: &CheckResult, width: u16) -> String {
         };
         let mut message = format!("{subject}{}", finding.message);
         if let Some(acceptance) = &finding.exception {
-            message.push_str(&format!(
-                "\n[accepted by {} until {}]",
-                acceptance.exception, acceptance.expires_on
+            message.push('\n');
+            message.push_str(&super::fill(
+                labels.accepted_by,
+                &[
+                    ("exception", &acceptance.exception),
+                    ("expires_on", &acceptance.expires_on),
+                ],
             ));
         }
         if let Some(escalation) = &finding.escalation {
-            message.push_str(&format!(
-                "\n[overdue {} days: escalated to {}]",
-                escalation.overdue_days, escalation.unit
+            message.push('\n');
+            message.push_str(&super::fill(
+                labels.escalated,
+                &[
+                    ("days", &escalation.overdue_days.to_string()),
+                    ("unit", &escalation.unit),
+                ],
             ));
         }
         table.add_row([
             format!("{}:{}:{}", finding.file, finding.line, finding.column),
-            format!("{}\n{}", finding.rule, finding.severity),
+            format!("{}\n{}", finding.rule, lang.severity(finding.severity)),
             neutralise_controls(&message),
         ]);
     }
     let counts: Vec<String> = Severity::ALL_DESCENDING
         .iter()
         .filter(|severity| summary.count(**severity) > 0)
-        .map(|severity| format!("{} {severity}", summary.count(*severity)))
+        .map(|severity| {
+            super::fill(
+                labels.count,
+                &[
+                    ("count", &summary.count(*severity).to_string()),
+                    ("severity", lang.severity(*severity)),
+                ],
+            )
+        })
         .collect();
     let open = result.findings.len() - summary.accepted;
-    let noun = if open == 1 { "finding" } else { "findings" };
+    let noun = if open == 1 {
+        labels.finding
+    } else {
+        labels.findings
+    };
     let mut counted = if counts.is_empty() {
-        "none open".to_string()
+        labels.none_open.to_string()
     } else {
         counts.join(", ")
     };
     if summary.accepted > 0 {
-        counted.push_str(&format!("; {} accepted", summary.accepted));
+        counted.push_str("; ");
+        counted.push_str(&super::fill(
+            labels.accepted,
+            &[("count", &summary.accepted.to_string())],
+        ));
     }
-    format!("{table}\n{open} {noun}: {counted}.\nChecked {checked}.\n")
+    let closing = super::fill(
+        labels.summary,
+        &[
+            ("open", &open.to_string()),
+            ("noun", noun),
+            ("counted", &counted),
+            ("checked", &checked),
+        ],
+    );
+    format!("{table}\n{closing}\n")
 }

@@ -6,9 +6,10 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::compliance::Matrix;
+use super::fill;
 use super::followup::{Filter, groups};
 use crate::check::CheckResult;
-use crate::followup::state_name;
+use crate::lang::Lang;
 
 /// One cell: text (always a string cell) or a number.
 enum Cell {
@@ -24,18 +25,154 @@ fn number(value: usize) -> Cell {
     Cell::Number(value as f64)
 }
 
-/// The workbook as bytes.
-pub fn render(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>, String> {
-    build(result, matrix, version).map_err(|error| format!("cannot build the workbook: {error}"))
+/// The workbook's words in one language: sheet names, column headers (with their widths) and the
+/// document title. `{…}` marks where a value goes.
+struct Labels {
+    title: &'static str,
+    expires: &'static str,
+    findings_sheet: &'static str,
+    findings_columns: [(&'static str, f64); 19],
+    owner_sheet: &'static str,
+    owner_columns: [(&'static str, f64); 11],
+    compliance_sheet: &'static str,
+    compliance_columns: [(&'static str, f64); 9],
 }
 
-fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>, XlsxError> {
+impl Labels {
+    fn of(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                title: "tillsyn report as of {as_of}",
+                expires: "{exception} (expires {expires_on})",
+                findings_sheet: "Findings",
+                findings_columns: [
+                    ("Severity", 10.0),
+                    ("State", 10.0),
+                    ("Rule", 10.0),
+                    ("Title", 36.0),
+                    ("Message", 70.0),
+                    ("Kind", 18.0),
+                    ("Record", 14.0),
+                    ("File", 36.0),
+                    ("Line", 6.0),
+                    ("Column", 7.0),
+                    ("Responsible", 24.0),
+                    ("Unit", 10.0),
+                    ("First seen", 11.0),
+                    ("Due", 11.0),
+                    ("Exception", 24.0),
+                    ("Escalated to", 12.0),
+                    ("References", 30.0),
+                    ("Remediation", 50.0),
+                    ("Fingerprint", 34.0),
+                ],
+                owner_sheet: "By owner",
+                owner_columns: [
+                    ("Responsible", 26.0),
+                    ("Unit", 10.0),
+                    ("Assignment", 14.0),
+                    ("Due", 11.0),
+                    ("State", 10.0),
+                    ("Escalated to", 12.0),
+                    ("Rule", 10.0),
+                    ("Severity", 10.0),
+                    ("Record", 14.0),
+                    ("Where", 40.0),
+                    ("Finding", 70.0),
+                ],
+                compliance_sheet: "Compliance",
+                compliance_columns: [
+                    ("Framework", 10.0),
+                    ("Control", 12.0),
+                    ("Title", 50.0),
+                    ("Rules", 30.0),
+                    ("Evaluated", 10.0),
+                    ("Failed", 8.0),
+                    ("Accepted", 9.0),
+                    ("Passed", 8.0),
+                    ("Status", 22.0),
+                ],
+            },
+            Lang::Sv => Labels {
+                title: "tillsyn-rapport per {as_of}",
+                expires: "{exception} (upphör {expires_on})",
+                findings_sheet: "Fynd",
+                findings_columns: [
+                    ("Allvarlighet", 12.0),
+                    ("Status", 10.0),
+                    ("Regel", 10.0),
+                    ("Titel", 36.0),
+                    ("Meddelande", 70.0),
+                    ("Posttyp", 18.0),
+                    ("Post", 14.0),
+                    ("Fil", 36.0),
+                    ("Rad", 6.0),
+                    ("Kolumn", 7.0),
+                    ("Ansvarig", 24.0),
+                    ("Enhet", 10.0),
+                    ("Först sett", 11.0),
+                    ("Senast", 11.0),
+                    ("Undantag", 24.0),
+                    ("Eskalerat till", 12.0),
+                    ("Referenser", 30.0),
+                    ("Åtgärd", 50.0),
+                    ("Fingeravtryck", 34.0),
+                ],
+                owner_sheet: "Per ansvarig",
+                owner_columns: [
+                    ("Ansvarig", 26.0),
+                    ("Enhet", 10.0),
+                    ("Uppdrag", 14.0),
+                    ("Senast", 11.0),
+                    ("Status", 10.0),
+                    ("Eskalerat till", 12.0),
+                    ("Regel", 10.0),
+                    ("Allvarlighet", 12.0),
+                    ("Post", 14.0),
+                    ("Var", 40.0),
+                    ("Fynd", 70.0),
+                ],
+                compliance_sheet: "Efterlevnad",
+                compliance_columns: [
+                    ("Ramverk", 10.0),
+                    ("Kontroll", 12.0),
+                    ("Titel", 50.0),
+                    ("Regler", 30.0),
+                    ("Bedömda", 10.0),
+                    ("Underkända", 10.0),
+                    ("Accepterade", 11.0),
+                    ("Godkända", 9.0),
+                    ("Status", 22.0),
+                ],
+            },
+        }
+    }
+}
+
+/// The workbook as bytes.
+pub fn render(
+    result: &CheckResult,
+    matrix: &Matrix,
+    version: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, String> {
+    build(result, matrix, version, lang)
+        .map_err(|error| format!("cannot build the workbook: {error}"))
+}
+
+fn build(
+    result: &CheckResult,
+    matrix: &Matrix,
+    version: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let labels = Labels::of(lang);
     let mut workbook = Workbook::new();
     let day = result.as_of;
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)?;
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(format!("tillsyn report as of {day}"))
+            .set_title(fill(labels.title, &[("as_of", &day.to_string())]))
             .set_comment(format!("tillsyn {version}"))
             .set_creation_datetime(&created),
     );
@@ -47,8 +184,8 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
         .map(|finding| {
             let responsible = finding.responsible.as_ref();
             vec![
-                text(finding.severity.as_str()),
-                text(state_name(finding.state)),
+                text(lang.severity(finding.severity)),
+                text(lang.state(finding.state)),
                 text(&finding.rule),
                 text(&finding.title),
                 text(&finding.message),
@@ -65,7 +202,12 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
                     finding
                         .exception
                         .as_ref()
-                        .map(|e| format!("{} (expires {})", e.exception, e.expires_on))
+                        .map(|e| {
+                            fill(
+                                labels.expires,
+                                &[("exception", &e.exception), ("expires_on", &e.expires_on)],
+                            )
+                        })
                         .unwrap_or_default(),
                 ),
                 text(
@@ -83,28 +225,8 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
         .collect();
     sheet(
         workbook.add_worksheet(),
-        "Findings",
-        &[
-            ("Severity", 10.0),
-            ("State", 10.0),
-            ("Rule", 10.0),
-            ("Title", 36.0),
-            ("Message", 70.0),
-            ("Kind", 18.0),
-            ("Record", 14.0),
-            ("File", 36.0),
-            ("Line", 6.0),
-            ("Column", 7.0),
-            ("Responsible", 24.0),
-            ("Unit", 10.0),
-            ("First seen", 11.0),
-            ("Due", 11.0),
-            ("Exception", 24.0),
-            ("Escalated to", 12.0),
-            ("References", 30.0),
-            ("Remediation", 50.0),
-            ("Fingerprint", 34.0),
-        ],
+        labels.findings_sheet,
+        &labels.findings_columns,
         &findings_rows,
         &header,
     )?;
@@ -113,11 +235,11 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
     for group in groups(&result.findings, &Filter::default()) {
         for finding in &group.findings {
             owner_rows.push(vec![
-                text(&group.holder),
+                text(super::followup::holder(&group, lang)),
                 text(group.unit.clone().unwrap_or_default()),
                 text(group.assignment.clone().unwrap_or_default()),
                 text(finding.due.clone().unwrap_or_default()),
-                text(state_name(finding.state)),
+                text(lang.state(finding.state)),
                 text(
                     finding
                         .escalation
@@ -126,7 +248,7 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
                         .unwrap_or_default(),
                 ),
                 text(&finding.rule),
-                text(finding.severity.as_str()),
+                text(lang.severity(finding.severity)),
                 text(finding.record.clone().unwrap_or_default()),
                 text(format!("{}:{}", finding.file, finding.line)),
                 text(&finding.message),
@@ -135,20 +257,8 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
     }
     sheet(
         workbook.add_worksheet(),
-        "By owner",
-        &[
-            ("Responsible", 26.0),
-            ("Unit", 10.0),
-            ("Assignment", 14.0),
-            ("Due", 11.0),
-            ("State", 10.0),
-            ("Escalated to", 12.0),
-            ("Rule", 10.0),
-            ("Severity", 10.0),
-            ("Record", 14.0),
-            ("Where", 40.0),
-            ("Finding", 70.0),
-        ],
+        labels.owner_sheet,
+        &labels.owner_columns,
         &owner_rows,
         &header,
     )?;
@@ -166,24 +276,14 @@ fn build(result: &CheckResult, matrix: &Matrix, version: &str) -> Result<Vec<u8>
                 number(control.failed),
                 number(control.accepted),
                 number(control.passed),
-                text(control.status.label()),
+                text(control.status.label_in(lang)),
             ]
         })
         .collect();
     sheet(
         workbook.add_worksheet(),
-        "Compliance",
-        &[
-            ("Framework", 10.0),
-            ("Control", 12.0),
-            ("Title", 50.0),
-            ("Rules", 30.0),
-            ("Evaluated", 10.0),
-            ("Failed", 8.0),
-            ("Accepted", 9.0),
-            ("Passed", 8.0),
-            ("Status", 22.0),
-        ],
+        labels.compliance_sheet,
+        &labels.compliance_columns,
         &compliance_rows,
         &header,
     )?;

@@ -42,6 +42,8 @@ pub struct Check {
     pub assert: Expr,
     pub field: Option<String>,
     pub message: Template,
+    /// The message in Swedish, when the rule has one: rendered only for `--lang sv`.
+    pub message_sv: Option<Template>,
 }
 
 pub enum CompiledScope {
@@ -57,6 +59,9 @@ pub struct RuleSet {
     pub params: BTreeMap<String, ParamDef>,
     /// The effective param values (defaults overridden by `tillsyn.toml`).
     pub values: BTreeMap<String, toml::Value>,
+    /// The language finding messages are also rendered in, besides English (which machine
+    /// formats use): set for a human format in another language.
+    pub lang: crate::lang::Lang,
     /// Rule ids, built-in and from packs, that this run reports.
     selected: Vec<String>,
     severity_overrides: BTreeMap<String, Severity>,
@@ -158,6 +163,7 @@ impl RuleSet {
                 .map(|(name, param)| (name.clone(), param.default.clone()))
                 .collect(),
             params,
+            lang: crate::lang::Lang::En,
             selected: Vec::new(),
             severity_overrides: BTreeMap::new(),
         };
@@ -311,6 +317,11 @@ fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Che
         assert,
         field: check.field.clone(),
         message: Template::compile(&check.message, packs)?,
+        message_sv: check
+            .message_sv
+            .as_ref()
+            .map(|message| Template::compile(message, packs))
+            .transpose()?,
     })
 }
 

@@ -105,6 +105,8 @@ pub struct CheckDef {
     pub assert: ExprSource,
     pub field: Option<String>,
     pub message: ExprSource,
+    /// The message in Swedish (`[rule.check.sv]`, else `[rule.sv]`), a template like `message`.
+    pub message_sv: Option<ExprSource>,
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +124,17 @@ pub struct RuleDef {
     /// Where the rule's `id` is written, for messages about the rule itself.
     pub span: Span,
     pub examples: Examples,
+    /// The rule in Swedish (`[rule.sv]`), for `--lang sv`: kept with the rule so that a rule and
+    /// its translation are written, reviewed and changed in one place.
+    pub sv: Option<Translation>,
+}
+
+/// A rule's words in another language: each falls back to the English when absent.
+#[derive(Clone, Debug, Default)]
+pub struct Translation {
+    pub title: Option<String>,
+    pub rationale: Option<String>,
+    pub remediation: Option<String>,
 }
 
 /// A failing and a passing example for `rules explain`, as YAML or TOML snippets.
@@ -173,10 +186,15 @@ const RULE_KEYS: &[&str] = &[
     "references",
     "params",
     "example",
+    "sv",
 ];
 const CHECK_KEYS: &[&str] = &[
-    "severity", "kind", "scope", "group_by", "when", "assert", "field", "message",
+    "severity", "kind", "scope", "group_by", "when", "assert", "field", "message", "sv",
 ];
+/// The keys of a rule's `[rule.sv]`.
+const TRANSLATION_KEYS: &[&str] = &["title", "message", "rationale", "remediation"];
+/// The keys of a check's `[rule.check.sv]`.
+const CHECK_TRANSLATION_KEYS: &[&str] = &["message"];
 const PACK_KEYS: &[&str] = &["rule", "params", "pack"];
 const PARAM_KEYS: &[&str] = &["default", "description"];
 
@@ -403,6 +421,14 @@ impl Reader<'_> {
         let when = self.expression(node, "when")?;
         let field = self.string(node, "field", false)?.map(|(text, _)| text);
         let message = self.expression(node, "message")?;
+        let sv = node.get("sv");
+        if let Some(sv) = sv {
+            self.keys(sv, TRANSLATION_KEYS, "in a [rule.sv]")?;
+        }
+        let message_sv = match sv {
+            Some(sv) => self.expression(sv, "message")?,
+            None => None,
+        };
         let mut checks = Vec::new();
         if let Some(assert) = self.expression(node, "assert")? {
             let Some(message) = message.clone() else {
@@ -416,6 +442,7 @@ impl Reader<'_> {
                 assert,
                 field: field.clone(),
                 message,
+                message_sv: message_sv.clone(),
             });
         }
         if let Some(list) = node.get("check") {
@@ -456,6 +483,14 @@ impl Reader<'_> {
                         in_rule("a check needs a `message` (or the rule one)"),
                     ));
                 };
+                let check_message_sv = match item.get("sv") {
+                    Some(check_sv) => {
+                        self.keys(check_sv, CHECK_TRANSLATION_KEYS, "in a [rule.check.sv]")?;
+                        self.expression(check_sv, "message")?
+                    }
+                    None => None,
+                }
+                .or_else(|| message_sv.clone());
                 checks.push(CheckDef {
                     severity: self.severity(item)?.unwrap_or(severity),
                     kinds: if check_kinds.is_empty() {
@@ -471,6 +506,7 @@ impl Reader<'_> {
                         .map(|(text, _)| text)
                         .or_else(|| field.clone()),
                     message: check_message,
+                    message_sv: check_message_sv,
                 });
             }
         }
@@ -491,6 +527,14 @@ impl Reader<'_> {
             },
             None => Examples::default(),
         };
+        let sv = match sv {
+            Some(sv) => Some(Translation {
+                title: self.string(sv, "title", false)?.map(|(text, _)| text),
+                rationale: self.string(sv, "rationale", false)?.map(|(text, _)| text),
+                remediation: self.string(sv, "remediation", false)?.map(|(text, _)| text),
+            }),
+            None => None,
+        };
         Ok(RuleDef {
             id,
             title,
@@ -510,6 +554,7 @@ impl Reader<'_> {
             pack: self.pack,
             span: id_span,
             examples,
+            sv,
         })
     }
 }

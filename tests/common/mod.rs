@@ -14,8 +14,15 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The binary in a neutral locale: human output is English unless a test sets `LANG` (or
+/// passes `--lang`), whatever the locale of the developer running the tests.
 pub fn tillsyn() -> Command {
-    Command::cargo_bin("tillsyn").expect("the tillsyn binary is built")
+    let mut command = Command::cargo_bin("tillsyn").expect("the tillsyn binary is built");
+    command
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    command
 }
 
 /// Runs `tillsyn ARGS`, returning exit code, standard output and standard error.
