@@ -157,10 +157,7 @@ fn table<'a>(findings: impl Iterator<Item = &'a Finding>, with_state: bool) -> S
             "| {} |{state} {} | {} | {} | {} | {} |\n",
             finding.severity,
             markdown_cell(&finding.rule),
-            markdown_cell(&format!(
-                "{}:{}:{}",
-                finding.file, finding.line, finding.column
-            )),
+            markdown_cell(&finding.location()),
             markdown_cell(&message),
             markdown_cell(&responsible(finding)),
             markdown_cell(finding.due.as_deref().unwrap_or("-")),

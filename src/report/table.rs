@@ -46,7 +46,7 @@ pub fn render(result: &CheckResult, width: u16) -> String {
             ));
         }
         table.add_row([
-            format!("{}:{}:{}", finding.file, finding.line, finding.column),
+            finding.location(),
             format!("{}\n{}", finding.rule, finding.severity),
             neutralise_controls(&message),
         ]);
