@@ -51,6 +51,18 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Turn a register kept as CSV or in an Excel sheet into a TOML or YAML file of records.
+    #[command(
+        long_about = "Turn a register kept as CSV or in an Excel sheet into a TOML or YAML \
+file of records of one kind, read exactly as `check` reads a register mapped in [[sources]]: the \
+first row names the fields (`classification.confidentiality` nests), every following non-empty \
+row is a record, an empty cell is an absent field, `;` separates the items of a list cell, and \
+each cell is typed by the kind's schema (numbers, booleans; Excel date cells become YYYY-MM-DD). \
+Fields keep the header's order.\n\nThe file is printed, or written to a new file with -o; an \
+existing file is never overwritten.\n\nExample: tillsyn import xlsx registers/assets.xlsx \
+--kind information_asset --sheet Assets --to yaml -o registers/assets.yaml"
+    )]
+    Import(ImportArgs),
     /// Start a governance repository: a commented tillsyn.toml, example records that pass, the
     /// schemas for editors and CI examples. Never overwrites a file.
     Init {
@@ -69,6 +81,43 @@ enum Command {
     },
     /// Print the manual page (roff): `tillsyn man | man -l -`.
     Man,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The format of FILE.
+    #[arg(value_enum)]
+    from: ImportFrom,
+    /// The register to import.
+    file: PathBuf,
+    /// The kind of its records, e.g. information_asset (`tillsyn schema list` lists them).
+    #[arg(long)]
+    kind: String,
+    /// For xlsx: the sheet that holds the records (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The format to write.
+    #[arg(long, value_enum, default_value_t = ImportTo::Toml)]
+    to: ImportTo,
+    /// Write to FILE, which must not exist yet, instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFrom {
+    /// A CSV file (RFC 4180, UTF-8).
+    Csv,
+    /// An Excel workbook (.xlsx).
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportTo {
+    /// `kind = "…"` and one `[[records]]` table per row.
+    Toml,
+    /// `kind: …` and a `records:` list with one entry per row.
+    Yaml,
 }
 
 #[derive(clap::Args)]
@@ -326,6 +375,7 @@ pub fn run() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Rules { command } => crate::explain::run(command),
         Command::Schema { command } => run_schema(command),
+        Command::Import(args) => run_import(args),
         Command::Init { dir, as_of } => {
             let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
             crate::init::init(&dir, today).and_then(|created| {
@@ -567,6 +617,42 @@ pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
             }
         }
     }
+}
+
+fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
+    let request = crate::import::Request {
+        file: &args.file,
+        format: match args.from {
+            ImportFrom::Csv => crate::source::Format::Csv,
+            ImportFrom::Xlsx => crate::source::Format::Xlsx,
+        },
+        kind: &args.kind,
+        sheet: args.sheet.as_deref(),
+        target: match args.to {
+            ImportTo::Toml => crate::import::Target::Toml,
+            ImportTo::Yaml => crate::import::Target::Yaml,
+        },
+    };
+    let text = crate::import::import(&request, &crate::source::Limits::default())?;
+    match &args.output {
+        None => emit(&text, None)?,
+        Some(path) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|error| match error.kind() {
+                    std::io::ErrorKind::AlreadyExists => format!(
+                        "{} already exists; tillsyn import never overwrites a file: give a new name with -o",
+                        path.display()
+                    ),
+                    _ => format!("cannot create {}: {error}", path.display()),
+                })?;
+            file.write_all(text.as_bytes())
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {

@@ -22,6 +22,7 @@ mod explain;
 pub mod figures;
 pub mod finding;
 pub mod followup;
+pub mod import;
 pub mod init;
 pub mod report;
 pub mod repository;

@@ -307,3 +307,132 @@ fn sheet_is_refused_for_a_source_that_is_not_a_workbook() {
         "{stderr}"
     );
 }
+
+/// Rule and record of every finding, sorted: what an imported register must reproduce.
+fn rules_and_records(root: &Path) -> Vec<(String, String, String)> {
+    let (_, json) = check_json(root, &[]);
+    let mut found: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap_or_default().to_string(),
+                finding["kind"].as_str().unwrap_or_default().to_string(),
+                finding["record"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn an_imported_workbook_yields_the_findings_of_the_workbook() {
+    let expected = rules_and_records(&fixture("excel"));
+    assert_eq!(expected.len(), EXCEL.len());
+    for (to, extension) in [("toml", "toml"), ("yaml", "yaml")] {
+        // The copy keeps the fixture's rule selection, but not the workbook or its mapping.
+        let config =
+            std::fs::read_to_string(fixture("excel").join("tillsyn.toml")).expect("config");
+        let config = config
+            .split("[[sources]]")
+            .next()
+            .expect("rules before the mapping")
+            .to_string();
+        let dir = variant(&config, None);
+        let workbook = dir.path().join(WORKBOOK);
+        let imported = dir
+            .path()
+            .join(format!("registers/information-assets.{extension}"));
+        let (code, stdout, stderr) = run(&[
+            "import",
+            "xlsx",
+            workbook.to_str().expect("UTF-8"),
+            "--kind",
+            "information_asset",
+            "--sheet",
+            "Assets",
+            "--to",
+            to,
+            "-o",
+            imported.to_str().expect("UTF-8"),
+        ]);
+        assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+        std::fs::remove_file(&workbook).expect("remove the workbook");
+        assert_eq!(rules_and_records(dir.path()), expected, "--to {to}");
+    }
+}
+
+#[test]
+fn an_imported_csv_yields_the_findings_of_the_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("city-broken"), dir.path());
+    let expected = rules_and_records(dir.path());
+    let csv = dir.path().join("registers/suppliers.csv");
+    let (code, yaml, stderr) = run(&[
+        "import",
+        "csv",
+        csv.to_str().expect("UTF-8"),
+        "--kind",
+        "supplier",
+        "--to",
+        "yaml",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        yaml.contains("\nkind: supplier\nrecords:\n  - id: SUP-001\n"),
+        "{yaml}"
+    );
+    std::fs::write(dir.path().join("registers/suppliers.yaml"), yaml).expect("write");
+    std::fs::remove_file(&csv).expect("remove the CSV");
+    assert_eq!(rules_and_records(dir.path()), expected);
+}
+
+#[test]
+fn import_never_overwrites_and_names_what_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let existing = dir.path().join("assets.toml");
+    std::fs::write(&existing, "keep me").expect("write");
+    let workbook = fixture("excel").join(WORKBOOK);
+    let workbook = workbook.to_str().expect("UTF-8");
+    let (code, _, stderr) = run(&[
+        "import",
+        "xlsx",
+        workbook,
+        "--kind",
+        "information_asset",
+        "-o",
+        existing.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("already exists; tillsyn import never overwrites a file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&existing).expect("read"), "keep me");
+
+    let (code, _, stderr) = run(&["import", "xlsx", workbook, "--kind", "information_assets"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "`information_assets` is not a known kind; did you mean `information_asset`?"
+        ),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&[
+        "import",
+        "xlsx",
+        workbook,
+        "--kind",
+        "information_asset",
+        "--sheet",
+        "Nope",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("information-assets.xlsx:1:1: the workbook has no sheet `Nope`; its sheets are: `Assets`, `Read me`"),
+        "{stderr}"
+    );
+}
