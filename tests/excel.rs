@@ -436,3 +436,34 @@ fn import_never_overwrites_and_names_what_is_wrong() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read() {
+    // Long, repetitive cells pack to almost nothing: a small bomb.
+    let mut bomb = Workbook::new();
+    let sheet = bomb.add_worksheet();
+    sheet.write_string(0, 0, "id").expect("write");
+    for row in 1..=60u32 {
+        sheet
+            .write_string(row, 0, format!("{row}{}", "a".repeat(30_000)))
+            .expect("write");
+    }
+    let dir = variant(MAPPING, Some(bomb));
+    let packed = std::fs::metadata(dir.path().join(WORKBOOK))
+        .expect("workbook")
+        .len();
+    // Within the file limit, but 16 times that is less than the 1.8 MB it unpacks to.
+    let config = format!("{MAPPING}[limits]\nmax_file_bytes = {packed}\n");
+    std::fs::write(dir.path().join("tillsyn.toml"), config).expect("write config");
+    let findings = parse_findings(dir.path());
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "1:1");
+    assert!(
+        findings[0].1.starts_with("the workbook unpacks to ")
+            && findings[0].1.contains(&format!(
+                "bytes, over the limit of {} bytes (16 × `max_file_bytes`)",
+                packed * 16
+            )),
+        "{findings:?}"
+    );
+}

@@ -91,6 +91,12 @@ pub fn parse(
     limits: &Limits,
     cell_type: &dyn Fn(&[&str]) -> CellType,
 ) -> Sheet {
+    if let Err(error) = check_unpacked_size(&bytes, limits) {
+        return Sheet {
+            name: None,
+            outcome: Err(error),
+        };
+    }
     let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
         Ok(workbook) => workbook,
         Err(error) => {
@@ -133,6 +139,38 @@ pub fn parse(
     Sheet {
         name: Some(name),
         outcome,
+    }
+}
+
+/// How many times `max_file_bytes` a workbook may unpack to: XML compresses about tenfold, so
+/// a workbook within the file limit stays within this one, and a zip bomb does not.
+pub const UNPACKED_FACTOR: u64 = 16;
+
+/// Refuses a workbook whose parts, by the sizes its zip directory declares, unpack to more than
+/// `UNPACKED_FACTOR` × `max_file_bytes`, before anything is unpacked.
+fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    // Not a zip at all: calamine says so, in its own words.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let limit = u128::from(limits.max_file_bytes.saturating_mul(UNPACKED_FACTOR));
+    // The sizes of the central directory, which every writer fills in (the zip crate's own
+    // total gives up on parts streamed with data descriptors, as most writers stream them).
+    let mut size: u128 = 0;
+    for index in 0..archive.len() {
+        if let Ok(part) = archive.by_index_raw(index) {
+            size = size.saturating_add(u128::from(part.size()));
+        }
+    }
+    match size {
+        size if size > limit => Err(ParseError::new(
+            format!(
+                "the workbook unpacks to {size} bytes, over the limit of {limit} bytes ({UNPACKED_FACTOR} × `max_file_bytes`)"
+            ),
+            Span::at(0),
+        )
+        .with_hint("split the register into smaller workbooks, or raise `[limits] max_file_bytes`")),
+        _ => Ok(()),
     }
 }
 
