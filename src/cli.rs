@@ -22,7 +22,7 @@ use crate::schema::{self, Catalog};
     version,
     about = "Checks a governance repository against information-security and data-ownership rules.",
     long_about = "tillsyn reads a governance repository (governing documents and registers kept as TOML, \
-YAML, JSON, Markdown front matter and CSV) and reports what does not hold: where \
+YAML, JSON, Markdown front matter, CSV and Excel) and reports what does not hold: where \
 (file:line:column), why, and by when.\n\nExit codes: 0 nothing at or above --fail-on; 1 findings \
 at or above it; 2 could not run as asked (usage, configuration, unreadable root)."
 )]
