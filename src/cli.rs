@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::check::check;
+use crate::check::check_observed;
 use crate::config;
 use crate::finding::{Severity, State};
 use crate::followup::ledger::{Ledger, Lock};
+use crate::progress::{Progress, Silent};
 use crate::report;
 use crate::rules::{RuleSet, Selection};
 use crate::schema::{self, Catalog};
+use crate::terminal::{Bar, ColorChoice, error_prefix};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +31,41 @@ at or above it; 2 could not run as asked (usage, configuration, unreadable root)
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar and no notes on standard error: only the requested output, errors and
+    /// the exit code.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Colour the table and error messages: auto (on a terminal, unless NO_COLOR is set), always
+    /// or never. Machine formats are never coloured.
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// What the global options ask of the terminal: stages and renderers are told what to do, and
+/// never look at the terminal themselves.
+#[derive(Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    color: ColorChoice,
+}
+
+impl Ui {
+    /// The progress bar for a run: drawn only on a terminal and never with `--quiet`.
+    fn progress(self) -> Box<dyn Progress> {
+        if !self.quiet && std::io::stderr().is_terminal() {
+            Box::new(Bar::new())
+        } else {
+            Box::new(Silent)
+        }
+    }
+
+    /// A note for the person at the terminal (what was written, what to do next), on standard
+    /// error unless `--quiet`.
+    fn note(self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -369,16 +406,23 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    let ui = Ui {
+        quiet: cli.quiet,
+        color: cli.color,
+    };
     let outcome = match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Followup(args) => run_followup(args),
-        Command::Report(args) => run_report(args),
+        Command::Check(args) => run_check(args, ui),
+        Command::Followup(args) => run_followup(args, ui),
+        Command::Report(args) => run_report(args, ui),
         Command::Rules { command } => crate::explain::run(command),
-        Command::Schema { command } => run_schema(command),
+        Command::Schema { command } => run_schema(command, ui),
         Command::Import(args) => run_import(args),
         Command::Init { dir, as_of } => {
             let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
             crate::init::init(&dir, today).and_then(|created| {
+                if ui.quiet {
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let mut text: String = created
                     .iter()
                     .map(|path| format!("created {path}\n"))
@@ -405,13 +449,14 @@ pub fn run() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            let colour = ui.color.enabled(std::io::stderr().is_terminal());
+            eprintln!("{} {message}", error_prefix(colour));
             ExitCode::from(2)
         }
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
         .map_err(|error| error.to_string())?;
     // The only place the clock is read: everything downstream is handed the as-of day.
@@ -434,8 +479,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result =
-        check(&args.root, &config, &rules, &previous, today).map_err(|error| error.to_string())?;
+    let progress = ui.progress();
+    let result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
+        .map_err(|error| error.to_string())?;
     if args.ledger.is_some() {
         let updated = crate::followup::reconcile(&previous, &result.findings, today);
         updated
@@ -466,7 +512,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             } else {
                 100
             };
-            report::table::render(&result, width)
+            let colour = ui
+                .color
+                .enabled(args.output.is_none() && std::io::stdout().is_terminal());
+            if colour {
+                crate::terminal::allow_table_colours();
+            }
+            report::table::render(&result, width, colour)
         }
     };
     emit(&text, args.output.as_deref())?;
@@ -495,7 +547,7 @@ struct ReadOnlyRun {
 
 /// A check that reads the tree and the ledger and changes neither, as `followup` and `report`
 /// run it.
-fn read_only_check(args: &ReadOnlyArgs) -> Result<ReadOnlyRun, String> {
+fn read_only_check(args: &ReadOnlyArgs, ui: Ui) -> Result<ReadOnlyRun, String> {
     let ReadOnlyArgs {
         root,
         config: config_path,
@@ -513,7 +565,9 @@ fn read_only_check(args: &ReadOnlyArgs) -> Result<ReadOnlyRun, String> {
     let ledger_path =
         ledger_path.map_or_else(|| root.join(config.ledger_path()), Path::to_path_buf);
     let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let result = check(root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let progress = ui.progress();
+    let result = check_observed(root, &config, &rules, &ledger, today, &*progress)
+        .map_err(|error| error.to_string())?;
     Ok(ReadOnlyRun {
         rules,
         result,
@@ -522,8 +576,8 @@ fn read_only_check(args: &ReadOnlyArgs) -> Result<ReadOnlyRun, String> {
     })
 }
 
-fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
-    let ReadOnlyRun { result, today, .. } = read_only_check(&args.run)?;
+fn run_followup(args: FollowupArgs, ui: Ui) -> Result<ExitCode, String> {
+    let ReadOnlyRun { result, today, .. } = read_only_check(&args.run, ui)?;
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,
@@ -542,7 +596,7 @@ fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
+fn run_report(args: ReportArgs, ui: Ui) -> Result<ExitCode, String> {
     if args.output.is_none() && matches!(args.format, ReportFormat::Html | ReportFormat::Xlsx) {
         return Err(format!(
             "--format {} writes a file: give it with -o FILE",
@@ -558,7 +612,7 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
         result,
         ledger,
         ..
-    } = read_only_check(&args.run)?;
+    } = read_only_check(&args.run, ui)?;
     let matrix = report::compliance::matrix(&result, &rules, args.framework);
     let version = env!("CARGO_PKG_VERSION");
     let text = match args.format {
@@ -655,7 +709,7 @@ fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {
+fn run_schema(command: SchemaCommand, ui: Ui) -> Result<ExitCode, String> {
     let catalog = Catalog::get().map_err(|error| error.to_string())?;
     match command {
         SchemaCommand::List => {
@@ -690,7 +744,7 @@ fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {
                 std::fs::write(&path, source)
                     .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
             }
-            eprintln!("wrote {} schemas to {}", all.len(), dir.display());
+            ui.note(&format!("wrote {} schemas to {}", all.len(), dir.display()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Identity, Origin};
+use crate::progress::{Progress, Stage};
 use crate::repository::Repository;
 use crate::rules::expr::{Expr, display};
 use crate::rules::functions::{self, World};
@@ -30,7 +31,13 @@ pub struct Evaluation {
     pub evaluated: BTreeMap<String, usize>,
 }
 
-pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evaluation {
+/// `progress` is told of the records judged, chunk by chunk.
+pub fn evaluate(
+    repository: &Repository,
+    rules: &RuleSet,
+    today: Date,
+    progress: &dyn Progress,
+) -> Evaluation {
     let world = Arc::new(World::new(repository, today, severities(rules)));
     let params = rules.params_value();
     let selected: Vec<(usize, &Rule)> = rules
@@ -67,6 +74,10 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
         params: &params,
         evaluated: &evaluated,
     };
+    let judged_records = record_checks
+        .keys()
+        .filter_map(|kind| world.by_kind.get(*kind));
+    progress.start(Stage::Evaluate, judged_records.map(Vec::len).sum());
     let mut findings: Vec<Finding> = Vec::new();
     for (kind, checks) in &record_checks {
         let Some(records) = world.by_kind.get(*kind) else {
@@ -94,6 +105,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
                         counter.fetch_add(count, Ordering::Relaxed);
                     }
                 }
+                progress.advance(chunk.len());
                 found
             })
             .collect();

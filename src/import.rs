@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::progress::Silent;
 use crate::repository::SourceText;
 use crate::schema::Catalog;
 use crate::source::csv::CellType;
@@ -48,7 +49,8 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
     };
     let cell_type = |_: &str, path: &[&str]| schema.cell_type(path);
     let cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync) = &cell_type;
-    let Some(parsed) = parse_all(std::slice::from_ref(&found), limits, cell_type).pop() else {
+    let parsed = parse_all(std::slice::from_ref(&found), limits, cell_type, &Silent).pop();
+    let Some(parsed) = parsed else {
         return Err(format!("cannot read {shown}"));
     };
     let source = SourceText {

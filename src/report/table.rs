@@ -1,13 +1,16 @@
 //! `--format table`: what a person reads in a terminal. Fits 100 columns; data values are
-//! neutralised so that they cannot drive the terminal.
+//! neutralised so that they cannot drive the terminal. With `colour`, the rule and severity of
+//! each finding are coloured by severity; without, the table holds no escape code at all.
 
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use super::neutralise_controls;
 use crate::check::CheckResult;
 use crate::finding::{Severity, Summary};
 
-pub fn render(result: &CheckResult, width: u16) -> String {
+pub fn render(result: &CheckResult, width: u16, colour: bool) -> String {
     let summary = Summary::of(&result.findings);
     let checked = format!(
         "{} files, {} records, as of {}",
@@ -22,6 +25,11 @@ pub fn render(result: &CheckResult, width: u16) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
         .set_header(["Where", "Rule", "Finding"]);
+    if colour {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
     // The message is what people read; a long path may wrap instead.
     if let Some(column) = table.column_mut(0) {
         column.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(width / 3)));
@@ -45,10 +53,14 @@ pub fn render(result: &CheckResult, width: u16) -> String {
                 escalation.overdue_days, escalation.unit
             ));
         }
+        let mut rule = Cell::new(format!("{}\n{}", finding.rule, finding.severity));
+        if colour {
+            rule = styled(rule, finding.severity);
+        }
         table.add_row([
-            finding.location(),
-            format!("{}\n{}", finding.rule, finding.severity),
-            neutralise_controls(&message),
+            Cell::new(finding.location()),
+            rule,
+            Cell::new(neutralise_controls(&message)),
         ]);
     }
     let counts: Vec<String> = Severity::ALL_DESCENDING
@@ -67,4 +79,15 @@ pub fn render(result: &CheckResult, width: u16) -> String {
         counted.push_str(&format!("; {} accepted", summary.accepted));
     }
     format!("{table}\n{open} {noun}: {counted}.\nChecked {checked}.\n")
+}
+
+/// The colour of a severity: red for what must be fixed first, down to grey for information.
+fn styled(cell: Cell, severity: Severity) -> Cell {
+    match severity {
+        Severity::Critical => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Severity::High => cell.fg(Color::Red),
+        Severity::Medium => cell.fg(Color::Yellow),
+        Severity::Low => cell.fg(Color::Cyan),
+        Severity::Info => cell.fg(Color::DarkGrey),
+    }
 }

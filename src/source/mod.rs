@@ -16,6 +16,8 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::progress::{Progress, Stage};
+
 use self::csv::CellType;
 use self::node::{Node, Value};
 use self::span::{LineIndex, Span};
@@ -147,16 +149,23 @@ pub struct Document {
     pub body: Option<Span>,
 }
 
-/// Reads and parses every found file in parallel. The order of the result is the order of
-/// `files`, so that everything downstream stays deterministic.
+/// Reads and parses every found file in parallel, telling `progress` of each file done. The
+/// order of the result is the order of `files`, so that everything downstream stays
+/// deterministic.
 pub fn parse_all(
     files: &[FoundFile],
     limits: &Limits,
     cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+    progress: &dyn Progress,
 ) -> Vec<ParsedFile> {
+    progress.start(Stage::Parse, files.len());
     files
         .par_iter()
-        .map(|file| parse_file(file, limits, cell_type))
+        .map(|file| {
+            let parsed = parse_file(file, limits, cell_type);
+            progress.advance(1);
+            parsed
+        })
         .collect()
 }
 
