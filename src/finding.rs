@@ -191,6 +191,14 @@ impl Finding {
             None => format!("{}:{}:{}", self.file, self.line, self.column),
         }
     }
+
+    /// The shorter place that lists grouped by person show: `file:line`, or `file:Sheet!C12`.
+    pub fn line_location(&self) -> String {
+        match &self.cell {
+            Some(cell) => format!("{}:{cell}", self.file),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
 }
 
 /// What identifies a finding across runs: never its line, so that reformatting a file or moving

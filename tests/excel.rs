@@ -125,6 +125,24 @@ fn other_outputs_name_the_cell() {
         github.contains("file=registers/information-assets.xlsx,line=5,col=5"),
         "{github}"
     );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("report.html");
+    let (code, _, stderr) = run(&[
+        "report",
+        root,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "html",
+        "-o",
+        html.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(html).expect("report");
+    assert!(
+        html.contains("<code>registers/information-assets.xlsx:Assets!E5</code>"),
+        "{html}"
+    );
 }
 
 /// A copy of fixtures/excel whose workbook is replaced by `workbook` and whose configuration is

@@ -145,10 +145,7 @@ pub fn table(groups: &[Group], as_of: &str) -> String {
                 finding.due.clone().unwrap_or_else(|| "-".into()),
                 state,
                 format!("{}\n{}", finding.rule, finding.severity),
-                neutralise_controls(&match &finding.cell {
-                    Some(cell) => format!("{}:{cell}: {}", finding.file, finding.message),
-                    None => format!("{}:{}: {}", finding.file, finding.line, finding.message),
-                }),
+                neutralise_controls(&format!("{}: {}", finding.line_location(), finding.message)),
             ]);
         }
         text.push_str(&format!("{table}\n\n"));
