@@ -122,7 +122,8 @@ fn other_outputs_name_the_cell() {
     );
     let (_, github, _) = run(&["check", root, "--as-of", AS_OF, "--format", "github"]);
     assert!(
-        github.contains("file=registers/information-assets.xlsx,line=5,col=5"),
+        github.contains("file=registers/information-assets.xlsx,line=5,col=5")
+            && github.contains("%0ACell: Assets!E5%0A"),
         "{github}"
     );
     let dir = tempfile::tempdir().expect("temp dir");

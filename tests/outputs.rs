@@ -559,4 +559,11 @@ fn sarif_of_an_excel_register_validates_and_names_the_cells() {
     ]
     .map(|(rule, line, column, cell)| (rule.to_string(), line, column, cell.to_string()));
     assert_eq!(places, expected);
+    let message = &sarif["runs"][0]["results"][1]["message"]["text"];
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|text| text.ends_with("has that id (cell Assets!E5)")),
+        "{message}"
+    );
 }

@@ -158,7 +158,10 @@ fn result_of(finding: &Finding, described: &[RuleInfo]) -> Value {
     if !region.is_empty() {
         physical.insert("region".into(), Value::Object(region));
     }
-    let message = neutralise_controls(&format!("{}{}", subject(finding), finding.message));
+    let mut message = neutralise_controls(&format!("{}{}", subject(finding), finding.message));
+    if let Some(cell) = &finding.cell {
+        message.push_str(&format!(" (cell {})", neutralise_controls(cell)));
+    }
     let mut object = Map::new();
     object.insert("ruleId".into(), json!(finding.rule));
     if let Some(index) = described.iter().position(|rule| rule.id == finding.rule) {
