@@ -74,29 +74,41 @@ const REDRAWS_PER_SECOND: u8 = 10;
 pub struct Bar {
     bar: ProgressBar,
     started: Instant,
+    show_after: Duration,
     shown: AtomicBool,
+    target: fn() -> ProgressDrawTarget,
 }
 
 impl Bar {
     pub fn new() -> Self {
+        Bar::drawing_to(stderr, SHOW_AFTER)
+    }
+
+    /// A bar that draws to `target` once the run has taken `show_after`.
+    fn drawing_to(target: fn() -> ProgressDrawTarget, show_after: Duration) -> Self {
         let style = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         Bar {
             bar: ProgressBar::hidden().with_style(style),
             started: Instant::now(),
+            show_after,
             shown: AtomicBool::new(false),
+            target,
         }
     }
 
     fn show_when_due(&self) {
         if !self.shown.load(Ordering::Relaxed)
-            && self.started.elapsed() >= SHOW_AFTER
+            && self.started.elapsed() >= self.show_after
             && !self.shown.swap(true, Ordering::Relaxed)
         {
-            self.bar
-                .set_draw_target(ProgressDrawTarget::stderr_with_hz(REDRAWS_PER_SECOND));
+            self.bar.set_draw_target((self.target)());
         }
     }
+}
+
+fn stderr() -> ProgressDrawTarget {
+    ProgressDrawTarget::stderr_with_hz(REDRAWS_PER_SECOND)
 }
 
 impl Default for Bar {
@@ -127,6 +139,68 @@ impl Progress for Bar {
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+    use std::sync::{Mutex, OnceLock};
+
+    /// What a test bar drew, as one text.
+    fn drawn() -> &'static Mutex<String> {
+        static DRAWN: OnceLock<Mutex<String>> = OnceLock::new();
+        DRAWN.get_or_init(|| Mutex::new(String::new()))
+    }
+
+    #[derive(Debug)]
+    struct Recorder;
+
+    impl indicatif::TermLike for Recorder {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, line: &str) -> std::io::Result<()> {
+            self.write_str(&format!("{line}\n"))
+        }
+        fn write_str(&self, text: &str) -> std::io::Result<()> {
+            drawn().lock().unwrap().push_str(text);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn recorder() -> ProgressDrawTarget {
+        ProgressDrawTarget::term_like(Box::new(Recorder))
+    }
+
+    #[test]
+    fn the_bar_shows_only_once_a_run_is_long() {
+        // Not yet due: nothing is drawn, however much is done.
+        let quiet = Bar::drawing_to(recorder, Duration::from_secs(3600));
+        quiet.start(Stage::Parse, 10);
+        quiet.advance(10);
+        quiet.finish();
+        assert_eq!(*drawn().lock().unwrap(), "");
+
+        let long = Bar::drawing_to(recorder, Duration::ZERO);
+        long.start(Stage::Evaluate, 4);
+        long.advance(3);
+        long.bar.tick();
+        let text = drawn().lock().unwrap().clone();
+        assert!(text.contains("3/4 records evaluated"), "{text:?}");
+    }
 
     #[test]
     fn auto_colours_a_terminal_unless_no_color_or_a_dumb_terminal() {
