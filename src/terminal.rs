@@ -69,7 +69,7 @@ const SHOW_AFTER: Duration = Duration::from_millis(300);
 /// Redraws per second, at most: drawing must not slow the run it reports.
 const REDRAWS_PER_SECOND: u8 = 10;
 
-/// A progress bar on standard error that appears only once a run has taken [`SHOW_AFTER`].
+/// A progress bar on standard error that appears only once a run has taken 300 ms.
 /// Use it only when standard error is a terminal and the user did not ask for `--quiet`.
 pub struct Bar {
     bar: ProgressBar,
