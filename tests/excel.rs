@@ -486,3 +486,40 @@ fn a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read() {
         "{findings:?}"
     );
 }
+
+/// An OLE compound file, as an encrypted workbook or an old .xls is: the signature, and (for an
+/// encrypted one) the name of its `EncryptedPackage` stream in UTF-16.
+fn compound_file(encrypted: bool) -> Vec<u8> {
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(1024, 0);
+    if encrypted {
+        bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    }
+    bytes.resize(2048, 0xFF);
+    bytes
+}
+
+#[test]
+fn an_encrypted_workbook_and_an_old_xls_say_what_to_do() {
+    let dir = variant(MAPPING, None);
+    std::fs::write(dir.path().join(WORKBOOK), compound_file(true)).expect("write");
+    assert_eq!(
+        parse_findings(dir.path()),
+        [(
+            "1:1".to_string(),
+            "the workbook is encrypted (password protected) (save a copy without a password \
+             to open it (File → Info → Protect Workbook), and map that copy)"
+                .to_string()
+        )]
+    );
+    std::fs::write(dir.path().join(WORKBOOK), compound_file(false)).expect("write");
+    assert_eq!(
+        parse_findings(dir.path()),
+        [(
+            "1:1".to_string(),
+            "the file is an old-format Excel workbook (.xls) or another Office file, not an \
+             .xlsx (open it in Excel and save it as “Excel Workbook (.xlsx)”)"
+                .to_string()
+        )]
+    );
+}

@@ -91,7 +91,9 @@ pub fn parse(
     limits: &Limits,
     cell_type: &dyn Fn(&[&str]) -> CellType,
 ) -> Sheet {
-    if let Err(error) = check_unpacked_size(&bytes, limits) {
+    if let Err(error) =
+        refuse_compound_file(&bytes).and_then(|()| check_unpacked_size(&bytes, limits))
+    {
         return Sheet {
             name: None,
             outcome: Err(error),
@@ -140,6 +142,34 @@ pub fn parse(
         name: Some(name),
         outcome,
     }
+}
+
+/// The signature of an OLE compound file: what an encrypted workbook and an old `.xls` are.
+const COMPOUND_FILE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Refuses a compound file before calamine opens it: an `.xlsx` is a zip, and calamine's
+/// compound-file reader (which it runs to detect encryption) can loop forever on a crafted one.
+/// An encrypted workbook is told apart by its `EncryptedPackage` stream, named in UTF-16.
+fn refuse_compound_file(bytes: &[u8]) -> Result<(), ParseError> {
+    if !bytes.starts_with(COMPOUND_FILE) {
+        return Ok(());
+    }
+    let encrypted_name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encrypted = bytes
+        .windows(encrypted_name.len())
+        .any(|window| window == encrypted_name.as_slice());
+    Err(if encrypted {
+        open_error(&XlsxError::Password)
+    } else {
+        ParseError::new(
+            "the file is an old-format Excel workbook (.xls) or another Office file, not an .xlsx",
+            Span::at(0),
+        )
+        .with_hint("open it in Excel and save it as “Excel Workbook (.xlsx)”")
+    })
 }
 
 /// How many times `max_file_bytes` a workbook may unpack to: XML compresses about tenfold, so
