@@ -12,6 +12,7 @@ use crate::finding::{self, Finding};
 use crate::followup::ledger::Ledger;
 use crate::followup::{Deadlines, follow_up};
 use crate::lang::Lang;
+use crate::progress::{Progress, Silent};
 use crate::repository::Repository;
 use crate::rules::RuleSet;
 use crate::schema::Catalog;
@@ -55,6 +56,18 @@ pub fn check(
     ledger: &Ledger,
     today: Date,
 ) -> Result<CheckResult, CheckError> {
+    check_observed(root, config, rules, ledger, today, &Silent)
+}
+
+/// [`check`], telling `progress` how far the long stages are (for a progress bar).
+pub fn check_observed(
+    root: &Path,
+    config: &Config,
+    rules: &RuleSet,
+    ledger: &Ledger,
+    today: Date,
+    progress: &dyn Progress,
+) -> Result<CheckResult, CheckError> {
     if !root.is_dir() {
         return Err(CheckError::Root(root.display().to_string()));
     }
@@ -66,7 +79,7 @@ pub fn check(
             .kind(kind)
             .map_or(CellType::Unknown, |schema| schema.cell_type(path))
     };
-    let parsed = parse_all(&discovery.files, &config.limits(), &cell_type);
+    let parsed = parse_all(&discovery.files, &config.limits(), &cell_type, progress);
     let files = parsed.len();
     clock.lap("discover and parse");
     let (repository, mut findings) =
@@ -74,7 +87,7 @@ pub fn check(
     clock.lap("repository");
     findings.extend(validate(&repository, catalog, today));
     clock.lap("validate");
-    let evaluation = evaluate(&repository, rules, today);
+    let evaluation = evaluate(&repository, rules, today, progress);
     let rule_work = evaluation.work;
     findings.extend(evaluation.findings);
     let mut evaluated = evaluation.evaluated;
@@ -117,6 +130,7 @@ pub fn check(
     );
     finding::sort(&mut findings);
     clock.lap("exceptions and follow-up");
+    progress.finish();
     let initiatives = crate::figures::initiatives(&repository);
     Ok(CheckResult {
         as_of: today,

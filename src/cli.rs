@@ -8,14 +8,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::check::check;
+use crate::check::check_observed;
 use crate::config;
 use crate::finding::{Severity, State};
 use crate::followup::ledger::{Ledger, Lock};
 use crate::lang::{self, Lang};
+use crate::progress::{Progress, Silent};
 use crate::report;
 use crate::rules::{RuleSet, Selection};
 use crate::schema::{self, Catalog};
+use crate::terminal::{Bar, ColorChoice, error_prefix};
 
 #[derive(Parser)]
 #[command(
@@ -23,13 +25,48 @@ use crate::schema::{self, Catalog};
     version,
     about = "Checks a governance repository against information-security and data-ownership rules.",
     long_about = "tillsyn reads a governance repository (governing documents and registers kept as TOML, \
-YAML, JSON, Markdown front matter and CSV) and reports what does not hold: where \
+YAML, JSON, Markdown front matter, CSV and Excel) and reports what does not hold: where \
 (file:line:column), why, and by when.\n\nExit codes: 0 nothing at or above --fail-on; 1 findings \
 at or above it; 2 could not run as asked (usage, configuration, unreadable root)."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar and no notes on standard error: only the requested output, errors and
+    /// the exit code.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Colour the table and error messages: auto (on a terminal, unless NO_COLOR is set), always
+    /// or never. Machine formats are never coloured.
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// What the global options ask of the terminal: stages and renderers are told what to do, and
+/// never look at the terminal themselves.
+#[derive(Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    color: ColorChoice,
+}
+
+impl Ui {
+    /// The progress bar for a run: drawn only on a terminal and never with `--quiet`.
+    fn progress(self) -> Box<dyn Progress> {
+        if !self.quiet && std::io::stderr().is_terminal() {
+            Box::new(Bar::new())
+        } else {
+            Box::new(Silent)
+        }
+    }
+
+    /// A note for the person at the terminal (what was written, what to do next), on standard
+    /// error unless `--quiet`.
+    fn note(self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -52,6 +89,18 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Turn a register kept as CSV or in an Excel sheet into a TOML or YAML file of records.
+    #[command(
+        long_about = "Turn a register kept as CSV or in an Excel sheet into a TOML or YAML \
+file of records of one kind, read exactly as `check` reads a register mapped in [[sources]]: the \
+first row names the fields (`classification.confidentiality` nests), every following non-empty \
+row is a record, an empty cell is an absent field, `;` separates the items of a list cell, and \
+each cell is typed by the kind's schema (numbers, booleans; Excel date cells become YYYY-MM-DD). \
+Fields keep the header's order.\n\nThe file is printed, or written to a new file with -o; an \
+existing file is never overwritten.\n\nExample: tillsyn import xlsx registers/assets.xlsx \
+--kind information_asset --sheet Assets --to yaml -o registers/assets.yaml"
+    )]
+    Import(ImportArgs),
     /// Start a governance repository: a commented tillsyn.toml, example records that pass, the
     /// schemas for editors and CI examples. Never overwrites a file.
     Init {
@@ -70,6 +119,43 @@ enum Command {
     },
     /// Print the manual page (roff): `tillsyn man | man -l -`.
     Man,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The format of FILE.
+    #[arg(value_enum)]
+    from: ImportFrom,
+    /// The register to import.
+    file: PathBuf,
+    /// The kind of its records, e.g. information_asset (`tillsyn schema list` lists them).
+    #[arg(long)]
+    kind: String,
+    /// For xlsx: the sheet that holds the records (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// The format to write.
+    #[arg(long, value_enum, default_value_t = ImportTo::Toml)]
+    to: ImportTo,
+    /// Write to FILE, which must not exist yet, instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFrom {
+    /// A CSV file (RFC 4180, UTF-8).
+    Csv,
+    /// An Excel workbook (.xlsx).
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportTo {
+    /// `kind = "…"` and one `[[records]]` table per row.
+    Toml,
+    /// `kind: …` and a `records:` list with one entry per row.
+    Yaml,
 }
 
 #[derive(clap::Args)]
@@ -336,15 +422,23 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    let ui = Ui {
+        quiet: cli.quiet,
+        color: cli.color,
+    };
     let outcome = match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Followup(args) => run_followup(args),
-        Command::Report(args) => run_report(args),
+        Command::Check(args) => run_check(args, ui),
+        Command::Followup(args) => run_followup(args, ui),
+        Command::Report(args) => run_report(args, ui),
         Command::Rules { command } => crate::explain::run(command),
-        Command::Schema { command } => run_schema(command),
+        Command::Schema { command } => run_schema(command, ui),
+        Command::Import(args) => run_import(args),
         Command::Init { dir, as_of } => {
             let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
             crate::init::init(&dir, today).and_then(|created| {
+                if ui.quiet {
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let mut text: String = created
                     .iter()
                     .map(|path| format!("created {path}\n"))
@@ -371,13 +465,14 @@ pub fn run() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            let colour = ui.color.enabled(std::io::stderr().is_terminal());
+            eprintln!("{} {message}", error_prefix(colour));
             ExitCode::from(2)
         }
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
         .map_err(|error| error.to_string())?;
     // The only place the clock is read: everything downstream is handed the as-of day.
@@ -405,8 +500,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let mut result =
-        check(&args.root, &config, &rules, &previous, today).map_err(|error| error.to_string())?;
+    let progress = ui.progress();
+    let mut result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
+        .map_err(|error| error.to_string())?;
     if args.ledger.is_some() {
         let updated = crate::followup::reconcile(&previous, &result.findings, today);
         updated
@@ -436,7 +532,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             } else {
                 100
             };
-            report::table::render(&result, width, lang)
+            let colour = ui
+                .color
+                .enabled(args.output.is_none() && std::io::stdout().is_terminal());
+            if colour {
+                crate::terminal::allow_table_colours();
+            }
+            report::table::render(&result, width, lang, colour)
         }
     };
     emit(&text, args.output.as_deref())?;
@@ -474,7 +576,7 @@ struct ReadOnlyRun {
 /// A check that reads the tree and the ledger and changes neither, as `followup` and `report`
 /// run it.
 /// Findings are put in `lang` when the output is `for_people`; machine formats stay English.
-fn read_only_check(args: &ReadOnlyArgs, for_people: bool) -> Result<ReadOnlyRun, String> {
+fn read_only_check(args: &ReadOnlyArgs, for_people: bool, ui: Ui) -> Result<ReadOnlyRun, String> {
     let ReadOnlyArgs {
         root,
         config: config_path,
@@ -499,8 +601,9 @@ fn read_only_check(args: &ReadOnlyArgs, for_people: bool) -> Result<ReadOnlyRun,
     let ledger_path =
         ledger_path.map_or_else(|| root.join(config.ledger_path()), Path::to_path_buf);
     let ledger = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
-    let mut result =
-        check(root, &config, &rules, &ledger, today).map_err(|error| error.to_string())?;
+    let progress = ui.progress();
+    let mut result = check_observed(root, &config, &rules, &ledger, today, &*progress)
+        .map_err(|error| error.to_string())?;
     lang::localize(&mut result.findings, &rules, lang);
     Ok(ReadOnlyRun {
         rules,
@@ -511,7 +614,7 @@ fn read_only_check(args: &ReadOnlyArgs, for_people: bool) -> Result<ReadOnlyRun,
     })
 }
 
-fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
+fn run_followup(args: FollowupArgs, ui: Ui) -> Result<ExitCode, String> {
     let for_people = matches!(
         args.format,
         FollowupFormat::Table | FollowupFormat::Markdown
@@ -521,7 +624,7 @@ fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
         today,
         lang,
         ..
-    } = read_only_check(&args.run, for_people)?;
+    } = read_only_check(&args.run, for_people, ui)?;
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,
@@ -540,7 +643,7 @@ fn run_followup(args: FollowupArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
+fn run_report(args: ReportArgs, ui: Ui) -> Result<ExitCode, String> {
     if args.output.is_none() && matches!(args.format, ReportFormat::Html | ReportFormat::Xlsx) {
         return Err(format!(
             "--format {} writes a file: give it with -o FILE",
@@ -561,7 +664,7 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
         ledger,
         lang,
         ..
-    } = read_only_check(&args.run, for_people)?;
+    } = read_only_check(&args.run, for_people, ui)?;
     let matrix = report::compliance::matrix(&result, &rules, args.framework);
     let version = env!("CARGO_PKG_VERSION");
     let text = match args.format {
@@ -623,7 +726,43 @@ pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
     }
 }
 
-fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {
+fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
+    let request = crate::import::Request {
+        file: &args.file,
+        format: match args.from {
+            ImportFrom::Csv => crate::source::Format::Csv,
+            ImportFrom::Xlsx => crate::source::Format::Xlsx,
+        },
+        kind: &args.kind,
+        sheet: args.sheet.as_deref(),
+        target: match args.to {
+            ImportTo::Toml => crate::import::Target::Toml,
+            ImportTo::Yaml => crate::import::Target::Yaml,
+        },
+    };
+    let text = crate::import::import(&request, &crate::source::Limits::default())?;
+    match &args.output {
+        None => emit(&text, None)?,
+        Some(path) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|error| match error.kind() {
+                    std::io::ErrorKind::AlreadyExists => format!(
+                        "{} already exists; tillsyn import never overwrites a file: give a new name with -o",
+                        path.display()
+                    ),
+                    _ => format!("cannot create {}: {error}", path.display()),
+                })?;
+            file.write_all(text.as_bytes())
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_schema(command: SchemaCommand, ui: Ui) -> Result<ExitCode, String> {
     let catalog = Catalog::get().map_err(|error| error.to_string())?;
     match command {
         SchemaCommand::List => {
@@ -658,7 +797,7 @@ fn run_schema(command: SchemaCommand) -> Result<ExitCode, String> {
                 std::fs::write(&path, source)
                     .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
             }
-            eprintln!("wrote {} schemas to {}", all.len(), dir.display());
+            ui.note(&format!("wrote {} schemas to {}", all.len(), dir.display()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -49,6 +49,8 @@ pub struct SourceMapping {
     /// A path or glob relative to the root.
     pub path: String,
     pub kind: String,
+    /// For an `.xlsx` workbook: the sheet that holds the records (default: the first sheet).
+    pub sheet: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -112,7 +114,7 @@ const TOP_KEYS: &[&str] = &[
     "severity",
     "limits",
 ];
-const SOURCE_KEYS: &[&str] = &["path", "kind"];
+const SOURCE_KEYS: &[&str] = &["path", "kind", "sheet"];
 const LIMIT_KEYS: &[&str] = &[
     "max_file_bytes",
     "max_depth",
@@ -180,6 +182,18 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                         did_you_mean(name, known_kinds.iter().copied())
                             .unwrap_or_else(|| "`tillsyn schema list` lists the kinds".to_string()),
                     ),
+                ));
+            }
+            if let Some(sheet) = source.get("sheet")
+                && let Some(path) = source.get("path").and_then(Node::as_str)
+                && !path.to_ascii_lowercase().ends_with(".xlsx")
+            {
+                return Err(error_at(
+                    sheet.span,
+                    format!(
+                        "`sheet` applies to Excel workbooks, but `{path}` does not end in .xlsx"
+                    ),
+                    Some("remove `sheet`, or point `path` at the .xlsx file".to_string()),
                 ));
             }
         }

@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Identity, Origin};
+use crate::progress::{Progress, Stage};
 use crate::repository::Repository;
 use crate::rules::code::{GROUP, RECORDS, SELF};
 use crate::rules::functions::World;
@@ -32,7 +33,13 @@ pub struct Evaluation {
     pub work: u64,
 }
 
-pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evaluation {
+/// `progress` is told of the records judged, chunk by chunk.
+pub fn evaluate(
+    repository: &Repository,
+    rules: &RuleSet,
+    today: Date,
+    progress: &dyn Progress,
+) -> Evaluation {
     let world = World::new(repository, today, severities(rules));
     let params = rules.params_node();
     let selected: Vec<(usize, &Rule)> = rules
@@ -72,6 +79,10 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
         work: &work,
         lang: rules.lang,
     };
+    let judged_records = record_checks
+        .keys()
+        .filter_map(|kind| world.by_kind.get(*kind));
+    progress.start(Stage::Evaluate, judged_records.map(Vec::len).sum());
     let mut findings: Vec<Finding> = Vec::new();
     for (kind, checks) in &record_checks {
         let Some(records) = world.by_kind.get(*kind) else {
@@ -99,6 +110,7 @@ pub fn evaluate(repository: &Repository, rules: &RuleSet, today: Date) -> Evalua
                     }
                 }
                 evaluator.work.fetch_add(machine.steps, Ordering::Relaxed);
+                progress.advance(chunk.len());
                 found
             })
             .collect();

@@ -116,8 +116,14 @@ pub struct Finding {
     pub kind: Option<String>,
     pub record: Option<String>,
     pub file: String,
+    /// For a workbook: the row.
     pub line: usize,
+    /// For a workbook: the column number (A = 1).
     pub column: usize,
+    /// For a register kept in a workbook: the sheet and cell, as Excel names it (`Assets!C12`).
+    /// Absent for every other file, so that their output does not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// RFC 6901 pointer to the offending value within the file.
     pub pointer: String,
     pub references: Vec<String>,
@@ -166,6 +172,7 @@ impl Origin<'_> {
             file: file.to_string(),
             line,
             column,
+            cell: None,
             pointer,
             references: self.references.clone(),
             remediation: self.remediation.to_string(),
@@ -177,6 +184,25 @@ impl Origin<'_> {
             escalation: None,
             fingerprint: String::new(),
             localized_message: None,
+        }
+    }
+}
+
+impl Finding {
+    /// Where the finding is, as a person reads it: `file:line:column`, or `file:Sheet!C12` in a
+    /// workbook.
+    pub fn location(&self) -> String {
+        match &self.cell {
+            Some(cell) => format!("{}:{cell}", self.file),
+            None => format!("{}:{}:{}", self.file, self.line, self.column),
+        }
+    }
+
+    /// The shorter place that lists grouped by person show: `file:line`, or `file:Sheet!C12`.
+    pub fn line_location(&self) -> String {
+        match &self.cell {
+            Some(cell) => format!("{}:{cell}", self.file),
+            None => format!("{}:{}", self.file, self.line),
         }
     }
 }

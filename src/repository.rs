@@ -18,7 +18,7 @@ use crate::schema::{Catalog, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
 use crate::source::span::{LineIndex, Position, Span};
-use crate::source::{Format, Limits, ParsedFile};
+use crate::source::{Format, Limits, ParsedFile, xlsx};
 use crate::suggest::did_you_mean;
 
 /// A file's text, kept for positions and excerpts.
@@ -29,11 +29,37 @@ pub struct SourceText {
     pub lines: LineIndex,
     /// The Markdown body, for governing documents kept as Markdown.
     pub body: Option<Span>,
+    /// For a workbook, the sheet read; its spans are cells of this sheet.
+    pub sheet: Option<String>,
 }
 
 impl SourceText {
+    /// Line and column of a span's start; for a workbook, row and column number of its cell.
     pub fn position(&self, span: Span) -> Position {
-        self.lines.position(&self.text, span.start)
+        match self.format {
+            Format::Xlsx => xlsx::position(span.start),
+            _ => self.lines.position(&self.text, span.start),
+        }
+    }
+
+    /// The cell a span points at (`Assets!C12`), for a workbook; `None` for every other file
+    /// and for spans on the workbook as a whole.
+    pub fn cell(&self, span: Span) -> Option<String> {
+        match (self.format, &self.sheet) {
+            (Format::Xlsx, Some(sheet)) => xlsx::cell_reference(sheet, span),
+            _ => None,
+        }
+    }
+
+    /// Where a span is, as a person reads it: `path:line:column`, or `path:Sheet!C12`.
+    pub fn location(&self, span: Span) -> String {
+        match self.cell(span) {
+            Some(cell) => format!("{}:{cell}", self.path),
+            None => {
+                let position = self.position(span);
+                format!("{}:{}:{}", self.path, position.line, position.column)
+            }
+        }
     }
 }
 
@@ -220,6 +246,7 @@ impl Repository {
         );
         finding.kind = Some(record.kind.to_string());
         finding.record = record.id.clone();
+        finding.cell = file.cell(span);
         finding.fingerprint = fingerprint;
         finding
     }
@@ -243,14 +270,14 @@ impl Repository {
                         .node
                         .get("id")
                         .map_or(first.node.span, |node| node.span);
-                    let at = first_file.position(first_span);
+                    let at = first_file.location(first_span);
                     let span = record
                         .node
                         .get("id")
                         .map_or(record.node.span, |node| node.span);
                     let message = format!(
-                        "the id `{id}` is also the id of the {} at {}:{}:{}",
-                        record.kind, first_file.path, at.line, at.column
+                        "the id `{id}` is also the id of the {} at {at}",
+                        record.kind
                     );
                     // Both records share rule, kind and id: their places tell them apart.
                     let place = format!("{}#{}", self.files[record.file].path, record.pointer);
@@ -381,36 +408,34 @@ impl Builder<'_> {
             path,
             format,
             mapped_kind,
+            sheet,
             text,
             lines,
             outcome,
         } = parsed;
         let file_index = self.files.len();
-        let (root, body) = match outcome {
-            Ok(document) => (Some(document.root), document.body),
-            Err(error) => {
-                let position = lines.position(&text, error.span.start);
-                let mut message = error.message;
-                if let Some(hint) = error.hint {
-                    message = format!("{message} ({hint})");
-                }
-                self.findings.push(file_finding(
-                    &builtin::PARSE001,
-                    &path,
-                    position,
-                    "",
-                    message,
-                ));
-                (None, None)
-            }
-        };
         self.files.push(SourceText {
             path,
             format,
             text,
             lines,
-            body,
+            body: None,
+            sheet,
         });
+        let root = match outcome {
+            Ok(document) => {
+                self.files[file_index].body = document.body;
+                Some(document.root)
+            }
+            Err(error) => {
+                let mut message = error.message;
+                if let Some(hint) = error.hint {
+                    message = format!("{message} ({hint})");
+                }
+                self.file_problem(&builtin::PARSE001, file_index, error.span, "", message);
+                None
+            }
+        };
         if let Some(root) = root {
             self.add_records(file_index, root, mapped_kind.as_deref());
         }
@@ -425,7 +450,8 @@ impl Builder<'_> {
         message: String,
     ) {
         let source = &self.files[file];
-        let finding = file_finding(rule, &source.path, source.position(span), pointer, message);
+        let mut finding = file_finding(rule, &source.path, source.position(span), pointer, message);
+        finding.cell = source.cell(span);
         self.findings.push(finding);
     }
 
@@ -527,11 +553,19 @@ impl Builder<'_> {
     ) {
         if items.len() > self.records_per_file {
             let first_unchecked = &items[self.records_per_file];
-            let message = format!(
-                "the file holds {} records; only the first {} are checked (limit `records_per_file`)",
-                items.len(),
-                self.records_per_file
-            );
+            // A workbook is read no further than the limit, so its count is a lower bound.
+            let message = if self.files[file].format == Format::Xlsx {
+                format!(
+                    "the sheet holds more than {0} records; only the first {0} are checked (limit `records_per_file`)",
+                    self.records_per_file
+                )
+            } else {
+                format!(
+                    "the file holds {} records; only the first {} are checked (limit `records_per_file`)",
+                    items.len(),
+                    self.records_per_file
+                )
+            };
             let pointer = format!("{base}/{}", self.records_per_file);
             self.file_problem(
                 &builtin::PARSE001,

@@ -527,3 +527,43 @@ fn hostile_csv_cannot_start_a_formula() {
         "the formula is kept as text"
     );
 }
+
+#[test]
+fn sarif_of_an_excel_register_validates_and_names_the_cells() {
+    let (code, text) = check_as(&fixture("excel"), "sarif");
+    assert_eq!(code, 1);
+    let sarif = assert_valid_sarif(&text);
+    let places: Vec<(String, u64, u64, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            let location = &result["locations"][0];
+            let region = &location["physicalLocation"]["region"];
+            (
+                result["ruleId"].as_str().unwrap_or_default().to_string(),
+                region["startLine"].as_u64().unwrap_or_default(),
+                region["startColumn"].as_u64().unwrap_or_default(),
+                location["logicalLocations"][0]["fullyQualifiedName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("OWN001", 4, 1, "Assets!A4"),
+        ("XRF001", 5, 5, "Assets!E5"),
+        ("CLS005", 5, 10, "Assets!J5"),
+        ("SCH001", 6, 6, "Assets!F6"),
+    ]
+    .map(|(rule, line, column, cell)| (rule.to_string(), line, column, cell.to_string()));
+    assert_eq!(places, expected);
+    let message = &sarif["runs"][0]["results"][1]["message"]["text"];
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|text| text.ends_with("has that id (cell Assets!E5)")),
+        "{message}"
+    );
+}

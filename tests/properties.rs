@@ -104,3 +104,60 @@ proptest! {
         prop_assert_eq!(before, fingerprints(reformatted));
     }
 }
+
+/// The parts of the fixture workbook, unpacked, for the workbook properties below.
+fn workbook_parts() -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/excel/registers/information-assets.xlsx");
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|index| {
+            let mut part = archive.by_index(index).unwrap();
+            let mut content = Vec::new();
+            part.read_to_end(&mut content).unwrap();
+            (part.name().to_string(), content)
+        })
+        .collect()
+}
+
+fn zipped(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in parts {
+        writer
+            .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(content).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any bytes, and a real workbook whose XML is damaged anywhere: a result, never a panic.
+    #[test]
+    fn no_workbook_panics_the_reader(
+        bytes in prop::collection::vec(any::<u8>(), 0..512),
+        part in 0usize..16,
+        at in any::<prop::sample::Index>(),
+        damage in prop::collection::vec(any::<u8>(), 1..8),
+    ) {
+        let limits = Limits::default();
+        // Also as a compound file (an encrypted workbook, an .xls): never a hang.
+        let mut compound = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        compound.extend_from_slice(&bytes);
+        let _ = tillsyn::source::xlsx::parse(compound, None, &limits, &cell_type);
+        let _ = tillsyn::source::xlsx::parse(bytes, None, &limits, &cell_type);
+        let mut parts = workbook_parts();
+        let count = parts.len();
+        if let Some((_, content)) = parts.get_mut(part % count) {
+            let start = at.index(content.len().max(1)).min(content.len());
+            let end = (start + damage.len()).min(content.len());
+            content.splice(start..end, damage);
+        }
+        let _ = tillsyn::source::xlsx::parse(zipped(&parts), None, &limits, &cell_type);
+    }
+}

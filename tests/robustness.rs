@@ -395,11 +395,14 @@ fn a_file_that_disappears_or_cannot_be_read_is_a_parse_finding() {
         absolute: dir.path().join("gone.yaml"),
         format: tillsyn::source::Format::Yaml,
         mapped_kind: None,
+        sheet: None,
     };
-    let parsed =
-        tillsyn::source::parse_all(&[gone], &tillsyn::source::Limits::default(), &|_, _| {
-            tillsyn::source::csv::CellType::String
-        });
+    let parsed = tillsyn::source::parse_all(
+        &[gone],
+        &tillsyn::source::Limits::default(),
+        &|_, _| tillsyn::source::csv::CellType::String,
+        &tillsyn::progress::Silent,
+    );
     let error = parsed[0]
         .outcome
         .as_ref()

@@ -530,6 +530,7 @@ mod tests {
             file: "f".into(),
             line: 1,
             column: 1,
+            cell: None,
             pointer: String::new(),
             references: Vec::new(),
             remediation: String::new(),

@@ -207,10 +207,7 @@ pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
                 finding.due.clone().unwrap_or_else(|| "-".into()),
                 state,
                 format!("{}\n{}", finding.rule, lang.severity(finding.severity)),
-                neutralise_controls(&format!(
-                    "{}:{}: {}",
-                    finding.file, finding.line, finding.message
-                )),
+                neutralise_controls(&format!("{}: {}", finding.line_location(), finding.message)),
             ]);
         }
         text.push_str(&format!("{table}\n\n"));

@@ -91,6 +91,10 @@ fn annotation(finding: &Finding) -> String {
         ))
     ));
     let mut message = format!("{}{}", subject(finding), finding.message);
+    // GitHub shows no workbook: the cell is said in words.
+    if let Some(cell) = &finding.cell {
+        message.push_str(&format!("\nCell: {cell}"));
+    }
     if let Some(responsible) = &finding.responsible {
         message.push_str(&format!("\nResponsible: {}", responsible.holder));
         if let Some(unit) = &responsible.unit {

@@ -697,14 +697,13 @@ fn findings_table(html: &mut String, findings: &[&Finding], l: &Labels) {
         let _ = writeln!(
             html,
             "<tr><td><code>{rule}</code> <span class=\"sev {sev}\">{severity}</span></td>\
-             <td class=\"msg\">{message}</td><td><code>{file}:{line}</code>{record}</td>\
+             <td class=\"msg\">{message}</td><td><code>{place}</code>{record}</td>\
              <td>{responsible}</td><td>{state}</td><td class=\"day\">{due}</td></tr>",
             rule = e(&finding.rule),
             sev = finding.severity.as_str(),
             severity = l.lang.severity(finding.severity),
             message = e(&finding.message),
-            file = e(&finding.file),
-            line = finding.line,
+            place = e(&finding.line_location()),
             record = match &finding.record {
                 Some(record) => format!("<br>{}", e(record)),
                 None => String::new(),
@@ -890,14 +889,13 @@ fn overdue(html: &mut String, findings: &[Finding], as_of: jiff::civil::Date, l:
             let _ = writeln!(
                 html,
                 "<tr><td class=\"day\">{}</td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code> \
-                 <span class=\"sev {s}\">{label}</span></td><td class=\"msg\">{}</td><td><code>{}:{}</code></td></tr>",
+                 <span class=\"sev {s}\">{label}</span></td><td class=\"msg\">{}</td><td><code>{}</code></td></tr>",
                 e(finding.due.as_deref().unwrap_or("–")),
                 e(&days),
                 e(&unit),
                 e(&finding.rule),
                 e(&finding.message),
-                e(&finding.file),
-                finding.line,
+                e(&finding.line_location()),
                 s = finding.severity.as_str(),
                 label = l.lang.severity(finding.severity),
             );

@@ -78,8 +78,10 @@ fn testcase(finding: &Finding, rule: &RuleInfo) -> String {
         _ => format!("{} {}", finding.file, finding.pointer),
     };
     let mut text = format!(
-        "{}\n\nat {}:{}:{} ({})\n",
-        finding.message, finding.file, finding.line, finding.column, finding.pointer
+        "{}\n\nat {} ({})\n",
+        finding.message,
+        finding.location(),
+        finding.pointer
     );
     if let Some(responsible) = &finding.responsible {
         text.push_str(&format!("responsible: {}", responsible.holder));

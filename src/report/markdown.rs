@@ -251,10 +251,7 @@ fn table<'a>(
             "| {} |{state} {} | {} | {} | {} | {} |\n",
             lang.severity(finding.severity),
             markdown_cell(&finding.rule),
-            markdown_cell(&format!(
-                "{}:{}:{}",
-                finding.file, finding.line, finding.column
-            )),
+            markdown_cell(&finding.location()),
             markdown_cell(&message),
             markdown_cell(&responsible(finding, labels)),
             markdown_cell(finding.due.as_deref().unwrap_or("-")),

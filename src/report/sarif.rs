@@ -158,7 +158,10 @@ fn result_of(finding: &Finding, described: &[RuleInfo]) -> Value {
     if !region.is_empty() {
         physical.insert("region".into(), Value::Object(region));
     }
-    let message = neutralise_controls(&format!("{}{}", subject(finding), finding.message));
+    let mut message = neutralise_controls(&format!("{}{}", subject(finding), finding.message));
+    if let Some(cell) = &finding.cell {
+        message.push_str(&format!(" (cell {})", neutralise_controls(cell)));
+    }
     let mut object = Map::new();
     object.insert("ruleId".into(), json!(finding.rule));
     if let Some(index) = described.iter().position(|rule| rule.id == finding.rule) {
@@ -166,10 +169,18 @@ fn result_of(finding: &Finding, described: &[RuleInfo]) -> Value {
     }
     object.insert("level".into(), json!(level(finding.severity)));
     object.insert("message".into(), json!({ "text": message }));
-    object.insert(
-        "locations".into(),
-        json!([{ "physicalLocation": Value::Object(physical) }]),
-    );
+    let mut location = Map::new();
+    location.insert("physicalLocation".into(), Value::Object(physical));
+    // A register kept in a workbook: the region is the cell's row and column number, and the
+    // cell itself (`Assets!C12`) is named as a logical location, since viewers show no grid.
+    if let Some(cell) = &finding.cell {
+        let name = cell.rsplit('!').next().unwrap_or(cell);
+        location.insert(
+            "logicalLocations".into(),
+            json!([{ "name": name, "fullyQualifiedName": cell, "kind": "element" }]),
+        );
+    }
+    object.insert("locations".into(), json!([Value::Object(location)]));
     object.insert(
         "partialFingerprints".into(),
         json!({ "tillsyn/v1": finding.fingerprint }),

@@ -1,7 +1,10 @@
 //! `--format table`: what a person reads in a terminal. Fits 100 columns; data values are
-//! neutralised so that they cannot drive the terminal.
+//! neutralised so that they cannot drive the terminal. With `colour`, the rule and severity of
+//! each finding are coloured by severity; without, the table holds no escape code at all.
 
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use super::neutralise_controls;
 use crate::check::CheckResult;
@@ -58,7 +61,7 @@ impl Labels {
     }
 }
 
-pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
+pub fn render(result: &CheckResult, width: u16, lang: Lang, colour: bool) -> String {
     let labels = Labels::of(lang);
     let summary = Summary::of(&result.findings);
     let checked = super::fill(
@@ -81,6 +84,11 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
         .set_header(labels.headers);
+    if colour {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
     // The message is what people read; a long path may wrap instead.
     if let Some(column) = table.column_mut(0) {
         column.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(width / 3)));
@@ -112,10 +120,18 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
                 ],
             ));
         }
+        let mut rule = Cell::new(format!(
+            "{}\n{}",
+            finding.rule,
+            lang.severity(finding.severity)
+        ));
+        if colour {
+            rule = styled(rule, finding.severity);
+        }
         table.add_row([
-            format!("{}:{}:{}", finding.file, finding.line, finding.column),
-            format!("{}\n{}", finding.rule, lang.severity(finding.severity)),
-            neutralise_controls(&message),
+            Cell::new(finding.location()),
+            rule,
+            Cell::new(neutralise_controls(&message)),
         ]);
     }
     let counts: Vec<String> = Severity::ALL_DESCENDING
@@ -159,4 +175,15 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang) -> String {
         ],
     );
     format!("{table}\n{closing}\n")
+}
+
+/// The colour of a severity: red for what must be fixed first, down to grey for information.
+fn styled(cell: Cell, severity: Severity) -> Cell {
+    match severity {
+        Severity::Critical => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Severity::High => cell.fg(Color::Red),
+        Severity::Medium => cell.fg(Color::Yellow),
+        Severity::Low => cell.fg(Color::Cyan),
+        Severity::Info => cell.fg(Color::DarkGrey),
+    }
 }

@@ -22,21 +22,51 @@ pub enum CellType {
     Unknown,
 }
 
-struct Cell {
-    text: String,
-    span: Span,
+/// One cell's text and where it lies: in a CSV the span of its content, in a workbook the
+/// cell's place in the grid (see [`super::xlsx`]).
+pub struct Cell {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One row of cells and the span of the whole row.
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub span: Span,
+}
+
+/// Where the items of a list cell (`a; b`) point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemSpans {
+    /// At the item's own text inside the cell (CSV, where the cell's text is the file's).
+    WithinCell,
+    /// At the cell itself (a workbook cell has no text positions inside it).
+    Cell,
 }
 
 pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node, ParseError> {
     let rows = tokenize(text)?;
-    let mut rows = rows
+    let rows = rows
         .into_iter()
         .filter(|row| !matches!(row.cells.as_slice(), [only] if only.text.is_empty()));
+    records(
+        rows,
+        Span::new(0, text.len()),
+        cell_type,
+        ItemSpans::WithinCell,
+    )
+}
+
+/// Rows to records: the first row is the header, every other row a record keyed by it, each cell
+/// typed by the kind's schema. Shared by CSV and Excel registers, so that both read alike.
+pub fn records(
+    mut rows: impl Iterator<Item = Row>,
+    whole: Span,
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+    item_spans: ItemSpans,
+) -> Result<Node, ParseError> {
     let Some(header) = rows.next() else {
-        return Ok(Node::new(
-            Value::Sequence(Vec::new()),
-            Span::new(0, text.len()),
-        ));
+        return Ok(Node::new(Value::Sequence(Vec::new()), whole));
     };
     let columns = header_columns(&header.cells)?;
     let types: Vec<CellType> = columns
@@ -67,15 +97,12 @@ pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node
             if cell.text.trim().is_empty() {
                 continue;
             }
-            let value = typed(&cell.text, cell.span, cell_type);
+            let value = typed(&cell.text, cell.span, cell_type, item_spans);
             insert(&mut record, &column.path, column.span, value);
         }
         records.push(record);
     }
-    Ok(Node::new(
-        Value::Sequence(records),
-        Span::new(0, text.len()),
-    ))
+    Ok(Node::new(Value::Sequence(records), whole))
 }
 
 struct Column {
@@ -105,7 +132,7 @@ fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
     Ok(columns)
 }
 
-fn typed(text: &str, span: Span, cell_type: &CellType) -> Node {
+fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) -> Node {
     let trimmed = text.trim();
     let value = match cell_type {
         CellType::Integer => trimmed.parse().map(Value::Integer).ok(),
@@ -130,8 +157,13 @@ fn typed(text: &str, span: Span, cell_type: &CellType) -> Node {
                     let start = span.start + offset;
                     offset += item.len() + 1;
                     let leading = item.len() - item.trim_start().len();
-                    let item_span = Span::new(start + leading, start + leading + item.trim().len());
-                    (!item.trim().is_empty()).then(|| typed(item, item_span, item_type))
+                    let item_span = match item_spans {
+                        ItemSpans::WithinCell => {
+                            Span::new(start + leading, start + leading + item.trim().len())
+                        }
+                        ItemSpans::Cell => span,
+                    };
+                    (!item.trim().is_empty()).then(|| typed(item, item_span, item_type, item_spans))
                 })
                 .collect();
             Some(Value::Sequence(items))
@@ -175,11 +207,6 @@ fn insert(record: &mut Node, path: &[String], key_span: Span, value: Node) {
     if let Some(entry) = entries.get_mut(position) {
         insert(&mut entry.value, rest, key_span, value);
     }
-}
-
-struct Row {
-    cells: Vec<Cell>,
-    span: Span,
 }
 
 /// Splits the text into rows of cells, each with the span of its content. Quoted cells may hold

@@ -1,6 +1,7 @@
 //! Finding the files to read: a sorted walk of the root that follows no links and skips `.git`,
 //! `target` and the configuration's `exclude` globs. Each file is classified by its extension
-//! and by the `[[sources]]` mappings; a CSV is read only when a mapping names its kind.
+//! and by the `[[sources]]` mappings; a CSV or an Excel workbook is read only when a mapping
+//! names its kind.
 
 use std::path::{Path, PathBuf};
 
@@ -27,13 +28,13 @@ pub struct Discovery {
 
 pub fn discover(root: &Path, config: &Config) -> Discovery {
     let exclude = glob_set(&config.exclude);
-    let mappings: Vec<(globset::GlobMatcher, &str)> = config
+    let mappings: Vec<(globset::GlobMatcher, &config::SourceMapping)> = config
         .sources
         .iter()
         .filter_map(|source| {
             Glob::new(&source.path)
                 .ok()
-                .map(|glob| (glob.compile_matcher(), source.kind.as_str()))
+                .map(|glob| (glob.compile_matcher(), source))
         })
         .collect();
     let ledger = config.ledger_path();
@@ -77,10 +78,10 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         if path == config::FILE_NAME || path == ledger {
             continue;
         }
-        let mapped_kind = mappings
+        let mapping = mappings
             .iter()
             .find(|(matcher, _)| matcher.is_match(&path))
-            .map(|(_, kind)| (*kind).to_string());
+            .map(|(_, mapping)| *mapping);
         let Some(format) = entry
             .path()
             .extension()
@@ -89,14 +90,19 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         else {
             continue;
         };
-        if format == Format::Csv && mapped_kind.is_none() {
+        if matches!(format, Format::Csv | Format::Xlsx) && mapping.is_none() {
+            continue;
+        }
+        // Excel's lock file beside an open workbook (`~$assets.xlsx`) is not a register.
+        if format == Format::Xlsx && entry.file_name().to_string_lossy().starts_with("~$") {
             continue;
         }
         files.push(FoundFile {
             path,
             absolute: entry.path().to_path_buf(),
             format,
-            mapped_kind,
+            mapped_kind: mapping.map(|mapping| mapping.kind.clone()),
+            sheet: mapping.and_then(|mapping| mapping.sheet.clone()),
         });
     }
     Discovery { files, problems }

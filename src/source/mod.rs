@@ -1,5 +1,6 @@
 //! Reading the checked tree: discovery of files, and one parser per format into the spanned
-//! [`node::Node`] tree. Nothing here knows about kinds beyond the hint a CSV needs for its cells.
+//! [`node::Node`] tree. Nothing here knows about kinds beyond the hint a CSV or a workbook needs
+//! for its cells.
 
 pub mod csv;
 pub mod discover;
@@ -8,11 +9,14 @@ pub mod markdown;
 pub mod node;
 pub mod span;
 pub mod toml;
+pub mod xlsx;
 pub mod yaml;
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+
+use crate::progress::{Progress, Stage};
 
 use self::csv::CellType;
 use self::node::{Node, Value};
@@ -26,6 +30,8 @@ pub enum Format {
     Json,
     Markdown,
     Csv,
+    /// Excel workbooks: positions are cells, not text (see [`xlsx`]).
+    Xlsx,
 }
 
 impl Format {
@@ -36,6 +42,7 @@ impl Format {
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
             "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -118,6 +125,8 @@ pub struct FoundFile {
     pub format: Format,
     /// The kind that a `[[sources]]` mapping gives the file.
     pub mapped_kind: Option<String>,
+    /// The sheet that a `[[sources]]` mapping names, for a workbook.
+    pub sheet: Option<String>,
 }
 
 /// One file's text and what parsing it gave.
@@ -125,6 +134,9 @@ pub struct ParsedFile {
     pub path: String,
     pub format: Format,
     pub mapped_kind: Option<String>,
+    /// For a workbook, the sheet read: what its cell references name.
+    pub sheet: Option<String>,
+    /// The file's text; empty for a workbook, whose spans are cells.
     pub text: String,
     pub lines: LineIndex,
     pub outcome: Result<Document, ParseError>,
@@ -137,16 +149,23 @@ pub struct Document {
     pub body: Option<Span>,
 }
 
-/// Reads and parses every found file in parallel. The order of the result is the order of
-/// `files`, so that everything downstream stays deterministic.
+/// Reads and parses every found file in parallel, telling `progress` of each file done. The
+/// order of the result is the order of `files`, so that everything downstream stays
+/// deterministic.
 pub fn parse_all(
     files: &[FoundFile],
     limits: &Limits,
     cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+    progress: &dyn Progress,
 ) -> Vec<ParsedFile> {
+    progress.start(Stage::Parse, files.len());
     files
         .par_iter()
-        .map(|file| parse_file(file, limits, cell_type))
+        .map(|file| {
+            let parsed = parse_file(file, limits, cell_type);
+            progress.advance(1);
+            parsed
+        })
         .collect()
 }
 
@@ -155,6 +174,9 @@ fn parse_file(
     limits: &Limits,
     cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
 ) -> ParsedFile {
+    if file.format == Format::Xlsx {
+        return parse_workbook(file, limits, cell_type);
+    }
     let (text, outcome) = match read_text(file, limits) {
         Ok(text) => {
             let outcome = parse_text(&text, file, limits, cell_type);
@@ -166,33 +188,44 @@ fn parse_file(
         path: file.path.clone(),
         format: file.format,
         mapped_kind: file.mapped_kind.clone(),
+        sheet: None,
         lines: LineIndex::new(&text),
         text,
         outcome,
     }
 }
 
+/// Reads one sheet of a workbook. The file has no text: its spans are cells of the sheet.
+fn parse_workbook(
+    file: &FoundFile,
+    limits: &Limits,
+    cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync),
+) -> ParsedFile {
+    let kind = file.mapped_kind.as_deref().unwrap_or_default();
+    let sheet = match read_bytes(file, limits) {
+        Ok(bytes) => xlsx::parse(bytes, file.sheet.as_deref(), limits, &|path| {
+            cell_type(kind, path)
+        }),
+        Err(error) => xlsx::Sheet {
+            name: None,
+            outcome: Err(error),
+        },
+    };
+    ParsedFile {
+        path: file.path.clone(),
+        format: file.format,
+        mapped_kind: file.mapped_kind.clone(),
+        sheet: sheet.name,
+        text: String::new(),
+        lines: LineIndex::new(""),
+        outcome: sheet.outcome.map(|root| Document { root, body: None }),
+    }
+}
+
 /// The file's text without a byte-order mark. On failure, the text that positions refer to
 /// (lossy for invalid UTF-8) and the error.
 fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, ParseError)> {
-    let metadata = std::fs::metadata(&file.absolute)
-        .map_err(|error| (String::new(), io_error("cannot read the file", &error)))?;
-    if metadata.len() > limits.max_file_bytes {
-        return Err((
-            String::new(),
-            ParseError::new(
-                format!(
-                    "the file is {} bytes, over the limit of {} bytes (limit `max_file_bytes`)",
-                    metadata.len(),
-                    limits.max_file_bytes
-                ),
-                Span::at(0),
-            )
-            .with_hint("split the register into smaller files, or raise `[limits] max_file_bytes`"),
-        ));
-    }
-    let bytes = std::fs::read(&file.absolute)
-        .map_err(|error| (String::new(), io_error("cannot read the file", &error)))?;
+    let bytes = read_bytes(file, limits).map_err(|error| (String::new(), error))?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -212,6 +245,24 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
             ))
         }
     }
+}
+
+/// The file's bytes, unless it is over `max_file_bytes`.
+fn read_bytes(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, ParseError> {
+    let metadata = std::fs::metadata(&file.absolute)
+        .map_err(|error| io_error("cannot read the file", &error))?;
+    if metadata.len() > limits.max_file_bytes {
+        return Err(ParseError::new(
+            format!(
+                "the file is {} bytes, over the limit of {} bytes (limit `max_file_bytes`)",
+                metadata.len(),
+                limits.max_file_bytes
+            ),
+            Span::at(0),
+        )
+        .with_hint("split the register into smaller files, or raise `[limits] max_file_bytes`"));
+    }
+    std::fs::read(&file.absolute).map_err(|error| io_error("cannot read the file", &error))
 }
 
 fn io_error(what: &str, error: &std::io::Error) -> ParseError {
@@ -240,6 +291,8 @@ fn parse_text(
             let kind = file.mapped_kind.as_deref().unwrap_or_default();
             csv::parse(text, &|path| cell_type(kind, path))?
         }
+        // Workbooks are read by `parse_workbook`, never as text.
+        Format::Xlsx => Node::new(Value::Null, Span::at(0)),
     };
     Ok(Document { root, body: None })
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 /// A byte range into one file's text. Spans are cheap to copy and carry no file of their own:
-/// the [`crate::source::SourceFile`] that owns the text gives them meaning.
+/// the [`crate::repository::SourceText`] that owns the text gives them meaning. In a workbook,
+/// which has no text, a span is a range of cells instead (see [`crate::source::xlsx`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: usize,

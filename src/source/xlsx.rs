@@ -1,0 +1,418 @@
+//! Excel registers (`.xlsx`, read with calamine) to the spanned tree: one sheet to one kind, the
+//! header row names the fields and every following non-empty row is a record, read and typed
+//! exactly as a CSV register is (see [`super::csv`]).
+//!
+//! A cell has no byte offset, so a workbook's spans are offsets into the sheet's grid of cells
+//! instead of into a text: `row × 16 384 + column` (both 0-based; 16 384 is Excel's column
+//! count). A position is then line = row and column = column number (both 1-based), and
+//! [`cell_reference`] names the cell the way Excel does (`Assets!C12`). An empty span points at
+//! no cell: the workbook as a whole.
+
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx, XlsxError};
+
+use super::csv::{self, CellType, ItemSpans};
+use super::node::Node;
+use super::span::{Position, Span};
+use super::{Limits, ParseError};
+
+/// Excel's number of columns (A to XFD): the width of a row in the grid of offsets.
+pub const COLUMNS: usize = 16_384;
+
+/// The span of one cell (0-based row and column, as calamine counts them).
+pub fn cell_span(row: u32, column: u32) -> Span {
+    let start = cell_offset(row, column);
+    Span::new(start, start + 1)
+}
+
+fn cell_offset(row: u32, column: u32) -> usize {
+    (row as usize) * COLUMNS + (column as usize).min(COLUMNS - 1)
+}
+
+/// The 1-based row (as the line) and column number of an offset into the grid.
+pub fn position(offset: usize) -> Position {
+    Position {
+        line: offset / COLUMNS + 1,
+        column: offset % COLUMNS + 1,
+    }
+}
+
+/// The cell a span points at, as Excel writes it (`Assets!C12`, `'Risk register'!A3`); `None`
+/// for an empty span, which points at the workbook rather than a cell.
+pub fn cell_reference(sheet: &str, span: Span) -> Option<String> {
+    if span.end <= span.start {
+        return None;
+    }
+    let position = position(span.start);
+    Some(format!(
+        "{}!{}{}",
+        quoted_sheet(sheet),
+        column_letters(position.column),
+        position.line
+    ))
+}
+
+/// A 1-based column number in letters: 1 → `A`, 27 → `AA`.
+pub fn column_letters(column: usize) -> String {
+    let mut letters = Vec::new();
+    let mut rest = column;
+    while rest > 0 {
+        let digit = (rest - 1) % 26;
+        letters.push(char::from(b'A' + digit as u8));
+        rest = (rest - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// A sheet name as a formula would write it: quoted when it holds anything but letters, digits
+/// and underscores, with quotes inside doubled.
+fn quoted_sheet(sheet: &str) -> String {
+    if !sheet.is_empty() && sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        sheet.to_string()
+    } else {
+        format!("'{}'", sheet.replace('\'', "''"))
+    }
+}
+
+/// What reading a workbook gave: the sheet read (when the workbook opened far enough to choose
+/// one) and the records, or why there are none.
+pub struct Sheet {
+    pub name: Option<String>,
+    pub outcome: Result<Node, ParseError>,
+}
+
+/// Reads the records of one sheet (`sheet`, or the first) of a workbook's bytes. Reading stops
+/// after `records_per_file` + 1 records, so that a huge sheet costs no more than the limit; the
+/// repository reports the records beyond it.
+pub fn parse(
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+    limits: &Limits,
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+) -> Sheet {
+    if let Err(error) =
+        refuse_compound_file(&bytes).and_then(|()| check_unpacked_size(&bytes, limits))
+    {
+        return Sheet {
+            name: None,
+            outcome: Err(error),
+        };
+    }
+    let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
+        Ok(workbook) => workbook,
+        Err(error) => {
+            return Sheet {
+                name: None,
+                outcome: Err(open_error(&error)),
+            };
+        }
+    };
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) if names.iter().any(|name| name == wanted) => wanted.to_string(),
+        Some(wanted) => {
+            return Sheet {
+                name: None,
+                outcome: Err(ParseError::new(
+                    format!(
+                        "the workbook has no sheet `{wanted}`; its sheets are: {}",
+                        quoted_list(&names)
+                    ),
+                    Span::at(0),
+                )
+                .with_hint(
+                    "set `sheet` in this file's [[sources]] mapping in tillsyn.toml to one of them",
+                )),
+            };
+        }
+        None => match names.first() {
+            Some(first) => first.clone(),
+            None => {
+                return Sheet {
+                    name: None,
+                    outcome: Err(ParseError::new("the workbook has no sheets", Span::at(0))
+                        .with_hint("add a sheet with a header row of field names")),
+                };
+            }
+        },
+    };
+    let outcome = read_sheet(&mut workbook, &name, limits, cell_type);
+    Sheet {
+        name: Some(name),
+        outcome,
+    }
+}
+
+/// The signature of an OLE compound file: what an encrypted workbook and an old `.xls` are.
+const COMPOUND_FILE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Refuses a compound file before calamine opens it: an `.xlsx` is a zip, and calamine's
+/// compound-file reader (which it runs to detect encryption) can loop forever on a crafted one.
+/// An encrypted workbook is told apart by its `EncryptedPackage` stream, named in UTF-16.
+fn refuse_compound_file(bytes: &[u8]) -> Result<(), ParseError> {
+    if !bytes.starts_with(COMPOUND_FILE) {
+        return Ok(());
+    }
+    let encrypted_name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encrypted = bytes
+        .windows(encrypted_name.len())
+        .any(|window| window == encrypted_name.as_slice());
+    Err(if encrypted {
+        open_error(&XlsxError::Password)
+    } else {
+        ParseError::new(
+            "the file is an old-format Excel workbook (.xls) or another Office file, not an .xlsx",
+            Span::at(0),
+        )
+        .with_hint("open it in Excel and save it as “Excel Workbook (.xlsx)”")
+    })
+}
+
+/// How many times `max_file_bytes` a workbook may unpack to: XML compresses about tenfold, so
+/// a workbook within the file limit stays within this one, and a zip bomb does not.
+pub const UNPACKED_FACTOR: u64 = 16;
+
+/// Refuses a workbook whose parts, by the sizes its zip directory declares, unpack to more than
+/// `UNPACKED_FACTOR` × `max_file_bytes`, before anything is unpacked.
+fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    // Not a zip at all: calamine says so, in its own words.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let limit = u128::from(limits.max_file_bytes.saturating_mul(UNPACKED_FACTOR));
+    // The sizes of the central directory, which every writer fills in (the zip crate's own
+    // total gives up on parts streamed with data descriptors, as most writers stream them).
+    let mut size: u128 = 0;
+    for index in 0..archive.len() {
+        if let Ok(part) = archive.by_index_raw(index) {
+            size = size.saturating_add(u128::from(part.size()));
+        }
+    }
+    match size {
+        size if size > limit => Err(ParseError::new(
+            format!(
+                "the workbook unpacks to {size} bytes, over the limit of {limit} bytes ({UNPACKED_FACTOR} × `max_file_bytes`)"
+            ),
+            Span::at(0),
+        )
+        .with_hint("split the register into smaller workbooks, or raise `[limits] max_file_bytes`")),
+        _ => Ok(()),
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".to_string();
+    }
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn open_error(error: &XlsxError) -> ParseError {
+    match error {
+        XlsxError::Password => ParseError::new("the workbook is encrypted (password protected)", Span::at(0))
+            .with_hint("save a copy without a password to open it (File → Info → Protect Workbook), and map that copy"),
+        XlsxError::Zip(_) | XlsxError::Io(_) => ParseError::new(
+            format!("the file is not an Excel workbook that can be read: {error}"),
+            Span::at(0),
+        )
+        .with_hint("save it from Excel as “Excel Workbook (.xlsx)”; .xls, .xlsb and .ods are not read"),
+        _ => ParseError::new(format!("the workbook cannot be read: {error}"), Span::at(0))
+            .with_hint("open and save it again in Excel, or export the sheet as CSV"),
+    }
+}
+
+/// A non-empty row of the sheet: its 0-based row number and its non-empty cells in column order.
+struct SheetRow {
+    row: u32,
+    cells: Vec<(u32, String)>,
+}
+
+fn read_sheet(
+    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    limits: &Limits,
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+) -> Result<Node, ParseError> {
+    let unreadable = |error: XlsxError| {
+        ParseError::new(
+            format!("the sheet `{name}` cannot be read: {error}"),
+            Span::at(0),
+        )
+        .with_hint("open and save it again in Excel, or export the sheet as CSV")
+    };
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(&unreadable)?;
+    // The header, the records the limit allows, and one more so that the repository sees the
+    // sheet is over the limit.
+    let most_rows = limits.records_per_file.saturating_add(2);
+    let mut rows: Vec<SheetRow> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(&unreadable)? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        match rows.last_mut() {
+            Some(last) if last.row == row => last.cells.push((column, text)),
+            _ => {
+                if rows.len() >= most_rows {
+                    break;
+                }
+                rows.push(SheetRow {
+                    row,
+                    cells: vec![(column, text)],
+                });
+            }
+        }
+    }
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        return Err(ParseError::new(
+            format!("the sheet `{name}` is empty"),
+            Span::at(0),
+        )
+        .with_hint(
+            "put the field names in the first row (`id`, `name`, …) and one record in each row below",
+        ));
+    };
+    let first = header
+        .cells
+        .iter()
+        .map(|(column, _)| *column)
+        .min()
+        .unwrap_or(0);
+    let last = header
+        .cells
+        .iter()
+        .map(|(column, _)| *column)
+        .max()
+        .unwrap_or(0);
+    let mut grid_rows = vec![grid_row(&header, first, last)];
+    for row in rows {
+        if let Some((column, _)) = row
+            .cells
+            .iter()
+            .find(|(column, _)| *column < first || *column > last)
+        {
+            return Err(ParseError::new(
+                format!(
+                    "this cell is outside the header's columns {}–{}, so it has no field name",
+                    column_letters(first as usize + 1),
+                    column_letters(last as usize + 1)
+                ),
+                cell_span(row.row, *column),
+            )
+            .with_hint(format!(
+                "name the column in the header row (row {}), or clear the cell",
+                header.row + 1
+            )));
+        }
+        grid_rows.push(grid_row(&row, first, last));
+    }
+    csv::records(
+        grid_rows.into_iter(),
+        Span::at(0),
+        cell_type,
+        ItemSpans::Cell,
+    )
+}
+
+/// A row with one cell per header column (`first` to `last`), empty where the sheet has none.
+fn grid_row(row: &SheetRow, first: u32, last: u32) -> csv::Row {
+    let mut cells: Vec<csv::Cell> = (first..=last)
+        .map(|column| csv::Cell {
+            text: String::new(),
+            span: cell_span(row.row, column),
+        })
+        .collect();
+    for (column, text) in &row.cells {
+        if let Some(cell) = column
+            .checked_sub(first)
+            .and_then(|index| cells.get_mut(index as usize))
+        {
+            cell.text.clone_from(text);
+        }
+    }
+    csv::Row {
+        cells,
+        span: Span::new(cell_offset(row.row, first), cell_offset(row.row, last) + 1),
+    }
+}
+
+/// A cell's value as the text a CSV register would hold: numbers without a needless `.0`,
+/// booleans as `true`/`false`, date cells as ISO dates (`2026-03-01`, with the time only when
+/// there is one), Excel errors as Excel shows them (`#REF!`).
+fn cell_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::Empty => String::new(),
+        DataRef::String(text) => text.clone(),
+        DataRef::SharedString(text) => (*text).to_string(),
+        DataRef::Int(number) => number.to_string(),
+        DataRef::Float(number) => float_text(*number),
+        DataRef::Bool(flag) => flag.to_string(),
+        DataRef::DateTime(date) if date.is_datetime() => {
+            let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+            if (hour, minute, second) == (0, 0, 0) {
+                format!("{year:04}-{month:02}-{day:02}")
+            } else {
+                format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}")
+            }
+        }
+        DataRef::DateTime(duration) => float_text(duration.as_f64()),
+        DataRef::DateTimeIso(text) => text.strip_suffix("T00:00:00").unwrap_or(text).to_string(),
+        DataRef::DurationIso(text) => text.clone(),
+        DataRef::Error(error) => error.to_string(),
+    }
+}
+
+fn float_text(number: f64) -> String {
+    // Whole numbers that Excel stores as floats read as integers (2 rather than 2.0).
+    if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 {
+        format!("{}", number as i64)
+    } else {
+        number.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(16_384), "XFD");
+        assert_eq!(
+            cell_reference("Assets", cell_span(11, 2)).as_deref(),
+            Some("Assets!C12")
+        );
+        assert_eq!(
+            cell_reference("Risk register", cell_span(0, 0)).as_deref(),
+            Some("'Risk register'!A1")
+        );
+        assert_eq!(cell_reference("Assets", Span::at(0)), None);
+        assert_eq!(
+            position(cell_span(11, 2).start),
+            Position {
+                line: 12,
+                column: 3
+            }
+        );
+    }
+
+    #[test]
+    fn numbers_read_like_csv_text() {
+        assert_eq!(float_text(2.0), "2");
+        assert_eq!(float_text(2.5), "2.5");
+        assert_eq!(float_text(-0.0), "0");
+    }
+}
