@@ -8,6 +8,7 @@
 //! outside.
 #![allow(clippy::indexing_slicing)]
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -110,14 +111,16 @@ impl Record {
 }
 
 /// A field of one record holding the id of another.
+/// A repository holds hundreds of thousands of these: what the schema knows is borrowed from the
+/// (static) catalogue, not copied into each.
 pub struct Reference {
     pub from: usize,
     /// The field as the schema names it (`hosting.supplier`).
-    pub field: String,
+    pub field: &'static str,
     /// Pointer within the referring record.
-    pub pointer: String,
-    pub kinds: Vec<&'static str>,
-    pub target: String,
+    pub pointer: Box<str>,
+    pub kinds: &'static [&'static str],
+    pub target: Box<str>,
     pub span: Span,
     /// The record the id resolves to, if any.
     pub resolved: Option<usize>,
@@ -140,7 +143,7 @@ impl Repository {
     pub fn build(
         parsed: Vec<ParsedFile>,
         walk_problems: &[WalkProblem],
-        catalog: &Catalog,
+        catalog: &'static Catalog,
         limits: &Limits,
     ) -> (Repository, Vec<Finding>) {
         let mut builder = Builder {
@@ -296,37 +299,43 @@ impl Repository {
         findings
     }
 
-    fn index_references(&mut self, catalog: &Catalog) {
-        let mut references = Vec::new();
-        for (index, record) in self.records.iter().enumerate() {
-            let Some(schema) = catalog.kind(record.kind) else {
-                continue;
-            };
-            for field in &schema.references {
-                let mut values = Vec::new();
-                values_at(&record.node, &field.path, String::new(), &mut values);
-                for (pointer, node) in values {
-                    let Some(target) = node.as_str() else {
-                        continue;
-                    };
-                    if field.tokens.iter().any(|token| token == target) {
-                        continue;
+    fn index_references(&mut self, catalog: &'static Catalog) {
+        // Found and resolved record by record in parallel; collected in record order.
+        let references: Vec<Reference> = self
+            .records
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(index, record)| {
+                let mut found = Vec::new();
+                let Some(schema) = catalog.kind(record.kind) else {
+                    return found;
+                };
+                for field in &schema.references {
+                    let mut values = Vec::new();
+                    values_at(&record.node, &field.path, String::new(), &mut values);
+                    for (pointer, node) in values {
+                        let Some(target) = node.as_str() else {
+                            continue;
+                        };
+                        if field.tokens.iter().any(|token| token == target) {
+                            continue;
+                        }
+                        found.push(Reference {
+                            from: index,
+                            field: field.name.as_str(),
+                            pointer: pointer.into_boxed_str(),
+                            kinds: field.kinds.as_slice(),
+                            target: target.into(),
+                            span: node.span,
+                            resolved: self.resolve(&field.kinds, target),
+                        });
                     }
-                    references.push(Reference {
-                        from: index,
-                        field: field.display(),
-                        pointer,
-                        kinds: field.kinds.clone(),
-                        target: target.to_string(),
-                        span: node.span,
-                        resolved: None,
-                    });
                 }
-            }
-        }
+                found
+            })
+            .collect();
         let mut referrers = vec![Vec::new(); self.records.len()];
-        for (index, reference) in references.iter_mut().enumerate() {
-            reference.resolved = self.resolve(&reference.kinds, &reference.target);
+        for (index, reference) in references.iter().enumerate() {
             if let Some(target) = reference.resolved {
                 referrers[target].push(index);
             }

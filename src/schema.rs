@@ -90,6 +90,8 @@ pub enum Step {
 #[derive(Clone, Debug)]
 pub struct ReferenceField {
     pub path: Vec<Step>,
+    /// The field as people write it (see [`ReferenceField::display`]), made once.
+    pub name: String,
     /// The kinds the id may name, in the schema's order.
     pub kinds: Vec<&'static str>,
     /// Values that are not ids (`all_committees`).
@@ -390,11 +392,14 @@ fn collect_references(
                         .map(|(known, _)| *known)
                 })
                 .collect();
-            out.push(ReferenceField {
+            let mut field = ReferenceField {
                 path: path.clone(),
+                name: String::new(),
                 kinds,
                 tokens,
-            });
+            };
+            field.name = field.display();
+            out.push(field);
             return;
         }
     }

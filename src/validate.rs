@@ -266,7 +266,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
         match reference.resolved {
             None => {
                 let message =
-                    match repository.resolve(&other_kinds(&reference.kinds), &reference.target) {
+                    match repository.resolve(&other_kinds(reference.kinds), &reference.target) {
                         Some(other) => format!(
                             "`{}` names `{}`, which is a {}, not a {kinds}",
                             reference.field,
