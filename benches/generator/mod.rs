@@ -825,6 +825,10 @@ impl City {
         }
         for risk in 0..self.risks {
             if self.is_accepted_risk(risk) {
+                // The acceptance of a defective one still accepts the RSK003 finding it names.
+                if self.risk_defects.contains_key(&risk) {
+                    self.accepted_by_exceptions += 1;
+                }
                 self.exceptions.push(ExceptionPlan {
                     rule: "RSK003",
                     target: format!("risk:{}", risk_id(risk)),
@@ -2418,4 +2422,145 @@ impl City {
         }
         Ok(())
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plain register
+
+/// Generates the "plain register" of the benchmarks: `assets` information assets in `files`
+/// JSON files, owned through `assignments` information-owner assignments over 50 committees and
+/// their administrations. About 1 % of the assets carry a defect that one of SCH001, XRF001,
+/// OWN001, OWN002 or CLS002 reports. Returns the records written and the defects planted.
+pub fn generate_plain(
+    root: &Path,
+    assets: usize,
+    files: usize,
+    assignments: usize,
+    seed: u64,
+) -> std::io::Result<(usize, usize)> {
+    const COMMITTEES: usize = 50;
+    let mut out = Output::new(root);
+    let assignments = assignments.max(COMMITTEES);
+    out.register(
+        "organisation/units",
+        "org_unit",
+        Format::Json,
+        2 + 2 * COMMITTEES,
+        0,
+        |n| match n {
+            0 => vec![
+                ("id", s("KF")),
+                ("name", s("Kommunfullmäktige")),
+                ("unit_type", s("council")),
+                ("is_controller", V::Bool(false)),
+            ],
+            1 => vec![
+                ("id", s("KS")),
+                ("name", s("Kommunstyrelsen")),
+                ("unit_type", s("executive_board")),
+                ("parent", s("KF")),
+                ("is_controller", V::Bool(true)),
+            ],
+            n if n % 2 == 0 => vec![
+                ("id", s(format!("N{:02}", (n - 2) / 2))),
+                ("name", s(format!("Nämnd {}", (n - 2) / 2))),
+                ("unit_type", s("committee")),
+                ("parent", s("KF")),
+                ("is_controller", V::Bool(true)),
+            ],
+            n => vec![
+                ("id", s(format!("F{:02}", (n - 2) / 2))),
+                ("name", s(format!("Förvaltning {}", (n - 2) / 2))),
+                ("unit_type", s("administration")),
+                ("parent", s(format!("N{:02}", (n - 2) / 2))),
+                ("governing_body", s(format!("N{:02}", (n - 2) / 2))),
+                ("is_controller", V::Bool(false)),
+            ],
+        },
+    )?;
+    out.register("organisation/roles", "role", Format::Json, 2, 0, |n| {
+        let (id, title, function, owner, level) = ROLES[n];
+        vec![
+            ("id", s(id)),
+            ("title", s(title)),
+            ("function", s(function)),
+            ("is_owner_role", V::Bool(owner)),
+            ("authority_level", V::Int(level)),
+        ]
+    })?;
+    // Assignment `n` is an information owner for committee `n % 50` (every 100th a system owner).
+    out.register(
+        "organisation/assignments",
+        "role_assignment",
+        Format::Json,
+        assignments,
+        0,
+        |n| {
+            vec![
+                ("id", s(format!("RA-{n:06}"))),
+                (
+                    "role",
+                    s(if n % 100 == 99 { "ROLE-SO" } else { "ROLE-IAO" }),
+                ),
+                ("scope_unit", s(format!("N{:02}", n % COMMITTEES))),
+                ("holder_title", s(format!("Informationsägare {n}"))),
+                ("valid_from", d("2023-01-01")),
+            ]
+        },
+    )?;
+    let per_file = assets.div_ceil(files.max(1)).max(1);
+    let mut defects = 0;
+    out.register(
+        "registers/information-assets",
+        "information_asset",
+        Format::Json,
+        assets,
+        per_file,
+        |index| {
+            let mut rng = Rng::for_record(seed, 200, index);
+            // Owners avoid the system-owner assignments except where that is the defect.
+            let mut owner = index % assignments;
+            if owner % 100 == 99 {
+                owner -= 1;
+            }
+            let committee = owner % COMMITTEES;
+            let mut record = vec![
+                ("id", s(asset_id(index))),
+                ("name", s(format!("Register över {} {index}", rng.pick(SUBJECTS)))),
+                ("definition", s(format!("Uppgifter för ärendetyp {index}."))),
+                ("unit", s(format!("F{committee:02}"))),
+                ("owner", s(format!("RA-{owner:06}"))),
+                (
+                    "classification",
+                    V::Map(vec![
+                        ("confidentiality", V::Int(rng.below(3) as i64)),
+                        ("integrity", V::Int(1)),
+                        ("availability", V::Int(1)),
+                        ("classified_on", d(rng.date((2025, 7), (2026, 10)))),
+                        ("classified_by", s(format!("RA-{owner:06}"))),
+                    ]),
+                ),
+                ("contains_personal_data", V::Bool(index % 10 == 0)),
+                ("storage_form", s("paper")),
+            ];
+            // One asset in a hundred has one of five defects.
+            if index % 100 == 37 {
+                defects += 1;
+                match (index / 100) % 5 {
+                    0 => remove(&mut record, "owner"),
+                    1 => set_in(
+                        &mut record,
+                        "classification",
+                        "classified_on",
+                        d("2023-05-04"),
+                    ),
+                    2 => set(&mut record, "unit", s("F-SAKNAS")),
+                    3 => set(&mut record, "owner", s(format!("RA-{:06}", 99))),
+                    _ => remove(&mut record, "contains_personal_data"),
+                }
+            }
+            record
+        },
+    )?;
+    Ok((out.report.total_records(), defects))
 }
