@@ -709,7 +709,8 @@ impl City {
         let initiatives = per_mille(50, 6);
         let benefits = per_mille(80, initiatives + initiatives / 2);
         // A dataset's source asset sits in a system with s % 5 == 3.
-        let datasets = per_mille(15, 4).min(systems.saturating_sub(3) / 5 + 1);
+        let sources = if assets > 35 { (assets - 36) / 50 + 1 } else { 0 };
+        let datasets = per_mille(15, 4).min(sources);
         let risks = per_mille(10, 4).min(systems);
         let mut city = City {
             seed: size.seed,
@@ -1847,7 +1848,8 @@ impl City {
                     ]
                 } else {
                     // An old service agreement that ran out while its system still operates.
-                    let supplier = (n * 7) % self.suppliers;
+                    let system = (n * 7) % self.systems;
+                    let supplier = system % self.suppliers;
                     vec![
                         ("id", s(agreement_id(n))),
                         ("agreement_type", s("sla")),
@@ -1855,7 +1857,7 @@ impl City {
                         ("counterparty", s(supplier_id(supplier))),
                         ("valid_from", d("2021-01-01")),
                         ("valid_to", d("2025-12-31")),
-                        ("systems", strs([system_id(supplier)])),
+                        ("systems", strs([system_id(system)])),
                     ]
                 }
             },
