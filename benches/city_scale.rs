@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-
 const RUNS: usize = 3;
 const PLAIN_FILES: usize = 100;
 const PLAIN_ASSIGNMENTS: usize = 20_000;
@@ -138,7 +137,8 @@ fn tree_dir(name: &str) -> Result<(PathBuf, bool, Option<tempfile::TempDir>), St
             Ok((dir, filled, None))
         }
         None => {
-            let temp = tempfile::tempdir().map_err(|error| format!("no temporary directory: {error}"))?;
+            let temp =
+                tempfile::tempdir().map_err(|error| format!("no temporary directory: {error}"))?;
             Ok((temp.path().to_path_buf(), false, Some(temp)))
         }
     }
@@ -348,7 +348,10 @@ fn print_table(rows: &[Row]) {
         "tree", "assets", "records", "files", "wall s"
     );
     for stage in &stages {
-        let _ = std::fmt::Write::write_fmt(&mut header, format_args!(" {:>w$}", stage, w = stage.len().max(8)));
+        let _ = std::fmt::Write::write_fmt(
+            &mut header,
+            format_args!(" {:>w$}", stage, w = stage.len().max(8)),
+        );
     }
     header.push_str(&format!(" {:>9} {:>9}", "RSS MiB", "findings"));
     println!("\ntillsyn check, median of {RUNS} runs (RSS: the peak of the largest run)");

@@ -709,7 +709,11 @@ impl City {
         let initiatives = per_mille(50, 6);
         let benefits = per_mille(80, initiatives + initiatives / 2);
         // A dataset's source asset sits in a system with s % 5 == 3.
-        let sources = if assets > 35 { (assets - 36) / 50 + 1 } else { 0 };
+        let sources = if assets > 35 {
+            (assets - 36) / 50 + 1
+        } else {
+            0
+        };
         let datasets = per_mille(15, 4).min(sources);
         let risks = per_mille(10, 4).min(systems);
         let mut city = City {
@@ -761,16 +765,20 @@ impl City {
             }
         });
         let suppliers = self.suppliers;
-        self.system_defects = plant(seed, 2, systems, SYSTEM_DEFECTS, |defect, system| {
-            match defect {
+        self.system_defects = plant(
+            seed,
+            2,
+            systems,
+            SYSTEM_DEFECTS,
+            |defect, system| match defect {
                 StaleRestoreTest | DeclaredBelowHighWaterMark | StaleRiskAnalysis => {
                     is_personal_system(system)
                 }
                 StaleContinuityTest => is_critical_system(system, assets),
                 CloudWithoutHostingCountry => is_cloud_supplier(system % suppliers),
                 _ => true,
-            }
-        });
+            },
+        );
         self.supplier_defects = plant(seed, 3, suppliers, SUPPLIER_DEFECTS, |defect, n| {
             defect != CloudSupplierUnassessed || is_cloud_supplier(n)
         });
@@ -880,7 +888,9 @@ impl City {
     }
 
     fn cloud_suppliers(&self) -> usize {
-        (0..self.suppliers).filter(|n| is_cloud_supplier(*n)).count()
+        (0..self.suppliers)
+            .filter(|n| is_cloud_supplier(*n))
+            .count()
     }
 
     fn area_of_system(&self, system: usize) -> usize {
@@ -922,16 +932,42 @@ const COMPANIES: &[(&str, &str)] = &[
     ("EHAB", "Exempelstads Hamn AB"),
 ];
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Erik", "Sara", "Mohammed", "Karin", "Johan", "Lina", "Maria", "Per", "Fatima",
-    "Lars", "Eva", "Ali", "Sofia", "Nils", "Ingrid",
+    "Anna", "Erik", "Sara", "Mohammed", "Karin", "Johan", "Lina", "Maria", "Per", "Fatima", "Lars",
+    "Eva", "Ali", "Sofia", "Nils", "Ingrid",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Lindqvist", "Johansson", "Nilsson", "Haddad", "Berg", "Ek", "Åberg", "Svensson", "Holm",
-    "Ali", "Karlsson", "Andersson", "Yilmaz", "Persson", "Lund", "Hassan",
+    "Lindqvist",
+    "Johansson",
+    "Nilsson",
+    "Haddad",
+    "Berg",
+    "Ek",
+    "Åberg",
+    "Svensson",
+    "Holm",
+    "Ali",
+    "Karlsson",
+    "Andersson",
+    "Yilmaz",
+    "Persson",
+    "Lund",
+    "Hassan",
 ];
 const SUBJECTS: &[&str] = &[
-    "ärenden", "avtal", "fakturor", "ansökningar", "tillstånd", "beslut", "mätvärden",
-    "bokningar", "anmälningar", "lokaler", "fordon", "inköp", "synpunkter", "projekt",
+    "ärenden",
+    "avtal",
+    "fakturor",
+    "ansökningar",
+    "tillstånd",
+    "beslut",
+    "mätvärden",
+    "bokningar",
+    "anmälningar",
+    "lokaler",
+    "fordon",
+    "inköp",
+    "synpunkter",
+    "projekt",
 ];
 const TOPICS: &[&str] = &[
     "information_security",
@@ -1053,7 +1089,10 @@ impl City {
                 if area.body != "KS" {
                     units.push(vec![
                         ("id", s(&area.body)),
-                        ("name", s(format!("Nämnden för {}", area.unit_name.to_lowercase()))),
+                        (
+                            "name",
+                            s(format!("Nämnden för {}", area.unit_name.to_lowercase())),
+                        ),
                         ("short_name", s(&area.body_short)),
                         ("unit_type", s("committee")),
                         ("parent", s("KF")),
@@ -1073,46 +1112,65 @@ impl City {
         }
         let count = units.len();
         let mut units = units.into_iter();
-        out.register("organisation/units", "org_unit", Format::Toml, count, 0, |_| {
-            units.next().unwrap_or_default()
-        })?;
+        out.register(
+            "organisation/units",
+            "org_unit",
+            Format::Toml,
+            count,
+            0,
+            |_| units.next().unwrap_or_default(),
+        )?;
 
-        out.register("organisation/roles", "role", Format::Json, ROLES.len(), 0, |n| {
-            let (id, title, function, owner, level) = ROLES[n];
-            vec![
-                ("id", s(id)),
-                ("title", s(title)),
-                ("function", s(function)),
-                ("is_owner_role", V::Bool(owner)),
-                ("authority_level", V::Int(level)),
-            ]
-        })?;
+        out.register(
+            "organisation/roles",
+            "role",
+            Format::Json,
+            ROLES.len(),
+            0,
+            |n| {
+                let (id, title, function, owner, level) = ROLES[n];
+                vec![
+                    ("id", s(id)),
+                    ("title", s(title)),
+                    ("function", s(function)),
+                    ("is_owner_role", V::Bool(owner)),
+                    ("authority_level", V::Int(level)),
+                ]
+            },
+        )?;
 
         // Two named persons per area: the head of the administration and a system manager.
         let persons = self.areas.len() * 2 + 3;
-        out.register("organisation/persons", "person", Format::Yaml, persons, 0, |n| {
-            let mut rng = Rng::for_record(self.seed, 10, n);
-            let first = rng.pick(FIRST_NAMES);
-            let last = rng.pick(LAST_NAMES);
-            let unit = if n < 3 {
-                "KLK"
-            } else {
-                &self.areas[(n - 3) / 2].unit
-            };
-            vec![
-                ("id", s(format!("P-{n:03}"))),
-                ("name", s(format!("{first} {last}"))),
-                ("unit", s(unit)),
-                (
-                    "email",
-                    s(format!(
-                        "{}.{}{n}@exempelstad.se",
-                        ascii(first).to_lowercase(),
-                        ascii(last).to_lowercase()
-                    )),
-                ),
-            ]
-        })?;
+        out.register(
+            "organisation/persons",
+            "person",
+            Format::Yaml,
+            persons,
+            0,
+            |n| {
+                let mut rng = Rng::for_record(self.seed, 10, n);
+                let first = rng.pick(FIRST_NAMES);
+                let last = rng.pick(LAST_NAMES);
+                let unit = if n < 3 {
+                    "KLK"
+                } else {
+                    &self.areas[(n - 3) / 2].unit
+                };
+                vec![
+                    ("id", s(format!("P-{n:03}"))),
+                    ("name", s(format!("{first} {last}"))),
+                    ("unit", s(unit)),
+                    (
+                        "email",
+                        s(format!(
+                            "{}.{}{n}@exempelstad.se",
+                            ascii(first).to_lowercase(),
+                            ascii(last).to_lowercase()
+                        )),
+                    ),
+                ]
+            },
+        )?;
 
         let mut assignments: Vec<Record> = vec![
             vec![
@@ -1170,7 +1228,10 @@ impl City {
                 ("id", s(assignment(area, "OPS"))),
                 ("role", s("ROLE-OPS")),
                 ("scope_unit", s(&area.unit)),
-                ("holder_title", s(format!("Driftansvarig, {}", area.unit_name))),
+                (
+                    "holder_title",
+                    s(format!("Driftansvarig, {}", area.unit_name)),
+                ),
                 ("valid_from", d("2024-01-01")),
             ]);
         }
@@ -1188,12 +1249,24 @@ impl City {
 }
 
 const ROLES: &[(&str, &str, &str, bool, i64)] = &[
-    ("ROLE-IAO", "Informationsägare", "information_owner", true, 3),
+    (
+        "ROLE-IAO",
+        "Informationsägare",
+        "information_owner",
+        true,
+        3,
+    ),
     ("ROLE-SO", "Systemägare", "system_owner", false, 4),
     ("ROLE-SM", "Systemförvaltare", "system_manager", false, 5),
     ("ROLE-OPS", "Driftansvarig", "operations_owner", false, 5),
     ("ROLE-DPO", "Dataskyddsombud", "dpo", false, 6),
-    ("ROLE-ISC", "Informationssäkerhetssamordnare", "infosec_coordinator", false, 6),
+    (
+        "ROLE-ISC",
+        "Informationssäkerhetssamordnare",
+        "infosec_coordinator",
+        false,
+        6,
+    ),
     ("ROLE-BO", "Nyttoägare", "benefit_owner", false, 5),
     ("ROLE-DOC", "Dokumentansvarig", "document_owner", false, 5),
     ("ROLE-KD", "Kommundirektör", "management", false, 4),
@@ -1236,28 +1309,39 @@ impl City {
     fn write_documents(&self, out: &mut Output) -> std::io::Result<()> {
         for n in 0..self.documents {
             let (record, body) = self.document(n);
-            let format = if n % 2 == 0 { Format::Yaml } else { Format::Toml };
+            let format = if n % 2 == 0 {
+                Format::Yaml
+            } else {
+                Format::Toml
+            };
             let path = format!("documents/{}.md", document_id(n).to_lowercase());
             out.single(&path, "governing_document", format, &record, Some(&body))?;
         }
-        out.register("documents/goals", "goal", Format::Json, self.goals, 0, |g| {
-            let (title, indicator, baseline, target) = GOALS[g % GOALS.len()];
-            vec![
-                ("id", s(goal_id(g))),
-                ("document", s(document_id(2))),
-                ("title", s(title)),
-                ("indicator", s(indicator)),
-                (
-                    "baseline",
-                    V::Map(vec![("value", V::Int(baseline)), ("date", d("2024-12-31"))]),
-                ),
-                (
-                    "target",
-                    V::Map(vec![("value", V::Int(target)), ("date", d("2028-12-31"))]),
-                ),
-                ("responsible_unit", s("KS")),
-            ]
-        })
+        out.register(
+            "documents/goals",
+            "goal",
+            Format::Json,
+            self.goals,
+            0,
+            |g| {
+                let (title, indicator, baseline, target) = GOALS[g % GOALS.len()];
+                vec![
+                    ("id", s(goal_id(g))),
+                    ("document", s(document_id(2))),
+                    ("title", s(title)),
+                    ("indicator", s(indicator)),
+                    (
+                        "baseline",
+                        V::Map(vec![("value", V::Int(baseline)), ("date", d("2024-12-31"))]),
+                    ),
+                    (
+                        "target",
+                        V::Map(vec![("value", V::Int(target)), ("date", d("2028-12-31"))]),
+                    ),
+                    ("responsible_unit", s("KS")),
+                ]
+            },
+        )
     }
 
     /// Document `n`: 0 the information-security policy, 1 the incident-management guideline,
@@ -1277,7 +1361,10 @@ impl City {
             0 => {
                 let record = vec![
                     ("id", s(&id)),
-                    ("title", s("Informationssäkerhetspolicy för Exempelstad kommun")),
+                    (
+                        "title",
+                        s("Informationssäkerhetspolicy för Exempelstad kommun"),
+                    ),
                     ("doc_kind", s("policy")),
                     ("topic", s("information_security")),
                     ("decided_by", s("KF")),
@@ -1305,7 +1392,9 @@ impl City {
                     ("id", s(&id)),
                     (
                         "title",
-                        s("Riktlinje för hantering och rapportering av informationssäkerhetsincidenter"),
+                        s(
+                            "Riktlinje för hantering och rapportering av informationssäkerhetsincidenter",
+                        ),
                     ),
                     ("doc_kind", s("guideline")),
                     ("topic", s("incident_management")),
@@ -1384,7 +1473,10 @@ impl City {
         };
         let mut applies = vec![area.body.clone()];
         let mut appendices = vec![V::Map(vec![
-            ("title", s(format!("Bilaga 1 Ansvar och roller för {subject}"))),
+            (
+                "title",
+                s(format!("Bilaga 1 Ansvar och roller för {subject}")),
+            ),
             ("ref", s(format!("Dnr {registry} handling 2"))),
         ])];
         match defect {
@@ -1668,7 +1760,10 @@ impl City {
             ("id", s(system_id(system))),
             (
                 "name",
-                s(format!("Verksamhetssystem för {} {system}", rng.pick(SUBJECTS))),
+                s(format!(
+                    "Verksamhetssystem för {} {system}",
+                    rng.pick(SUBJECTS)
+                )),
             ),
             ("lifecycle", s("operating")),
             ("unit", s(&area.unit)),
@@ -1698,7 +1793,10 @@ impl City {
         record.push((
             "backup",
             V::Map(vec![
-                ("policy_ref", s(format!("Säkerhetskopieringsrutin {}", area.unit))),
+                (
+                    "policy_ref",
+                    s(format!("Säkerhetskopieringsrutin {}", area.unit)),
+                ),
                 ("last_restore_test", d(rng.date((2026, 1), (2026, 10)))),
             ]),
         ));
@@ -1747,10 +1845,20 @@ impl City {
                 "{},{} {} AB,5568{:02}-{:04},SE,{cloud},{criticality},{assessed_on},{assessment},{}",
                 supplier_id(n),
                 rng.pick(&["Nordisk", "Svensk", "Kommun", "Digital", "Moln", "Data"]),
-                rng.pick(&["Systemdrift", "Ärendesystem", "IT-tjänst", "Plattform", "Programvara"]),
+                rng.pick(&[
+                    "Systemdrift",
+                    "Ärendesystem",
+                    "IT-tjänst",
+                    "Plattform",
+                    "Programvara"
+                ]),
                 n % 100,
                 n % 10_000,
-                if cloud { "ISO/IEC 27001;ISO/IEC 27017" } else { "ISO/IEC 27001" }
+                if cloud {
+                    "ISO/IEC 27001;ISO/IEC 27017"
+                } else {
+                    "ISO/IEC 27001"
+                }
             );
         }
         out.file("registers/suppliers.csv", &text, "CSV")?;
@@ -1800,7 +1908,10 @@ impl City {
                         ("systems", strs(self.systems_of_supplier(n))),
                         (
                             "security_requirements_ref",
-                            s(format!("Avtal KS {:04}/24 bilaga 4 Säkerhetskrav", n % 10_000)),
+                            s(format!(
+                                "Avtal KS {:04}/24 bilaga 4 Säkerhetskrav",
+                                n % 10_000
+                            )),
                         ),
                         ("exit_plan", V::Bool(true)),
                     ];
@@ -1925,12 +2036,17 @@ impl City {
                 V::List(vec![V::Map(vec![
                     ("data_category", s(format!("Ärenden om {subject}"))),
                     ("period", s("P5Y")),
-                    ("schedule_ref", s(format!("Dokumenthanteringsplan för {}", area.body))),
+                    (
+                        "schedule_ref",
+                        s(format!("Dokumenthanteringsplan för {}", area.body)),
+                    ),
                 ])]),
             ),
             (
                 "security_measures",
-                s("Behörighetsstyrning efter roll, tvåfaktorsautentisering, kryptering och loggning."),
+                s(
+                    "Behörighetsstyrning efter roll, tvåfaktorsautentisering, kryptering och loggning.",
+                ),
             ),
             ("systems", strs([system_id(system)])),
             ("assets", strs(assets)),
@@ -1942,7 +2058,10 @@ impl City {
                     ("criteria_met", strs(["wp248_3", "wp248_5"])),
                     ("status", s("completed")),
                     ("completed_on", d(rng.date((2025, 7), (2026, 9)))),
-                    ("ref", s(format!("Konsekvensbedömning {}", activity_id(activity)))),
+                    (
+                        "ref",
+                        s(format!("Konsekvensbedömning {}", activity_id(activity))),
+                    ),
                 ]),
             ));
         }
@@ -2057,7 +2176,10 @@ impl City {
                     ("analysis", s(format!("RSA-{risk:07}"))),
                     (
                         "title",
-                        s(format!("Obehörig åtkomst till information i {}", system_id(risk))),
+                        s(format!(
+                            "Obehörig åtkomst till information i {}",
+                            system_id(risk)
+                        )),
                     ),
                     ("likelihood", V::Int(2)),
                     ("consequence", V::Int(2 + (risk % 2) as i64)),
@@ -2182,8 +2304,14 @@ impl City {
                 let phase = if orphan || innovation {
                     "execution"
                 } else {
-                    ["execution", "planning", "management", "execution", "idea", "closed"]
-                        [(n / areas) % 6]
+                    [
+                        "execution",
+                        "planning",
+                        "management",
+                        "execution",
+                        "idea",
+                        "closed",
+                    ][(n / areas) % 6]
                 };
                 vec![
                     ("id", s(initiative_id(n))),
@@ -2194,14 +2322,18 @@ impl City {
                     ("unit", s(&area.unit)),
                     (
                         "orientation",
-                        s(if innovation { "innovation" } else { "efficiency" }),
+                        s(if innovation {
+                            "innovation"
+                        } else {
+                            "efficiency"
+                        }),
                     ),
-                    (
-                        "benefit_focus",
-                        s(["internal", "external", "both"][n % 3]),
-                    ),
+                    ("benefit_focus", s(["internal", "external", "both"][n % 3])),
                     ("phase", s(phase)),
-                    ("budget_sek", V::Int(200_000 + 50_000 * rng.below(20) as i64)),
+                    (
+                        "budget_sek",
+                        V::Int(200_000 + 50_000 * rng.below(20) as i64),
+                    ),
                     ("goals", strs([goal_id(n % self.goals)])),
                 ]
             },
@@ -2221,7 +2353,10 @@ impl City {
                     ("initiative", s(initiative_id(initiative))),
                     (
                         "description",
-                        s(format!("Kortare handläggningstid för {}", rng.pick(SUBJECTS))),
+                        s(format!(
+                            "Kortare handläggningstid för {}",
+                            rng.pick(SUBJECTS)
+                        )),
                     ),
                     ("owner", s(assignment(area, "BO"))),
                     (
@@ -2401,7 +2536,10 @@ impl City {
                                 .map(|g| {
                                     V::Map(vec![
                                         ("goal", s(goal_id(g))),
-                                        ("status", s(["on_track", "behind", "achieved"][(g + n) % 3])),
+                                        (
+                                            "status",
+                                            s(["on_track", "behind", "achieved"][(g + n) % 3]),
+                                        ),
                                     ])
                                 })
                                 .collect(),
@@ -2415,7 +2553,10 @@ impl City {
             let record = vec![
                 ("id", s(format!("INC-2026-{:03}", n + 1))),
                 ("unit", s(&self.areas[n % self.areas.len()].unit)),
-                ("detected_at", s(format!("2026-0{}-02T08:15:00+01:00", n + 3))),
+                (
+                    "detected_at",
+                    s(format!("2026-0{}-02T08:15:00+01:00", n + 3)),
+                ),
                 ("significant", V::Bool(false)),
                 ("personal_data_breach", V::Bool(false)),
             ];
@@ -2528,7 +2669,10 @@ pub fn generate_plain(
             let committee = owner % COMMITTEES;
             let mut record = vec![
                 ("id", s(asset_id(index))),
-                ("name", s(format!("Register över {} {index}", rng.pick(SUBJECTS)))),
+                (
+                    "name",
+                    s(format!("Register över {} {index}", rng.pick(SUBJECTS))),
+                ),
                 ("definition", s(format!("Uppgifter för ärendetyp {index}."))),
                 ("unit", s(format!("F{committee:02}"))),
                 ("owner", s(format!("RA-{owner:06}"))),
