@@ -2572,8 +2572,9 @@ impl City {
 
 /// Generates the "plain register" of the benchmarks: `assets` information assets in `files`
 /// JSON files, owned through `assignments` information-owner assignments over 50 committees and
-/// their administrations. About 1 % of the assets carry a defect that one of SCH001, XRF001,
-/// OWN001, OWN002 or CLS002 reports. Returns the records written and the defects planted.
+/// their administrations. One asset in a hundred carries a defect that SCH001, XRF001, OWN001,
+/// OWN002 or CLS002 reports (an unknown unit is both XRF001 and OWN002: 1.2 findings per
+/// defect). Returns the records written and the assets with a defect.
 pub fn generate_plain(
     root: &Path,
     assets: usize,
@@ -2689,6 +2690,9 @@ pub fn generate_plain(
                 ("contains_personal_data", V::Bool(index % 10 == 0)),
                 ("storage_form", s("paper")),
             ];
+            if index % 10 == 0 {
+                record.push(("special_categories", V::Bool(false)));
+            }
             // One asset in a hundred has one of five defects.
             if index % 100 == 37 {
                 defects += 1;
