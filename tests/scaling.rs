@@ -6,7 +6,6 @@
 #[path = "../benches/generator/mod.rs"]
 mod generator;
 
-use tillsyn::config::Config;
 use tillsyn::followup::ledger::Ledger;
 use tillsyn::rules::{RuleSet, Selection};
 
@@ -28,14 +27,10 @@ references = []
 /// with the default pack and, if given, a pack of the repository's own.
 fn work_for(assets: usize, own_pack: Option<&str>) -> (usize, u64) {
     let dir = tempfile::tempdir().unwrap();
-    let written = generator::generate(
-        dir.path(),
-        &generator::Size {
-            assets,
-            assets_per_file: 1_000,
-        },
-    );
-    let mut config = Config::default();
+    let written = generator::generate(dir.path(), &generator::Size::new(assets));
+    // The generated tillsyn.toml maps its CSV register to a kind.
+    let mut config =
+        tillsyn::config::load(dir.path(), None, &tillsyn::schema::kind_names()).unwrap();
     if let Some(pack) = own_pack {
         let pack_dir = dir.path().join(".rules");
         std::fs::create_dir_all(&pack_dir).unwrap();
