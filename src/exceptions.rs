@@ -8,6 +8,8 @@
 //! `kind:id` (the whole record), `kind:id#/json/pointer` (one field and what is below it), or
 //! `kind:*` (every record of the kind).
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use crate::builtin;
@@ -92,12 +94,49 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
             })
         })
         .collect();
+    // The exceptions that may cover a finding, by rule (or cited control), kind and record (or
+    // `*`): looked up per finding, so that many findings and many exceptions stay linear.
+    let mut candidates: HashMap<(&str, &str, Option<&str>), Vec<usize>> = HashMap::new();
+    for (slot, exception) in exceptions.iter().enumerate() {
+        for target in &exception.targets {
+            let key = (
+                exception.rule.as_str(),
+                target.kind.as_str(),
+                target.record.as_deref(),
+            );
+            candidates.entry(key).or_default().push(slot);
+        }
+    }
     for finding in findings.iter_mut() {
         if exceptions_own(&finding.rule) {
             continue;
         }
+        let Some(kind) = finding.kind.clone() else {
+            continue;
+        };
+        let mut slots: Vec<usize> = std::iter::once(finding.rule.as_str())
+            .chain(finding.references.iter().map(String::as_str))
+            .flat_map(|rule| {
+                [
+                    (rule, kind.as_str(), finding.record.as_deref()),
+                    (rule, kind.as_str(), None),
+                ]
+            })
+            .filter_map(|key| candidates.get(&key))
+            .flatten()
+            .copied()
+            .collect();
+        if slots.is_empty() {
+            continue;
+        }
+        // In the exceptions' order, as a scan of all of them would meet them.
+        slots.sort_unstable();
+        slots.dedup();
         let record_pointer = record_pointer(repository, finding);
-        for (slot, exception) in exceptions.iter().enumerate() {
+        for slot in slots {
+            let Some(exception) = exceptions.get(slot) else {
+                continue;
+            };
             let rule_matches =
                 exception.rule == finding.rule || finding.references.contains(&exception.rule);
             if !rule_matches

@@ -3,6 +3,8 @@
 //! through the role assignment to its holder and scope unit; else the information-security
 //! coordinator of the record's unit; else the unit itself. The basis says which was used.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use crate::finding::Responsible;
@@ -29,12 +31,53 @@ const UNIT_FIELDS: &[&str] = &[
 
 pub struct Resolver<'a> {
     repository: &'a Repository,
-    today: Date,
+    /// Per org unit: the first role assignment in force (in record order) of an
+    /// information-security coordinator scoped to it. Found once: scanning a unit's referrers per
+    /// finding would read every record of the unit for every finding.
+    coordinators: HashMap<usize, usize>,
+    /// The unit without a parent (the council), the first by id: whose coordinator answers for
+    /// findings that belong to no record. Found once, not per finding.
+    top_unit: Option<usize>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(repository: &'a Repository, today: Date) -> Self {
-        Resolver { repository, today }
+        let mut coordinators = HashMap::new();
+        for reference in &repository.references {
+            let Some(unit) = reference.resolved else {
+                continue;
+            };
+            if reference.field != "scope_unit" || coordinators.contains_key(&unit) {
+                continue;
+            }
+            let assignment = repository.record(reference.from);
+            let is_coordinator = assignment
+                .get_str("role")
+                .and_then(|id| repository.resolve(&["role"], id))
+                .is_some_and(|role| {
+                    repository.record(role).get_str("function") == Some("infosec_coordinator")
+                });
+            if assignment.kind == "role_assignment" && is_coordinator && assignment.in_force(today)
+            {
+                coordinators.insert(unit, reference.from);
+            }
+        }
+        let top_unit = repository
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, record)| {
+                record.kind == "org_unit"
+                    && record.get_str("parent").is_none()
+                    && record.id.is_some()
+            })
+            .min_by(|a, b| a.1.id.cmp(&b.1.id))
+            .map(|(index, _)| index);
+        Resolver {
+            repository,
+            coordinators,
+            top_unit,
+        }
     }
 
     /// The responsible for a finding on a record (`None` for a record of no known kind or id),
@@ -48,7 +91,7 @@ impl<'a> Resolver<'a> {
             _ => None,
         };
         let Some(record) = record else {
-            return self.top_unit().and_then(|unit| self.fallback(unit));
+            return self.top_unit.and_then(|unit| self.fallback(unit));
         };
         for field in ACCOUNTABLE_FIELDS {
             if let Some(id) = record.get_str(field)
@@ -64,7 +107,7 @@ impl<'a> Resolver<'a> {
         };
         // A record of a kind that belongs to no unit (a supplier, a role, a dataset) is the
         // organisation's: the top unit's.
-        unit.or_else(|| self.top_unit())
+        unit.or(self.top_unit)
             .and_then(|unit| self.fallback(unit))
     }
 
@@ -95,22 +138,6 @@ impl<'a> Resolver<'a> {
             .find_map(|field| record.get_str(field).and_then(|id| self.unit_index(id)))
     }
 
-    /// The unit without a parent (the council), the first by id: whose coordinator answers for
-    /// findings that belong to no record.
-    fn top_unit(&self) -> Option<usize> {
-        self.repository
-            .records
-            .iter()
-            .enumerate()
-            .filter(|(_, record)| {
-                record.kind == "org_unit"
-                    && record.get_str("parent").is_none()
-                    && record.id.is_some()
-            })
-            .min_by(|a, b| a.1.id.cmp(&b.1.id))
-            .map(|(index, _)| index)
-    }
-
     /// The unit and its ancestors through `parent`, nearest first, stopping at a cycle.
     pub fn lineage(&self, unit: usize) -> Vec<usize> {
         let mut chain = vec![unit];
@@ -133,28 +160,9 @@ impl<'a> Resolver<'a> {
     /// An assignment in force of a role of function `infosec_coordinator` scoped to the unit or
     /// its nearest ancestor that has one.
     fn coordinator(&self, unit: usize) -> Option<usize> {
-        for scope in self.lineage(unit) {
-            let found = self
-                .repository
-                .referrers(scope)
-                .filter(|reference| reference.field == "scope_unit")
-                .find_map(|reference| {
-                    let assignment = self.repository.record(reference.from);
-                    let role = assignment
-                        .get_str("role")
-                        .and_then(|id| self.repository.resolve(&["role"], id))?;
-                    let is_coordinator = self.repository.record(role).get_str("function")
-                        == Some("infosec_coordinator");
-                    (assignment.kind == "role_assignment"
-                        && is_coordinator
-                        && assignment.in_force(self.today))
-                    .then_some(reference.from)
-                });
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
+        self.lineage(unit)
+            .into_iter()
+            .find_map(|scope| self.coordinators.get(&scope).copied())
     }
 
     fn holder(&self, assignment: usize, basis: &str) -> Responsible {
