@@ -107,8 +107,7 @@ impl<'a> Resolver<'a> {
         };
         // A record of a kind that belongs to no unit (a supplier, a role, a dataset) is the
         // organisation's: the top unit's.
-        unit.or(self.top_unit)
-            .and_then(|unit| self.fallback(unit))
+        unit.or(self.top_unit).and_then(|unit| self.fallback(unit))
     }
 
     fn fallback(&self, unit: usize) -> Option<Responsible> {
