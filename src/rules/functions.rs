@@ -36,6 +36,7 @@ use std::collections::HashMap as StdHashMap;
 type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use super::code::Function;
 use super::interpreter::{Fault, Outcome, fail, items, text_arg};
@@ -49,7 +50,8 @@ pub struct World<'a> {
     pub today: Date,
     records: &'a [Record],
     ids: HashMap<&'static str, HashMap<&'a str, usize>>,
-    any_kind: HashMap<&'a str, Vec<usize>>,
+    /// Per id: the first record with it, and whether more than one record has it.
+    any_kind: HashMap<&'a str, (usize, bool)>,
     /// For every record: (referring record, field) pairs.
     referrers: Vec<Vec<(usize, &'a str)>>,
     pub by_kind: HashMap<&'static str, Vec<usize>>,
@@ -76,7 +78,7 @@ impl<'a> World<'a> {
     ) -> World<'a> {
         let records = &repository.records;
         let mut ids: HashMap<&'static str, HashMap<&'a str, usize>> = HashMap::default();
-        let mut any_kind: HashMap<&'a str, Vec<usize>> = HashMap::default();
+        let mut any_kind: HashMap<&'a str, (usize, bool)> = HashMap::default();
         let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::default();
         for (index, record) in records.iter().enumerate() {
             by_kind.entry(record.kind).or_default().push(index);
@@ -85,7 +87,10 @@ impl<'a> World<'a> {
                     .or_default()
                     .entry(id.as_str())
                     .or_insert(index);
-                any_kind.entry(id.as_str()).or_default().push(index);
+                any_kind
+                    .entry(id.as_str())
+                    .and_modify(|(_, shared)| *shared = true)
+                    .or_insert((index, false));
             }
         }
         let mut referrers = vec![Vec::new(); records.len()];
@@ -96,7 +101,7 @@ impl<'a> World<'a> {
         }
         let lookup = |kind: &str, id: &str| ids.get(kind).and_then(|ids| ids.get(id)).copied();
         let parent = records
-            .iter()
+            .par_iter()
             .map(|record| {
                 record
                     .get_str("parent")
@@ -104,7 +109,7 @@ impl<'a> World<'a> {
             })
             .collect();
         let role_function = records
-            .iter()
+            .par_iter()
             .map(|record| {
                 if record.kind != "role_assignment" {
                     return None;
@@ -116,9 +121,9 @@ impl<'a> World<'a> {
         let mut world = World {
             today,
             records,
-            active: records.iter().map(|record| record.is_active()).collect(),
+            active: records.par_iter().map(Record::is_active).collect(),
             in_force: records
-                .iter()
+                .par_iter()
                 .map(|record| record.in_force(today))
                 .collect(),
             ids,
@@ -503,10 +508,10 @@ impl<'a> World<'a> {
         let id = text_arg(Function::Reference, id)?;
         let found = match kind {
             Some(kind) => self.lookup(kind, id),
-            None => match self.any_kind.get(id).map(Vec::as_slice) {
-                None | Some([]) => None,
-                Some([only]) => Some(*only),
-                Some(_) => {
+            None => match self.any_kind.get(id) {
+                None => None,
+                Some((only, false)) => Some(*only),
+                Some((_, true)) => {
                     return Err(fail(
                         Function::Reference,
                         format!("`{id}` is the id of records of several kinds; use ref(kind, id)"),
