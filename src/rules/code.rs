@@ -93,6 +93,25 @@ pub enum Operator {
 }
 
 impl Operator {
+    /// The operator the parser names `_==_`, `@in`, ….
+    fn named(name: &str) -> Option<Operator> {
+        Some(match name {
+            "_==_" => Operator::Equals,
+            "_!=_" => Operator::NotEquals,
+            "_<_" => Operator::Less,
+            "_<=_" => Operator::LessEquals,
+            "_>_" => Operator::Greater,
+            "_>=_" => Operator::GreaterEquals,
+            "_+_" => Operator::Add,
+            "_-_" => Operator::Subtract,
+            "_*_" => Operator::Multiply,
+            "_/_" => Operator::Divide,
+            "_%_" => Operator::Modulo,
+            "@in" => Operator::In,
+            _ => return None,
+        })
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             Operator::Equals => "==",
@@ -309,49 +328,12 @@ impl Compiler {
         let name = call.func_name.as_str();
         let mut args: Vec<&IdedExpr> = call.target.as_deref().into_iter().collect();
         args.extend(call.args.iter());
-        let operator = |operator: Operator| -> Option<Operator> { Some(operator) };
-        let binary = match name {
-            "_==_" => operator(Operator::Equals),
-            "_!=_" => operator(Operator::NotEquals),
-            "_<_" => operator(Operator::Less),
-            "_<=_" => operator(Operator::LessEquals),
-            "_>_" => operator(Operator::Greater),
-            "_>=_" => operator(Operator::GreaterEquals),
-            "_+_" => operator(Operator::Add),
-            "_-_" => operator(Operator::Subtract),
-            "_*_" => operator(Operator::Multiply),
-            "_/_" => operator(Operator::Divide),
-            "_%_" => operator(Operator::Modulo),
-            "@in" => operator(Operator::In),
-            _ => None,
-        };
+        if let Some(operator) = Operator::named(name)
+            && let [left, right] = args.as_slice()
+        {
+            return self.binary(operator, left, right);
+        }
         match (name, args.as_slice()) {
-            (_, [left, right]) if binary.is_some() => {
-                let Some(operator) = binary else {
-                    return Err(refuse("unreachable", None));
-                };
-                if operator == Operator::In
-                    && let Ast::List(list) = &right.expr
-                    && list.optional_indices.is_empty()
-                    && list
-                        .elements
-                        .iter()
-                        .all(|element| matches!(element.expr, Ast::Literal(_)))
-                {
-                    return Ok(Code::InLiterals(
-                        Box::new(self.code(left)?),
-                        list.elements
-                            .iter()
-                            .map(|element| self.code(element))
-                            .collect::<Result<_, _>>()?,
-                    ));
-                }
-                Ok(Code::Binary(
-                    operator,
-                    Box::new(self.code(left)?),
-                    Box::new(self.code(right)?),
-                ))
-            }
             ("_&&_", [left, right]) => Ok(Code::And(
                 Box::new(self.code(left)?),
                 Box::new(self.code(right)?),
@@ -376,6 +358,35 @@ impl Compiler {
         }
     }
 
+    fn binary(
+        &mut self,
+        operator: Operator,
+        left: &IdedExpr,
+        right: &IdedExpr,
+    ) -> Result<Code, Refusal> {
+        if operator == Operator::In
+            && let Ast::List(list) = &right.expr
+            && list.optional_indices.is_empty()
+            && list
+                .elements
+                .iter()
+                .all(|element| matches!(element.expr, Ast::Literal(_)))
+        {
+            return Ok(Code::InLiterals(
+                Box::new(self.code(left)?),
+                list.elements
+                    .iter()
+                    .map(|element| self.code(element))
+                    .collect::<Result<_, _>>()?,
+            ));
+        }
+        Ok(Code::Binary(
+            operator,
+            Box::new(self.code(left)?),
+            Box::new(self.code(right)?),
+        ))
+    }
+
     fn function(&mut self, name: &str, args: &[&IdedExpr]) -> Result<Code, Refusal> {
         let Some(function) = Function::named(name) else {
             let hint = did_you_mean(name, Function::ALL.iter().map(|function| function.name()))
@@ -393,8 +404,13 @@ impl Compiler {
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join(" or ");
+            let noun = if counts == "1" {
+                "argument"
+            } else {
+                "arguments"
+            };
             return Err(refuse(
-                format!("{name}() takes {counts} arguments, not {}", args.len()),
+                format!("{name}() takes {counts} {noun}, not {}", args.len()),
                 Some(name),
             ));
         }

@@ -784,7 +784,7 @@ mod tests {
             let error = run(text).unwrap_err();
             assert!(error.contains(expected), "{text}: {error}");
         };
-        refused("size(self.a, 2)", "size() takes 1 arguments, not 2");
+        refused("size(self.a, 2)", "size() takes 1 argument, not 2");
         refused("self.a.matches('[')", "is not a regular expression");
         refused("refs('x')", "unknown function `refs`; did you mean `ref`?");
         refused("[1].all(x, y > 0)", "unknown name `y`");
