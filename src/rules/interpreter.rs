@@ -63,6 +63,8 @@ pub struct Machine<'a> {
     /// test can tell linear from quadratic without a stopwatch.
     pub steps: u64,
     patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
+    /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
+    pub null_word: &'static str,
 }
 
 impl<'a> Machine<'a> {
@@ -72,6 +74,7 @@ impl<'a> Machine<'a> {
             slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
             steps: 0,
             patterns: RefCell::new(HashMap::new()),
+            null_word: "none",
         };
         machine.bind(super::code::PARAMS, params);
         machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
@@ -93,9 +96,11 @@ impl<'a> Machine<'a> {
 
     /// How a value reads in a message (a record by its id).
     pub fn display(&self, value: &Val<'_>) -> String {
-        display(value, &|index| {
-            self.world.record_id(index).map(str::to_string)
-        })
+        display(
+            value,
+            &|index| self.world.record_id(index).map(str::to_string),
+            self.null_word,
+        )
     }
 
     /// Evaluates an expression that must give true or false.
