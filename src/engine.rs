@@ -301,11 +301,11 @@ impl<'a> Evaluator<'a> {
         part: &str,
         error: &Fault,
     ) -> Finding {
-        // The fault's own words stay English, after a Swedish lead-in.
-        let fault = error.explain();
+        // A function's own words stay English, after a Swedish lead-in.
+        let (fault, fault_sv) = (error.explain(), error.explain_sv());
         let message = Message::new(
             format!("the rule could not be evaluated on this record: {fault} (in `{part}`)"),
-            format!("regeln kunde inte utvärderas för den här posten: {fault} (i `{part}`)"),
+            format!("regeln kunde inte utvärderas för den här posten: {fault_sv} (i `{part}`)"),
         );
         self.record_finding(rule, check, index, message, "evaluation")
     }
@@ -370,13 +370,10 @@ impl<'a> Evaluator<'a> {
                     en: check.message.render(machine),
                     sv: self.localized_message(check, machine),
                 },
-                Err(error) => {
-                    let fault = error.explain();
-                    Message::new(
-                        format!("the rule could not be evaluated: {fault}"),
-                        format!("regeln kunde inte utvärderas: {fault}"),
-                    )
-                }
+                Err(error) => Message::new(
+                    format!("the rule could not be evaluated: {}", error.explain()),
+                    format!("regeln kunde inte utvärderas: {}", error.explain_sv()),
+                ),
             };
             findings.push(self.group_finding(rule, check, first, &key, message));
         }

@@ -231,11 +231,39 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                 } else {
                     &field
                 };
-                // The validator's own words stay English, after a Swedish lead-in.
-                let mut message = Message::new(
-                    format!("`{name}`: {error}"),
-                    format!("`{name}` följer inte schemat: {error}"),
-                );
+                let shown = value();
+                let sv = match error.kind() {
+                    ValidationErrorKind::Maximum { limit } => {
+                        format!("`{name}` får vara högst {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::Minimum { limit } => {
+                        format!("`{name}` måste vara minst {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::ExclusiveMaximum { limit } => {
+                        format!("`{name}` måste vara mindre än {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::ExclusiveMinimum { limit } => {
+                        format!("`{name}` måste vara större än {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::MinLength { limit } => {
+                        format!("`{name}` måste ha minst {limit} tecken, inte {shown}")
+                    }
+                    ValidationErrorKind::MaxLength { limit } => {
+                        format!("`{name}` får ha högst {limit} tecken, inte {shown}")
+                    }
+                    ValidationErrorKind::MinItems { limit } => {
+                        format!("`{name}` måste ha minst {limit} element, inte {shown}")
+                    }
+                    ValidationErrorKind::MaxItems { limit } => {
+                        format!("`{name}` får ha högst {limit} element, inte {shown}")
+                    }
+                    ValidationErrorKind::UniqueItems => {
+                        format!("`{name}` får inte innehålla samma värde två gånger: {shown}")
+                    }
+                    // The validator's own words stay English, after a Swedish lead-in.
+                    _ => format!("`{name}` följer inte schemat: {error}"),
+                };
+                let mut message = Message::new(format!("`{name}`: {error}"), sv);
                 // A conditional requirement says in its own words what the raw error does not.
                 if let Some(condition) = condition(schema, &schema_path) {
                     message = Message::new(

@@ -35,6 +35,14 @@ impl Fault {
             Fault::Other(message) => message.clone(),
         }
     }
+
+    /// [`Fault::explain`] in Swedish; a function's own words stay English.
+    pub fn explain_sv(&self) -> String {
+        match self {
+            Fault::Missing(field) => format!("fältet `{field}` saknas"),
+            other => other.explain(),
+        }
+    }
 }
 
 pub fn fail(function: Function, message: impl Into<String>) -> Fault {
