@@ -444,12 +444,13 @@ impl Builder<'_> {
             }
             Err(error) => {
                 // A library's own words stay English, after a Swedish lead-in.
-                let mut sv = error
-                    .message_sv
+                let swedish = error.sv.map(|sv| *sv).unwrap_or_default();
+                let mut sv = swedish
+                    .message
                     .unwrap_or_else(|| format!("filen kan inte tolkas: {}", error.message));
                 let mut message = error.message;
                 if let Some(hint) = error.hint {
-                    let hint_sv = error.hint_sv.as_deref().unwrap_or(&hint);
+                    let hint_sv = swedish.hint.as_deref().unwrap_or(&hint);
                     sv = format!("{sv} ({hint_sv})");
                     message = format!("{message} ({hint})");
                 }

@@ -96,11 +96,16 @@ pub struct ParseError {
     pub message: String,
     pub span: Span,
     pub hint: Option<String>,
-    /// The message in Swedish, when the text is ours (a library's error has none: it is shown
-    /// after a Swedish lead-in).
-    pub message_sv: Option<String>,
-    /// The hint in Swedish.
-    pub hint_sv: Option<String>,
+    /// The message and hint in Swedish (boxed: errors are rare, results of parsing are not).
+    pub sv: Option<Box<Swedish>>,
+}
+
+/// A [`ParseError`]'s words in Swedish.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Swedish {
+    /// `None` when the text is a library's: it is shown after a Swedish lead-in.
+    pub message: Option<String>,
+    pub hint: Option<String>,
 }
 
 impl ParseError {
@@ -109,23 +114,21 @@ impl ParseError {
             message: message.into(),
             span,
             hint: None,
-            message_sv: None,
-            hint_sv: None,
+            sv: None,
         }
     }
 
     /// An error in our own words, in English and Swedish.
     pub fn ours(message: impl Into<String>, message_sv: impl Into<String>, span: Span) -> Self {
-        ParseError {
-            message_sv: Some(message_sv.into()),
-            ..ParseError::new(message, span)
-        }
+        let mut error = ParseError::new(message, span);
+        error.sv.get_or_insert_default().message = Some(message_sv.into());
+        error
     }
 
     /// What to do about it, in English and Swedish.
     pub fn with_hint(mut self, hint: impl Into<String>, hint_sv: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
-        self.hint_sv = Some(hint_sv.into());
+        self.sv.get_or_insert_default().hint = Some(hint_sv.into());
         self
     }
 
