@@ -11,7 +11,6 @@ use crate::exceptions;
 use crate::finding::{self, Finding};
 use crate::followup::ledger::Ledger;
 use crate::followup::{Deadlines, follow_up};
-use crate::lang::Lang;
 use crate::progress::{Progress, Silent};
 use crate::repository::Repository;
 use crate::rules::RuleSet;
@@ -116,11 +115,7 @@ pub fn check_observed(
         finding.severity = rules.severity_of(&finding.rule, finding.severity);
     }
     finding::sort(&mut findings);
-    cap(
-        &mut findings,
-        config.limits().findings_per_rule_per_file,
-        rules.lang,
-    );
+    cap(&mut findings, config.limits().findings_per_rule_per_file);
     follow_up(
         &repository,
         &mut findings,
@@ -148,7 +143,7 @@ pub fn check_observed(
 /// Keeps at most `limit` findings of one rule in one file and summarises the rest in one finding
 /// that names the cap, so that a broken register cannot bury everything else — and nothing is
 /// dropped silently. `findings` must be sorted.
-fn cap(findings: &mut Vec<Finding>, limit: usize, lang: Lang) {
+fn cap(findings: &mut Vec<Finding>, limit: usize) {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut counts: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
@@ -186,13 +181,10 @@ fn cap(findings: &mut Vec<Finding>, limit: usize, lang: Lang) {
             "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
              fix the ones listed, or raise the limit in tillsyn.toml"
         );
-        summary.localized_message = match lang {
-            Lang::En => None,
-            Lang::Sv => Some(format!(
-                "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
-                 åtgärda de listade, eller höj gränsen i tillsyn.toml"
-            )),
-        };
+        summary.localized_message = Some(format!(
+            "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
+             åtgärda de listade, eller höj gränsen i tillsyn.toml"
+        ));
         kept.push(summary);
     }
     *findings = kept;

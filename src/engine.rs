@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::finding::{Finding, Identity, Origin};
+use crate::finding::{Finding, Identity, Message, Origin};
 use crate::progress::{Progress, Stage};
 use crate::repository::Repository;
 use crate::rules::code::{GROUP, RECORDS, SELF};
@@ -219,10 +219,11 @@ impl<'a> Evaluator<'a> {
             match machine.truth(&check.assert.code) {
                 Ok(true) => {}
                 Ok(false) => {
-                    let message = check.message.render(machine);
-                    let mut finding = self.record_finding(rule, check, index, message, "");
-                    finding.localized_message = self.localized_message(check, machine);
-                    findings.push(finding);
+                    let message = Message {
+                        en: check.message.render(machine),
+                        sv: self.localized_message(check, machine),
+                    };
+                    findings.push(self.record_finding(rule, check, index, message, ""));
                 }
                 Err(error) => {
                     findings.push(self.error_finding(rule, check, index, "assert", &error))
@@ -236,7 +237,12 @@ impl<'a> Evaluator<'a> {
     fn localized_message(&self, check: &'a Check, machine: &mut Machine<'a>) -> Option<String> {
         match self.lang {
             crate::lang::Lang::En => None,
-            crate::lang::Lang::Sv => check.message_sv.as_ref().map(|sv| sv.render(machine)),
+            crate::lang::Lang::Sv => check.message_sv.as_ref().map(|sv| {
+                machine.null_word = "inget";
+                let text = sv.render(machine);
+                machine.null_word = "none";
+                text
+            }),
         }
     }
 
@@ -255,7 +261,7 @@ impl<'a> Evaluator<'a> {
         rule: &Rule,
         check: &Check,
         index: usize,
-        message: String,
+        message: Message,
         detail: &str,
     ) -> Finding {
         let record = self.repository.record(index);
@@ -295,9 +301,11 @@ impl<'a> Evaluator<'a> {
         part: &str,
         error: &Fault,
     ) -> Finding {
-        let message = format!(
-            "the rule could not be evaluated on this record: {} (in `{part}`)",
-            error.explain()
+        // A function's own words stay English, after a Swedish lead-in.
+        let (fault, fault_sv) = (error.explain(), error.explain_sv());
+        let message = Message::new(
+            format!("the rule could not be evaluated on this record: {fault} (in `{part}`)"),
+            format!("regeln kunde inte utvärderas för den här posten: {fault_sv} (i `{part}`)"),
         );
         self.record_finding(rule, check, index, message, "evaluation")
     }
@@ -356,20 +364,18 @@ impl<'a> Evaluator<'a> {
                     Ok(true)
                 }
             });
-            let (message, localized_message) = match outcome {
+            let message = match outcome {
                 Ok(true) => continue,
-                Ok(false) => (
-                    check.message.render(machine),
-                    self.localized_message(check, machine),
-                ),
-                Err(error) => (
+                Ok(false) => Message {
+                    en: check.message.render(machine),
+                    sv: self.localized_message(check, machine),
+                },
+                Err(error) => Message::new(
                     format!("the rule could not be evaluated: {}", error.explain()),
-                    None,
+                    format!("regeln kunde inte utvärderas: {}", error.explain_sv()),
                 ),
             };
-            let mut finding = self.group_finding(rule, check, first, &key, message);
-            finding.localized_message = localized_message;
-            findings.push(finding);
+            findings.push(self.group_finding(rule, check, first, &key, message));
         }
         findings
     }
@@ -380,7 +386,7 @@ impl<'a> Evaluator<'a> {
         check: &Check,
         first: usize,
         key: &str,
-        message: String,
+        message: Message,
     ) -> Finding {
         let record = self.repository.record(first);
         let mut finding = self.repository.finding(

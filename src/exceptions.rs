@@ -170,20 +170,26 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
             .node
             .get("targets")
             .map_or(record.node.span, |node| node.span);
-        let message = format!(
-            "exception {} accepts {} on {}, but no such finding exists in this run: remove it",
-            exception.id,
-            exception.rule,
-            exception
-                .targets
-                .iter()
-                .map(|target| format!(
+        let (id, rule) = (&exception.id, &exception.rule);
+        let targets = exception
+            .targets
+            .iter()
+            .map(|target| {
+                format!(
                     "{}:{}",
                     target.kind,
                     target.record.as_deref().unwrap_or("*")
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = crate::finding::Message::new(
+            format!(
+                "exception {id} accepts {rule} on {targets}, but no such finding exists in this run: remove it"
+            ),
+            format!(
+                "undantaget {id} godtar {rule} för {targets}, men inget sådant fynd finns i den här körningen: ta bort det"
+            ),
         );
         findings.push(repository.finding(
             &builtin::EXC003.origin(),

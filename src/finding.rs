@@ -142,6 +142,31 @@ pub struct Finding {
     pub localized_message: Option<String>,
 }
 
+/// A finding's message: the English text every format carries, and the Swedish one for a Swedish
+/// run of a human format ([`crate::lang::localize`] swaps it in). Both are made together, from the
+/// same values, where the finding is made — so no stage needs to know the language.
+pub struct Message {
+    pub en: String,
+    pub sv: Option<String>,
+}
+
+impl Message {
+    /// A message in English and Swedish.
+    pub fn new(en: impl Into<String>, sv: impl Into<String>) -> Message {
+        Message {
+            en: en.into(),
+            sv: Some(sv.into()),
+        }
+    }
+}
+
+impl From<String> for Message {
+    /// A message in English only (a rule without a translation).
+    fn from(en: String) -> Message {
+        Message { en, sv: None }
+    }
+}
+
 /// The rule a finding comes from, as the finding records it.
 pub struct Origin<'a> {
     pub id: &'a str,
@@ -156,7 +181,7 @@ impl Origin<'_> {
     /// the fingerprint, and the follow-up stage the rest.
     pub fn at(
         &self,
-        message: String,
+        message: Message,
         file: &str,
         line: usize,
         column: usize,
@@ -166,7 +191,7 @@ impl Origin<'_> {
             rule: self.id.to_string(),
             severity: self.severity,
             title: self.title.to_string(),
-            message,
+            message: message.en,
             kind: None,
             record: None,
             file: file.to_string(),
@@ -183,7 +208,7 @@ impl Origin<'_> {
             exception: None,
             escalation: None,
             fingerprint: String::new(),
-            localized_message: None,
+            localized_message: message.sv,
         }
     }
 }

@@ -14,13 +14,13 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::builtin::{self, BuiltinRule};
-use crate::finding::{Finding, Identity, Origin};
+use crate::finding::{Finding, Identity, Message, Origin};
 use crate::schema::{Catalog, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
 use crate::source::span::{LineIndex, Position, Span};
 use crate::source::{Format, Limits, ParsedFile, xlsx};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, did_you_mean_sv};
 
 /// A file's text, kept for positions and excerpts.
 pub struct SourceText {
@@ -160,7 +160,7 @@ impl Repository {
                 &problem.path,
                 Position { line: 1, column: 1 },
                 "",
-                problem.message.clone(),
+                Message::new(problem.message.clone(), problem.message_sv.clone()),
             ));
         }
         for file in parsed {
@@ -218,7 +218,7 @@ impl Repository {
         pointer: &str,
         span: Span,
         detail: &str,
-        message: String,
+        message: Message,
     ) -> Finding {
         let record = &self.records[record];
         let file = &self.files[record.file];
@@ -278,9 +278,15 @@ impl Repository {
                         .node
                         .get("id")
                         .map_or(record.node.span, |node| node.span);
-                    let message = format!(
-                        "the id `{id}` is also the id of the {} at {at}",
-                        record.kind
+                    let message = Message::new(
+                        format!(
+                            "the id `{id}` is also the id of the {} at {at}",
+                            record.kind
+                        ),
+                        format!(
+                            "id:t `{id}` är också id för posten av typen {} på {at}",
+                            record.kind
+                        ),
                     );
                     // Both records share rule, kind and id: their places tell them apart.
                     let place = format!("{}#{}", self.files[record.file].path, record.pointer);
@@ -382,7 +388,7 @@ fn file_finding(
     path: &str,
     position: Position,
     pointer: &str,
-    message: String,
+    message: Message,
 ) -> Finding {
     let mut finding = rule.origin().at(
         message,
@@ -437,10 +443,18 @@ impl Builder<'_> {
                 Some(document.root)
             }
             Err(error) => {
+                // A library's own words stay English, after a Swedish lead-in.
+                let swedish = error.sv.map(|sv| *sv).unwrap_or_default();
+                let mut sv = swedish
+                    .message
+                    .unwrap_or_else(|| format!("filen kan inte tolkas: {}", error.message));
                 let mut message = error.message;
                 if let Some(hint) = error.hint {
+                    let hint_sv = swedish.hint.as_deref().unwrap_or(&hint);
+                    sv = format!("{sv} ({hint_sv})");
                     message = format!("{message} ({hint})");
                 }
+                let message = Message::new(message, sv);
                 self.file_problem(&builtin::PARSE001, file_index, error.span, "", message);
                 None
             }
@@ -456,7 +470,7 @@ impl Builder<'_> {
         file: usize,
         span: Span,
         pointer: &str,
-        message: String,
+        message: Message,
     ) {
         let source = &self.files[file];
         let mut finding = file_finding(rule, &source.path, source.position(span), pointer, message);
@@ -477,9 +491,15 @@ impl Builder<'_> {
             (None, Some(mapped)) => self.catalog.intern(mapped),
             (Some((node, _)), mapped) => {
                 let Some(name) = node.as_str() else {
-                    let message = format!(
-                        "`kind` must be the name of a kind, not a {}",
-                        node.type_name()
+                    let message = Message::new(
+                        format!(
+                            "`kind` must be the name of a kind, not a {}",
+                            node.type_name()
+                        ),
+                        format!(
+                            "`kind` måste vara namnet på en posttyp, inte {}",
+                            node.type_name_sv()
+                        ),
                     );
                     self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
                     return;
@@ -487,15 +507,25 @@ impl Builder<'_> {
                 let Some(kind) = self.catalog.intern(name) else {
                     let hint = did_you_mean(name, self.catalog.kind_names())
                         .unwrap_or_else(|| "`tillsyn schema list` shows the kinds".to_string());
-                    let message = format!("`{name}` is not a known kind; {hint}");
+                    let hint_sv = did_you_mean_sv(name, self.catalog.kind_names())
+                        .unwrap_or_else(|| "`tillsyn schema list` visar posttyperna".to_string());
+                    let message = Message::new(
+                        format!("`{name}` is not a known kind; {hint}"),
+                        format!("`{name}` är ingen känd posttyp; {hint_sv}"),
+                    );
                     self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
                     return;
                 };
                 if let Some(mapped) = mapped
                     && mapped != kind
                 {
-                    let message = format!(
-                        "the file says kind `{kind}` but tillsyn.toml maps it to `{mapped}`; keep one"
+                    let message = Message::new(
+                        format!(
+                            "the file says kind `{kind}` but tillsyn.toml maps it to `{mapped}`; keep one"
+                        ),
+                        format!(
+                            "filen anger posttypen `{kind}` men tillsyn.toml mappar den till `{mapped}`; behåll en av dem"
+                        ),
                     );
                     self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
                     return;
@@ -512,7 +542,12 @@ impl Builder<'_> {
             Value::Map(_) => self.push_record(file, kind, String::new(), root),
             Value::Null => {}
             _ => {
-                let message = format!("a `{kind}` file must hold a table or a list of records");
+                let message = Message::new(
+                    format!("a `{kind}` file must hold a table or a list of records"),
+                    format!(
+                        "en fil av typen `{kind}` måste innehålla en tabell eller en lista av poster"
+                    ),
+                );
                 self.file_problem(&builtin::SCH001, file, root.span, "", message);
             }
         }
@@ -529,9 +564,15 @@ impl Builder<'_> {
                 "records" => match entry.value.value {
                     Value::Sequence(items) => self.add_record_list(file, kind, items, "/records"),
                     _ => {
-                        let message = format!(
-                            "`records` must be a list of tables, not a {}",
-                            entry.value.type_name()
+                        let message = Message::new(
+                            format!(
+                                "`records` must be a list of tables, not a {}",
+                                entry.value.type_name()
+                            ),
+                            format!(
+                                "`records` måste vara en lista av tabeller, inte {}",
+                                entry.value.type_name_sv()
+                            ),
                         );
                         self.file_problem(
                             &builtin::SCH001,
@@ -543,8 +584,13 @@ impl Builder<'_> {
                     }
                 },
                 other => {
-                    let message = format!(
-                        "unknown top-level key `{other}` beside `records`; a field belongs inside each record"
+                    let message = Message::new(
+                        format!(
+                            "unknown top-level key `{other}` beside `records`; a field belongs inside each record"
+                        ),
+                        format!(
+                            "okänd nyckel `{other}` på översta nivån bredvid `records`; ett fält hör hemma i varje post"
+                        ),
                     );
                     let pointer = format!("/{}", escape_pointer_token(other));
                     self.file_problem(&builtin::SCH001, file, entry.key_span, &pointer, message);
@@ -563,16 +609,25 @@ impl Builder<'_> {
         if items.len() > self.records_per_file {
             let first_unchecked = &items[self.records_per_file];
             // A workbook is read no further than the limit, so its count is a lower bound.
+            let limit = self.records_per_file;
             let message = if self.files[file].format == Format::Xlsx {
-                format!(
-                    "the sheet holds more than {0} records; only the first {0} are checked (limit `records_per_file`)",
-                    self.records_per_file
+                Message::new(
+                    format!(
+                        "the sheet holds more than {limit} records; only the first {limit} are checked (limit `records_per_file`)"
+                    ),
+                    format!(
+                        "bladet innehåller fler än {limit} poster; bara de första {limit} kontrolleras (gränsen `records_per_file`)"
+                    ),
                 )
             } else {
-                format!(
-                    "the file holds {} records; only the first {} are checked (limit `records_per_file`)",
-                    items.len(),
-                    self.records_per_file
+                let count = items.len();
+                Message::new(
+                    format!(
+                        "the file holds {count} records; only the first {limit} are checked (limit `records_per_file`)"
+                    ),
+                    format!(
+                        "filen innehåller {count} poster; bara de första {limit} kontrolleras (gränsen `records_per_file`)"
+                    ),
                 )
             };
             let pointer = format!("{base}/{}", self.records_per_file);
@@ -590,9 +645,15 @@ impl Builder<'_> {
             if let Value::Map(_) = item.value {
                 self.push_record(file, kind, pointer, item);
             } else {
-                let message = format!(
-                    "a record must be a table of fields, not a {}",
-                    item.type_name()
+                let message = Message::new(
+                    format!(
+                        "a record must be a table of fields, not a {}",
+                        item.type_name()
+                    ),
+                    format!(
+                        "en post måste vara en tabell av fält, inte {}",
+                        item.type_name_sv()
+                    ),
                 );
                 self.file_problem(&builtin::SCH001, file, item.span, &pointer, message);
             }

@@ -8,6 +8,14 @@ pub fn did_you_mean<'a>(
     nearest(wrong, candidates).map(|name| format!("did you mean `{name}`?"))
 }
 
+/// [`did_you_mean`] in Swedish.
+pub fn did_you_mean_sv<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(wrong, candidates).map(|name| format!("menade du `{name}`?"))
+}
+
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     candidates

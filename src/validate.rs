@@ -9,12 +9,12 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 
 use crate::builtin;
-use crate::finding::Finding;
+use crate::finding::{Finding, Message};
 use crate::repository::{Record, Repository};
 use crate::schema::{Catalog, KindSchema};
 use crate::source::node::{Node, escape_pointer_token};
 use crate::source::span::Span;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, did_you_mean_sv};
 
 pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vec<Finding> {
     let mut findings: Vec<Finding> = (0..repository.records.len())
@@ -49,17 +49,27 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                 for key in unexpected {
                     let path = tokens(&pointer);
                     let known = schema.property_names(&path);
-                    let place = if pointer.is_empty() {
-                        article(record.kind)
+                    let (place, place_sv) = if pointer.is_empty() {
+                        (
+                            article(record.kind),
+                            format!("en post av typen {}", record.kind),
+                        )
                     } else {
-                        format!("`{field}`")
+                        (format!("`{field}`"), format!("`{field}`"))
                     };
                     let hint = did_you_mean(key, known.iter().copied()).unwrap_or_else(|| {
                         format!("`tillsyn schema show {}` lists the fields", record.kind)
                     });
+                    let hint_sv =
+                        did_you_mean_sv(key, known.iter().copied()).unwrap_or_else(|| {
+                            format!("`tillsyn schema show {}` listar fälten", record.kind)
+                        });
                     let span = node.entry(key).map_or(node.span, |entry| entry.key_span);
                     let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
-                    let message = format!("unknown field `{key}` in {place}; {hint}");
+                    let message = Message::new(
+                        format!("unknown field `{key}` in {place}; {hint}"),
+                        format!("okänt fält `{key}` i {place_sv}; {hint_sv}"),
+                    );
                     findings.push(repository.finding(
                         &builtin::SCH001.origin(),
                         index,
@@ -78,9 +88,15 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                 } else {
                     format!("`{field}.{name}`")
                 };
-                let mut message = format!("missing required field {missing}");
+                let mut message = Message::new(
+                    format!("missing required field {missing}"),
+                    format!("obligatoriskt fält {missing} saknas"),
+                );
                 if let Some(condition) = condition(schema, &schema_path) {
-                    message = format!("{message}: {condition}");
+                    message = Message::new(
+                        format!("{}: {condition}", message.en),
+                        format!("{}: {condition}", message.sv.unwrap_or_default()),
+                    );
                 }
                 let missing_pointer = format!("{pointer}/{}", escape_pointer_token(name));
                 (
@@ -97,11 +113,19 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     .trim_start_matches("multiple(");
                 let expected = expected.trim_end_matches(')');
                 (
-                    format!(
-                        "`{field}` must be {}, not {} {}",
-                        article(expected),
-                        node.type_name(),
-                        value()
+                    Message::new(
+                        format!(
+                            "`{field}` must be {}, not {} {}",
+                            article(expected),
+                            node.type_name(),
+                            value()
+                        ),
+                        format!(
+                            "`{field}` måste vara {}, inte {} ({})",
+                            json_type_sv(expected),
+                            node.type_name_sv(),
+                            value()
+                        ),
                     ),
                     node.span,
                     pointer,
@@ -115,67 +139,137 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     .flatten()
                     .filter_map(Json::as_str)
                     .collect();
-                let mut message = format!(
-                    "{} is not a valid `{field}`; expected one of {}",
-                    value(),
-                    choices.join(", ")
+                let choices_text = choices.join(", ");
+                let mut en = format!(
+                    "{} is not a valid `{field}`; expected one of {choices_text}",
+                    value()
+                );
+                let mut sv = format!(
+                    "{} är inget giltigt värde för `{field}`; tillåtna värden är {choices_text}",
+                    value()
                 );
                 if let Some(text) = error.instance().as_str()
                     && let Some(hint) = did_you_mean(text, choices.iter().copied())
                 {
-                    message = format!("{message} ({hint})");
+                    en = format!("{en} ({hint})");
+                    let hint_sv = did_you_mean_sv(text, choices.iter().copied()).unwrap_or(hint);
+                    sv = format!("{sv} ({hint_sv})");
                 }
+                let message = Message::new(en, sv);
                 (message, node.span, pointer, "enum".to_string())
             }
             ValidationErrorKind::Constant { expected_value } => (
-                format!("`{field}` must be {expected_value}, not {}", value()),
+                Message::new(
+                    format!("`{field}` must be {expected_value}, not {}", value()),
+                    format!("`{field}` måste vara {expected_value}, inte {}", value()),
+                ),
                 node.span,
                 pointer,
                 "const".to_string(),
             ),
             ValidationErrorKind::Format { format } => {
-                let expected = match format.as_str() {
-                    "date" => "a calendar date YYYY-MM-DD, e.g. 2026-03-31",
-                    "date-time" => {
-                        "an RFC 3339 instant with offset, e.g. 2026-03-02T08:15:00+01:00"
-                    }
-                    "duration" => "an ISO 8601 period, e.g. P12M or P3Y",
-                    other => other,
+                let (expected, expected_sv) = match format.as_str() {
+                    "date" => (
+                        "a calendar date YYYY-MM-DD, e.g. 2026-03-31",
+                        "ett datum ÅÅÅÅ-MM-DD, t.ex. 2026-03-31",
+                    ),
+                    "date-time" => (
+                        "an RFC 3339 instant with offset, e.g. 2026-03-02T08:15:00+01:00",
+                        "en tidpunkt enligt RFC 3339 med tidszon, t.ex. 2026-03-02T08:15:00+01:00",
+                    ),
+                    "duration" => (
+                        "an ISO 8601 period, e.g. P12M or P3Y",
+                        "en period enligt ISO 8601, t.ex. P12M eller P3Y",
+                    ),
+                    other => (other, other),
                 };
                 (
-                    format!("{} is not a valid `{field}`: expected {expected}", value()),
+                    Message::new(
+                        format!("{} is not a valid `{field}`: expected {expected}", value()),
+                        format!(
+                            "{} är inget giltigt värde för `{field}`: förväntade {expected_sv}",
+                            value()
+                        ),
+                    ),
                     node.span,
                     pointer,
                     "format".to_string(),
                 )
             }
             ValidationErrorKind::Pattern { pattern } => {
-                let message =
-                    if field == "id" || schema_path.contains("/$defs/id") || pattern == "^\\S+$" {
+                let message = if field == "id"
+                    || schema_path.contains("/$defs/id")
+                    || pattern == "^\\S+$"
+                {
+                    Message::new(
                         format!(
                             "{} is not a valid id: an id is a non-empty text without white space",
                             value()
-                        )
-                    } else {
+                        ),
+                        format!(
+                            "{} är inget giltigt id: ett id är en icke-tom text utan blanksteg",
+                            value()
+                        ),
+                    )
+                } else {
+                    Message::new(
                         format!(
                             "{} is not a valid `{field}`: it must match {pattern}",
                             value()
-                        )
-                    };
+                        ),
+                        format!(
+                            "{} är inget giltigt värde för `{field}`: det måste matcha {pattern}",
+                            value()
+                        ),
+                    )
+                };
                 (message, node.span, pointer, "pattern".to_string())
             }
             _ => {
-                let mut message = format!(
-                    "`{}`: {error}",
-                    if field.is_empty() {
-                        record.kind
-                    } else {
-                        &field
+                let name = if field.is_empty() {
+                    record.kind
+                } else {
+                    &field
+                };
+                let shown = value();
+                let sv = match error.kind() {
+                    ValidationErrorKind::Maximum { limit } => {
+                        format!("`{name}` får vara högst {limit}, inte {shown}")
                     }
-                );
+                    ValidationErrorKind::Minimum { limit } => {
+                        format!("`{name}` måste vara minst {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::ExclusiveMaximum { limit } => {
+                        format!("`{name}` måste vara mindre än {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::ExclusiveMinimum { limit } => {
+                        format!("`{name}` måste vara större än {limit}, inte {shown}")
+                    }
+                    ValidationErrorKind::MinLength { limit } => {
+                        format!("`{name}` måste ha minst {limit} tecken, inte {shown}")
+                    }
+                    ValidationErrorKind::MaxLength { limit } => {
+                        format!("`{name}` får ha högst {limit} tecken, inte {shown}")
+                    }
+                    ValidationErrorKind::MinItems { limit } => {
+                        format!("`{name}` måste ha minst {limit} element, inte {shown}")
+                    }
+                    ValidationErrorKind::MaxItems { limit } => {
+                        format!("`{name}` får ha högst {limit} element, inte {shown}")
+                    }
+                    ValidationErrorKind::UniqueItems => {
+                        format!("`{name}` får inte innehålla samma värde två gånger: {shown}")
+                    }
+                    // The validator's own words stay English, after a Swedish lead-in.
+                    _ => format!("`{name}` följer inte schemat: {error}"),
+                };
+                let mut message = Message::new(format!("`{name}`: {error}"), sv);
                 // A conditional requirement says in its own words what the raw error does not.
                 if let Some(condition) = condition(schema, &schema_path) {
-                    message = condition.to_string();
+                    message = Message::new(
+                        condition,
+                        format!("schemats villkor är inte uppfyllt: {condition}"),
+                    );
                 }
                 let keyword = schema_path
                     .rsplit('/')
@@ -249,6 +343,21 @@ fn show(value: &Json) -> String {
     }
 }
 
+/// A JSON Schema type in Swedish, with its article (`ett heltal`).
+fn json_type_sv(name: &str) -> String {
+    match name {
+        "string" => "en text",
+        "integer" => "ett heltal",
+        "number" => "ett tal",
+        "boolean" => "ett sanningsvärde",
+        "array" => "en lista",
+        "object" => "en tabell",
+        "null" => "ett tomt värde",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
 fn article(noun: &str) -> String {
     let first = noun.chars().next().unwrap_or('x');
     if "aeiou".contains(first) {
@@ -265,19 +374,27 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
         let kinds = reference.kinds.join(" or ");
         match reference.resolved {
             None => {
-                let message =
-                    match repository.resolve(&other_kinds(reference.kinds), &reference.target) {
-                        Some(other) => format!(
-                            "`{}` names `{}`, which is a {}, not a {kinds}",
-                            reference.field,
-                            reference.target,
-                            repository.record(other).kind
+                let (field, target) = (reference.field, &reference.target);
+                let kinds_sv = reference.kinds.join(" eller ");
+                let message = match repository.resolve(&other_kinds(reference.kinds), target) {
+                    Some(other) => {
+                        let other = repository.record(other).kind;
+                        Message::new(
+                            format!(
+                                "`{field}` names `{target}`, which is a {other}, not a {kinds}"
+                            ),
+                            format!(
+                                "`{field}` hänvisar till `{target}`, som är av typen {other}, inte {kinds_sv}"
+                            ),
+                        )
+                    }
+                    None => Message::new(
+                        format!("`{field}` names `{target}`, but no {kinds} has that id"),
+                        format!(
+                            "`{field}` hänvisar till `{target}`, men ingen post av typen {kinds_sv} har det id:t"
                         ),
-                        None => format!(
-                            "`{}` names `{}`, but no {kinds} has that id",
-                            reference.field, reference.target
-                        ),
-                    };
+                    ),
+                };
                 findings.push(repository.finding(
                     &builtin::XRF001.origin(),
                     reference.from,
@@ -290,16 +407,20 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
             Some(target) if from.is_active() => {
                 let target_record = repository.record(target);
                 let problem = if target_record.status() == "retired" {
-                    Some("is retired".to_string())
+                    Some(("is retired".to_string(), "är avvecklad".to_string()))
                 } else if target_record.kind == "role_assignment" {
                     assignment_not_in_force(target_record, today)
                 } else {
                     None
                 };
-                if let Some(problem) = problem {
-                    let message = format!(
-                        "`{}` names the {} `{}`, which {problem}",
-                        reference.field, target_record.kind, reference.target
+                if let Some((problem, problem_sv)) = problem {
+                    let (field, kind, target) =
+                        (reference.field, target_record.kind, &reference.target);
+                    let message = Message::new(
+                        format!("`{field}` names the {kind} `{target}`, which {problem}"),
+                        format!(
+                            "`{field}` hänvisar till posten `{target}` av typen {kind}, som {problem_sv}"
+                        ),
                     );
                     findings.push(repository.finding(
                         &builtin::XRF003.origin(),
@@ -325,10 +446,14 @@ fn other_kinds(kinds: &[&str]) -> Vec<&'static str> {
         .collect()
 }
 
-/// Why a role assignment is not in force on `today`, if it is not.
-fn assignment_not_in_force(assignment: &Record, today: Date) -> Option<String> {
+/// Why a role assignment is not in force on `today`, if it is not: in English and Swedish.
+fn assignment_not_in_force(assignment: &Record, today: Date) -> Option<(String, String)> {
     if !assignment.is_active() {
-        return Some(format!("has status {}", assignment.status()));
+        let status = assignment.status();
+        return Some((
+            format!("has status {status}"),
+            format!("har status {status}"),
+        ));
     }
     if assignment.in_force(today) {
         return None;
@@ -336,12 +461,15 @@ fn assignment_not_in_force(assignment: &Record, today: Date) -> Option<String> {
     if let Some(from) = assignment.date("valid_from")
         && from > today
     {
-        return Some(format!("is in force only from {from}"));
+        return Some((
+            format!("is in force only from {from}"),
+            format!("gäller först från {from}"),
+        ));
     }
     if let Some(to) = assignment.date("valid_to")
         && to < today
     {
-        return Some(format!("ended on {to}"));
+        return Some((format!("ended on {to}"), format!("upphörde {to}")));
     }
     None
 }

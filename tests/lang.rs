@@ -336,6 +336,23 @@ fn a_users_pack_can_be_swedish_and_its_swedish_templates_compile_at_load() {
     );
     assert!(stdout.contains("Elevregister saknar taggar"), "{stdout}");
 
+    // An absent value reads `inget` in a Swedish message, and `none` in the English one.
+    repository_with_swedish_pack(
+        dir.path(),
+        "message = \"{self.name} saknar taggar ({null})\"\n",
+    );
+    let (_, stdout) = run_with_env(
+        &[
+            "check", root, "--as-of", AS_OF, "--select", "LOC", "--format", "markdown", "--lang",
+            "sv",
+        ],
+        &[],
+    );
+    assert!(
+        stdout.contains("Elevregister saknar taggar (inget)"),
+        "{stdout}"
+    );
+
     repository_with_swedish_pack(dir.path(), "message = \"{self.name +} saknar taggar\"\n");
     let (code, stdout, stderr) = run(&["check", root, "--lang", "sv"]);
     assert_eq!(code, 2);
@@ -400,5 +417,231 @@ fn the_workbook_in_swedish_has_swedish_sheets_headers_and_messages() {
     assert_eq!(
         own001[4].to_string(),
         "Äldre nybyggnadskartor saknar informationsägare"
+    );
+}
+
+/// The findings of `check ROOT` for a Swedish run: each as the machine formats carry it
+/// (English) and as a person reads it in Swedish, after `localize`.
+fn english_and_swedish(root: &Path) -> Vec<(tillsyn::finding::Finding, tillsyn::finding::Finding)> {
+    let config =
+        tillsyn::config::load(root, None, &tillsyn::schema::kind_names()).expect("config loads");
+    let mut rules = RuleSet::load(root, &config, &Selection::default()).expect("rules load");
+    rules.lang = tillsyn::lang::Lang::Sv;
+    let today: jiff::civil::Date = AS_OF.parse().unwrap();
+    let ledger = tillsyn::followup::ledger::Ledger::empty();
+    let result = tillsyn::check::check(root, &config, &rules, &ledger, today).expect("check runs");
+    let english = result.findings;
+    let mut swedish = english.clone();
+    tillsyn::lang::localize(&mut swedish, &rules, tillsyn::lang::Lang::Sv);
+    english.into_iter().zip(swedish).collect()
+}
+
+fn is_builtin(rule: &str) -> bool {
+    tillsyn::builtin::ALL
+        .iter()
+        .any(|builtin| builtin.id == rule)
+}
+
+/// The Swedish message of the finding of `rule` at `location` (`file:line:column`).
+fn swedish_message(
+    findings: &[(tillsyn::finding::Finding, tillsyn::finding::Finding)],
+    rule: &str,
+    location: &str,
+) -> String {
+    findings
+        .iter()
+        .find(|(english, _)| english.rule == rule && english.location() == location)
+        .map(|(_, swedish)| swedish.message.clone())
+        .unwrap_or_else(|| panic!("no {rule} at {location}"))
+}
+
+#[test]
+fn built_in_findings_speak_swedish() {
+    let findings = english_and_swedish(&fixture("city-broken"));
+    let expected = [
+        (
+            "SCH001",
+            "organisation/units.toml:22:1",
+            "okänt fält `unit_typ` i en post av typen org_unit; menade du `unit_type`?",
+        ),
+        (
+            "SCH001",
+            "organisation/units.toml:18:1",
+            "obligatoriskt fält `unit_type` saknas",
+        ),
+        (
+            "SCH001",
+            "registers/systems.toml:13:13",
+            "\"operatin\" är inget giltigt värde för `lifecycle`; tillåtna värden är planned, \
+             operating, decommissioning, decommissioned (menade du `operating`?)",
+        ),
+        (
+            "SCH001",
+            "organisation/roles.json:15:24",
+            "`is_owner_role` måste vara ett sanningsvärde, inte en text (\"yes\")",
+        ),
+        (
+            "XRF001",
+            "registers/systems.toml:16:26",
+            "`depends_on[]` hänvisar till `SYS-999`, men ingen post av typen system har det id:t",
+        ),
+        (
+            "XRF002",
+            "organisation/assignments.yaml:20:9",
+            "id:t `RA-KS-SO` är också id för posten av typen role_assignment på \
+             organisation/assignments.yaml:15:9",
+        ),
+        (
+            "XRF003",
+            "registers/assets.yaml:7:12",
+            "`owner` hänvisar till posten `RA-OLD-IAO` av typen role_assignment, som upphörde \
+             2025-12-31",
+        ),
+        (
+            "XRF003",
+            "registers/systems.toml:16:15",
+            "`depends_on[]` hänvisar till posten `SYS-001` av typen system, som är avvecklad",
+        ),
+        (
+            "EXC003",
+            "registers/exceptions/EXC-2026-04.yaml:7:3",
+            "undantaget EXC-2026-04 godtar OWN001 för information_asset:IA-022, men inget sådant \
+             fynd finns i den här körningen: ta bort det",
+        ),
+        (
+            "PARSE001",
+            "documents/riktlinje.md:1:1",
+            "front matter som inleds med `+++` avslutas aldrig (avsluta front matter med en rad \
+             `+++`)",
+        ),
+        // A library's own words stay English, after a Swedish lead-in.
+        (
+            "PARSE001",
+            "registers/incidents.json:3:3",
+            "filen kan inte tolkas: Comments are not allowed",
+        ),
+        (
+            "SRC001",
+            "documents/goals.yaml:1:7",
+            "`goals` är ingen känd posttyp; menade du `goal`?",
+        ),
+    ];
+    for (rule, location, message) in expected {
+        assert_eq!(swedish_message(&findings, rule, location), message);
+    }
+
+    // The command line shows them too, and the English stays for English runs.
+    let (_, swedish) = run_with_env(&["check", &broken(), "--as-of", AS_OF, "--lang", "sv"], &[]);
+    assert!(swedish.contains("obligatoriskt fält"), "{swedish}");
+    assert!(!swedish.contains("missing required field"), "{swedish}");
+    let (_, english) = run_with_env(&["check", &broken(), "--as-of", AS_OF, "--lang", "en"], &[]);
+    assert!(english.contains("missing required field"), "{english}");
+}
+
+/// A repository that trips as many of the built-in checks as one run can: every file format's
+/// own errors, the record-list shapes, the limits and an evaluation error.
+fn repository_of_built_in_findings(dir: &Path) {
+    let files: &[(&str, &str)] = &[
+        (
+            "tillsyn.toml",
+            "select = [\"ALL\"]\nrule_paths = [\"policy-rules\"]\n\n[limits]\nrecords_per_file = 3\n\
+             findings_per_rule_per_file = 2\nmax_depth = 8\n\n[[sources]]\npath = \"*.csv\"\n\
+             kind = \"supplier\"\n\n[[sources]]\npath = \"*.xlsx\"\nkind = \"supplier\"\n\n\
+             [[sources]]\npath = \"mapped.yaml\"\nkind = \"supplier\"\n",
+        ),
+        (
+            "policy-rules/local.toml",
+            "[[rule]]\nid = \"LOC001\"\ntitle = \"Broken\"\nseverity = \"low\"\n\
+             kind = \"information_asset\"\nassert = 'self.nonexistent == 1'\n\
+             message = \"broken\"\nremediation = \"Fix.\"\n\n[rule.sv]\nmessage = \"trasig\"\n",
+        ),
+        (
+            "assets.yaml",
+            "kind: information_asset\nrecords:\n  - id: IA 1\n    name: A\n    unit: NOPE\n    \
+             colour: red\n  - 42\n  - id: IA-1\n    name: 7\n  - id: IA-1\n  - id: IA-5\n",
+        ),
+        (
+            "units.toml",
+            "kind = \"org_unit\"\nrecords = \"nope\"\nextra = 1\n",
+        ),
+        ("kinds.yaml", "kind: [1]\n"),
+        ("unknown.yaml", "kind: informaton_asset\nid: X\n"),
+        ("scalar.yaml", "kind: system\n--- \nkind: system\n"),
+        (
+            "dup.json",
+            "{\"kind\": \"system\", \"id\": \"S\", \"id\": \"T\"}\n",
+        ),
+        ("big.json", "{\"kind\": \"system\", \"n\": 1e999}\n"),
+        (
+            "deep.yaml",
+            "kind: system\nid: D\na: [[[[[[[[[[1]]]]]]]]]]\n",
+        ),
+        ("key.yaml", "kind: system\n? [1]\n: 2\n"),
+        ("float.toml", "kind = \"system\"\nn = nan\n"),
+        ("rows.csv", "id,name\nSUP-1,A,B\n"),
+        ("empty-header.csv", "id,,name\n"),
+        ("twice.csv", "id,id\n"),
+        (
+            "quote.csv",
+            "id,name\nSUP-2,\"A\"x\nSUP-3,a\"b\nSUP-4,\"open\n",
+        ),
+        ("latin1.yaml", "kind: system\nname: \u{0}"),
+        ("plan.md", "+++\nkind = \"governing_document\"\n"),
+        ("empty.json", ""),
+        ("broken.xlsx", "not a workbook"),
+        ("mapped.yaml", "kind: system\nid: M\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(dir.join("bad.yaml"), b"kind: system\nname: \xff\n").unwrap();
+}
+
+#[test]
+fn no_built_in_finding_keeps_its_english_message_in_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_of_built_in_findings(dir.path());
+    for root in [
+        fixture("city-broken"),
+        fixture("hostile"),
+        dir.path().into(),
+    ] {
+        let findings = english_and_swedish(&root);
+        // A rule that cannot be evaluated is reported in tillsyn's words, whoever wrote the rule.
+        let builtins: Vec<_> = findings
+            .iter()
+            .filter(|(english, _)| {
+                is_builtin(&english.rule)
+                    || english
+                        .message
+                        .starts_with("the rule could not be evaluated")
+            })
+            .collect();
+        assert!(!builtins.is_empty(), "{}", root.display());
+        for (english, swedish) in builtins {
+            assert_ne!(
+                english.message,
+                swedish.message,
+                "{} at {} has no Swedish message",
+                english.rule,
+                english.location()
+            );
+        }
+    }
+    let findings = english_and_swedish(dir.path());
+    assert_eq!(
+        swedish_message(&findings, "LOC001", "assets.yaml:3:5"),
+        "regeln kunde inte utvärderas för den här posten: fältet `nonexistent` saknas (i `assert`)"
+    );
+    assert_eq!(
+        swedish_message(&findings, "PARSE001", "assets.yaml:10:5"),
+        "filen innehåller 5 poster; bara de första 3 kontrolleras (gränsen `records_per_file`)"
+    );
+    assert_eq!(
+        swedish_message(&findings, "SCH001", "assets.yaml:3:9"),
+        "ytterligare 7 fynd av SCH001 i den här filen listas inte (gränsen \
+         `findings_per_rule_per_file` = 2); åtgärda de listade, eller höj gränsen i tillsyn.toml"
     );
 }

@@ -35,6 +35,14 @@ impl Fault {
             Fault::Other(message) => message.clone(),
         }
     }
+
+    /// [`Fault::explain`] in Swedish; a function's own words stay English.
+    pub fn explain_sv(&self) -> String {
+        match self {
+            Fault::Missing(field) => format!("fältet `{field}` saknas"),
+            other => other.explain(),
+        }
+    }
 }
 
 pub fn fail(function: Function, message: impl Into<String>) -> Fault {
@@ -63,6 +71,8 @@ pub struct Machine<'a> {
     /// test can tell linear from quadratic without a stopwatch.
     pub steps: u64,
     patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
+    /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
+    pub null_word: &'static str,
 }
 
 impl<'a> Machine<'a> {
@@ -72,6 +82,7 @@ impl<'a> Machine<'a> {
             slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
             steps: 0,
             patterns: RefCell::new(HashMap::new()),
+            null_word: "none",
         };
         machine.bind(super::code::PARAMS, params);
         machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
@@ -93,9 +104,11 @@ impl<'a> Machine<'a> {
 
     /// How a value reads in a message (a record by its id).
     pub fn display(&self, value: &Val<'_>) -> String {
-        display(value, &|index| {
-            self.world.record_id(index).map(str::to_string)
-        })
+        display(
+            value,
+            &|index| self.world.record_id(index).map(str::to_string),
+            self.null_word,
+        )
     }
 
     /// Evaluates an expression that must give true or false.

@@ -282,10 +282,15 @@ pub fn compare(left: &Val<'_>, right: &Val<'_>) -> Option<Ordering> {
 }
 
 /// How a value reads in a message: text as it is, a record or a table by its `id`, a list
-/// comma-separated, `null` as `none`, a double with at most one decimal.
-pub fn display(value: &Val<'_>, record_id: &dyn Fn(usize) -> Option<String>) -> String {
+/// comma-separated, `null` as `null_word` (`none`; `inget` in a Swedish message), a double with
+/// at most one decimal.
+pub fn display(
+    value: &Val<'_>,
+    record_id: &dyn Fn(usize) -> Option<String>,
+    null_word: &str,
+) -> String {
     match value {
-        Val::Null => "none".to_string(),
+        Val::Null => null_word.to_string(),
         Val::Bool(flag) => flag.to_string(),
         Val::Int(number) => number.to_string(),
         Val::Uint(number) => number.to_string(),
@@ -298,11 +303,11 @@ pub fn display(value: &Val<'_>, record_id: &dyn Fn(usize) -> Option<String>) -> 
         Val::Text(text) => text.as_str().to_string(),
         Val::List(list) => list
             .items()
-            .map(|item| display(&item, record_id))
+            .map(|item| display(&item, record_id, null_word))
             .collect::<Vec<_>>()
             .join(", "),
         Val::Map(map) => match map.get(&Val::Text(Text::Borrowed("id"))) {
-            Some(id) => display(&id, record_id),
+            Some(id) => display(&id, record_id, null_word),
             None => "{…}".to_string(),
         },
         Val::Record(index) => record_id(*index).unwrap_or_else(|| "(record)".to_string()),
@@ -333,8 +338,9 @@ mod tests {
     #[test]
     fn doubles_read_with_one_decimal() {
         let no_records = |_: usize| None;
-        assert_eq!(display(&Val::Double(2.0), &no_records), "2");
-        assert_eq!(display(&Val::Double(18.94), &no_records), "18.9");
-        assert_eq!(display(&Val::Null, &no_records), "none");
+        assert_eq!(display(&Val::Double(2.0), &no_records, "none"), "2");
+        assert_eq!(display(&Val::Double(18.94), &no_records, "none"), "18.9");
+        assert_eq!(display(&Val::Null, &no_records, "none"), "none");
+        assert_eq!(display(&Val::Null, &no_records, "inget"), "inget");
     }
 }

@@ -80,16 +80,15 @@ pub fn records(
                 .cells
                 .get(columns.len())
                 .map_or(row.span, |cell| cell.span);
-            return Err(ParseError::new(
-                format!(
-                    "this row has {} cells but the header has {}",
-                    row.cells.len(),
-                    columns.len()
-                ),
+            let (cells, header) = (row.cells.len(), columns.len());
+            return Err(ParseError::ours(
+                format!("this row has {cells} cells but the header has {header}"),
+                format!("raden har {cells} celler men rubrikraden har {header}"),
                 span,
             )
             .with_hint(
                 "every row needs one cell per header column; quote cells that contain commas",
+                "varje rad behöver en cell per kolumn i rubrikraden; sätt celler som innehåller kommatecken inom citattecken",
             ));
         }
         let mut record = Node::new(Value::Map(Vec::new()), row.span);
@@ -115,12 +114,16 @@ fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
     for cell in cells {
         let name = cell.text.trim();
         if name.is_empty() || name.split('.').any(str::is_empty) {
-            return Err(ParseError::new("a header cell is empty", cell.span)
-                .with_hint("name every column after the field it holds, e.g. `id` or `classification.confidentiality`"));
+            return Err(ParseError::ours("a header cell is empty", "en cell i rubrikraden är tom", cell.span)
+                .with_hint(
+                    "name every column after the field it holds, e.g. `id` or `classification.confidentiality`",
+                    "namnge varje kolumn efter fältet den innehåller, t.ex. `id` eller `classification.confidentiality`",
+                ));
         }
         if columns.iter().any(|column| column.path.join(".") == name) {
-            return Err(ParseError::new(
+            return Err(ParseError::ours(
                 format!("the column `{name}` appears twice in the header"),
+                format!("kolumnen `{name}` förekommer två gånger i rubrikraden"),
                 cell.span,
             ));
         }
@@ -234,11 +237,15 @@ fn tokenize(text: &str) -> Result<Vec<Row>, ParseError> {
                 }
                 None => break,
                 Some(_) => {
-                    return Err(ParseError::new(
+                    return Err(ParseError::ours(
                         "unexpected text after a quoted cell",
+                        "oväntad text efter en cell inom citattecken",
                         Span::at(position),
                     )
-                    .with_hint("a quoted cell must end at a comma or the end of the line"));
+                    .with_hint(
+                        "a quoted cell must end at a comma or the end of the line",
+                        "en cell inom citattecken måste sluta vid ett kommatecken eller vid radens slut",
+                    ));
                 }
             }
         }
@@ -262,12 +269,14 @@ fn read_cell(text: &str, start: usize) -> Result<(Cell, usize), ParseError> {
             .map_or(text.len(), |found| start + found);
         let content = &text[start..end];
         if let Some(quote) = content.find('"') {
-            return Err(ParseError::new(
+            return Err(ParseError::ours(
                 "a quote inside an unquoted cell",
+                "ett citattecken i en cell som inte står inom citattecken",
                 Span::at(start + quote),
             )
             .with_hint(
                 "quote the whole cell and double the quotes inside it: \"say \"\"hi\"\"\"",
+                "sätt hela cellen inom citattecken och dubblera citattecknen i den: \"säg \"\"hej\"\"\"",
             ));
         }
         return Ok((
@@ -282,10 +291,15 @@ fn read_cell(text: &str, start: usize) -> Result<(Cell, usize), ParseError> {
     let mut position = start + 1;
     loop {
         let Some(found) = text[position..].find('"') else {
-            return Err(
-                ParseError::new("a quoted cell is never closed", Span::at(start))
-                    .with_hint("end the cell with a closing quote"),
-            );
+            return Err(ParseError::ours(
+                "a quoted cell is never closed",
+                "en cell inom citattecken avslutas aldrig",
+                Span::at(start),
+            )
+            .with_hint(
+                "end the cell with a closing quote",
+                "avsluta cellen med ett citattecken",
+            ));
         };
         content.push_str(&text[position..position + found]);
         position += found + 1;

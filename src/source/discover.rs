@@ -19,6 +19,8 @@ const SKIPPED_DIRECTORIES: &[&str] = &[".git", "target"];
 pub struct WalkProblem {
     pub path: String,
     pub message: String,
+    /// The message in Swedish.
+    pub message_sv: String,
 }
 
 pub struct Discovery {
@@ -67,6 +69,7 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 problems.push(WalkProblem {
                     path,
                     message: format!("cannot read this path: {error}"),
+                    message_sv: format!("sökvägen kan inte läsas: {error}"),
                 });
                 continue;
             }

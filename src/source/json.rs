@@ -27,14 +27,21 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         let parse_error =
             ParseError::new(error.kind().to_string(), Span::new(range.start, range.end));
         if error.kind().to_string().contains("nesting") {
-            parse_error.with_hint("the file nests too deeply; flatten it")
+            parse_error.with_hint(
+                "the file nests too deeply; flatten it",
+                "filen är för djupt nästlad; gör den plattare",
+            )
         } else {
             parse_error
         }
     })?;
     match parsed.value {
         Some(value) => convert(&value, 0, limits),
-        None => Err(ParseError::new("the file holds no JSON value", Span::at(0))),
+        None => Err(ParseError::ours(
+            "the file holds no JSON value",
+            "filen innehåller inget JSON-värde",
+            Span::at(0),
+        )),
     }
 }
 
@@ -67,8 +74,15 @@ fn convert(value: &Ast<'_>, depth: usize, limits: &Limits) -> Result<Node, Parse
                 let key_span = span_of(key_range);
                 if entries.iter().any(|entry| entry.key == key) {
                     return Err(
-                        ParseError::new(format!("duplicate key \"{key}\""), key_span)
-                            .with_hint("a key may appear once in an object; remove or rename one"),
+                        ParseError::ours(
+                            format!("duplicate key \"{key}\""),
+                            format!("nyckeln \"{key}\" förekommer två gånger"),
+                            key_span,
+                        )
+                        .with_hint(
+                            "a key may appear once in an object; remove or rename one",
+                            "en nyckel får förekomma en gång i ett objekt; ta bort eller byt namn på den ena",
+                        ),
                     );
                 }
                 entries.push(Entry {
@@ -89,8 +103,9 @@ fn number_value(text: &str, span: Span) -> Result<Value, ParseError> {
     }
     match text.parse::<f64>() {
         Ok(number) if number.is_finite() => Ok(Value::Float(number)),
-        _ => Err(ParseError::new(
+        _ => Err(ParseError::ours(
             format!("number `{text}` is out of range"),
+            format!("talet `{text}` är utanför det tillåtna intervallet"),
             span,
         )),
     }

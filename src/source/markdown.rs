@@ -36,11 +36,15 @@ pub fn parse(text: &str, limits: &Limits) -> Result<FrontMatter, ParseError> {
             });
         }
     }
-    Err(ParseError::new(
+    Err(ParseError::ours(
         format!("front matter opened with `{fence}` is never closed"),
+        format!("front matter som inleds med `{fence}` avslutas aldrig"),
         Span::new(0, first.end),
     )
-    .with_hint(format!("end the front matter with a line `{fence}`")))
+    .with_hint(
+        format!("end the front matter with a line `{fence}`"),
+        format!("avsluta front matter med en rad `{fence}`"),
+    ))
 }
 
 fn no_front_matter(text: &str) -> FrontMatter {

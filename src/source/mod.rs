@@ -75,14 +75,16 @@ impl Default for Limits {
 impl Limits {
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
         if depth >= self.max_depth {
-            return Err(ParseError::new(
-                format!(
-                    "nesting deeper than {} levels (limit `max_depth`)",
-                    self.max_depth
-                ),
+            let limit = self.max_depth;
+            return Err(ParseError::ours(
+                format!("nesting deeper than {limit} levels (limit `max_depth`)"),
+                format!("nästlat djupare än {limit} nivåer (gränsen `max_depth`)"),
                 span,
             )
-            .with_hint("flatten the structure, or raise `[limits] max_depth` in tillsyn.toml"));
+            .with_hint(
+                "flatten the structure, or raise `[limits] max_depth` in tillsyn.toml",
+                "gör strukturen plattare, eller höj `[limits] max_depth` i tillsyn.toml",
+            ));
         }
         Ok(())
     }
@@ -94,6 +96,16 @@ pub struct ParseError {
     pub message: String,
     pub span: Span,
     pub hint: Option<String>,
+    /// The message and hint in Swedish (boxed: errors are rare, results of parsing are not).
+    pub sv: Option<Box<Swedish>>,
+}
+
+/// A [`ParseError`]'s words in Swedish.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Swedish {
+    /// `None` when the text is a library's: it is shown after a Swedish lead-in.
+    pub message: Option<String>,
+    pub hint: Option<String>,
 }
 
 impl ParseError {
@@ -102,11 +114,21 @@ impl ParseError {
             message: message.into(),
             span,
             hint: None,
+            sv: None,
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    /// An error in our own words, in English and Swedish.
+    pub fn ours(message: impl Into<String>, message_sv: impl Into<String>, span: Span) -> Self {
+        let mut error = ParseError::new(message, span);
+        error.sv.get_or_insert_default().message = Some(message_sv.into());
+        error
+    }
+
+    /// What to do about it, in English and Swedish.
+    pub fn with_hint(mut self, hint: impl Into<String>, hint_sv: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self.sv.get_or_insert_default().hint = Some(hint_sv.into());
         self
     }
 
@@ -240,8 +262,12 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
             let offset = String::from_utf8_lossy(valid).len();
             Err((
                 text,
-                ParseError::new("the file is not valid UTF-8", Span::at(offset))
-                    .with_hint("save the file as UTF-8"),
+                ParseError::ours(
+                    "the file is not valid UTF-8",
+                    "filen är inte giltig UTF-8",
+                    Span::at(offset),
+                )
+                .with_hint("save the file as UTF-8", "spara filen som UTF-8"),
             ))
         }
     }
@@ -249,24 +275,32 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
 
 /// The file's bytes, unless it is over `max_file_bytes`.
 fn read_bytes(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, ParseError> {
-    let metadata = std::fs::metadata(&file.absolute)
-        .map_err(|error| io_error("cannot read the file", &error))?;
+    let metadata = std::fs::metadata(&file.absolute).map_err(|error| io_error(&error))?;
     if metadata.len() > limits.max_file_bytes {
-        return Err(ParseError::new(
+        let (size, limit) = (metadata.len(), limits.max_file_bytes);
+        return Err(ParseError::ours(
             format!(
-                "the file is {} bytes, over the limit of {} bytes (limit `max_file_bytes`)",
-                metadata.len(),
-                limits.max_file_bytes
+                "the file is {size} bytes, over the limit of {limit} bytes (limit `max_file_bytes`)"
+            ),
+            format!(
+                "filen är {size} byte, över gränsen på {limit} byte (gränsen `max_file_bytes`)"
             ),
             Span::at(0),
         )
-        .with_hint("split the register into smaller files, or raise `[limits] max_file_bytes`"));
+        .with_hint(
+            "split the register into smaller files, or raise `[limits] max_file_bytes`",
+            "dela registret i mindre filer, eller höj `[limits] max_file_bytes`",
+        ));
     }
-    std::fs::read(&file.absolute).map_err(|error| io_error("cannot read the file", &error))
+    std::fs::read(&file.absolute).map_err(|error| io_error(&error))
 }
 
-fn io_error(what: &str, error: &std::io::Error) -> ParseError {
-    ParseError::new(format!("{what}: {error}"), Span::at(0))
+fn io_error(error: &std::io::Error) -> ParseError {
+    ParseError::ours(
+        format!("cannot read the file: {error}"),
+        format!("filen kan inte läsas: {error}"),
+        Span::at(0),
+    )
 }
 
 fn parse_text(

@@ -103,6 +103,19 @@ impl Node {
         }
     }
 
+    /// The node's type in Swedish, with its article (`en tabell`), for Swedish messages.
+    pub fn type_name_sv(&self) -> &'static str {
+        match self.value {
+            Value::Null => "ett tomt värde",
+            Value::Bool(_) => "ett sanningsvärde",
+            Value::Integer(_) => "ett heltal",
+            Value::Float(_) => "ett tal",
+            Value::String(_) => "en text",
+            Value::Sequence(_) => "en lista",
+            Value::Map(_) => "en tabell",
+        }
+    }
+
     /// The plain JSON value, as the schema validator and the rule engine read it.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as Json;

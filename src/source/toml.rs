@@ -48,11 +48,23 @@ fn convert(
         DeValue::String(text) => Value::String(text.to_string()),
         DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
             Ok(number) => Value::Integer(number),
-            Err(_) => return Err(ParseError::new("integer out of range", span)),
+            Err(_) => {
+                return Err(ParseError::ours(
+                    "integer out of range",
+                    "heltalet är utanför det tillåtna intervallet",
+                    span,
+                ));
+            }
         },
         DeValue::Float(float) => match float.as_str().parse::<f64>() {
             Ok(number) if number.is_finite() => Value::Float(number),
-            _ => return Err(ParseError::new("a number must be finite", span)),
+            _ => {
+                return Err(ParseError::ours(
+                    "a number must be finite",
+                    "ett tal måste vara ändligt",
+                    span,
+                ));
+            }
         },
         DeValue::Boolean(flag) => Value::Bool(*flag),
         DeValue::Datetime(datetime) => Value::String(datetime.to_string()),

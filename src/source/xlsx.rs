@@ -114,15 +114,20 @@ pub fn parse(
         Some(wanted) => {
             return Sheet {
                 name: None,
-                outcome: Err(ParseError::new(
+                outcome: Err(ParseError::ours(
                     format!(
                         "the workbook has no sheet `{wanted}`; its sheets are: {}",
-                        quoted_list(&names)
+                        quoted_list(&names, "none")
+                    ),
+                    format!(
+                        "arbetsboken har inget blad `{wanted}`; dess blad är: {}",
+                        quoted_list(&names, "inga")
                     ),
                     Span::at(0),
                 )
                 .with_hint(
                     "set `sheet` in this file's [[sources]] mapping in tillsyn.toml to one of them",
+                    "sätt `sheet` i filens [[sources]]-mappning i tillsyn.toml till ett av dem",
                 )),
             };
         }
@@ -131,8 +136,15 @@ pub fn parse(
             None => {
                 return Sheet {
                     name: None,
-                    outcome: Err(ParseError::new("the workbook has no sheets", Span::at(0))
-                        .with_hint("add a sheet with a header row of field names")),
+                    outcome: Err(ParseError::ours(
+                        "the workbook has no sheets",
+                        "arbetsboken har inga blad",
+                        Span::at(0),
+                    )
+                    .with_hint(
+                        "add a sheet with a header row of field names",
+                        "lägg till ett blad med en rubrikrad av fältnamn",
+                    )),
                 };
             }
         },
@@ -164,11 +176,15 @@ fn refuse_compound_file(bytes: &[u8]) -> Result<(), ParseError> {
     Err(if encrypted {
         open_error(&XlsxError::Password)
     } else {
-        ParseError::new(
+        ParseError::ours(
             "the file is an old-format Excel workbook (.xls) or another Office file, not an .xlsx",
+            "filen är en Excel-arbetsbok i det gamla formatet (.xls) eller en annan Office-fil, inte en .xlsx",
             Span::at(0),
         )
-        .with_hint("open it in Excel and save it as “Excel Workbook (.xlsx)”")
+        .with_hint(
+            "open it in Excel and save it as “Excel Workbook (.xlsx)”",
+            "öppna den i Excel och spara den som ”Excel-arbetsbok (.xlsx)”",
+        )
     })
 }
 
@@ -193,20 +209,26 @@ fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> 
         }
     }
     match size {
-        size if size > limit => Err(ParseError::new(
+        size if size > limit => Err(ParseError::ours(
             format!(
                 "the workbook unpacks to {size} bytes, over the limit of {limit} bytes ({UNPACKED_FACTOR} × `max_file_bytes`)"
             ),
+            format!(
+                "arbetsboken packas upp till {size} byte, över gränsen på {limit} byte ({UNPACKED_FACTOR} × `max_file_bytes`)"
+            ),
             Span::at(0),
         )
-        .with_hint("split the register into smaller workbooks, or raise `[limits] max_file_bytes`")),
+        .with_hint(
+            "split the register into smaller workbooks, or raise `[limits] max_file_bytes`",
+            "dela registret i mindre arbetsböcker, eller höj `[limits] max_file_bytes`",
+        )),
         _ => Ok(()),
     }
 }
 
-fn quoted_list(names: &[String]) -> String {
+fn quoted_list(names: &[String], none: &str) -> String {
     if names.is_empty() {
-        return "none".to_string();
+        return none.to_string();
     }
     names
         .iter()
@@ -217,15 +239,33 @@ fn quoted_list(names: &[String]) -> String {
 
 fn open_error(error: &XlsxError) -> ParseError {
     match error {
-        XlsxError::Password => ParseError::new("the workbook is encrypted (password protected)", Span::at(0))
-            .with_hint("save a copy without a password to open it (File → Info → Protect Workbook), and map that copy"),
-        XlsxError::Zip(_) | XlsxError::Io(_) => ParseError::new(
-            format!("the file is not an Excel workbook that can be read: {error}"),
+        XlsxError::Password => ParseError::ours(
+            "the workbook is encrypted (password protected)",
+            "arbetsboken är krypterad (lösenordsskyddad)",
             Span::at(0),
         )
-        .with_hint("save it from Excel as “Excel Workbook (.xlsx)”; .xls, .xlsb and .ods are not read"),
-        _ => ParseError::new(format!("the workbook cannot be read: {error}"), Span::at(0))
-            .with_hint("open and save it again in Excel, or export the sheet as CSV"),
+        .with_hint(
+            "save a copy without a password to open it (File → Info → Protect Workbook), and map that copy",
+            "spara en kopia utan lösenord (Arkiv → Information → Skydda arbetsbok) och mappa den kopian",
+        ),
+        XlsxError::Zip(_) | XlsxError::Io(_) => ParseError::ours(
+            format!("the file is not an Excel workbook that can be read: {error}"),
+            format!("filen är ingen Excel-arbetsbok som kan läsas: {error}"),
+            Span::at(0),
+        )
+        .with_hint(
+            "save it from Excel as “Excel Workbook (.xlsx)”; .xls, .xlsb and .ods are not read",
+            "spara den från Excel som ”Excel-arbetsbok (.xlsx)”; .xls, .xlsb och .ods läses inte",
+        ),
+        _ => ParseError::ours(
+            format!("the workbook cannot be read: {error}"),
+            format!("arbetsboken kan inte läsas: {error}"),
+            Span::at(0),
+        )
+        .with_hint(
+            "open and save it again in Excel, or export the sheet as CSV",
+            "öppna och spara den igen i Excel, eller exportera bladet som CSV",
+        ),
     }
 }
 
@@ -242,11 +282,15 @@ fn read_sheet(
     cell_type: &dyn Fn(&[&str]) -> CellType,
 ) -> Result<Node, ParseError> {
     let unreadable = |error: XlsxError| {
-        ParseError::new(
+        ParseError::ours(
             format!("the sheet `{name}` cannot be read: {error}"),
+            format!("bladet `{name}` kan inte läsas: {error}"),
             Span::at(0),
         )
-        .with_hint("open and save it again in Excel, or export the sheet as CSV")
+        .with_hint(
+            "open and save it again in Excel, or export the sheet as CSV",
+            "öppna och spara den igen i Excel, eller exportera bladet som CSV",
+        )
     };
     let mut reader = workbook.worksheet_cells_reader(name).map_err(&unreadable)?;
     // The header, the records the limit allows, and one more so that the repository sees the
@@ -274,12 +318,14 @@ fn read_sheet(
     }
     let mut rows = rows.into_iter();
     let Some(header) = rows.next() else {
-        return Err(ParseError::new(
+        return Err(ParseError::ours(
             format!("the sheet `{name}` is empty"),
+            format!("bladet `{name}` är tomt"),
             Span::at(0),
         )
         .with_hint(
             "put the field names in the first row (`id`, `name`, …) and one record in each row below",
+            "skriv fältnamnen på första raden (`id`, `name`, …) och en post på varje rad under",
         ));
     };
     let first = header
@@ -301,18 +347,24 @@ fn read_sheet(
             .iter()
             .find(|(column, _)| *column < first || *column > last)
         {
-            return Err(ParseError::new(
+            let (from, to) = (
+                column_letters(first as usize + 1),
+                column_letters(last as usize + 1),
+            );
+            let header_row = header.row + 1;
+            return Err(ParseError::ours(
                 format!(
-                    "this cell is outside the header's columns {}–{}, so it has no field name",
-                    column_letters(first as usize + 1),
-                    column_letters(last as usize + 1)
+                    "this cell is outside the header's columns {from}–{to}, so it has no field name"
+                ),
+                format!(
+                    "cellen ligger utanför rubrikradens kolumner {from}–{to}, så den har inget fältnamn"
                 ),
                 cell_span(row.row, *column),
             )
-            .with_hint(format!(
-                "name the column in the header row (row {}), or clear the cell",
-                header.row + 1
-            )));
+            .with_hint(
+                format!("name the column in the header row (row {header_row}), or clear the cell"),
+                format!("namnge kolumnen i rubrikraden (rad {header_row}), eller töm cellen"),
+            ));
         }
         grid_rows.push(grid_row(&row, first, last));
     }

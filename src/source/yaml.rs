@@ -17,12 +17,20 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         let offset = offsets.byte(error.marker().index());
         let parse_error = ParseError::new(error.info().to_string(), Span::at(offset));
         if error.info().contains("alias") {
-            parse_error.with_hint(format!(
-                "limit `yaml_alias_nodes` = {}: aliases may expand to at most that many nodes; raise it in [limits] if the file is legitimate",
-                limits.yaml_alias_nodes
-            ))
+            let limit = limits.yaml_alias_nodes;
+            parse_error.with_hint(
+                format!(
+                    "limit `yaml_alias_nodes` = {limit}: aliases may expand to at most that many nodes; raise it in [limits] if the file is legitimate"
+                ),
+                format!(
+                    "gränsen `yaml_alias_nodes` = {limit}: alias får expandera till högst så många noder; höj den i [limits] om filen är legitim"
+                ),
+            )
         } else if error.info().contains("recursion") {
-            parse_error.with_hint("the file nests too deeply; flatten it")
+            parse_error.with_hint(
+                "the file nests too deeply; flatten it",
+                "filen är för djupt nästlad; gör den plattare",
+            )
         } else {
             parse_error
         }
@@ -35,11 +43,15 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
     }
     let mut documents = loader.into_documents();
     if let Some(second) = documents.get(1) {
-        return Err(ParseError::new(
+        return Err(ParseError::ours(
             "the file holds more than one YAML document",
+            "filen innehåller mer än ett YAML-dokument",
             span_of(second, &offsets),
         )
-        .with_hint("keep one document per file; put several records under `records:`"));
+        .with_hint(
+            "keep one document per file; put several records under `records:`",
+            "ha ett dokument per fil; lägg flera poster under `records:`",
+        ));
     }
     match documents.pop() {
         Some(document) => convert(&document, &offsets, 0, limits),
@@ -79,8 +91,12 @@ fn convert(
                     YamlData::Value(Scalar::FloatingPoint(number)) => number.to_string(),
                     YamlData::Value(Scalar::Null) => "null".to_string(),
                     _ => {
-                        return Err(ParseError::new("a key must be a plain value", key_span)
-                            .with_hint("use a string as the key"));
+                        return Err(ParseError::ours(
+                            "a key must be a plain value",
+                            "en nyckel måste vara ett enkelt värde",
+                            key_span,
+                        )
+                        .with_hint("use a string as the key", "använd en text som nyckel"));
                     }
                 };
                 entries.push(Entry {
@@ -92,7 +108,11 @@ fn convert(
             Value::Map(entries)
         }
         YamlData::Alias(_) | YamlData::BadValue => {
-            return Err(ParseError::new("an alias that cannot be resolved", span));
+            return Err(ParseError::ours(
+                "an alias that cannot be resolved",
+                "ett alias som inte kan lösas upp",
+                span,
+            ));
         }
     };
     Ok(Node::new(value, span))
@@ -106,7 +126,11 @@ fn scalar_value(scalar: &Scalar<'_>, span: Span) -> Result<Value, ParseError> {
         Scalar::FloatingPoint(number) => {
             let number = number.into_inner();
             if !number.is_finite() {
-                return Err(ParseError::new("a number must be finite", span));
+                return Err(ParseError::ours(
+                    "a number must be finite",
+                    "ett tal måste vara ändligt",
+                    span,
+                ));
             }
             Value::Float(number)
         }
