@@ -22,6 +22,14 @@ const STRICT: ParseOptions = ParseOptions {
 };
 
 pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    if let Some(tree) = super::json_fast::parse(text, limits) {
+        return Ok(tree);
+    }
+    careful(text, limits)
+}
+
+/// The careful reader: `jsonc-parser`'s syntax tree, converted; it says what is wrong and where.
+pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
     let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT).map_err(|error| {
         let range = error.range();
         let parse_error =
@@ -97,7 +105,7 @@ fn convert(value: &Ast<'_>, depth: usize, limits: &Limits) -> Result<Node, Parse
     Ok(Node::new(converted, span_of(range)))
 }
 
-fn number_value(text: &str, span: Span) -> Result<Value, ParseError> {
+pub(super) fn number_value(text: &str, span: Span) -> Result<Value, ParseError> {
     if let Ok(integer) = text.parse::<i64>() {
         return Ok(Value::Integer(integer));
     }

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod discover;
 pub mod json;
+mod json_fast;
 pub mod markdown;
 pub mod node;
 pub mod span;

@@ -1,0 +1,351 @@
+//! The fast path for strict JSON: well-formed files — nearly all of a large register — are read
+//! straight into the spanned tree in one pass, without building `jsonc-parser`'s syntax tree
+//! first. Anything this reader does not accept (a syntax error, a duplicate key, nesting past the
+//! limit, a number out of range, a byte-order mark) makes it give up, and `json::parse` reads the
+//! file again the careful way, which says exactly what is wrong and where. So the fast path only
+//! has to be right about valid JSON; its trees equal the careful path's (a property test
+//! compares them).
+//!
+//! Indexing here is by positions this reader checked against the text's length.
+#![allow(clippy::indexing_slicing)]
+
+use super::Limits;
+use super::node::{Entry, Node, Value};
+use super::span::Span;
+
+/// The tree of a valid JSON text, or `None` if the text needs the careful reader.
+pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        max_depth: limits.max_depth,
+    };
+    reader.space();
+    let node = reader.value(0)?;
+    reader.space();
+    (reader.at == reader.bytes.len()).then_some(node)
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    at: usize,
+    max_depth: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Node> {
+        let start = self.at;
+        let value = match self.peek()? {
+            b'{' => self.object(depth)?,
+            b'[' => self.array(depth)?,
+            b'"' => Value::String(self.string()?),
+            b't' => self.word("true", Value::Bool(true))?,
+            b'f' => self.word("false", Value::Bool(false))?,
+            b'n' => self.word("null", Value::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return None,
+        };
+        Some(Node::new(value, Span::new(start, self.at)))
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Option<Value> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| {
+            self.at = end;
+            value
+        })
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Value> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        self.at += 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        self.space();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(Value::Map(entries));
+        }
+        loop {
+            self.space();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key_start = self.at;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.at);
+            if entries.iter().any(|entry| entry.key == key) {
+                return None;
+            }
+            self.space();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.at += 1;
+            self.space();
+            let value = self.value(depth + 1)?;
+            entries.push(Entry {
+                key,
+                key_span,
+                value,
+            });
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(Value::Map(entries));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        self.at += 1;
+        let mut items = Vec::new();
+        self.space();
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(Value::Sequence(items));
+        }
+        loop {
+            self.space();
+            items.push(self.value(depth + 1)?);
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(Value::Sequence(items));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string from its opening quote; escapes decoded, control characters refused.
+    fn string(&mut self) -> Option<String> {
+        self.at += 1;
+        let start = self.at;
+        // Most strings have no escape: find the closing quote and copy once.
+        while let Some(byte) = self.peek() {
+            match byte {
+                b'"' => {
+                    let text = self.text.get(start..self.at)?.to_string();
+                    self.at += 1;
+                    return Some(text);
+                }
+                b'\\' => break,
+                0..=0x1f => return None,
+                _ => self.at += 1,
+            }
+        }
+        let mut text = self.text.get(start..self.at)?.to_string();
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(text);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escaped = self.peek()?;
+                    self.at += 1;
+                    match escaped {
+                        b'"' => text.push('"'),
+                        b'\\' => text.push('\\'),
+                        b'/' => text.push('/'),
+                        b'b' => text.push('\u{8}'),
+                        b'f' => text.push('\u{c}'),
+                        b'n' => text.push('\n'),
+                        b'r' => text.push('\r'),
+                        b't' => text.push('\t'),
+                        b'u' => text.push(self.unicode_escape()?),
+                        _ => return None,
+                    }
+                }
+                0..=0x1f => return None,
+                _ => {
+                    // Copy up to the next quote or backslash: the text is UTF-8 already.
+                    let from = self.at;
+                    while let Some(byte) = self.peek() {
+                        if matches!(byte, b'"' | b'\\' | 0..=0x1f) {
+                            break;
+                        }
+                        self.at += 1;
+                    }
+                    text.push_str(self.text.get(from..self.at)?);
+                }
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (after the `u`), a surrogate pair included.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4()?;
+        if (0xD800..0xDC00).contains(&first) {
+            if self.bytes.get(self.at..self.at + 2)? != b"\\u" {
+                return None;
+            }
+            self.at += 2;
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return None;
+            }
+            return char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
+        }
+        char::from_u32(first)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at..self.at + 4)?;
+        if !digits.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.at += 4;
+        u32::from_str_radix(digits, 16).ok()
+    }
+
+    /// A number by JSON's grammar, typed as the careful reader types it.
+    fn number(&mut self) -> Option<Value> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        super::json::number_value(self.text.get(start..self.at)?, Span::new(start, self.at)).ok()
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+            self.at += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn both(text: &str) -> (Option<Node>, Result<Node, super::super::ParseError>) {
+        let limits = Limits::default();
+        (
+            parse(text, &limits),
+            super::super::json::careful(text, &limits),
+        )
+    }
+
+    #[test]
+    fn valid_json_reads_as_the_careful_reader_reads_it() {
+        for text in [
+            r#"{"kind": "system", "records": [{"id": "S-1", "n": -1.5e3, "ok": true, "x": null}]}"#,
+            "  [1, 0, -0, 2.50, 1E+2, \"a\\\"b\\\\c\\/\\n\\u00e5\\ud83d\\ude00\", \"åäö\", {}, []]  \n",
+            "\"just a string\"",
+            "12345678901234567890",
+        ] {
+            let (fast, careful) = both(text);
+            assert_eq!(fast, Some(careful.unwrap()), "{text}");
+        }
+    }
+
+    #[test]
+    fn anything_doubtful_goes_to_the_careful_reader() {
+        for text in [
+            "",
+            "{\"a\": 1,}",
+            "[1 2]",
+            "{\"a\": 1, \"a\": 2}",
+            "// comment\n{}",
+            "\u{feff}{}",
+            "{'a': 1}",
+            "[01]",
+            "[1.]",
+            "[\"\\x\"]",
+            "[\"\\ud800\"]",
+            "[\"tab\there\"]",
+            "1e999",
+            "truex",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        ] {
+            assert_eq!(both(text).0, None, "{text:?}");
+        }
+    }
+
+    /// Any JSON value, written compactly or pretty.
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            (-1e12f64..1e12).prop_map(|n| serde_json::json!(n)),
+            ".{0,12}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map("[a-zå_]{1,6}", inner, 0..6)
+                    .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn fast_and_careful_readers_agree_on_valid_json(value in json_value(), pretty in any::<bool>()) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let (fast, careful) = both(&text);
+            prop_assert_eq!(fast, Some(careful.unwrap()));
+        }
+
+        #[test]
+        fn fast_reader_accepts_nothing_the_careful_reader_refuses(text in "[\\[\\]{}\":,0-9a-z \\\\.eE+-]{0,40}") {
+            let (fast, careful) = both(&text);
+            if let Some(tree) = fast {
+                prop_assert_eq!(Some(tree), careful.ok());
+            }
+        }
+    }
+}
