@@ -88,7 +88,7 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
         .iter()
         .map(|exception| {
             repository.referrers(exception.index).any(|reference| {
-                reference.field == "acceptance"
+                reference.field() == "acceptance"
                     && repository.record(reference.from).kind == "risk"
                     && repository.record(reference.from).is_active()
             })

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 
 use crate::builtin::{self, BuiltinRule};
 use crate::finding::{Finding, Identity, Message, Origin};
-use crate::schema::{Catalog, Step};
+use crate::schema::{Catalog, ReferenceField, Step};
 use crate::source::discover::WalkProblem;
 use crate::source::node::{Node, Value, escape_pointer_token};
 use crate::source::span::{LineIndex, Position, Span};
@@ -110,20 +110,52 @@ impl Record {
     }
 }
 
-/// A field of one record holding the id of another.
-/// A repository holds hundreds of thousands of these: what the schema knows is borrowed from the
-/// (static) catalogue, not copied into each.
+/// A field of one record holding the id of another. A repository holds millions of these, so a
+/// reference keeps what the schema knows by reference to the (static) catalogue, and finds its
+/// pointer and id again in the record when a finding needs them.
 pub struct Reference {
     pub from: usize,
-    /// The field as the schema names it (`hosting.supplier`).
-    pub field: &'static str,
-    /// Pointer within the referring record.
-    pub pointer: Box<str>,
-    pub kinds: &'static [&'static str],
-    pub target: Box<str>,
+    /// The schema's description of the field.
+    pub schema: &'static ReferenceField,
+    /// Which of the field's ids in the record this is (a list field holds several).
+    occurrence: usize,
     pub span: Span,
     /// The record the id resolves to, if any.
     pub resolved: Option<usize>,
+}
+
+impl Reference {
+    /// The field as the schema names it (`hosting.supplier`).
+    pub fn field(&self) -> &'static str {
+        &self.schema.name
+    }
+
+    /// The kinds the id may name.
+    pub fn kinds(&self) -> &'static [&'static str] {
+        &self.schema.kinds
+    }
+
+    /// The pointer within the referring record, and the id written there.
+    pub fn located<'r>(&self, repository: &'r Repository) -> (String, &'r str) {
+        let record = repository.record(self.from);
+        ids_at(&record.node, self.schema)
+            .nth(self.occurrence)
+            .map_or_else(|| (String::new(), ""), |(pointer, _, id)| (pointer, id))
+    }
+}
+
+/// The ids a reference field holds in a record, with their pointers and nodes, in record order:
+/// values that are not strings, and tokens that are not ids (`all_committees`), left out.
+fn ids_at<'n>(
+    node: &'n Node,
+    field: &'static ReferenceField,
+) -> impl Iterator<Item = (String, &'n Node, &'n str)> + use<'n> {
+    let mut values = Vec::new();
+    values_at(node, &field.path, String::new(), &mut values);
+    values.into_iter().filter_map(move |(pointer, node)| {
+        let id = node.as_str()?;
+        (!field.tokens.iter().any(|token| token == id)).then_some((pointer, node, id))
+    })
 }
 
 pub struct Repository {
@@ -317,23 +349,13 @@ impl Repository {
                     return found;
                 };
                 for field in &schema.references {
-                    let mut values = Vec::new();
-                    values_at(&record.node, &field.path, String::new(), &mut values);
-                    for (pointer, node) in values {
-                        let Some(target) = node.as_str() else {
-                            continue;
-                        };
-                        if field.tokens.iter().any(|token| token == target) {
-                            continue;
-                        }
+                    for (occurrence, (_, node, id)) in ids_at(&record.node, field).enumerate() {
                         found.push(Reference {
                             from: index,
-                            field: field.name.as_str(),
-                            pointer: pointer.into_boxed_str(),
-                            kinds: field.kinds.as_slice(),
-                            target: target.into(),
+                            schema: field,
+                            occurrence,
                             span: node.span,
-                            resolved: self.resolve(&field.kinds, target),
+                            resolved: self.resolve(&field.kinds, id),
                         });
                     }
                 }

@@ -371,12 +371,13 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
     let mut findings = Vec::new();
     for reference in &repository.references {
         let from = repository.record(reference.from);
-        let kinds = reference.kinds.join(" or ");
         match reference.resolved {
             None => {
-                let (field, target) = (reference.field, &reference.target);
-                let kinds_sv = reference.kinds.join(" eller ");
-                let message = match repository.resolve(&other_kinds(reference.kinds), target) {
+                let (pointer, target) = reference.located(repository);
+                let field = reference.field();
+                let kinds = reference.kinds().join(" or ");
+                let kinds_sv = reference.kinds().join(" eller ");
+                let message = match repository.resolve(&other_kinds(reference.kinds()), target) {
                     Some(other) => {
                         let other = repository.record(other).kind;
                         Message::new(
@@ -398,7 +399,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                 findings.push(repository.finding(
                     &builtin::XRF001.origin(),
                     reference.from,
-                    &reference.pointer,
+                    &pointer,
                     reference.span,
                     "",
                     message,
@@ -414,8 +415,8 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                     None
                 };
                 if let Some((problem, problem_sv)) = problem {
-                    let (field, kind, target) =
-                        (reference.field, target_record.kind, &reference.target);
+                    let (pointer, target) = reference.located(repository);
+                    let (field, kind) = (reference.field(), target_record.kind);
                     let message = Message::new(
                         format!("`{field}` names the {kind} `{target}`, which {problem}"),
                         format!(
@@ -425,7 +426,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                     findings.push(repository.finding(
                         &builtin::XRF003.origin(),
                         reference.from,
-                        &reference.pointer,
+                        &pointer,
                         reference.span,
                         "",
                         message,

@@ -47,7 +47,7 @@ impl<'a> Resolver<'a> {
             let Some(unit) = reference.resolved else {
                 continue;
             };
-            if reference.field != "scope_unit" || coordinators.contains_key(&unit) {
+            if reference.field() != "scope_unit" || coordinators.contains_key(&unit) {
                 continue;
             }
             let assignment = repository.record(reference.from);

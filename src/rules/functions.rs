@@ -96,7 +96,7 @@ impl<'a> World<'a> {
         let mut referrers = vec![Vec::new(); records.len()];
         for reference in &repository.references {
             if let Some(target) = reference.resolved {
-                referrers[target].push((reference.from, top_field(reference.field)));
+                referrers[target].push((reference.from, top_field(reference.field())));
             }
         }
         let lookup = |kind: &str, id: &str| ids.get(kind).and_then(|ids| ids.get(id)).copied();
