@@ -118,12 +118,16 @@ fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn toml_key(key: &str) -> String {
-    if !key.is_empty()
+/// A key both TOML and YAML accept unquoted.
+fn is_bare_key(key: &str) -> bool {
+    !key.is_empty()
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+}
+
+fn toml_key(key: &str) -> String {
+    if is_bare_key(key) {
         key.to_string()
     } else {
         toml_string(key)
@@ -194,11 +198,7 @@ fn yaml_entry(text: &mut String, lead: &str, indent: &str, key: &str, value: &No
 }
 
 fn yaml_key(key: &str) -> String {
-    if !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    if is_bare_key(key) {
         key.to_string()
     } else {
         json_quoted(key)

@@ -40,7 +40,7 @@ use rayon::prelude::*;
 
 use super::code::Function;
 use super::interpreter::{Fault, Outcome, fail, items, text_arg};
-use super::value::{Map, Text, Val, cached_field, field};
+use super::value::{FieldName, Map, Text, Val, field};
 use crate::repository::{Record, Repository};
 use crate::source::node::{Node, Value};
 
@@ -142,22 +142,12 @@ impl<'a> World<'a> {
     }
 
     /// A field of a record; `__kind` and `__index` name its kind and position.
-    pub fn field(&self, index: usize, name: &str) -> Option<Val<'a>> {
+    pub fn field(&self, index: usize, name: FieldName<'_>) -> Option<Val<'a>> {
         let record = self.records.get(index)?;
-        match name {
+        match name.as_str() {
             "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
             "__index" => Some(Val::Int(index as i64)),
             _ => field(record.node.entries().unwrap_or_default(), name),
-        }
-    }
-
-    /// A field of a record through the field's inline cache.
-    pub fn cached_field(&self, index: usize, field: &super::code::Field) -> Option<Val<'a>> {
-        let record = self.records.get(index)?;
-        match &*field.name {
-            "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
-            "__index" => Some(Val::Int(index as i64)),
-            _ => cached_field(record.node.entries().unwrap_or_default(), field),
         }
     }
 

@@ -8,9 +8,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::code::{Code, Field, Function, Loop, LoopKind, Operator};
+use super::code::{Code, Function, Loop, LoopKind, Operator};
 use super::functions::World;
-use super::value::{Map, Text, Val, cached_field, compare, display, equals, field};
+use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
 
 /// Why an expression gave no value.
 #[derive(Clone, Debug, PartialEq)]
@@ -148,12 +148,12 @@ impl<'a> Machine<'a> {
             }
             Code::Select(operand, field) => {
                 let operand = self.eval(operand)?;
-                self.select_cached(&operand, field)
+                self.select(&operand, FieldName::Written(field))
                     .ok_or_else(|| Fault::Missing(field.name.to_string()))?
             }
             Code::Has(operand, field) => {
                 let operand = self.eval(operand)?;
-                match self.select_cached(&operand, field) {
+                match self.select(&operand, FieldName::Written(field)) {
                     Some(Ok(_)) => Ok(Val::Bool(true)),
                     None => Ok(Val::Bool(false)),
                     Some(Err(_)) => Err(Fault::Other(format!(
@@ -306,31 +306,16 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn select(&self, operand: &Val<'a>, name: &str) -> Outcome<'a> {
-        let found = match operand {
-            Val::Record(index) => self.world.field(*index, name),
-            Val::Map(Map::Entries(entries)) => field(entries, name),
-            Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name))),
-            other => {
-                return Err(Fault::Other(format!(
-                    "cannot read the field `{name}` of a {}",
-                    other.type_name()
-                )));
-            }
-        };
-        found.ok_or_else(|| Fault::Missing(name.to_string()))
-    }
-
-    /// `operand.field` through the field's inline cache: `None` when the table lacks the field,
-    /// an error when the operand is no table.
-    fn select_cached(&self, operand: &Val<'a>, field: &Field) -> Option<Outcome<'a>> {
+    /// `operand.name`: `None` when the table lacks the field, an error when the operand is no
+    /// table.
+    fn select(&self, operand: &Val<'a>, name: FieldName<'_>) -> Option<Outcome<'a>> {
         match operand {
-            Val::Record(index) => self.world.cached_field(*index, field).map(Ok),
-            Val::Map(Map::Entries(entries)) => cached_field(entries, field).map(Ok),
-            Val::Map(map) => map.get(&Val::Text(Text::Borrowed(&field.name))).map(Ok),
+            Val::Record(index) => self.world.field(*index, name).map(Ok),
+            Val::Map(Map::Entries(entries)) => field(entries, name).map(Ok),
+            Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name.as_str()))).map(Ok),
             other => Some(Err(Fault::Other(format!(
                 "cannot read the field `{}` of a {}",
-                field.name,
+                name.as_str(),
                 other.type_name()
             )))),
         }
@@ -354,7 +339,9 @@ impl<'a> Machine<'a> {
                         ))
                     })
             }
-            (Val::Record(_) | Val::Map(_), Val::Text(name)) => self.select(operand, name.as_str()),
+            (Val::Record(_) | Val::Map(_), Val::Text(name)) => self
+                .select(operand, FieldName::Computed(name.as_str()))
+                .unwrap_or_else(|| Err(Fault::Missing(name.as_str().to_string()))),
             (Val::Map(map), key) => map
                 .get(key)
                 .ok_or_else(|| Fault::Missing(self.display(key))),

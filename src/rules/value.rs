@@ -99,7 +99,7 @@ impl<'a> Map<'a> {
                 let Val::Text(key) = key else {
                     return None;
                 };
-                field(entries, key.as_str())
+                field(entries, FieldName::Computed(key.as_str()))
             }
             Map::Values(values) => values
                 .iter()
@@ -119,25 +119,38 @@ impl<'a> Map<'a> {
     }
 }
 
-/// The value of a field of a table, if it has one.
-pub fn field<'a>(entries: &'a [Entry], name: &str) -> Option<Val<'a>> {
-    entries
-        .iter()
-        .find(|entry| entry.key == name)
-        .map(|entry| Val::of_node(&entry.value))
+/// A field name to look up: one written in an expression, with its inline cache, or one computed
+/// while evaluating (`table[name]`).
+#[derive(Clone, Copy)]
+pub enum FieldName<'f> {
+    Written(&'f super::code::Field),
+    Computed(&'f str),
 }
 
-/// The value of a field of a table, looked up first where the field was found last time.
-pub fn cached_field<'a>(entries: &'a [Entry], field: &super::code::Field) -> Option<Val<'a>> {
+impl FieldName<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            FieldName::Written(field) => &field.name,
+            FieldName::Computed(name) => name,
+        }
+    }
+}
+
+/// The value of a field of a table, if it has one. A written field is looked for first where it
+/// was found last time.
+pub fn field<'a>(entries: &'a [Entry], name: FieldName<'_>) -> Option<Val<'a>> {
     use std::sync::atomic::Ordering::Relaxed;
-    let hint = field.hint.load(Relaxed) as usize;
-    if let Some(entry) = entries.get(hint)
-        && *entry.key == *field.name
+    let wanted = name.as_str();
+    if let FieldName::Written(field) = name
+        && let Some(entry) = entries.get(field.hint.load(Relaxed) as usize)
+        && *entry.key == *wanted
     {
         return Some(Val::of_node(&entry.value));
     }
-    let position = entries.iter().position(|entry| *entry.key == *field.name)?;
-    field.hint.store(position as u32, Relaxed);
+    let position = entries.iter().position(|entry| *entry.key == *wanted)?;
+    if let FieldName::Written(field) = name {
+        field.hint.store(position as u32, Relaxed);
+    }
     entries
         .get(position)
         .map(|entry| Val::of_node(&entry.value))
