@@ -8,8 +8,9 @@
 //! outside.
 #![allow(clippy::indexing_slicing)]
 
+mod id_index;
+
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 use jiff::civil::Date;
 
@@ -130,6 +131,14 @@ impl Reference {
         &self.schema.name
     }
 
+    /// The record's field that holds the reference: `hosting` for `hosting.supplier`.
+    pub fn top_field(&self) -> &'static str {
+        match self.schema.path.first() {
+            Some(Step::Key(key)) => key,
+            _ => "",
+        }
+    }
+
     /// The kinds the id may name.
     pub fn kinds(&self) -> &'static [&'static str] {
         &self.schema.kinds
@@ -138,20 +147,23 @@ impl Reference {
     /// The pointer within the referring record, and the id written there.
     pub fn located<'r>(&self, repository: &'r Repository) -> (String, &'r str) {
         let record = repository.record(self.from);
-        ids_at(&record.node, self.schema)
+        ids_at(&record.node, self.schema, true)
             .nth(self.occurrence)
             .map_or_else(|| (String::new(), ""), |(pointer, _, id)| (pointer, id))
     }
 }
 
-/// The ids a reference field holds in a record, with their pointers and nodes, in record order:
-/// values that are not strings, and tokens that are not ids (`all_committees`), left out.
+/// The ids a reference field holds in a record, with their pointers (when asked for: indexing
+/// millions of references needs none) and nodes, in record order: values that are not strings,
+/// and tokens that are not ids (`all_committees`), left out.
 fn ids_at<'n>(
     node: &'n Node,
     field: &'static ReferenceField,
+    with_pointers: bool,
 ) -> impl Iterator<Item = (String, &'n Node, &'n str)> + use<'n> {
     let mut values = Vec::new();
-    values_at(node, &field.path, String::new(), &mut values);
+    let mut pointer = with_pointers.then(String::new);
+    values_at(node, &field.path, &mut pointer, &mut values);
     values.into_iter().filter_map(move |(pointer, node)| {
         let id = node.as_str()?;
         (!field.tokens.iter().any(|token| token == id)).then_some((pointer, node, id))
@@ -164,9 +176,12 @@ pub struct Repository {
     pub skipped: Vec<String>,
     pub records: Vec<Record>,
     pub references: Vec<Reference>,
-    ids: HashMap<&'static str, HashMap<String, usize>>,
-    /// For every record, the references that point at it.
-    referrers: Vec<Vec<usize>>,
+    ids: id_index::IdIndex,
+    /// The references that point at record `r` are `referrers[referrer_starts[r]..
+    /// referrer_starts[r + 1]]`, in repository order: one list for all records rather than a
+    /// list per record, which at a million records would be a million allocations.
+    referrer_starts: Vec<usize>,
+    referrers: Vec<usize>,
 }
 
 impl Repository {
@@ -205,15 +220,17 @@ impl Repository {
             mut findings,
             ..
         } = builder;
+        let (ids, duplicates) = id_index::IdIndex::build(&records);
         let mut repository = Repository {
             files,
             skipped,
             records,
             references: Vec::new(),
-            ids: HashMap::new(),
+            ids,
+            referrer_starts: Vec::new(),
             referrers: Vec::new(),
         };
-        findings.extend(repository.index_ids());
+        findings.extend(repository.duplicate_findings(duplicates));
         repository.index_references(catalog);
         (repository, findings)
     }
@@ -224,17 +241,26 @@ impl Repository {
 
     /// The record of one of `kinds` with this id, in the order the kinds are given.
     pub fn resolve(&self, kinds: &[&str], id: &str) -> Option<usize> {
-        kinds
-            .iter()
-            .find_map(|kind| self.ids.get(kind).and_then(|ids| ids.get(id)).copied())
+        self.ids.resolve(&self.records, kinds, id)
+    }
+
+    /// The first record with this id, of any kind, and whether other records have the id too.
+    pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
+        self.ids.any_kind(&self.records, id)
     }
 
     /// The references that point at a record.
-    pub fn referrers(&self, record: usize) -> impl Iterator<Item = &Reference> {
+    pub fn referrers(&self, record: usize) -> impl ExactSizeIterator<Item = &Reference> {
+        let start = self.referrer_starts.get(record).copied().unwrap_or(0);
+        let end = self
+            .referrer_starts
+            .get(record + 1)
+            .copied()
+            .unwrap_or(start);
         self.referrers
-            .get(record)
-            .into_iter()
-            .flatten()
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
             .map(|&index| &self.references[index])
     }
 
@@ -286,53 +312,50 @@ impl Repository {
         finding
     }
 
-    fn index_ids(&mut self) -> Vec<Finding> {
+    /// XRF002 for every record whose id an earlier record of its kind already has.
+    fn duplicate_findings(&self, duplicates: Vec<id_index::Duplicate>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for index in 0..self.records.len() {
+        for id_index::Duplicate {
+            record: index,
+            first,
+        } in duplicates
+        {
             let record = &self.records[index];
-            let Some(id) = record.id.clone() else {
+            let Some(id) = record.id.as_deref() else {
                 continue;
             };
-            let ids = self.ids.entry(record.kind).or_default();
-            match ids.get(&id) {
-                None => {
-                    ids.insert(id, index);
-                }
-                Some(&first) => {
-                    let first = &self.records[first];
-                    let first_file = &self.files[first.file];
-                    let first_span = first
-                        .node
-                        .get("id")
-                        .map_or(first.node.span, |node| node.span);
-                    let at = first_file.location(first_span);
-                    let span = record
-                        .node
-                        .get("id")
-                        .map_or(record.node.span, |node| node.span);
-                    let message = Message::new(
-                        format!(
-                            "the id `{id}` is also the id of the {} at {at}",
-                            record.kind
-                        ),
-                        format!(
-                            "id:t `{id}` är också id för posten av typen {} på {at}",
-                            record.kind
-                        ),
-                    );
-                    // Both records share rule, kind and id: their places tell them apart.
-                    let place = format!("{}#{}", self.files[record.file].path, record.pointer);
-                    let finding = self.finding(
-                        &builtin::XRF002.origin(),
-                        index,
-                        "/id",
-                        span,
-                        &place,
-                        message,
-                    );
-                    findings.push(finding);
-                }
-            }
+            let first = &self.records[first];
+            let first_file = &self.files[first.file];
+            let first_span = first
+                .node
+                .get("id")
+                .map_or(first.node.span, |node| node.span);
+            let at = first_file.location(first_span);
+            let span = record
+                .node
+                .get("id")
+                .map_or(record.node.span, |node| node.span);
+            let message = Message::new(
+                format!(
+                    "the id `{id}` is also the id of the {} at {at}",
+                    record.kind
+                ),
+                format!(
+                    "id:t `{id}` är också id för posten av typen {} på {at}",
+                    record.kind
+                ),
+            );
+            // Both records share rule, kind and id: their places tell them apart.
+            let place = format!("{}#{}", self.files[record.file].path, record.pointer);
+            let finding = self.finding(
+                &builtin::XRF002.origin(),
+                index,
+                "/id",
+                span,
+                &place,
+                message,
+            );
+            findings.push(finding);
         }
         findings
     }
@@ -349,7 +372,9 @@ impl Repository {
                     return found;
                 };
                 for field in &schema.references {
-                    for (occurrence, (_, node, id)) in ids_at(&record.node, field).enumerate() {
+                    for (occurrence, (_, node, id)) in
+                        ids_at(&record.node, field, false).enumerate()
+                    {
                         found.push(Reference {
                             from: index,
                             schema: field,
@@ -362,45 +387,65 @@ impl Repository {
                 found
             })
             .collect();
-        let mut referrers = vec![Vec::new(); self.records.len()];
+        // Counted, then placed: a counting sort by target that keeps repository order.
+        let mut starts = vec![0usize; self.records.len() + 1];
+        for target in references.iter().filter_map(|reference| reference.resolved) {
+            starts[target + 1] += 1;
+        }
+        for index in 1..starts.len() {
+            starts[index] += starts[index - 1];
+        }
+        let mut next = starts.clone();
+        let mut referrers = vec![0usize; starts.last().copied().unwrap_or(0)];
         for (index, reference) in references.iter().enumerate() {
             if let Some(target) = reference.resolved {
-                referrers[target].push(index);
+                referrers[next[target]] = index;
+                next[target] += 1;
             }
         }
         self.references = references;
+        self.referrer_starts = starts;
         self.referrers = referrers;
     }
 }
 
-/// Every value at a schema path in a record, with its pointer.
+/// Every value at a schema path in a record, with its pointer if `pointer` is kept (it is the
+/// pointer of `node`, extended and restored on the way down).
 fn values_at<'a>(
     node: &'a Node,
     path: &[Step],
-    pointer: String,
+    pointer: &mut Option<String>,
     out: &mut Vec<(String, &'a Node)>,
 ) {
     let Some((step, rest)) = path.split_first() else {
-        out.push((pointer, node));
+        out.push((pointer.clone().unwrap_or_default(), node));
         return;
     };
+    let length = pointer.as_ref().map_or(0, String::len);
     match (step, &node.value) {
         (Step::Key(key), Value::Map(_)) => {
             if let Some(child) = node.get(key) {
-                values_at(
-                    child,
-                    rest,
-                    format!("{pointer}/{}", escape_pointer_token(key)),
-                    out,
-                );
+                if let Some(pointer) = pointer {
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(key));
+                }
+                values_at(child, rest, pointer, out);
             }
         }
         (Step::Items, Value::Sequence(items)) => {
             for (index, item) in items.iter().enumerate() {
-                values_at(item, rest, format!("{pointer}/{index}"), out);
+                if let Some(pointer) = pointer {
+                    pointer.truncate(length);
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+                values_at(item, rest, pointer, out);
             }
         }
         _ => {}
+    }
+    if let Some(pointer) = pointer {
+        pointer.truncate(length);
     }
 }
 

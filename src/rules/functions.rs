@@ -49,11 +49,8 @@ use crate::source::node::{Node, Value};
 pub struct World<'a> {
     pub today: Date,
     records: &'a [Record],
-    ids: HashMap<&'static str, HashMap<&'a str, usize>>,
-    /// Per id: the first record with it, and whether more than one record has it.
-    any_kind: HashMap<&'a str, (usize, bool)>,
-    /// For every record: (referring record, field) pairs.
-    referrers: Vec<Vec<(usize, &'a str)>>,
+    /// Ids and who refers to whom are the repository's indexes.
+    repository: &'a Repository,
     pub by_kind: HashMap<&'static str, Vec<usize>>,
     hwm: Vec<Option<[i64; 3]>>,
     /// For every org unit: the governing documents whose `applies_to` covers it.
@@ -77,29 +74,11 @@ impl<'a> World<'a> {
         severities: StdHashMap<String, &'static str>,
     ) -> World<'a> {
         let records = &repository.records;
-        let mut ids: HashMap<&'static str, HashMap<&'a str, usize>> = HashMap::default();
-        let mut any_kind: HashMap<&'a str, (usize, bool)> = HashMap::default();
         let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::default();
         for (index, record) in records.iter().enumerate() {
             by_kind.entry(record.kind).or_default().push(index);
-            if let Some(id) = &record.id {
-                ids.entry(record.kind)
-                    .or_default()
-                    .entry(id.as_str())
-                    .or_insert(index);
-                any_kind
-                    .entry(id.as_str())
-                    .and_modify(|(_, shared)| *shared = true)
-                    .or_insert((index, false));
-            }
         }
-        let mut referrers = vec![Vec::new(); records.len()];
-        for reference in &repository.references {
-            if let Some(target) = reference.resolved {
-                referrers[target].push((reference.from, top_field(reference.field())));
-            }
-        }
-        let lookup = |kind: &str, id: &str| ids.get(kind).and_then(|ids| ids.get(id)).copied();
+        let lookup = |kind: &str, id: &str| repository.resolve(&[kind], id);
         let parent = records
             .par_iter()
             .map(|record| {
@@ -126,9 +105,7 @@ impl<'a> World<'a> {
                 .par_iter()
                 .map(|record| record.in_force(today))
                 .collect(),
-            ids,
-            any_kind,
-            referrers,
+            repository,
             by_kind,
             hwm: Vec::new(),
             coverage: Vec::new(),
@@ -168,7 +145,14 @@ impl<'a> World<'a> {
     }
 
     fn lookup(&self, kind: &str, id: &str) -> Option<usize> {
-        self.ids.get(kind).and_then(|ids| ids.get(id)).copied()
+        self.repository.resolve(&[kind], id)
+    }
+
+    /// The records that refer to `target`, each with the field (its first key) that does.
+    fn referrers(&self, target: usize) -> impl ExactSizeIterator<Item = (usize, &'static str)> {
+        self.repository
+            .referrers(target)
+            .map(|reference| (reference.from, reference.top_field()))
     }
 
     /// Per system: the highest level per dimension among the assets it lists and the assets that
@@ -177,12 +161,12 @@ impl<'a> World<'a> {
         let mut marks = vec![None; self.records.len()];
         for &index in self.by_kind.get("system").into_iter().flatten() {
             let record = &self.records[index];
-            let mut assets: Vec<usize> = self.referrers[index]
-                .iter()
+            let mut assets: Vec<usize> = self
+                .referrers(index)
                 .filter(|(from, field)| {
                     self.records[*from].kind == "information_asset" && *field == "systems"
                 })
-                .map(|(from, _)| *from)
+                .map(|(from, _)| from)
                 .collect();
             if let Some(Value::Sequence(listed)) = record.node.get("assets").map(|node| &node.value)
             {
@@ -269,11 +253,6 @@ impl<'a> World<'a> {
         }
         chain
     }
-}
-
-/// `systems[]` and `hosting.supplier` are both found by their first key.
-fn top_field(field: &str) -> &str {
-    field.split(['.', '[']).next().unwrap_or(field)
 }
 
 fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
@@ -398,8 +377,9 @@ impl<'a> World<'a> {
                 let role_function = text_arg(function, role_function)?;
                 let mut found = Vec::new();
                 for scope in std::iter::once(unit).chain(self.ancestors(unit)) {
-                    *steps += self.referrers[scope].len() as u64 + 1;
-                    for &(assignment, field) in &self.referrers[scope] {
+                    let referrers = self.referrers(scope);
+                    *steps += referrers.len() as u64 + 1;
+                    for (assignment, field) in referrers {
                         let matches = self.records[assignment].kind == "role_assignment"
                             && field == "scope_unit"
                             && self.in_force[assignment]
@@ -498,9 +478,9 @@ impl<'a> World<'a> {
         let id = text_arg(Function::Reference, id)?;
         let found = match kind {
             Some(kind) => self.lookup(kind, id),
-            None => match self.any_kind.get(id) {
+            None => match self.repository.any_kind(id) {
                 None => None,
-                Some((only, false)) => Some(*only),
+                Some((only, false)) => Some(only),
                 Some((_, true)) => {
                     return Err(fail(
                         Function::Reference,
@@ -513,11 +493,11 @@ impl<'a> World<'a> {
     }
 
     fn referrers_of(&self, target: usize, kind: &str, field: &str, steps: &mut u64) -> Outcome<'a> {
-        *steps += self.referrers[target].len() as u64;
-        let mut found: Vec<usize> = self.referrers[target]
-            .iter()
+        let referrers = self.referrers(target);
+        *steps += referrers.len() as u64;
+        let mut found: Vec<usize> = referrers
             .filter(|(from, via)| self.records[*from].kind == kind && *via == field)
-            .map(|(from, _)| *from)
+            .map(|(from, _)| from)
             .collect();
         found.dedup();
         Ok(Val::records(found))
