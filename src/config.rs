@@ -156,7 +156,7 @@ pub fn load(
 pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, ConfigError> {
     let lines = LineIndex::new(text);
     let error_at = |span: Span, message: String, hint: Option<String>| {
-        let position = lines.position(text, span.start);
+        let position = lines.position(text, span.start());
         ConfigError {
             file: file.to_string(),
             line: position.line,
@@ -231,7 +231,7 @@ fn check_keys(
     error_at: &dyn Fn(Span, String, Option<String>) -> ConfigError,
 ) -> Result<(), ConfigError> {
     for entry in table.entries().unwrap_or_default() {
-        if !known.contains(&entry.key.as_str()) {
+        if !known.contains(&entry.key.as_ref()) {
             let hint = did_you_mean(&entry.key, known.iter().copied())
                 .unwrap_or_else(|| format!("the known keys are: {}", known.join(", ")));
             return Err(error_at(
@@ -246,7 +246,7 @@ fn check_keys(
 
 fn find_string(node: &Node, wanted: &str) -> Option<Span> {
     match &node.value {
-        Value::String(text) if text == wanted => Some(node.span),
+        Value::String(text) if **text == *wanted => Some(node.span),
         Value::Sequence(items) => items.iter().find_map(|item| find_string(item, wanted)),
         Value::Map(entries) => entries
             .iter()

@@ -77,7 +77,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
     };
     let records = match root.value {
         Value::Sequence(records) => records,
-        _ => Vec::new(),
+        _ => Box::default(),
     };
     if records.len() > limits.records_per_file {
         return Err(format!(
@@ -286,16 +286,18 @@ mod tests {
 
     #[test]
     fn toml_values_are_inline() {
-        let classification = node(Value::Map(vec![crate::source::node::Entry {
-            key: "confidentiality".into(),
-            key_span: Span::at(0),
-            value: node(Value::Integer(2)),
-        }]));
+        let classification = node(Value::Map(
+            vec![crate::source::node::Entry {
+                key: "confidentiality".into(),
+                key_span: Span::at(0),
+                value: node(Value::Integer(2)),
+            }]
+            .into(),
+        ));
         assert_eq!(toml_value(&classification), "{ confidentiality = 2 }");
-        let list = node(Value::Sequence(vec![
-            node(Value::String("a\"b".into())),
-            node(Value::Bool(true)),
-        ]));
+        let list = node(Value::Sequence(
+            vec![node(Value::String("a\"b".into())), node(Value::Bool(true))].into(),
+        ));
         assert_eq!(toml_value(&list), "['a\"b', true]");
         assert_eq!(toml_key("dotted.key"), "\"dotted.key\"");
     }

@@ -39,8 +39,8 @@ impl SourceText {
     /// Line and column of a span's start; for a workbook, row and column number of its cell.
     pub fn position(&self, span: Span) -> Position {
         match self.format {
-            Format::Xlsx => xlsx::position(span.start),
-            _ => self.lines.position(&self.text, span.start),
+            Format::Xlsx => xlsx::position(span.start()),
+            _ => self.lines.position(&self.text, span.start()),
         }
     }
 
@@ -602,7 +602,7 @@ impl Builder<'_> {
         };
         let Some(kind) = kind else { return };
         match root.value {
-            Value::Sequence(items) => self.add_record_list(file, kind, items, ""),
+            Value::Sequence(items) => self.add_record_list(file, kind, items.into_vec(), ""),
             Value::Map(_) if root.get("records").is_some() => {
                 self.add_records_form(file, kind, root)
             }
@@ -626,10 +626,12 @@ impl Builder<'_> {
             return;
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match entry.key.as_ref() {
                 "kind" | "$schema" => {}
                 "records" => match entry.value.value {
-                    Value::Sequence(items) => self.add_record_list(file, kind, items, "/records"),
+                    Value::Sequence(items) => {
+                        self.add_record_list(file, kind, items.into_vec(), "/records")
+                    }
                     _ => {
                         let message = Message::new(
                             format!(

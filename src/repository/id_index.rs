@@ -147,11 +147,14 @@ mod tests {
 
     fn record(kind: &'static str, id: &str) -> Record {
         let node = Node::new(
-            Value::Map(vec![Entry {
-                key: "id".into(),
-                key_span: Span::default(),
-                value: Node::new(Value::String(id.into()), Span::default()),
-            }]),
+            Value::Map(
+                vec![Entry {
+                    key: "id".into(),
+                    key_span: Span::default(),
+                    value: Node::new(Value::String(id.into()), Span::default()),
+                }]
+                .into(),
+            ),
             Span::default(),
         );
         Record {

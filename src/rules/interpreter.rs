@@ -659,14 +659,17 @@ mod tests {
             Default::default(),
         );
         let params = crate::source::node::Node::new(
-            crate::source::node::Value::Map(vec![crate::source::node::Entry {
-                key: "pattern".into(),
-                key_span: Default::default(),
-                value: crate::source::node::Node::new(
-                    crate::source::node::Value::String("^a+$".into()),
-                    Default::default(),
-                ),
-            }]),
+            crate::source::node::Value::Map(
+                vec![crate::source::node::Entry {
+                    key: "pattern".into(),
+                    key_span: Default::default(),
+                    value: crate::source::node::Node::new(
+                        crate::source::node::Value::String("^a+$".into()),
+                        Default::default(),
+                    ),
+                }]
+                .into(),
+            ),
             Default::default(),
         );
         let mut machine = Machine::new(&world, Val::of_node(&params));

@@ -125,7 +125,7 @@ impl RuleSet {
                     let pack = &sources[def.pack];
                     return Err(RulesError::Pack(expr::caret(
                         pack,
-                        def.span.start,
+                        def.span.start(),
                         &format!("rule {} names the unknown kind `{kind}` {hint}", def.id),
                     )));
                 }
@@ -135,7 +135,7 @@ impl RuleSet {
                     let pack = &sources[def.pack];
                     return Err(RulesError::Pack(expr::caret(
                         pack,
-                        def.span.start,
+                        def.span.start(),
                         &format!(
                             "rule {} uses the param `{param}`, which no pack declares",
                             def.id
@@ -364,7 +364,7 @@ fn table_node<'t>(entries: impl Iterator<Item = (&'t String, &'t toml::Value)>) 
         NodeValue::Map(
             entries
                 .map(|(key, value)| Entry {
-                    key: key.clone(),
+                    key: key.as_str().into(),
                     key_span: Span::default(),
                     value: toml_to_node(value),
                 })
@@ -377,11 +377,11 @@ fn table_node<'t>(entries: impl Iterator<Item = (&'t String, &'t toml::Value)>) 
 /// A param's TOML value as a tree node; a TOML date-time becomes its text.
 fn toml_to_node(value: &toml::Value) -> Node {
     let value = match value {
-        toml::Value::String(text) => NodeValue::String(text.clone()),
+        toml::Value::String(text) => NodeValue::String(text.as_str().into()),
         toml::Value::Integer(number) => NodeValue::Integer(*number),
         toml::Value::Float(number) => NodeValue::Float(*number),
         toml::Value::Boolean(flag) => NodeValue::Bool(*flag),
-        toml::Value::Datetime(datetime) => NodeValue::String(datetime.to_string()),
+        toml::Value::Datetime(datetime) => NodeValue::String(datetime.to_string().into()),
         toml::Value::Array(items) => NodeValue::Sequence(items.iter().map(toml_to_node).collect()),
         toml::Value::Table(table) => return table_node(table.iter()),
     };

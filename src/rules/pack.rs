@@ -263,7 +263,7 @@ impl Reader<'_> {
     }
 
     fn error_with_hint(&self, span: Span, message: String, hint: Option<String>) -> PackError {
-        let mut rendered = super::expr::caret(self.source, span.start, &message);
+        let mut rendered = super::expr::caret(self.source, span.start(), &message);
         if let Some(hint) = hint {
             rendered.push_str(&format!("\n  help: {hint}"));
         }
@@ -275,7 +275,7 @@ impl Reader<'_> {
             return Err(self.error(table.span, format!("{what}must be a table")));
         };
         for entry in entries {
-            if !known.contains(&entry.key.as_str()) {
+            if !known.contains(&entry.key.as_ref()) {
                 let hint = did_you_mean(&entry.key, known.iter().copied())
                     .unwrap_or_else(|| format!("the known keys are: {}", known.join(", ")));
                 return Err(self.error_with_hint(
@@ -308,7 +308,7 @@ impl Reader<'_> {
         match table.get(key) {
             None => Ok(Vec::new()),
             Some(node) => match &node.value {
-                Value::String(text) => Ok(vec![text.clone()]),
+                Value::String(text) => Ok(vec![text.to_string()]),
                 Value::Sequence(items) => items
                     .iter()
                     .map(|item| {
@@ -568,7 +568,7 @@ pub fn parse_severity(text: &str) -> Option<Severity> {
 /// Where a TOML string's content starts: after `"`, `'`, `"""` or `'''` (and the newline that
 /// may follow an opening triple quote).
 fn content_offset(text: &str, span: Span) -> usize {
-    let raw = text.get(span.start..span.end).unwrap_or_default();
+    let raw = text.get(span.start()..span.end()).unwrap_or_default();
     let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         3
     } else if raw.starts_with('"') || raw.starts_with('\'') {
@@ -576,7 +576,7 @@ fn content_offset(text: &str, span: Span) -> usize {
     } else {
         0
     };
-    let mut offset = span.start + quote;
+    let mut offset = span.start() + quote;
     if quote == 3 {
         if text[offset..].starts_with("\r\n") {
             offset += 2;
@@ -593,12 +593,12 @@ pub fn node_to_toml(node: &Node) -> toml::Value {
         Value::Bool(flag) => toml::Value::Boolean(*flag),
         Value::Integer(number) => toml::Value::Integer(*number),
         Value::Float(number) => toml::Value::Float(*number),
-        Value::String(text) => toml::Value::String(text.clone()),
+        Value::String(text) => toml::Value::String(text.to_string()),
         Value::Sequence(items) => toml::Value::Array(items.iter().map(node_to_toml).collect()),
         Value::Map(entries) => toml::Value::Table(
             entries
                 .iter()
-                .map(|entry| (entry.key.clone(), node_to_toml(&entry.value)))
+                .map(|entry| (entry.key.to_string(), node_to_toml(&entry.value)))
                 .collect(),
         ),
     }

@@ -112,7 +112,7 @@ impl<'a> Map<'a> {
         match self {
             Map::Entries(entries) => entries
                 .iter()
-                .map(|entry| Val::Text(Text::Borrowed(entry.key.as_str())))
+                .map(|entry| Val::Text(Text::Borrowed(entry.key.as_ref())))
                 .collect(),
             Map::Values(values) => values.iter().map(|(key, _)| key.clone()).collect(),
         }

@@ -7,7 +7,7 @@
 //! field starts.
 
 use super::ParseError;
-use super::node::{Entry, Node, Value};
+use super::node::{Entry, Key, Node, Value};
 use super::span::Span;
 
 /// The type a kind's schema asks for at a (possibly dotted) column.
@@ -66,7 +66,7 @@ pub fn records(
     item_spans: ItemSpans,
 ) -> Result<Node, ParseError> {
     let Some(header) = rows.next() else {
-        return Ok(Node::new(Value::Sequence(Vec::new()), whole));
+        return Ok(Node::new(Value::Sequence(Box::default()), whole));
     };
     let columns = header_columns(&header.cells)?;
     let types: Vec<CellType> = columns
@@ -91,21 +91,26 @@ pub fn records(
                 "varje rad behöver en cell per kolumn i rubrikraden; sätt celler som innehåller kommatecken inom citattecken",
             ));
         }
-        let mut record = Node::new(Value::Map(Vec::new()), row.span);
+        let mut entries = Vec::with_capacity(columns.len());
         for ((column, cell), cell_type) in columns.iter().zip(row.cells).zip(&types) {
             if cell.text.trim().is_empty() {
                 continue;
             }
             let value = typed(&cell.text, cell.span, cell_type, item_spans);
-            insert(&mut record, &column.path, column.span, value);
+            insert(&mut entries, &column.keys, column.span, value);
         }
-        records.push(record);
+        records.push(Node::new(Value::Map(entries.into_boxed_slice()), row.span));
     }
-    Ok(Node::new(Value::Sequence(records), whole))
+    Ok(Node::new(
+        Value::Sequence(records.into_boxed_slice()),
+        whole,
+    ))
 }
 
 struct Column {
     path: Vec<String>,
+    /// The path's keys, made once for every row.
+    keys: Vec<Key>,
     span: Span,
 }
 
@@ -129,6 +134,7 @@ fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
         }
         columns.push(Column {
             path: name.split('.').map(str::to_string).collect(),
+            keys: name.split('.').map(Key::from).collect(),
             span: cell.span,
         });
     }
@@ -153,11 +159,11 @@ fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) ->
         },
         CellType::List(item_type) => {
             let mut offset = 0;
-            let items = text
+            let items: Box<[Node]> = text
                 .split(';')
                 .filter_map(|item| {
                     // Item spans are exact unless the cell doubled a quote before the item.
-                    let start = span.start + offset;
+                    let start = span.start() + offset;
                     offset += item.len() + 1;
                     let leading = item.len() - item.trim_start().len();
                     let item_span = match item_spans {
@@ -174,19 +180,14 @@ fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) ->
         CellType::String | CellType::Unknown => None,
     };
     // A cell that does not convert stays text, so that the schema names the type it wanted.
-    Node::new(
-        value.unwrap_or_else(|| Value::String(trimmed.to_string())),
-        span,
-    )
+    Node::new(value.unwrap_or_else(|| Value::String(trimmed.into())), span)
 }
 
-fn insert(record: &mut Node, path: &[String], key_span: Span, value: Node) {
-    let Value::Map(entries) = &mut record.value else {
+/// Adds a cell's value to a record's entries at a dotted path (`classification.confidentiality`
+/// goes into the table `classification`, made by the first of its columns).
+fn insert(entries: &mut Vec<Entry>, path: &[Key], key_span: Span, value: Node) {
+    let Some((first, rest)) = path.split_first() else {
         return;
-    };
-    let (first, rest) = match path.split_first() {
-        Some(split) => split,
-        None => return,
     };
     if rest.is_empty() {
         entries.push(Entry {
@@ -196,19 +197,24 @@ fn insert(record: &mut Node, path: &[String], key_span: Span, value: Node) {
         });
         return;
     }
-    let position = match entries.iter().position(|entry| &entry.key == first) {
+    let position = match entries.iter().position(|entry| entry.key == *first) {
         Some(position) => position,
         None => {
             entries.push(Entry {
                 key: first.clone(),
                 key_span,
-                value: Node::new(Value::Map(Vec::new()), value.span),
+                value: Node::new(Value::Map(Box::default()), value.span),
             });
             entries.len() - 1
         }
     };
-    if let Some(entry) = entries.get_mut(position) {
-        insert(&mut entry.value, rest, key_span, value);
+    if let Some(Value::Map(inner)) = entries
+        .get_mut(position)
+        .map(|entry| &mut entry.value.value)
+    {
+        let mut list = std::mem::take(inner).into_vec();
+        insert(&mut list, rest, key_span, value);
+        *inner = list.into_boxed_slice();
     }
 }
 
@@ -345,9 +351,9 @@ mod tests {
         assert_eq!(record.get("is_cloud").unwrap().value, Value::Bool(true));
         let soc = record.pointer("/certifications/1");
         assert_eq!(soc.value, Value::String("SOC 2".into()));
-        assert_eq!(&text[soc.span.start..soc.span.end], "SOC 2");
+        assert_eq!(&text[soc.span.start()..soc.span.end()], "SOC 2");
         let year = record.get("year").unwrap();
-        assert_eq!(&text[year.span.start..year.span.end], "2026");
+        assert_eq!(&text[year.span.start()..year.span.end()], "2026");
     }
 
     #[test]
@@ -384,7 +390,7 @@ mod tests {
     fn ragged_rows_and_repeated_headers_are_errors_at_the_cell() {
         let text = "id,name\nA,B,C\n";
         let error = parse(text, &types).err().unwrap();
-        assert_eq!(error.span.start, text.find('C').unwrap());
+        assert_eq!(error.span.start(), text.find('C').unwrap());
         let error = parse("id,id\n", &types).err().unwrap();
         assert!(error.message.contains("appears twice"));
     }

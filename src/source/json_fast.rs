@@ -9,9 +9,17 @@
 //! Indexing here is by positions this reader checked against the text's length.
 #![allow(clippy::indexing_slicing)]
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use super::Limits;
-use super::node::{Entry, Node, Value};
+use super::node::{Entry, Keys, Node, Value};
 use super::span::Span;
+
+/// Up to this many keys, a new key of an object is checked against the others one by one; past
+/// it, through a set, so that a hostile object of a million keys costs no more than a million.
+const KEYS_SCANNED: usize = 32;
 
 /// The tree of a valid JSON text, or `None` if the text needs the careful reader.
 pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
@@ -20,6 +28,9 @@ pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
         bytes: text.as_bytes(),
         at: 0,
         max_depth: limits.max_depth,
+        keys: Keys::default(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     reader.space();
     let node = reader.value(0)?;
@@ -32,9 +43,14 @@ struct Reader<'t> {
     bytes: &'t [u8],
     at: usize,
     max_depth: usize,
+    keys: Keys,
+    /// The entries and items of the objects and arrays being read, innermost last. A finished
+    /// container takes its own off the top in one allocation of exactly its size.
+    entries: Vec<Entry>,
+    items: Vec<Node>,
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -50,7 +66,7 @@ impl Reader<'_> {
         let value = match self.peek()? {
             b'{' => self.object(depth)?,
             b'[' => self.array(depth)?,
-            b'"' => Value::String(self.string()?),
+            b'"' => Value::String(self.string()?.into()),
             b't' => self.word("true", Value::Bool(true))?,
             b'f' => self.word("false", Value::Bool(false))?,
             b'n' => self.word("null", Value::Null)?,
@@ -73,12 +89,14 @@ impl Reader<'_> {
             return None;
         }
         self.at += 1;
-        let mut entries: Vec<Entry> = Vec::new();
+        let base = self.entries.len();
         self.space();
         if self.peek()? == b'}' {
             self.at += 1;
-            return Some(Value::Map(entries));
+            return Some(Value::Map(Box::default()));
         }
+        // Keys of one file are shared, so equal keys are the same allocation.
+        let mut seen: Option<HashSet<*const u8>> = None;
         loop {
             self.space();
             if self.peek()? != b'"' {
@@ -86,8 +104,21 @@ impl Reader<'_> {
             }
             let key_start = self.at;
             let key = self.string()?;
+            let key = self.keys.key(&key);
             let key_span = Span::new(key_start, self.at);
-            if entries.iter().any(|entry| entry.key == key) {
+            let earlier = &self.entries[base..];
+            let duplicate = if earlier.len() < KEYS_SCANNED {
+                earlier.iter().any(|entry| Arc::ptr_eq(&entry.key, &key))
+            } else {
+                let seen = seen.get_or_insert_with(|| {
+                    earlier
+                        .iter()
+                        .map(|entry| Arc::as_ptr(&entry.key).cast::<u8>())
+                        .collect()
+                });
+                !seen.insert(Arc::as_ptr(&key).cast::<u8>())
+            };
+            if duplicate {
                 return None;
             }
             self.space();
@@ -97,7 +128,7 @@ impl Reader<'_> {
             self.at += 1;
             self.space();
             let value = self.value(depth + 1)?;
-            entries.push(Entry {
+            self.entries.push(Entry {
                 key,
                 key_span,
                 value,
@@ -107,7 +138,7 @@ impl Reader<'_> {
                 b',' => self.at += 1,
                 b'}' => {
                     self.at += 1;
-                    return Some(Value::Map(entries));
+                    return Some(Value::Map(self.entries.drain(base..).collect()));
                 }
                 _ => return None,
             }
@@ -119,21 +150,22 @@ impl Reader<'_> {
             return None;
         }
         self.at += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.space();
         if self.peek()? == b']' {
             self.at += 1;
-            return Some(Value::Sequence(items));
+            return Some(Value::Sequence(Box::default()));
         }
         loop {
             self.space();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
                     self.at += 1;
-                    return Some(Value::Sequence(items));
+                    return Some(Value::Sequence(self.items.drain(base..).collect()));
                 }
                 _ => return None,
             }
@@ -141,16 +173,16 @@ impl Reader<'_> {
     }
 
     /// A string from its opening quote; escapes decoded, control characters refused.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'t, str>> {
         self.at += 1;
         let start = self.at;
-        // Most strings have no escape: find the closing quote and copy once.
+        // Most strings have no escape: find the closing quote and borrow the text.
         while let Some(byte) = self.peek() {
             match byte {
                 b'"' => {
-                    let text = self.text.get(start..self.at)?.to_string();
+                    let text = self.text.get(start..self.at)?;
                     self.at += 1;
-                    return Some(text);
+                    return Some(Cow::Borrowed(text));
                 }
                 b'\\' => break,
                 0..=0x1f => return None,
@@ -162,7 +194,7 @@ impl Reader<'_> {
             match self.peek()? {
                 b'"' => {
                     self.at += 1;
-                    return Some(text);
+                    return Some(Cow::Owned(text));
                 }
                 b'\\' => {
                     self.at += 1;

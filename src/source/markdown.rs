@@ -111,8 +111,8 @@ mod tests {
         let text = "---\nkind: governing_document\nid: DOC-1\n---\n# Body\n";
         let front = parse(text, &Limits::default()).unwrap();
         let id = front.root.get("id").unwrap();
-        assert_eq!(&text[id.span.start..id.span.end], "DOC-1");
-        assert_eq!(&text[front.body.start..front.body.end], "# Body\n");
+        assert_eq!(&text[id.span.start()..id.span.end()], "DOC-1");
+        assert_eq!(&text[front.body.start()..front.body.end()], "# Body\n");
     }
 
     #[test]
@@ -120,7 +120,7 @@ mod tests {
         let text = "+++\r\nkind = \"goal\"\r\n+++\r\ntext";
         let front = parse(text, &Limits::default()).unwrap();
         let kind = front.root.get("kind").unwrap();
-        assert_eq!(&text[kind.span.start..kind.span.end], "\"goal\"");
+        assert_eq!(&text[kind.span.start()..kind.span.end()], "\"goal\"");
     }
 
     #[test]

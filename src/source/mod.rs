@@ -212,7 +212,8 @@ fn parse_file(
         format: file.format,
         mapped_kind: file.mapped_kind.clone(),
         sheet: None,
-        lines: LineIndex::new(&text),
+        // Built when a finding first needs a position in this file.
+        lines: LineIndex::default(),
         text,
         outcome,
     }
@@ -277,8 +278,10 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
 /// The file's bytes, unless it is over `max_file_bytes`.
 fn read_bytes(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, ParseError> {
     let metadata = std::fs::metadata(&file.absolute).map_err(|error| io_error(&error))?;
-    if metadata.len() > limits.max_file_bytes {
-        let (size, limit) = (metadata.len(), limits.max_file_bytes);
+    // Spans are 32-bit offsets, so no file is read past 4 GiB whatever the limit says.
+    let limit = limits.max_file_bytes.min(u64::from(u32::MAX));
+    if metadata.len() > limit {
+        let size = metadata.len();
         return Err(ParseError::ours(
             format!(
                 "the file is {size} bytes, over the limit of {limit} bytes (limit `max_file_bytes`)"

@@ -1,5 +1,12 @@
 //! The one spanned tree that every format parses into: values keep the span of their text, maps
 //! keep their key order and the span of every key.
+//!
+//! A repository of a million records holds tens of millions of nodes, so the tree is compact: a
+//! node is 32 bytes, strings and child lists are allocated to their exact size, and the keys of a
+//! file (the same dozen in every record) share one allocation each.
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::span::Span;
 
@@ -17,17 +24,38 @@ pub enum Value {
     Integer(i64),
     Float(f64),
     /// Strings, and also TOML's native dates and times in their RFC 3339 text.
-    String(String),
-    Sequence(Vec<Node>),
-    Map(Vec<Entry>),
+    String(Box<str>),
+    Sequence(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 /// One key of a map with its own span, so that "unknown field" can point at the key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Key,
     pub key_span: Span,
     pub value: Node,
+}
+
+/// A map key, shared by every map of a file that has it (see [`Keys`]).
+pub type Key = Arc<str>;
+
+/// The keys a parser has made so far for one file: every record of a register has the same keys,
+/// and each is allocated once rather than once per record.
+#[derive(Default)]
+pub struct Keys {
+    seen: HashSet<Key, foldhash::fast::FixedState>,
+}
+
+impl Keys {
+    pub fn key(&mut self, text: &str) -> Key {
+        if let Some(key) = self.seen.get(text) {
+            return Arc::clone(key);
+        }
+        let key: Key = Arc::from(text);
+        self.seen.insert(Arc::clone(&key));
+        key
+    }
 }
 
 impl Node {
@@ -41,7 +69,7 @@ impl Node {
 
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|entry| entry.key == key),
+            Value::Map(entries) => entries.iter().find(|entry| *entry.key == *key),
             _ => None,
         }
     }
@@ -69,7 +97,7 @@ impl Node {
             let next = match &current.value {
                 Value::Map(entries) => entries
                     .iter()
-                    .find(|entry| entry.key == token)
+                    .find(|entry| *entry.key == *token)
                     .map(|entry| &entry.value),
                 Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
                 _ => None,
@@ -126,12 +154,12 @@ impl Node {
             Value::Float(number) => {
                 serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number)
             }
-            Value::String(text) => Json::String(text.clone()),
+            Value::String(text) => Json::String(text.to_string()),
             Value::Sequence(items) => Json::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => Json::Object(
                 entries
                     .iter()
-                    .map(|entry| (entry.key.clone(), entry.value.to_json()))
+                    .map(|entry| (entry.key.to_string(), entry.value.to_json()))
                     .collect(),
             ),
         }
@@ -157,14 +185,17 @@ mod tests {
     #[test]
     fn pointer_walks_maps_and_sequences_and_stops_at_the_deepest_existing_node() {
         let tree = Node::new(
-            Value::Map(vec![Entry {
-                key: "records".into(),
-                key_span: Span::new(0, 7),
-                value: Node::new(
-                    Value::Sequence(vec![leaf("a", 10), leaf("b", 20)]),
-                    Span::new(9, 30),
-                ),
-            }]),
+            Value::Map(
+                vec![Entry {
+                    key: "records".into(),
+                    key_span: Span::new(0, 7),
+                    value: Node::new(
+                        Value::Sequence(vec![leaf("a", 10), leaf("b", 20)].into()),
+                        Span::new(9, 30),
+                    ),
+                }]
+                .into(),
+            ),
             Span::new(0, 30),
         );
         assert_eq!(tree.pointer("/records/1").span, Span::new(20, 21));

@@ -1,37 +1,52 @@
 //! Byte spans into a file's text, and the line index that turns them into the 1-based line and
 //! column (counted in characters) that every finding reports.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 /// A byte range into one file's text. Spans are cheap to copy and carry no file of their own:
 /// the [`crate::repository::SourceText`] that owns the text gives them meaning. In a workbook,
 /// which has no text, a span is a range of cells instead (see [`crate::source::xlsx`]).
+///
+/// Offsets are 32-bit: a repository holds a span for every value and key, and files are capped
+/// well below 4 GiB (`max_file_bytes`), so the other half of a 64-bit offset would be memory for
+/// nothing. An offset beyond the cap is saturated, never wrapped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 impl Span {
-    pub const fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: offset32(start),
+            end: offset32(end),
+        }
     }
 
     /// A span that starts at `offset` and covers nothing, for positions such as "end of file".
-    pub const fn at(offset: usize) -> Self {
-        Span {
-            start: offset,
-            end: offset,
-        }
+    pub fn at(offset: usize) -> Self {
+        Span::new(offset, offset)
+    }
+
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(self) -> usize {
+        self.end as usize
     }
 
     /// The same span moved by `base` bytes, for text parsed out of a larger file
     /// (front matter inside Markdown).
-    pub const fn shifted(self, base: usize) -> Self {
-        Span {
-            start: self.start + base,
-            end: self.end + base,
-        }
+    pub fn shifted(self, base: usize) -> Self {
+        Span::new(self.start() + base, self.end() + base)
     }
 }
 
@@ -42,28 +57,42 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text, built once per file.
-#[derive(Clone, Debug)]
+/// Start offsets of every line of a text, built once per file: when it is made, or, for a
+/// [`LineIndex::default`], when the first position is asked for — most files of a large
+/// repository have no finding and never need one.
+#[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
-        LineIndex { line_starts }
+        let index = LineIndex::default();
+        index.line_starts(text);
+        index
+    }
+
+    fn line_starts(&self, text: &str) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut line_starts = vec![0];
+            line_starts.extend(
+                text.match_indices('\n')
+                    .map(|(offset, _)| offset32(offset + 1)),
+            );
+            line_starts
+        })
     }
 
     /// The position of a byte offset. Offsets past the end, or inside a multi-byte character,
     /// are clamped so that a position is always reported.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts(text);
+        let line = match line_starts.binary_search(&offset32(offset)) {
             Ok(line) => line,
-            Err(next) => next - 1,
+            Err(next) => next.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line_start = line_starts.get(line).map_or(0, |&start| start as usize);
         let column = text
             .get(line_start..offset)
             .map_or(0, |before| before.chars().count())

@@ -3,7 +3,7 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::node::{Entry, Node, Value};
+use super::node::{Entry, Keys, Node, Value};
 use super::span::Span;
 use super::{Limits, ParseError};
 
@@ -15,7 +15,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         ParseError::new(first_line(error.message()), span)
     })?;
     let span = to_span(table.span());
-    convert_table(table.get_ref(), span, 0, limits)
+    convert_table(table.get_ref(), span, 0, limits, &mut Keys::default())
 }
 
 fn convert_table(
@@ -23,15 +23,16 @@ fn convert_table(
     span: Span,
     depth: usize,
     limits: &Limits,
+    keys: &mut Keys,
 ) -> Result<Node, ParseError> {
     limits.check_depth(depth, span)?;
     let entries = table
         .iter()
         .map(|(key, value)| {
             Ok(Entry {
-                key: key.get_ref().to_string(),
+                key: keys.key(key.get_ref()),
                 key_span: to_span(key.span()),
-                value: convert(value, depth + 1, limits)?,
+                value: convert(value, depth + 1, limits, keys)?,
             })
         })
         .collect::<Result<_, ParseError>>()?;
@@ -42,10 +43,11 @@ fn convert(
     value: &Spanned<DeValue<'_>>,
     depth: usize,
     limits: &Limits,
+    keys: &mut Keys,
 ) -> Result<Node, ParseError> {
     let span = to_span(value.span());
     let converted = match value.get_ref() {
-        DeValue::String(text) => Value::String(text.to_string()),
+        DeValue::String(text) => Value::String(text.as_ref().into()),
         DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
             Ok(number) => Value::Integer(number),
             Err(_) => {
@@ -67,17 +69,17 @@ fn convert(
             }
         },
         DeValue::Boolean(flag) => Value::Bool(*flag),
-        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+        DeValue::Datetime(datetime) => Value::String(datetime.to_string().into()),
         DeValue::Array(items) => {
             limits.check_depth(depth, span)?;
             Value::Sequence(
                 items
                     .iter()
-                    .map(|item| convert(item, depth + 1, limits))
+                    .map(|item| convert(item, depth + 1, limits, keys))
                     .collect::<Result<_, _>>()?,
             )
         }
-        DeValue::Table(table) => return convert_table(table, span, depth, limits),
+        DeValue::Table(table) => return convert_table(table, span, depth, limits, keys),
     };
     Ok(Node::new(converted, span))
 }
@@ -107,21 +109,21 @@ mod tests {
             .entries()
             .unwrap()
             .iter()
-            .map(|entry| entry.key.as_str())
+            .map(|entry| entry.key.as_ref())
             .collect();
         assert_eq!(keys, ["kind", "zeta", "alpha"]);
         let date = tree.get("zeta").unwrap();
         assert_eq!(date.value, Value::String("1979-05-27".into()));
-        assert_eq!(&text[date.span.start..date.span.end], "1979-05-27");
+        assert_eq!(&text[date.span.start()..date.span.end()], "1979-05-27");
         let key = tree.entry("alpha").unwrap().key_span;
-        assert_eq!(&text[key.start..key.end], "alpha");
+        assert_eq!(&text[key.start()..key.end()], "alpha");
     }
 
     #[test]
     fn errors_point_at_the_problem() {
         let text = "a = 1\nb = \n";
         let error = parse(text, &Limits::default()).err().unwrap();
-        assert_eq!(error.span.start, 10);
+        assert_eq!(error.span.start(), 10);
         let duplicate = parse("a = 1\na = 2\n", &Limits::default()).err().unwrap();
         assert!(
             duplicate.message.contains("duplicate"),

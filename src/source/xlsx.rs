@@ -17,8 +17,10 @@ use super::node::Node;
 use super::span::{Position, Span};
 use super::{Limits, ParseError};
 
-/// Excel's number of columns (A to XFD): the width of a row in the grid of offsets.
-pub const COLUMNS: usize = 16_384;
+/// The width of a row in the grid of offsets. Spans are 32-bit, and 4,096 columns times Excel's
+/// 1,048,576 rows fill exactly that; a register with more than 4,096 columns (beyond `FNP`) has
+/// the cells past it reported at its last column.
+pub const COLUMNS: usize = 4_096;
 
 /// The span of one cell (0-based row and column, as calamine counts them).
 pub fn cell_span(row: u32, column: u32) -> Span {
@@ -41,10 +43,10 @@ pub fn position(offset: usize) -> Position {
 /// The cell a span points at, as Excel writes it (`Assets!C12`, `'Risk register'!A3`); `None`
 /// for an empty span, which points at the workbook rather than a cell.
 pub fn cell_reference(sheet: &str, span: Span) -> Option<String> {
-    if span.end <= span.start {
+    if span.end() <= span.start() {
         return None;
     }
-    let position = position(span.start);
+    let position = position(span.start());
     Some(format!(
         "{}!{}{}",
         quoted_sheet(sheet),
@@ -453,7 +455,7 @@ mod tests {
         );
         assert_eq!(cell_reference("Assets", Span::at(0)), None);
         assert_eq!(
-            position(cell_span(11, 2).start),
+            position(cell_span(11, 2).start()),
             Position {
                 line: 12,
                 column: 3

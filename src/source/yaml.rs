@@ -4,7 +4,7 @@
 use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
 use saphyr_parser::Parser;
 
-use super::node::{Entry, Node, Value};
+use super::node::{Entry, Keys, Node, Value};
 use super::span::{CharOffsets, Span};
 use super::{Limits, ParseError};
 
@@ -54,7 +54,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         ));
     }
     match documents.pop() {
-        Some(document) => convert(&document, &offsets, 0, limits),
+        Some(document) => convert(&document, &offsets, 0, limits, &mut Keys::default()),
         None => Ok(Node::new(Value::Null, Span::at(0))),
     }
 }
@@ -64,18 +64,19 @@ fn convert(
     offsets: &CharOffsets,
     depth: usize,
     limits: &Limits,
+    keys: &mut Keys,
 ) -> Result<Node, ParseError> {
     let span = span_of(node, offsets);
     let value = match &node.data {
         YamlData::Value(scalar) => scalar_value(scalar, span)?,
-        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
-        YamlData::Tagged(_, inner) => return convert(inner, offsets, depth, limits),
+        YamlData::Representation(text, _, _) => Value::String(text.as_ref().into()),
+        YamlData::Tagged(_, inner) => return convert(inner, offsets, depth, limits, keys),
         YamlData::Sequence(items) => {
             limits.check_depth(depth, span)?;
             Value::Sequence(
                 items
                     .iter()
-                    .map(|item| convert(item, offsets, depth + 1, limits))
+                    .map(|item| convert(item, offsets, depth + 1, limits, keys))
                     .collect::<Result<_, _>>()?,
             )
         }
@@ -85,11 +86,11 @@ fn convert(
             for (key, value) in mapping {
                 let key_span = span_of(key, offsets);
                 let key = match &key.data {
-                    YamlData::Value(Scalar::String(text)) => text.to_string(),
-                    YamlData::Value(Scalar::Integer(number)) => number.to_string(),
-                    YamlData::Value(Scalar::Boolean(flag)) => flag.to_string(),
-                    YamlData::Value(Scalar::FloatingPoint(number)) => number.to_string(),
-                    YamlData::Value(Scalar::Null) => "null".to_string(),
+                    YamlData::Value(Scalar::String(text)) => keys.key(text),
+                    YamlData::Value(Scalar::Integer(number)) => keys.key(&number.to_string()),
+                    YamlData::Value(Scalar::Boolean(flag)) => keys.key(&flag.to_string()),
+                    YamlData::Value(Scalar::FloatingPoint(number)) => keys.key(&number.to_string()),
+                    YamlData::Value(Scalar::Null) => keys.key("null"),
                     _ => {
                         return Err(ParseError::ours(
                             "a key must be a plain value",
@@ -102,10 +103,10 @@ fn convert(
                 entries.push(Entry {
                     key,
                     key_span,
-                    value: convert(value, offsets, depth + 1, limits)?,
+                    value: convert(value, offsets, depth + 1, limits, keys)?,
                 });
             }
-            Value::Map(entries)
+            Value::Map(entries.into_boxed_slice())
         }
         YamlData::Alias(_) | YamlData::BadValue => {
             return Err(ParseError::ours(
@@ -134,7 +135,7 @@ fn scalar_value(scalar: &Scalar<'_>, span: Span) -> Result<Value, ParseError> {
             }
             Value::Float(number)
         }
-        Scalar::String(text) => Value::String(text.to_string()),
+        Scalar::String(text) => Value::String(text.as_ref().into()),
     })
 }
 
@@ -171,9 +172,9 @@ mod tests {
         let text = "namn: Åsa Öberg\nid: X-1\n";
         let tree = parse_ok(text);
         let id = tree.get("id").unwrap();
-        assert_eq!(&text[id.span.start..id.span.end], "X-1");
+        assert_eq!(&text[id.span.start()..id.span.end()], "X-1");
         let key = tree.entry("id").unwrap().key_span;
-        assert_eq!(&text[key.start..key.end], "id");
+        assert_eq!(&text[key.start()..key.end()], "id");
     }
 
     #[test]
@@ -183,7 +184,7 @@ mod tests {
             .entries()
             .unwrap()
             .iter()
-            .map(|entry| entry.key.as_str())
+            .map(|entry| entry.key.as_ref())
             .collect();
         assert_eq!(keys, ["z", "a", "m"]);
     }
