@@ -342,6 +342,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn wide_objects_find_duplicates_through_a_set_and_keep_their_keys_in_order() {
+        let keys: Vec<String> = (0..200).map(|n| format!("\"k{n}\": {n}")).collect();
+        let wide = format!("{{{}}}", keys.join(", "));
+        let (fast, careful) = both(&wide);
+        let tree = fast.expect("distinct keys read fast");
+        assert_eq!(Some(&tree), careful.as_ref().ok());
+        assert_eq!(tree.entries().map(<[Entry]>::len), Some(200));
+        assert_eq!(
+            tree.get("k199").map(|node| &node.value),
+            Some(&Value::Integer(199))
+        );
+        // A duplicate past the scanned first keys, and one among them, both need the careful
+        // reader, whose error names the key.
+        for duplicate in ["k150", "k3"] {
+            let text = format!("{{{}, \"{duplicate}\": 0}}", keys.join(", "));
+            let (fast, careful) = both(&text);
+            assert_eq!(fast, None);
+            let error = careful.expect_err("a duplicate key is an error");
+            assert!(error.message.contains(duplicate), "{}", error.message);
+        }
+    }
+
     /// Any JSON value, written compactly or pretty.
     fn json_value() -> impl Strategy<Value = serde_json::Value> {
         let leaf = prop_oneof![
