@@ -81,7 +81,7 @@ pub fn check_observed(
     let parsed = parse_all(&discovery.files, &config.limits(), &cell_type, progress);
     let files = parsed.len();
     clock.lap("discover and parse");
-    let (repository, mut findings) =
+    let (mut repository, mut findings) =
         Repository::build(parsed, &discovery.problems, catalog, &config.limits());
     clock.lap("repository");
     findings.extend(validate(&repository, catalog, today));
@@ -127,11 +127,20 @@ pub fn check_observed(
     clock.lap("exceptions and follow-up");
     progress.finish();
     let initiatives = crate::figures::initiatives(&repository);
+    let records = repository.records.len();
+    let skipped = std::mem::take(&mut repository.skipped);
+    // Freeing millions of nodes takes a while and nothing waits for it: a command-line run exits
+    // without waiting, a long-lived caller gets the memory back a moment later.
+    let freeing = std::thread::Builder::new().name("tillsyn-free".into());
+    if let Err(error) = freeing.spawn(move || drop(repository)) {
+        // The repository went with the closure that could not be started: freed here, then.
+        let _ = error;
+    }
     Ok(CheckResult {
         as_of: today,
         files,
-        records: repository.records.len(),
-        skipped: repository.skipped,
+        records,
+        skipped,
         findings,
         initiatives,
         evaluated,
