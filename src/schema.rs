@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
+use crate::schema_json::TreeJson;
 use crate::source::csv::CellType;
 
 /// Every kind's schema, as shipped in `schemas/`. The order is alphabetical.
@@ -121,7 +122,10 @@ pub struct KindSchema {
     pub name: &'static str,
     pub source: &'static str,
     pub document: Json,
+    /// For the findings of a record that fails: errors come with the failing value as JSON.
     pub validator: jsonschema::Validator,
+    /// For the verdict on every record, read in place.
+    pub tree_validator: jsonschema::Validator<TreeJson>,
     pub references: Vec<ReferenceField>,
 }
 
@@ -307,11 +311,17 @@ impl Catalog {
                     .should_validate_formats(true)
                     .build(&wrapper)
                     .map_err(|error| broken(error.to_string()))?;
+                let tree_validator = jsonschema::options_for::<TreeJson>()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .build(&wrapper)
+                    .map_err(|error| broken(error.to_string()))?;
                 let mut schema = KindSchema {
                     name,
                     source,
                     document,
                     validator,
+                    tree_validator,
                     references: Vec::new(),
                 };
                 let mut references = Vec::new();
