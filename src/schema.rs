@@ -122,10 +122,8 @@ pub struct KindSchema {
     pub name: &'static str,
     pub source: &'static str,
     pub document: Json,
-    /// For the findings of a record that fails: errors come with the failing value as JSON.
-    pub validator: jsonschema::Validator,
-    /// For the verdict on every record, read in place.
-    pub tree_validator: jsonschema::Validator<TreeJson>,
+    /// Reads a record's tree in place; see [`crate::schema_json`].
+    pub validator: jsonschema::Validator<TreeJson>,
     pub references: Vec<ReferenceField>,
 }
 
@@ -284,6 +282,22 @@ pub struct CatalogError {
     message: String,
 }
 
+/// A kind's schema (the document as shipped) compiled as the catalog compiles it, for records
+/// in the representation `F`: the record definition at the root, formats asserted.
+pub fn compile_for<F: jsonschema::json::Json>(
+    document: &Json,
+) -> Result<jsonschema::Validator<F>, jsonschema::ValidationError<'static>> {
+    let wrapper = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": document["$defs"],
+        "$ref": "#/$defs/record",
+    });
+    jsonschema::options_for::<F>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&wrapper)
+}
+
 impl Catalog {
     /// The catalog, compiled on first use and shared for the life of the process.
     pub fn get() -> Result<&'static Catalog, &'static CatalogError> {
@@ -301,27 +315,13 @@ impl Catalog {
                 };
                 let document: Json =
                     serde_json::from_str(source).map_err(|error| broken(error.to_string()))?;
-                let wrapper = json!({
-                    "$schema": "https://json-schema.org/draft/2020-12/schema",
-                    "$defs": document["$defs"],
-                    "$ref": "#/$defs/record",
-                });
-                let validator = jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .should_validate_formats(true)
-                    .build(&wrapper)
-                    .map_err(|error| broken(error.to_string()))?;
-                let tree_validator = jsonschema::options_for::<TreeJson>()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .should_validate_formats(true)
-                    .build(&wrapper)
+                let validator = compile_for::<TreeJson>(&document)
                     .map_err(|error| broken(error.to_string()))?;
                 let mut schema = KindSchema {
                     name,
                     source,
                     document,
                     validator,
-                    tree_validator,
                     references: Vec::new(),
                 };
                 let mut references = Vec::new();
