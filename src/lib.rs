@@ -30,6 +30,7 @@ pub mod report;
 pub mod repository;
 pub mod rules;
 pub mod schema;
+pub mod schema_json;
 pub mod source;
 pub mod suggest;
 pub mod terminal;

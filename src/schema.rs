@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
+use crate::schema_json::TreeJson;
 use crate::source::csv::CellType;
 
 /// Every kind's schema, as shipped in `schemas/`. The order is alphabetical.
@@ -121,7 +122,8 @@ pub struct KindSchema {
     pub name: &'static str,
     pub source: &'static str,
     pub document: Json,
-    pub validator: jsonschema::Validator,
+    /// Reads a record's tree in place; see [`crate::schema_json`].
+    pub validator: jsonschema::Validator<TreeJson>,
     pub references: Vec<ReferenceField>,
 }
 
@@ -280,6 +282,22 @@ pub struct CatalogError {
     message: String,
 }
 
+/// A kind's schema (the document as shipped) compiled as the catalog compiles it, for records
+/// in the representation `F`: the record definition at the root, formats asserted.
+pub fn compile_for<F: jsonschema::json::Json>(
+    document: &Json,
+) -> Result<jsonschema::Validator<F>, jsonschema::ValidationError<'static>> {
+    let wrapper = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": document["$defs"],
+        "$ref": "#/$defs/record",
+    });
+    jsonschema::options_for::<F>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&wrapper)
+}
+
 impl Catalog {
     /// The catalog, compiled on first use and shared for the life of the process.
     pub fn get() -> Result<&'static Catalog, &'static CatalogError> {
@@ -297,15 +315,7 @@ impl Catalog {
                 };
                 let document: Json =
                     serde_json::from_str(source).map_err(|error| broken(error.to_string()))?;
-                let wrapper = json!({
-                    "$schema": "https://json-schema.org/draft/2020-12/schema",
-                    "$defs": document["$defs"],
-                    "$ref": "#/$defs/record",
-                });
-                let validator = jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .should_validate_formats(true)
-                    .build(&wrapper)
+                let validator = compile_for::<TreeJson>(&document)
                     .map_err(|error| broken(error.to_string()))?;
                 let mut schema = KindSchema {
                     name,
