@@ -158,7 +158,7 @@ impl<'a> World<'a> {
             .and_then(|record| record.node.entries())
             .unwrap_or_default()
             .iter()
-            .map(|entry| Val::Text(Text::Borrowed(entry.key.as_str())))
+            .map(|entry| Val::Text(Text::Borrowed(&entry.key)))
             .collect()
     }
 

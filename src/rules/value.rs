@@ -109,12 +109,18 @@ impl<'a> Map<'a> {
     }
 
     pub fn keys(&self) -> Vec<Val<'a>> {
+        (0..self.len())
+            .filter_map(|position| self.key(position))
+            .collect()
+    }
+
+    /// The key at a position, in the map's order.
+    pub fn key(&self, position: usize) -> Option<Val<'a>> {
         match self {
             Map::Entries(entries) => entries
-                .iter()
-                .map(|entry| Val::Text(Text::Borrowed(entry.key.as_str())))
-                .collect(),
-            Map::Values(values) => values.iter().map(|(key, _)| key.clone()).collect(),
+                .get(position)
+                .map(|entry| Val::Text(Text::Borrowed(&entry.key))),
+            Map::Values(values) => values.get(position).map(|(key, _)| key.clone()),
         }
     }
 }
