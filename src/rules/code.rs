@@ -698,11 +698,12 @@ fn reads(code: &Code) -> Reads {
 }
 
 /// Whether keeping a per-record value is worth a lookup: index look-ups, loops, date
-/// arithmetic and pattern matching cost more than finding a kept value; a field read or a
-/// comparison does not.
+/// arithmetic and pattern matching cost more than finding a kept value, and so does reading a
+/// field (a scan of the table's keys, all of them when it is missing), which the checks of a
+/// record repeat (`has(self.classification)`); a comparison does not.
 fn worth_keeping(code: &Code) -> bool {
     match code {
-        Code::Loop(_) | Code::Matches(..) => true,
+        Code::Loop(_) | Code::Matches(..) | Code::Select(..) | Code::Has(..) => true,
         Code::Call(function, _) => !matches!(
             function,
             Function::Size

@@ -144,11 +144,16 @@ impl<'a> World<'a> {
     /// A field of a record; `__kind` and `__index` name its kind and position.
     pub fn field(&self, index: usize, name: FieldName<'_>) -> Option<Val<'a>> {
         let record = self.records.get(index)?;
-        match name.as_str() {
-            "__kind" => Some(Val::Text(Text::Borrowed(record.kind))),
-            "__index" => Some(Val::Int(index as i64)),
-            _ => field(record.node.entries().unwrap_or_default(), name),
+        let wanted = name.as_str();
+        // Only the two computed names start with `__`: other names skip comparing with them.
+        if wanted.starts_with("__") {
+            match wanted {
+                "__kind" => return Some(Val::Text(Text::Borrowed(record.kind))),
+                "__index" => return Some(Val::Int(index as i64)),
+                _ => {}
+            }
         }
+        field(record.node.entries().unwrap_or_default(), name)
     }
 
     /// The names of a record's fields.

@@ -52,6 +52,8 @@ pub fn fail(function: Function, message: impl Into<String>) -> Fault {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
     let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
     Fault::Other(format!(
@@ -61,6 +63,21 @@ fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
 }
 
 pub type Outcome<'a> = Result<Val<'a>, Fault>;
+
+#[cold]
+#[inline(never)]
+fn missing(field: &super::code::Field) -> Fault {
+    Fault::Missing(field.name.to_string())
+}
+
+#[cold]
+#[inline(never)]
+fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
+    Fault::Other(format!(
+        "has() cannot test the field `{}` of a {type_name}",
+        field.name
+    ))
+}
 
 /// The evaluation state of one thread: variable slots and the regular expressions compiled from
 /// values (a pattern in a param), cached.
@@ -150,15 +167,53 @@ impl<'a> Machine<'a> {
     }
 
     pub fn eval(&mut self, code: &'a Code) -> Outcome<'a> {
+        // The common cases are handled here and the rest in functions of their own, so that
+        // this function, entered for every node, stays small: its frame is set up on every call.
         self.steps += 1;
         match code {
             Code::Null => Ok(Val::Null),
             Code::Bool(flag) => Ok(Val::Bool(*flag)),
             Code::Int(number) => Ok(Val::Int(*number)),
-            Code::Uint(number) => Ok(Val::Uint(*number)),
-            Code::Double(number) => Ok(Val::Double(*number)),
             Code::Text(text) => Ok(Val::Text(Text::Borrowed(text))),
             Code::Slot(slot) => Ok(self.slot(*slot)),
+            Code::Select(operand, field) => {
+                let (selected, _) = self.select_in(operand, field)?;
+                selected.ok_or_else(|| missing(field))?
+            }
+            Code::Has(operand, field) => match self.select_in(operand, field)? {
+                (Some(Ok(_)), _) => Ok(Val::Bool(true)),
+                (None, _) => Ok(Val::Bool(false)),
+                (Some(Err(_)), type_name) => Err(cannot_test(field, type_name)),
+            },
+            Code::Not(operand) => match self.eval(operand)? {
+                Val::Bool(flag) => Ok(Val::Bool(!flag)),
+                other => Err(no_overload("!", &[&other])),
+            },
+            Code::And(left, right) => self.logical(left, right, false),
+            Code::Or(left, right) => self.logical(left, right, true),
+            Code::Conditional(condition, then, otherwise) => match self.eval(condition)? {
+                Val::Bool(true) => self.eval(then),
+                Val::Bool(false) => self.eval(otherwise),
+                other => Err(no_overload("_?_:_", &[&other])),
+            },
+            Code::Binary(operator, left, right) => {
+                let left = self.eval(left)?;
+                let right = self.eval(right)?;
+                binary(*operator, &left, &right)
+            }
+            Code::Loop(body) => self.run_loop(body),
+            Code::Call(function, args) => self.call_code(*function, args),
+            Code::Cached(cached) => self.cached(cached),
+            _ => self.eval_other(code),
+        }
+    }
+
+    /// The nodes [`Machine::eval`] leaves to another function.
+    #[inline(never)]
+    fn eval_other(&mut self, code: &'a Code) -> Outcome<'a> {
+        match code {
+            Code::Uint(number) => Ok(Val::Uint(*number)),
+            Code::Double(number) => Ok(Val::Double(*number)),
             Code::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -173,32 +228,11 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
             }
-            Code::Select(operand, field) => {
-                let operand = self.eval(operand)?;
-                self.select(&operand, FieldName::Written(field))
-                    .ok_or_else(|| Fault::Missing(field.name.to_string()))?
-            }
-            Code::Has(operand, field) => {
-                let operand = self.eval(operand)?;
-                match self.select(&operand, FieldName::Written(field)) {
-                    Some(Ok(_)) => Ok(Val::Bool(true)),
-                    None => Ok(Val::Bool(false)),
-                    Some(Err(_)) => Err(Fault::Other(format!(
-                        "has() cannot test the field `{}` of a {}",
-                        field.name,
-                        operand.type_name()
-                    ))),
-                }
-            }
             Code::Index(operand, index) => {
                 let operand = self.eval(operand)?;
                 let index = self.eval(index)?;
                 self.index(&operand, &index)
             }
-            Code::Not(operand) => match self.eval(operand)? {
-                Val::Bool(flag) => Ok(Val::Bool(!flag)),
-                other => Err(no_overload("!", &[&other])),
-            },
             Code::Negate(operand) => match self.eval(operand)? {
                 Val::Int(number) => number
                     .checked_neg()
@@ -207,18 +241,6 @@ impl<'a> Machine<'a> {
                 Val::Double(number) => Ok(Val::Double(-number)),
                 other => Err(no_overload("-", &[&other])),
             },
-            Code::And(left, right) => self.logical(left, right, false),
-            Code::Or(left, right) => self.logical(left, right, true),
-            Code::Conditional(condition, then, otherwise) => match self.eval(condition)? {
-                Val::Bool(true) => self.eval(then),
-                Val::Bool(false) => self.eval(otherwise),
-                other => Err(no_overload("_?_:_", &[&other])),
-            },
-            Code::Binary(operator, left, right) => {
-                let left = self.eval(left)?;
-                let right = self.eval(right)?;
-                binary(*operator, &left, &right)
-            }
             Code::InLiterals(operand, literals) => {
                 let operand = self.eval(operand)?;
                 for literal in literals {
@@ -228,7 +250,6 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Bool(false))
             }
-            Code::Loop(body) => self.run_loop(body),
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
                 other => Err(fail(
@@ -236,27 +257,30 @@ impl<'a> Machine<'a> {
                     format!("expected a string, got {}", other.type_name()),
                 )),
             },
-            Code::Call(function, args) => {
-                // Functions take at most three arguments: evaluated into an array, not a vector
-                // allocated per call.
-                let mut values = [Val::Null, Val::Null, Val::Null];
-                match values.get_mut(..args.len()) {
-                    Some(places) => {
-                        for (place, arg) in places.iter_mut().zip(args) {
-                            *place = self.eval(arg)?;
-                        }
-                        self.call(*function, places)
-                    }
-                    None => {
-                        let mut values = Vec::with_capacity(args.len());
-                        for arg in args {
-                            values.push(self.eval(arg)?);
-                        }
-                        self.call(*function, &values)
-                    }
+            // Handled by `eval`, which does not pass them here.
+            _ => self.eval(code),
+        }
+    }
+
+    #[inline(never)]
+    fn call_code(&mut self, function: Function, args: &'a [Code]) -> Outcome<'a> {
+        // Functions take at most three arguments: evaluated into an array, not a vector
+        // allocated per call.
+        let mut values = [Val::Null, Val::Null, Val::Null];
+        match values.get_mut(..args.len()) {
+            Some(places) => {
+                for (place, arg) in places.iter_mut().zip(args) {
+                    *place = self.eval(arg)?;
                 }
+                self.call(function, places)
             }
-            Code::Cached(cached) => self.cached(cached),
+            None => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg)?);
+                }
+                self.call(function, &values)
+            }
         }
     }
 
@@ -394,6 +418,26 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// [`Machine::select`] of a written field of the operand's value, and the operand's type.
+    /// A variable (`self.name`, `d.name`) is read where it is bound, not copied out first.
+    fn select_in(
+        &mut self,
+        operand: &'a Code,
+        field: &'a super::code::Field,
+    ) -> Result<(Option<Outcome<'a>>, &'static str), Fault> {
+        let name = FieldName::Written(field);
+        if let Code::Slot(slot) = operand {
+            // The step the variable's evaluation would have counted.
+            self.steps += 1;
+            return Ok(match self.slots.get(*slot) {
+                Some(value) => (self.select(value, name), value.type_name()),
+                None => (self.select(&Val::Null, name), "null"),
+            });
+        }
+        let value = self.eval(operand)?;
+        Ok((self.select(&value, name), value.type_name()))
+    }
+
     /// `operand.name`: `None` when the table lacks the field, an error when the operand is no
     /// table.
     fn select(&self, operand: &Val<'a>, name: FieldName<'_>) -> Option<Outcome<'a>> {
@@ -437,6 +481,7 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, function: Function, args: &[Val<'a>]) -> Outcome<'a> {
         match (function, args) {
             (Function::Size, [value]) => match value {
