@@ -55,6 +55,28 @@ pub enum Code {
     Call(Function, Vec<Code>),
     /// `text.matches('literal')`, the pattern compiled at load.
     Matches(Box<Code>, Box<regex::Regex>),
+    /// A subexpression whose value a machine keeps once computed; see [`share`].
+    Cached(Box<Cached>),
+}
+
+/// A subexpression evaluated once per run or once per record instead of wherever it is written.
+/// `id` is the same for every subexpression written the same way (in any rule), so the checks of
+/// a record share what they look up (`ref("org_unit", self.unit)` in several rules of a kind).
+#[derive(Debug)]
+pub struct Cached {
+    pub id: usize,
+    pub lifetime: Lifetime,
+    pub code: Code,
+}
+
+/// How long a [`Cached`] value holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// Reads only params, today and constants: the same for every record.
+    Run,
+    /// Reads `self` (or `group` and `records`) but no loop variable: the same until the machine
+    /// binds another record or group.
+    Record,
 }
 
 /// A field name, with the position where it was last found in a table. Records of one kind
@@ -242,7 +264,7 @@ fn refuse(message: impl Into<String>, near: Option<&str>) -> Refusal {
 
 /// Compiles a parsed expression.
 pub fn compile(expression: &IdedExpr) -> Result<Code, Refusal> {
-    Compiler { loops: Vec::new() }.code(expression)
+    Compiler { loops: Vec::new() }.code(expression).map(share)
 }
 
 struct Compiler {
@@ -589,5 +611,343 @@ pub fn calls(code: &Code, function: Function) -> bool {
                 || matches!(&body.kind, LoopKind::Map { guard: Some(guard) } if calls(guard, function))
         }
         Code::Call(called, args) => *called == function || any(args),
+        Code::Cached(cached) => calls(&cached.code, function),
     }
+}
+
+/// What a subexpression reads besides constants: the variable slots it reads that it does not
+/// bind itself, and whether its value may differ between two evaluations with the same slots.
+#[derive(Clone, Copy, Default)]
+struct Reads {
+    /// Bit `n` for slot `n`; bit 63 stands for every slot from 63 on.
+    slots: u64,
+    /// `display_text()` reads how the machine shows `null`, which a Swedish message changes.
+    unstable: bool,
+}
+
+impl Reads {
+    fn with(self, other: Reads) -> Reads {
+        Reads {
+            slots: self.slots | other.slots,
+            unstable: self.unstable || other.unstable,
+        }
+    }
+}
+
+fn bit(slot: usize) -> u64 {
+    1u64 << slot.min(63)
+}
+
+fn reads(code: &Code) -> Reads {
+    let all = |codes: &[Code]| {
+        codes
+            .iter()
+            .fold(Reads::default(), |sum, code| sum.with(reads(code)))
+    };
+    match code {
+        Code::Null
+        | Code::Bool(_)
+        | Code::Int(_)
+        | Code::Uint(_)
+        | Code::Double(_)
+        | Code::Text(_) => Reads::default(),
+        Code::Slot(slot) => Reads {
+            slots: bit(*slot),
+            unstable: false,
+        },
+        Code::List(items) => all(items),
+        Code::Map(entries) => entries.iter().fold(Reads::default(), |sum, (key, value)| {
+            sum.with(reads(key)).with(reads(value))
+        }),
+        Code::Select(operand, _)
+        | Code::Has(operand, _)
+        | Code::Not(operand)
+        | Code::Negate(operand)
+        | Code::Matches(operand, _) => reads(operand),
+        Code::Index(left, right)
+        | Code::And(left, right)
+        | Code::Or(left, right)
+        | Code::Binary(_, left, right) => reads(left).with(reads(right)),
+        Code::Conditional(condition, then, otherwise) => {
+            reads(condition).with(reads(then)).with(reads(otherwise))
+        }
+        Code::InLiterals(operand, literals) => reads(operand).with(all(literals)),
+        Code::Loop(body) => {
+            let mut inside = reads(&body.body);
+            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+                inside = inside.with(reads(guard));
+            }
+            // The loop binds its own variable; a slot past 62 shares bit 63 and stays read.
+            if body.slot < 63 {
+                inside.slots &= !bit(body.slot);
+            }
+            reads(&body.range).with(inside)
+        }
+        Code::Call(function, args) => {
+            let mut sum = all(args);
+            match function {
+                // Without a record argument it reads `self`.
+                Function::Referrers if args.len() < 3 => sum.slots |= bit(SELF),
+                Function::DisplayText => sum.unstable = true,
+                _ => {}
+            }
+            sum
+        }
+        Code::Cached(cached) => reads(&cached.code),
+    }
+}
+
+/// Whether keeping a per-record value is worth a lookup: index look-ups, loops, date
+/// arithmetic and pattern matching cost more than finding a kept value, and so does reading a
+/// field (a scan of the table's keys, all of them when it is missing), which the checks of a
+/// record repeat (`has(self.classification)`); a comparison does not.
+fn worth_keeping(code: &Code) -> bool {
+    match code {
+        Code::Loop(_) | Code::Matches(..) | Code::Select(..) | Code::Has(..) => true,
+        Code::Call(function, _) => !matches!(
+            function,
+            Function::Size
+                | Function::String
+                | Function::Int
+                | Function::Uint
+                | Function::Double
+                | Function::Bool
+                | Function::Active
+                | Function::InForce
+                | Function::RuleSeverity
+                | Function::DisplayText
+        ),
+        _ => false,
+    }
+}
+
+/// Whether a record-independent subexpression is more than a constant or a variable, so that
+/// keeping its value saves work.
+fn computes(code: &Code) -> bool {
+    !matches!(
+        code,
+        Code::Null
+            | Code::Bool(_)
+            | Code::Int(_)
+            | Code::Uint(_)
+            | Code::Double(_)
+            | Code::Text(_)
+            | Code::Slot(_)
+    )
+}
+
+/// Marks the subexpressions whose value can be kept: the largest ones that read no record
+/// (`add_period(today, "-" + params.max_age)`, a list of constants) are kept for the run, and
+/// costly ones that read the record but no loop variable (`ref("role", self.owner)`,
+/// `referrers("risk_analysis", "object").exists(a, active(a))`) for the record. Every function
+/// is a function of its arguments, the record bound to `self`, and the run, so a kept value is
+/// the one evaluating again would give, error included; and it is first computed where the
+/// expression first needs it, so a kept error is reported where it was before.
+pub fn share(code: Code) -> Code {
+    let found = reads(&code);
+    let record_slots = bit(SELF) | bit(GROUP) | bit(RECORDS);
+    let run_slots = bit(PARAMS) | bit(TODAY);
+    if !found.unstable && found.slots & !run_slots == 0 && computes(&code) {
+        return cached(Lifetime::Run, code);
+    }
+    let keep =
+        !found.unstable && found.slots & !(run_slots | record_slots) == 0 && worth_keeping(&code);
+    let code = share_inside(code);
+    if keep {
+        cached(Lifetime::Record, code)
+    } else {
+        code
+    }
+}
+
+fn share_inside(code: Code) -> Code {
+    let boxed = |code: Box<Code>| Box::new(share(*code));
+    let many = |codes: Vec<Code>| codes.into_iter().map(share).collect::<Vec<_>>();
+    match code {
+        Code::List(items) => Code::List(many(items)),
+        Code::Map(entries) => Code::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| (share(key), share(value)))
+                .collect(),
+        ),
+        Code::Select(operand, field) => Code::Select(boxed(operand), field),
+        Code::Has(operand, field) => Code::Has(boxed(operand), field),
+        Code::Index(left, right) => Code::Index(boxed(left), boxed(right)),
+        Code::Not(operand) => Code::Not(boxed(operand)),
+        Code::Negate(operand) => Code::Negate(boxed(operand)),
+        Code::And(left, right) => Code::And(boxed(left), boxed(right)),
+        Code::Or(left, right) => Code::Or(boxed(left), boxed(right)),
+        Code::Conditional(condition, then, otherwise) => {
+            Code::Conditional(boxed(condition), boxed(then), boxed(otherwise))
+        }
+        Code::Binary(operator, left, right) => Code::Binary(operator, boxed(left), boxed(right)),
+        // The literals are constants already.
+        Code::InLiterals(operand, literals) => Code::InLiterals(boxed(operand), literals),
+        Code::Loop(body) => {
+            let Loop {
+                kind,
+                range,
+                slot,
+                body,
+            } = *body;
+            let kind = match kind {
+                LoopKind::Map { guard } => LoopKind::Map {
+                    guard: guard.map(share),
+                },
+                other => other,
+            };
+            Code::Loop(Box::new(Loop {
+                kind,
+                range: share(range),
+                slot,
+                body: share(body),
+            }))
+        }
+        Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Call(function, args) => Code::Call(function, many(args)),
+        other => other,
+    }
+}
+
+fn cached(lifetime: Lifetime, code: Code) -> Code {
+    let mut key = String::new();
+    write_key(&code, &mut key);
+    let id = {
+        let mut known = SHARED_KEYS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let next = known.len();
+        *known.entry(key).or_insert(next)
+    };
+    Code::Cached(Box::new(Cached { id, lifetime, code }))
+}
+
+/// The ids of kept subexpressions by their written form, for every expression compiled in this
+/// process: equal forms get one id, so that one record's checks share what they compute.
+static SHARED_KEYS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, usize>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Writes the code unambiguously (strings with their lengths), so that two codes have the same
+/// key only if they compute the same.
+fn write_key(code: &Code, key: &mut String) {
+    use std::fmt::Write;
+    let text = |key: &mut String, text: &str| {
+        let _ = write!(key, "{}:{text}", text.len());
+    };
+    let many = |key: &mut String, codes: &[Code]| {
+        let _ = write!(key, "{}[", codes.len());
+        for code in codes {
+            write_key(code, key);
+        }
+        key.push(']');
+    };
+    let _ = match code {
+        Code::Null => write!(key, "n"),
+        Code::Bool(flag) => write!(key, "b{}", u8::from(*flag)),
+        Code::Int(number) => write!(key, "i{number};"),
+        Code::Uint(number) => write!(key, "u{number};"),
+        Code::Double(number) => write!(key, "d{};", number.to_bits()),
+        Code::Text(literal) => {
+            key.push('t');
+            text(key, literal);
+            Ok(())
+        }
+        Code::Slot(slot) => write!(key, "v{slot};"),
+        Code::List(items) => {
+            key.push('l');
+            many(key, items);
+            Ok(())
+        }
+        Code::Map(entries) => {
+            let _ = write!(key, "m{}[", entries.len());
+            for (name, value) in entries {
+                write_key(name, key);
+                write_key(value, key);
+            }
+            write!(key, "]")
+        }
+        Code::Select(operand, field) | Code::Has(operand, field) => {
+            key.push(if matches!(code, Code::Select(..)) {
+                '.'
+            } else {
+                'h'
+            });
+            text(key, &field.name);
+            write_key(operand, key);
+            Ok(())
+        }
+        Code::Index(left, right)
+        | Code::And(left, right)
+        | Code::Or(left, right)
+        | Code::Binary(_, left, right) => {
+            match code {
+                Code::Index(..) => key.push('['),
+                Code::And(..) => key.push('&'),
+                Code::Or(..) => key.push('|'),
+                _ => {
+                    if let Code::Binary(operator, ..) = code {
+                        let _ = write!(key, "o{operator:?};");
+                    }
+                }
+            }
+            write_key(left, key);
+            write_key(right, key);
+            Ok(())
+        }
+        Code::Not(operand) | Code::Negate(operand) => {
+            key.push(if matches!(code, Code::Not(_)) {
+                '!'
+            } else {
+                '-'
+            });
+            write_key(operand, key);
+            Ok(())
+        }
+        Code::Conditional(condition, then, otherwise) => {
+            key.push('?');
+            write_key(condition, key);
+            write_key(then, key);
+            write_key(otherwise, key);
+            Ok(())
+        }
+        Code::InLiterals(operand, literals) => {
+            key.push('I');
+            write_key(operand, key);
+            many(key, literals);
+            Ok(())
+        }
+        Code::Loop(body) => {
+            let _ = match &body.kind {
+                LoopKind::All => write!(key, "LA"),
+                LoopKind::Exists => write!(key, "LE"),
+                LoopKind::ExistsOne => write!(key, "L1"),
+                LoopKind::Map { guard: None } => write!(key, "LM"),
+                LoopKind::Map { guard: Some(_) } => write!(key, "LF"),
+            };
+            let _ = write!(key, "{};", body.slot);
+            write_key(&body.range, key);
+            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+                write_key(guard, key);
+            }
+            write_key(&body.body, key);
+            Ok(())
+        }
+        Code::Call(function, args) => {
+            let _ = write!(key, "c{};", function.name());
+            many(key, args);
+            Ok(())
+        }
+        Code::Matches(operand, pattern) => {
+            key.push('~');
+            text(key, pattern.as_str());
+            write_key(operand, key);
+            Ok(())
+        }
+        Code::Cached(cached) => {
+            write_key(&cached.code, key);
+            Ok(())
+        }
+    };
 }

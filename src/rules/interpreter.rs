@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::code::{Code, Function, Loop, LoopKind, Operator};
+use super::code::{Cached, Code, Function, Lifetime, Loop, LoopKind, Operator};
 use super::functions::World;
 use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
 
@@ -52,6 +52,8 @@ pub fn fail(function: Function, message: impl Into<String>) -> Fault {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
     let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
     Fault::Other(format!(
@@ -61,6 +63,21 @@ fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
 }
 
 pub type Outcome<'a> = Result<Val<'a>, Fault>;
+
+#[cold]
+#[inline(never)]
+fn missing(field: &super::code::Field) -> Fault {
+    Fault::Missing(field.name.to_string())
+}
+
+#[cold]
+#[inline(never)]
+fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
+    Fault::Other(format!(
+        "has() cannot test the field `{}` of a {type_name}",
+        field.name
+    ))
+}
 
 /// The evaluation state of one thread: variable slots and the regular expressions compiled from
 /// values (a pattern in a param), cached.
@@ -73,7 +90,22 @@ pub struct Machine<'a> {
     patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
     /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
     pub null_word: &'static str,
+    /// The values of [`Cached`] subexpressions, by id, with the binding they were computed in.
+    kept: Vec<Kept<'a>>,
+    /// Bumped whenever `self`, `group` or `records` is bound: values kept for the record with an
+    /// older binding are stale.
+    binding: u64,
 }
+
+/// A kept value and the binding of `self` it was computed with (`u64::MAX` for none yet).
+struct Kept<'a> {
+    binding: u64,
+    outcome: Outcome<'a>,
+}
+
+/// The word for `null` that kept values were computed with: errors can show values, so values
+/// computed while a Swedish message renders are neither kept nor read.
+const KEEPING_NULL_WORD: &str = "none";
 
 impl<'a> Machine<'a> {
     pub fn new(world: &'a World<'a>, params: Val<'a>) -> Machine<'a> {
@@ -82,7 +114,9 @@ impl<'a> Machine<'a> {
             slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
             steps: 0,
             patterns: RefCell::new(HashMap::new()),
-            null_word: "none",
+            null_word: KEEPING_NULL_WORD,
+            kept: Vec::new(),
+            binding: 0,
         };
         machine.bind(super::code::PARAMS, params);
         machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
@@ -90,6 +124,16 @@ impl<'a> Machine<'a> {
     }
 
     pub fn bind(&mut self, slot: usize, value: Val<'a>) {
+        match slot {
+            super::code::SELF | super::code::GROUP | super::code::RECORDS => self.binding += 1,
+            // Params and today are bound once, when the machine is made; values kept for the run
+            // read them.
+            super::code::PARAMS | super::code::TODAY => {
+                self.binding += 1;
+                self.kept.clear();
+            }
+            _ => {}
+        }
         if slot >= self.slots.len() {
             self.slots.resize(slot + 1, Val::Null);
         }
@@ -123,15 +167,53 @@ impl<'a> Machine<'a> {
     }
 
     pub fn eval(&mut self, code: &'a Code) -> Outcome<'a> {
+        // The common cases are handled here and the rest in functions of their own, so that
+        // this function, entered for every node, stays small: its frame is set up on every call.
         self.steps += 1;
         match code {
             Code::Null => Ok(Val::Null),
             Code::Bool(flag) => Ok(Val::Bool(*flag)),
             Code::Int(number) => Ok(Val::Int(*number)),
-            Code::Uint(number) => Ok(Val::Uint(*number)),
-            Code::Double(number) => Ok(Val::Double(*number)),
             Code::Text(text) => Ok(Val::Text(Text::Borrowed(text))),
             Code::Slot(slot) => Ok(self.slot(*slot)),
+            Code::Select(operand, field) => {
+                let (selected, _) = self.select_in(operand, field)?;
+                selected.ok_or_else(|| missing(field))?
+            }
+            Code::Has(operand, field) => match self.select_in(operand, field)? {
+                (Some(Ok(_)), _) => Ok(Val::Bool(true)),
+                (None, _) => Ok(Val::Bool(false)),
+                (Some(Err(_)), type_name) => Err(cannot_test(field, type_name)),
+            },
+            Code::Not(operand) => match self.eval(operand)? {
+                Val::Bool(flag) => Ok(Val::Bool(!flag)),
+                other => Err(no_overload("!", &[&other])),
+            },
+            Code::And(left, right) => self.logical(left, right, false),
+            Code::Or(left, right) => self.logical(left, right, true),
+            Code::Conditional(condition, then, otherwise) => match self.eval(condition)? {
+                Val::Bool(true) => self.eval(then),
+                Val::Bool(false) => self.eval(otherwise),
+                other => Err(no_overload("_?_:_", &[&other])),
+            },
+            Code::Binary(operator, left, right) => {
+                let left = self.eval(left)?;
+                let right = self.eval(right)?;
+                binary(*operator, &left, &right)
+            }
+            Code::Loop(body) => self.run_loop(body),
+            Code::Call(function, args) => self.call_code(*function, args),
+            Code::Cached(cached) => self.cached(cached),
+            _ => self.eval_other(code),
+        }
+    }
+
+    /// The nodes [`Machine::eval`] leaves to another function.
+    #[inline(never)]
+    fn eval_other(&mut self, code: &'a Code) -> Outcome<'a> {
+        match code {
+            Code::Uint(number) => Ok(Val::Uint(*number)),
+            Code::Double(number) => Ok(Val::Double(*number)),
             Code::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -146,32 +228,11 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
             }
-            Code::Select(operand, field) => {
-                let operand = self.eval(operand)?;
-                self.select(&operand, FieldName::Written(field))
-                    .ok_or_else(|| Fault::Missing(field.name.to_string()))?
-            }
-            Code::Has(operand, field) => {
-                let operand = self.eval(operand)?;
-                match self.select(&operand, FieldName::Written(field)) {
-                    Some(Ok(_)) => Ok(Val::Bool(true)),
-                    None => Ok(Val::Bool(false)),
-                    Some(Err(_)) => Err(Fault::Other(format!(
-                        "has() cannot test the field `{}` of a {}",
-                        field.name,
-                        operand.type_name()
-                    ))),
-                }
-            }
             Code::Index(operand, index) => {
                 let operand = self.eval(operand)?;
                 let index = self.eval(index)?;
                 self.index(&operand, &index)
             }
-            Code::Not(operand) => match self.eval(operand)? {
-                Val::Bool(flag) => Ok(Val::Bool(!flag)),
-                other => Err(no_overload("!", &[&other])),
-            },
             Code::Negate(operand) => match self.eval(operand)? {
                 Val::Int(number) => number
                     .checked_neg()
@@ -180,18 +241,6 @@ impl<'a> Machine<'a> {
                 Val::Double(number) => Ok(Val::Double(-number)),
                 other => Err(no_overload("-", &[&other])),
             },
-            Code::And(left, right) => self.logical(left, right, false),
-            Code::Or(left, right) => self.logical(left, right, true),
-            Code::Conditional(condition, then, otherwise) => match self.eval(condition)? {
-                Val::Bool(true) => self.eval(then),
-                Val::Bool(false) => self.eval(otherwise),
-                other => Err(no_overload("_?_:_", &[&other])),
-            },
-            Code::Binary(operator, left, right) => {
-                let left = self.eval(left)?;
-                let right = self.eval(right)?;
-                binary(*operator, &left, &right)
-            }
             Code::InLiterals(operand, literals) => {
                 let operand = self.eval(operand)?;
                 for literal in literals {
@@ -201,7 +250,6 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Bool(false))
             }
-            Code::Loop(body) => self.run_loop(body),
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
                 other => Err(fail(
@@ -209,14 +257,63 @@ impl<'a> Machine<'a> {
                     format!("expected a string, got {}", other.type_name()),
                 )),
             },
-            Code::Call(function, args) => {
+            // Handled by `eval`, which does not pass them here.
+            _ => self.eval(code),
+        }
+    }
+
+    #[inline(never)]
+    fn call_code(&mut self, function: Function, args: &'a [Code]) -> Outcome<'a> {
+        // Functions take at most three arguments: evaluated into an array, not a vector
+        // allocated per call.
+        let mut values = [Val::Null, Val::Null, Val::Null];
+        match values.get_mut(..args.len()) {
+            Some(places) => {
+                for (place, arg) in places.iter_mut().zip(args) {
+                    *place = self.eval(arg)?;
+                }
+                self.call(function, places)
+            }
+            None => {
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
                     values.push(self.eval(arg)?);
                 }
-                self.call(*function, &values)
+                self.call(function, &values)
             }
         }
+    }
+
+    /// A kept value if there is one for the current binding, else the subexpression's value,
+    /// kept.
+    fn cached(&mut self, cached: &'a Cached) -> Outcome<'a> {
+        if self.null_word != KEEPING_NULL_WORD {
+            return self.eval(&cached.code);
+        }
+        let wanted = match cached.lifetime {
+            Lifetime::Run => None,
+            Lifetime::Record => Some(self.binding),
+        };
+        if let Some(kept) = self.kept.get(cached.id)
+            && kept.binding != u64::MAX
+            && wanted.is_none_or(|binding| binding == kept.binding)
+        {
+            return kept.outcome.clone();
+        }
+        let outcome = self.eval(&cached.code);
+        if cached.id >= self.kept.len() {
+            self.kept.resize_with(cached.id + 1, || Kept {
+                binding: u64::MAX,
+                outcome: Ok(Val::Null),
+            });
+        }
+        if let Some(place) = self.kept.get_mut(cached.id) {
+            *place = Kept {
+                binding: self.binding,
+                outcome: outcome.clone(),
+            };
+        }
+        outcome
     }
 
     /// `&&` (`decisive` false) and `||` (`decisive` true): the decisive value on either side wins
@@ -240,10 +337,14 @@ impl<'a> Machine<'a> {
 
     fn run_loop(&mut self, body: &'a Loop) -> Outcome<'a> {
         let range = self.eval(&body.range)?;
-        let items: Vec<Val<'a>> = match &range {
-            Val::List(list) => list.items().collect(),
-            Val::Map(map) => map.keys(),
-            Val::Record(index) => self.world.field_names(*index),
+        // Lists and maps are walked in place; only a record's field names are gathered first.
+        let names;
+        let range = match &range {
+            Val::List(_) | Val::Map(_) => &range,
+            Val::Record(index) => {
+                names = Val::list(self.world.field_names(*index));
+                &names
+            }
             other => {
                 return Err(Fault::Other(format!(
                     "cannot loop over a {}: all, exists, map and filter take a list or a map",
@@ -251,6 +352,17 @@ impl<'a> Machine<'a> {
                 )));
             }
         };
+        let count = match range {
+            Val::List(list) => list.len(),
+            Val::Map(map) => map.len(),
+            _ => 0,
+        };
+        let item = |position: usize| match range {
+            Val::List(list) => list.get(position),
+            Val::Map(map) => map.key(position),
+            _ => None,
+        };
+        let items = (0..count).filter_map(item);
         match &body.kind {
             LoopKind::All | LoopKind::Exists => {
                 let decisive = matches!(body.kind, LoopKind::Exists);
@@ -306,6 +418,26 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// [`Machine::select`] of a written field of the operand's value, and the operand's type.
+    /// A variable (`self.name`, `d.name`) is read where it is bound, not copied out first.
+    fn select_in(
+        &mut self,
+        operand: &'a Code,
+        field: &'a super::code::Field,
+    ) -> Result<(Option<Outcome<'a>>, &'static str), Fault> {
+        let name = FieldName::Written(field);
+        if let Code::Slot(slot) = operand {
+            // The step the variable's evaluation would have counted.
+            self.steps += 1;
+            return Ok(match self.slots.get(*slot) {
+                Some(value) => (self.select(value, name), value.type_name()),
+                None => (self.select(&Val::Null, name), "null"),
+            });
+        }
+        let value = self.eval(operand)?;
+        Ok((self.select(&value, name), value.type_name()))
+    }
+
     /// `operand.name`: `None` when the table lacks the field, an error when the operand is no
     /// table.
     fn select(&self, operand: &Val<'a>, name: FieldName<'_>) -> Option<Outcome<'a>> {
@@ -349,6 +481,7 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, function: Function, args: &[Val<'a>]) -> Outcome<'a> {
         match (function, args) {
             (Function::Size, [value]) => match value {
@@ -639,13 +772,39 @@ mod tests {
 
     /// The expression's value as a message shows it, or its fault, over an empty repository.
     fn run(text: &str) -> Result<String, String> {
-        let packs = vec![PackSource::new("rules/x.toml", text, false)];
-        let source = ExprSource {
-            text: text.to_string(),
-            offset: 0,
-            pack: 0,
-        };
-        let expr = compile(&source, &packs, "the test").map_err(|error| error.rendered)?;
+        let mut result = None;
+        with_machine(&[text], |machine, codes| {
+            result = Some(show(machine, codes[0]));
+        })?;
+        result.unwrap_or_else(|| Err("not run".to_string()))
+    }
+
+    fn show<'a>(machine: &mut Machine<'a>, code: &'a Code) -> Result<String, String> {
+        machine
+            .eval(code)
+            .map(|value| machine.display(&value))
+            .map_err(|fault| fault.explain())
+    }
+
+    /// Compiles the expressions and hands them, with a machine over an empty repository whose
+    /// `params.pattern` is `^a+$`, to `body`.
+    fn with_machine(
+        texts: &[&str],
+        body: impl for<'a> FnOnce(&mut Machine<'a>, &[&'a Code]),
+    ) -> Result<(), String> {
+        let packs: Vec<PackSource> = texts
+            .iter()
+            .map(|text| PackSource::new("rules/x.toml", *text, false))
+            .collect();
+        let mut exprs = Vec::new();
+        for (pack, text) in texts.iter().enumerate() {
+            let source = ExprSource {
+                text: text.to_string(),
+                offset: 0,
+                pack,
+            };
+            exprs.push(compile(&source, &packs, "the test").map_err(|error| error.rendered)?);
+        }
         let catalog = crate::schema::Catalog::get().unwrap();
         let (repository, _) = crate::repository::Repository::build(
             Vec::new(),
@@ -673,10 +832,84 @@ mod tests {
             Default::default(),
         );
         let mut machine = Machine::new(&world, Val::of_node(&params));
-        machine
-            .eval(&expr.code)
-            .map(|value| machine.display(&value))
-            .map_err(|fault| fault.explain())
+        let codes: Vec<&Code> = exprs.iter().map(|expr| &expr.code).collect();
+        body(&mut machine, &codes);
+        Ok(())
+    }
+
+    /// The steps one evaluation takes, and its result.
+    fn counted<'a>(machine: &mut Machine<'a>, code: &'a Code) -> (u64, Result<String, String>) {
+        let before = machine.steps;
+        let result = show(machine, code);
+        (machine.steps - before, result)
+    }
+
+    #[test]
+    fn a_subexpression_that_reads_no_record_is_evaluated_once_per_machine() {
+        let text = "add_period(today, '-' + 'P1M') < add_period(today, 'P1M')";
+        with_machine(&[text, text], |machine, codes| {
+            let (first, result) = counted(machine, codes[0]);
+            assert_eq!(result, Ok("true".into()));
+            assert!(first > 3, "{first}");
+            // Another record, and the same expression written in another rule: kept.
+            machine.bind(crate::rules::code::SELF, Val::Record(7));
+            assert_eq!(counted(machine, codes[1]), (1, Ok("true".into())));
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_kept_error_is_the_error_and_is_absorbed_as_before() {
+        let failing = "add_period(today, 'soon')";
+        let expected = run(failing).unwrap_err();
+        assert!(expected.starts_with("add_period(): `soon` is not an ISO 8601 period"));
+        let texts = [
+            failing,
+            "false && add_period(today, 'soon') > today",
+            "add_period(today, 'soon') > today || true",
+            "[1, 2].exists(n, n == 2 || add_period(today, 'soon') > today)",
+            "[1, 2].all(n, add_period(today, 'soon') > today)",
+        ];
+        with_machine(&texts, |machine, codes| {
+            for _ in 0..2 {
+                assert_eq!(show(machine, codes[0]), Err(expected.clone()));
+                assert_eq!(show(machine, codes[1]), Ok("false".into()));
+                assert_eq!(show(machine, codes[2]), Ok("true".into()));
+                assert_eq!(show(machine, codes[3]), Ok("true".into()));
+                assert_eq!(show(machine, codes[4]), Err(expected.clone()));
+            }
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_value_kept_for_the_record_is_computed_again_for_the_next() {
+        let text = "[group].map(g, g + '!')";
+        with_machine(&[text], |machine, codes| {
+            machine.bind(crate::rules::code::GROUP, Val::text("a".into()));
+            assert_eq!(show(machine, codes[0]), Ok("a!".into()));
+            assert_eq!(counted(machine, codes[0]), (1, Ok("a!".into())));
+            machine.bind(crate::rules::code::GROUP, Val::text("b".into()));
+            assert_eq!(show(machine, codes[0]), Ok("b!".into()));
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn what_reads_a_loop_variable_or_the_null_word_is_not_kept() {
+        let texts = [
+            "[1, 2].map(n, [n, 10].map(m, m + 1))",
+            "display_text(null) + string([null].map(x, 1).size())",
+        ];
+        with_machine(&texts, |machine, codes| {
+            assert_eq!(show(machine, codes[0]), Ok("2, 11, 3, 11".into()));
+            assert_eq!(show(machine, codes[1]), Ok("none1".into()));
+            machine.null_word = "inget";
+            assert_eq!(show(machine, codes[1]), Ok("inget1".into()));
+            machine.null_word = KEEPING_NULL_WORD;
+            assert_eq!(show(machine, codes[1]), Ok("none1".into()));
+        })
+        .unwrap();
     }
 
     #[test]

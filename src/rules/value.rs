@@ -109,12 +109,18 @@ impl<'a> Map<'a> {
     }
 
     pub fn keys(&self) -> Vec<Val<'a>> {
+        (0..self.len())
+            .filter_map(|position| self.key(position))
+            .collect()
+    }
+
+    /// The key at a position, in the map's order.
+    pub fn key(&self, position: usize) -> Option<Val<'a>> {
         match self {
             Map::Entries(entries) => entries
-                .iter()
-                .map(|entry| Val::Text(Text::Borrowed(entry.key.as_ref())))
-                .collect(),
-            Map::Values(values) => values.iter().map(|(key, _)| key.clone()).collect(),
+                .get(position)
+                .map(|entry| Val::Text(Text::Borrowed(&entry.key))),
+            Map::Values(values) => values.get(position).map(|(key, _)| key.clone()),
         }
     }
 }
@@ -143,17 +149,28 @@ pub fn field<'a>(entries: &'a [Entry], name: FieldName<'_>) -> Option<Val<'a>> {
     let wanted = name.as_str();
     if let FieldName::Written(field) = name
         && let Some(entry) = entries.get(field.hint.load(Relaxed) as usize)
-        && *entry.key == *wanted
+        && same_key(&entry.key, wanted)
     {
         return Some(Val::of_node(&entry.value));
     }
-    let position = entries.iter().position(|entry| *entry.key == *wanted)?;
+    let position = entries
+        .iter()
+        .position(|entry| same_key(&entry.key, wanted))?;
     if let FieldName::Written(field) = name {
         field.hint.store(position as u32, Relaxed);
     }
     entries
         .get(position)
         .map(|entry| Val::of_node(&entry.value))
+}
+
+/// Key equality, deciding most unequal keys of a table by length and first byte without a call
+/// to compare the bytes: most lookups are scans past other keys.
+#[inline]
+fn same_key(key: &str, wanted: &str) -> bool {
+    key.len() == wanted.len()
+        && key.as_bytes().first() == wanted.as_bytes().first()
+        && key == wanted
 }
 
 impl<'a> Val<'a> {
