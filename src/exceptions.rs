@@ -89,8 +89,8 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
         .map(|exception| {
             repository.referrers(exception.index).any(|reference| {
                 reference.field() == "acceptance"
-                    && repository.record(reference.from).kind == "risk"
-                    && repository.record(reference.from).is_active()
+                    && repository.record(reference.from()).kind == "risk"
+                    && repository.record(reference.from()).is_active()
             })
         })
         .collect();
@@ -209,7 +209,7 @@ fn read(repository: &Repository, today: Date) -> Vec<Exception> {
         .enumerate()
         .filter(|(_, record)| record.kind == "exception" && record.is_active())
         .filter_map(|(index, record)| {
-            let id = record.id.clone()?;
+            let id = record.id().map(str::to_string)?;
             let rule = record.get_str("rule")?.to_string();
             let targets = match record.node.get("targets").map(|node| &node.value) {
                 Some(crate::source::node::Value::Sequence(items)) => items
@@ -240,7 +240,7 @@ fn record_pointer(repository: &Repository, finding: &Finding) -> String {
     match (&finding.kind, &finding.record) {
         (Some(kind), Some(id)) => repository
             .resolve(&[kind.as_str()], id)
-            .map(|index| repository.record(index).pointer.clone())
+            .map(|index| repository.record(index).pointer())
             .unwrap_or_default(),
         _ => String::new(),
     }

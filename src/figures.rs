@@ -34,7 +34,7 @@ pub fn initiatives(repository: &Repository) -> Vec<Initiative> {
                 _ => None,
             };
             Initiative {
-                id: record.id.clone().unwrap_or_default(),
+                id: record.id().map(str::to_string).unwrap_or_default(),
                 name: text("name"),
                 unit: text("unit"),
                 orientation: text("orientation"),

@@ -68,15 +68,39 @@ impl SourceText {
 /// One record: a table of fields of one kind, somewhere in one file.
 pub struct Record {
     pub kind: &'static str,
-    /// The id when the record has a string `id` (a record without one is a schema finding).
-    pub id: Option<String>,
     pub file: usize,
-    /// Pointer of the record within its file: `` for a one-record file, `/records/3` otherwise.
-    pub pointer: String,
+    pub place: Place,
     pub node: Node,
 }
 
+/// Where a record is in its file. Kept as positions rather than as its pointer's text, which a
+/// million records would each allocate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The file is the record.
+    Whole,
+    /// An item of the list that is the file (`/3`).
+    Listed(u32),
+    /// An item of the file's `records` (`/records/3`).
+    InRecords(u32),
+}
+
 impl Record {
+    /// The id when the record has a string `id` (a record without one is a schema finding).
+    pub fn id(&self) -> Option<&str> {
+        self.get_str("id")
+    }
+
+    /// The record's JSON pointer within its file: empty for a one-record file, `/records/3`
+    /// otherwise.
+    pub fn pointer(&self) -> String {
+        match self.place {
+            Place::Whole => String::new(),
+            Place::Listed(index) => format!("/{index}"),
+            Place::InRecords(index) => format!("/records/{index}"),
+        }
+    }
+
     /// `status` as DOMAIN.md defines it: absent means active.
     pub fn status(&self) -> &str {
         self.node
@@ -115,17 +139,30 @@ impl Record {
 /// reference keeps what the schema knows by reference to the (static) catalogue, and finds its
 /// pointer and id again in the record when a finding needs them.
 pub struct Reference {
-    pub from: usize,
+    /// The referring record (positions are 32-bit here: a reference is one of millions).
+    from: u32,
+    /// Which of the field's ids in the record this is (a list field holds several).
+    occurrence: u32,
+    pub span: Span,
     /// The schema's description of the field.
     pub schema: &'static ReferenceField,
-    /// Which of the field's ids in the record this is (a list field holds several).
-    occurrence: usize,
-    pub span: Span,
-    /// The record the id resolves to, if any.
-    pub resolved: Option<usize>,
+    /// The record the id resolves to, or `UNRESOLVED`.
+    resolved: u32,
 }
 
+const UNRESOLVED: u32 = u32::MAX;
+
 impl Reference {
+    /// The referring record.
+    pub fn from(&self) -> usize {
+        self.from as usize
+    }
+
+    /// The record the id resolves to, if any.
+    pub fn resolved(&self) -> Option<usize> {
+        (self.resolved != UNRESOLVED).then_some(self.resolved as usize)
+    }
+
     /// The field as the schema names it (`hosting.supplier`).
     pub fn field(&self) -> &'static str {
         &self.schema.name
@@ -146,9 +183,9 @@ impl Reference {
 
     /// The pointer within the referring record, and the id written there.
     pub fn located<'r>(&self, repository: &'r Repository) -> (String, &'r str) {
-        let record = repository.record(self.from);
+        let record = repository.record(self.from());
         ids_at(&record.node, self.schema, true)
-            .nth(self.occurrence)
+            .nth(self.occurrence as usize)
             .map_or_else(|| (String::new(), ""), |(pointer, _, id)| (pointer, id))
     }
 }
@@ -180,8 +217,8 @@ pub struct Repository {
     /// The references that point at record `r` are `referrers[referrer_starts[r]..
     /// referrer_starts[r + 1]]`, in repository order: one list for all records rather than a
     /// list per record, which at a million records would be a million allocations.
-    referrer_starts: Vec<usize>,
-    referrers: Vec<usize>,
+    referrer_starts: Vec<u32>,
+    referrers: Vec<u32>,
 }
 
 impl Repository {
@@ -198,7 +235,9 @@ impl Repository {
             records_per_file: limits.records_per_file,
             files: Vec::new(),
             skipped: Vec::new(),
-            records: Vec::new(),
+            // Sized once: growing a list of a million records by doubling would hold the old
+            // and the new list at the same time, at the run's peak of memory.
+            records: Vec::with_capacity(parsed.iter().map(record_estimate).sum()),
             findings: Vec::new(),
         };
         for problem in walk_problems {
@@ -251,17 +290,19 @@ impl Repository {
 
     /// The references that point at a record.
     pub fn referrers(&self, record: usize) -> impl ExactSizeIterator<Item = &Reference> {
-        let start = self.referrer_starts.get(record).copied().unwrap_or(0);
+        let start = self
+            .referrer_starts
+            .get(record)
+            .map_or(0, |&start| start as usize);
         let end = self
             .referrer_starts
             .get(record + 1)
-            .copied()
-            .unwrap_or(start);
+            .map_or(start, |&end| end as usize);
         self.referrers
             .get(start..end)
             .unwrap_or_default()
             .iter()
-            .map(|&index| &self.references[index])
+            .map(|&index| &self.references[index as usize])
     }
 
     pub fn position(&self, file: usize, span: Span) -> Position {
@@ -283,10 +324,10 @@ impl Repository {
         let position = file.position(span);
         // A record without an id is known by its place in the file.
         let place;
-        let record_key = match &record.id {
-            Some(id) => id.as_str(),
+        let record_key = match record.id() {
+            Some(id) => id,
             None => {
-                place = format!("{}#{}", file.path, record.pointer);
+                place = format!("{}#{}", file.path, record.pointer());
                 &place
             }
         };
@@ -303,10 +344,10 @@ impl Repository {
             &file.path,
             position.line,
             position.column,
-            format!("{}{pointer}", record.pointer),
+            format!("{}{pointer}", record.pointer()),
         );
         finding.kind = Some(record.kind.to_string());
-        finding.record = record.id.clone();
+        finding.record = record.id().map(str::to_string);
         finding.cell = file.cell(span);
         finding.fingerprint = fingerprint;
         finding
@@ -321,7 +362,7 @@ impl Repository {
         } in duplicates
         {
             let record = &self.records[index];
-            let Some(id) = record.id.as_deref() else {
+            let Some(id) = record.id() else {
                 continue;
             };
             let first = &self.records[first];
@@ -346,7 +387,7 @@ impl Repository {
                 ),
             );
             // Both records share rule, kind and id: their places tell them apart.
-            let place = format!("{}#{}", self.files[record.file].path, record.pointer);
+            let place = format!("{}#{}", self.files[record.file].path, record.pointer());
             let finding = self.finding(
                 &builtin::XRF002.origin(),
                 index,
@@ -361,51 +402,85 @@ impl Repository {
     }
 
     fn index_references(&mut self, catalog: &'static Catalog) {
-        // Found and resolved record by record in parallel; collected in record order.
-        let references: Vec<Reference> = self
+        // Counted first, so that the list is allocated once at its size; then found and resolved
+        // in parallel, a batch of records at a time. A list of millions collected by the threads
+        // in one piece would exist twice, at the run's peak of memory.
+        const BATCH: usize = 65_536;
+        let count: usize = self
             .records
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(index, record)| {
-                let mut found = Vec::new();
-                let Some(schema) = catalog.kind(record.kind) else {
-                    return found;
-                };
-                for field in &schema.references {
-                    for (occurrence, (_, node, id)) in
-                        ids_at(&record.node, field, false).enumerate()
-                    {
-                        found.push(Reference {
-                            from: index,
-                            schema: field,
-                            occurrence,
-                            span: node.span,
-                            resolved: self.resolve(&field.kinds, id),
-                        });
-                    }
-                }
-                found
+            .map(|record| {
+                catalog.kind(record.kind).map_or(0, |schema| {
+                    schema
+                        .references
+                        .iter()
+                        .map(|field| ids_at(&record.node, field, false).count())
+                        .sum()
+                })
             })
-            .collect();
+            .sum();
+        let mut references: Vec<Reference> = Vec::with_capacity(count);
+        for (batch, records) in self.records.chunks(BATCH).enumerate() {
+            let found: Vec<Reference> = records
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(offset, record)| {
+                    self.references_of(catalog, batch * BATCH + offset, record)
+                })
+                .collect();
+            references.extend(found);
+        }
         // Counted, then placed: a counting sort by target that keeps repository order.
-        let mut starts = vec![0usize; self.records.len() + 1];
-        for target in references.iter().filter_map(|reference| reference.resolved) {
-            starts[target + 1] += 1;
+        let mut starts = vec![0u32; self.records.len() + 1];
+        for target in references.iter().filter_map(Reference::resolved) {
+            starts[target + 1] = starts[target + 1].saturating_add(1);
         }
         for index in 1..starts.len() {
-            starts[index] += starts[index - 1];
+            starts[index] = starts[index].saturating_add(starts[index - 1]);
         }
         let mut next = starts.clone();
-        let mut referrers = vec![0usize; starts.last().copied().unwrap_or(0)];
+        let mut referrers = vec![0u32; starts.last().map_or(0, |&end| end as usize)];
         for (index, reference) in references.iter().enumerate() {
-            if let Some(target) = reference.resolved {
-                referrers[next[target]] = index;
-                next[target] += 1;
+            if let (Some(target), Ok(index)) = (reference.resolved(), u32::try_from(index)) {
+                if let Some(slot) = referrers.get_mut(next[target] as usize) {
+                    *slot = index;
+                }
+                next[target] = next[target].saturating_add(1);
             }
         }
         self.references = references;
         self.referrer_starts = starts;
         self.referrers = referrers;
+    }
+
+    /// The references a record holds, resolved, in the order of its schema's reference fields.
+    fn references_of(
+        &self,
+        catalog: &'static Catalog,
+        index: usize,
+        record: &Record,
+    ) -> Vec<Reference> {
+        let mut found = Vec::new();
+        // Four billion records would not fit in memory long before this.
+        let (Some(schema), Ok(from)) = (catalog.kind(record.kind), u32::try_from(index)) else {
+            return found;
+        };
+        for field in &schema.references {
+            for (occurrence, (_, node, id)) in ids_at(&record.node, field, false).enumerate() {
+                let resolved = self
+                    .resolve(&field.kinds, id)
+                    .and_then(|target| u32::try_from(target).ok())
+                    .unwrap_or(UNRESOLVED);
+                found.push(Reference {
+                    from,
+                    schema: field,
+                    occurrence: u32::try_from(occurrence).unwrap_or(u32::MAX),
+                    span: node.span,
+                    resolved,
+                });
+            }
+        }
+        found
     }
 }
 
@@ -446,6 +521,21 @@ fn values_at<'a>(
     }
     if let Some(pointer) = pointer {
         pointer.truncate(length);
+    }
+}
+
+/// How many records a parsed file holds, at most: the items of its list or of its `records`.
+fn record_estimate(file: &ParsedFile) -> usize {
+    let Ok(document) = &file.outcome else {
+        return 0;
+    };
+    match &document.root.value {
+        Value::Sequence(items) => items.len(),
+        Value::Map(_) => match document.root.get("records").map(|node| &node.value) {
+            Some(Value::Sequence(items)) => items.len(),
+            _ => 1,
+        },
+        _ => 0,
     }
 }
 
@@ -606,7 +696,7 @@ impl Builder<'_> {
             Value::Map(_) if root.get("records").is_some() => {
                 self.add_records_form(file, kind, root)
             }
-            Value::Map(_) => self.push_record(file, kind, String::new(), root),
+            Value::Map(_) => self.push_record(file, kind, Place::Whole, root),
             Value::Null => {}
             _ => {
                 let message = Message::new(
@@ -710,10 +800,17 @@ impl Builder<'_> {
             items.truncate(self.records_per_file);
         }
         for (index, item) in items.into_iter().enumerate() {
-            let pointer = format!("{base}/{index}");
             if let Value::Map(_) = item.value {
-                self.push_record(file, kind, pointer, item);
+                // A file under 4 GiB holds fewer than 2^31 items.
+                let position = u32::try_from(index).unwrap_or(u32::MAX);
+                let place = if base.is_empty() {
+                    Place::Listed(position)
+                } else {
+                    Place::InRecords(position)
+                };
+                self.push_record(file, kind, place, item);
             } else {
+                let pointer = format!("{base}/{index}");
                 let message = Message::new(
                     format!(
                         "a record must be a table of fields, not a {}",
@@ -729,13 +826,11 @@ impl Builder<'_> {
         }
     }
 
-    fn push_record(&mut self, file: usize, kind: &'static str, pointer: String, node: Node) {
-        let id = node.get("id").and_then(Node::as_str).map(str::to_string);
+    fn push_record(&mut self, file: usize, kind: &'static str, place: Place, node: Node) {
         self.records.push(Record {
             kind,
-            id,
             file,
-            pointer,
+            place,
             node,
         });
     }

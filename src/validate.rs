@@ -370,8 +370,8 @@ fn article(noun: &str) -> String {
 fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
     let mut findings = Vec::new();
     for reference in &repository.references {
-        let from = repository.record(reference.from);
-        match reference.resolved {
+        let from = repository.record(reference.from());
+        match reference.resolved() {
             None => {
                 let (pointer, target) = reference.located(repository);
                 let field = reference.field();
@@ -398,7 +398,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                 };
                 findings.push(repository.finding(
                     &builtin::XRF001.origin(),
-                    reference.from,
+                    reference.from(),
                     &pointer,
                     reference.span,
                     "",
@@ -425,7 +425,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                     );
                     findings.push(repository.finding(
                         &builtin::XRF003.origin(),
-                        reference.from,
+                        reference.from(),
                         &pointer,
                         reference.span,
                         "",

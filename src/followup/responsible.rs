@@ -44,13 +44,13 @@ impl<'a> Resolver<'a> {
     pub fn new(repository: &'a Repository, today: Date) -> Self {
         let mut coordinators = HashMap::new();
         for reference in &repository.references {
-            let Some(unit) = reference.resolved else {
+            let Some(unit) = reference.resolved() else {
                 continue;
             };
             if reference.field() != "scope_unit" || coordinators.contains_key(&unit) {
                 continue;
             }
-            let assignment = repository.record(reference.from);
+            let assignment = repository.record(reference.from());
             let is_coordinator = assignment
                 .get_str("role")
                 .and_then(|id| repository.resolve(&["role"], id))
@@ -59,7 +59,7 @@ impl<'a> Resolver<'a> {
                 });
             if assignment.kind == "role_assignment" && is_coordinator && assignment.in_force(today)
             {
-                coordinators.insert(unit, reference.from);
+                coordinators.insert(unit, reference.from());
             }
         }
         let top_unit = repository
@@ -69,9 +69,9 @@ impl<'a> Resolver<'a> {
             .filter(|(_, record)| {
                 record.kind == "org_unit"
                     && record.get_str("parent").is_none()
-                    && record.id.is_some()
+                    && record.id().is_some()
             })
-            .min_by(|a, b| a.1.id.cmp(&b.1.id))
+            .min_by(|a, b| a.1.id().cmp(&b.1.id()))
             .map(|(index, _)| index);
         Resolver {
             repository,
@@ -101,7 +101,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let unit = if record.kind == "org_unit" {
-            record.id.as_deref().and_then(|id| self.unit_index(id))
+            record.id().and_then(|id| self.unit_index(id))
         } else {
             self.unit_of(record)
         };
@@ -119,10 +119,10 @@ impl<'a> Resolver<'a> {
             assignment: None,
             holder: record
                 .get_str("name")
-                .or(record.id.as_deref())
+                .or(record.id())
                 .unwrap_or_default()
                 .to_string(),
-            unit: record.id.clone(),
+            unit: record.id().map(str::to_string),
             basis: "unit".to_string(),
         })
     }
@@ -182,9 +182,9 @@ impl<'a> Resolver<'a> {
         let holder = name_of("person", "holder_person")
             .or_else(|| name_of("org_unit", "holder_unit"))
             .or_else(|| record.get_str("holder_title").map(str::to_string))
-            .unwrap_or_else(|| record.id.clone().unwrap_or_default());
+            .unwrap_or_else(|| record.id().map(str::to_string).unwrap_or_default());
         Responsible {
-            assignment: record.id.clone(),
+            assignment: record.id().map(str::to_string),
             holder,
             unit: record.get_str("scope_unit").map(str::to_string),
             basis: basis.to_string(),

@@ -50,15 +50,15 @@ impl IdIndex {
         // Hashing is most of the cost and needs no shared state, so it runs in parallel.
         let hashes: Vec<u64> = records
             .par_iter()
-            .map(|record| record.id.as_deref().map_or(0, |id| hasher.hash_one(id)))
+            .map(|record| record.id().map_or(0, |id| hasher.hash_one(id)))
             .collect();
         let mut table: HashTable<Slot> = HashTable::with_capacity(records.len());
         let mut next_kind = vec![NONE; records.len()];
         let mut duplicates = Vec::new();
-        let id_of = |index: usize| records.get(index).and_then(|record| record.id.as_deref());
+        let id_of = |index: usize| records.get(index).and_then(|record| record.id());
         let kind_of = |index: usize| records.get(index).map(|record| record.kind);
         for (index, (record, hash)) in records.iter().zip(&hashes).enumerate() {
-            let Some(id) = record.id.as_deref() else {
+            let Some(id) = record.id() else {
                 continue;
             };
             let found = table.find_mut(*hash, |slot| id_of(slot.first) == Some(id));
@@ -131,10 +131,7 @@ impl IdIndex {
     fn slot(&self, records: &[Record], id: &str) -> Option<&Slot> {
         let hash = self.hasher.hash_one(id);
         self.table.find(hash, |slot| {
-            records
-                .get(slot.first)
-                .and_then(|record| record.id.as_deref())
-                == Some(id)
+            records.get(slot.first).and_then(|record| record.id()) == Some(id)
         })
     }
 }
@@ -159,9 +156,9 @@ mod tests {
         );
         Record {
             kind,
-            id: Some(id.to_string()),
+
             file: 0,
-            pointer: String::new(),
+            place: crate::repository::Place::Whole,
             node,
         }
     }

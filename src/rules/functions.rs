@@ -52,14 +52,17 @@ pub struct World<'a> {
     /// Ids and who refers to whom are the repository's indexes.
     repository: &'a Repository,
     pub by_kind: HashMap<&'static str, Vec<usize>>,
-    hwm: Vec<Option<[i64; 3]>>,
+    /// Per system (by record position) with classified assets: its high-water mark. Tables of
+    /// the few records they concern, not of all: a Vec per record would cost megabytes per
+    /// table at a million records.
+    hwm: HashMap<usize, [i64; 3]>,
     /// For every org unit: the governing documents whose `applies_to` covers it.
-    coverage: Vec<Vec<usize>>,
+    coverage: HashMap<usize, Vec<usize>>,
     active: Vec<bool>,
     in_force: Vec<bool>,
-    parent: Vec<Option<usize>>,
+    parent: HashMap<usize, usize>,
     /// For role assignments: the `function` of their role.
-    role_function: Vec<Option<&'a str>>,
+    role_function: HashMap<usize, &'a str>,
     /// Severity of every rule (after re-grading), and of every reference (the highest of the
     /// rules that cite it), for `rule_severity()`.
     severities: StdHashMap<String, &'static str>,
@@ -79,22 +82,25 @@ impl<'a> World<'a> {
             by_kind.entry(record.kind).or_default().push(index);
         }
         let lookup = |kind: &str, id: &str| repository.resolve(&[kind], id);
-        let parent = records
+        let parent: Vec<(usize, usize)> = records
             .par_iter()
-            .map(|record| {
-                record
+            .enumerate()
+            .filter_map(|(index, record)| {
+                let parent = record
                     .get_str("parent")
-                    .and_then(|id| lookup("org_unit", id))
+                    .and_then(|id| lookup("org_unit", id))?;
+                Some((index, parent))
             })
             .collect();
-        let role_function = records
+        let role_function: Vec<(usize, &str)> = records
             .par_iter()
-            .map(|record| {
+            .enumerate()
+            .filter_map(|(index, record)| {
                 if record.kind != "role_assignment" {
                     return None;
                 }
                 let role = record.get_str("role").and_then(|id| lookup("role", id))?;
-                records[role].get_str("function")
+                Some((index, records[role].get_str("function")?))
             })
             .collect();
         let mut world = World {
@@ -107,10 +113,10 @@ impl<'a> World<'a> {
                 .collect(),
             repository,
             by_kind,
-            hwm: Vec::new(),
-            coverage: Vec::new(),
-            parent,
-            role_function,
+            hwm: HashMap::default(),
+            coverage: HashMap::default(),
+            parent: parent.into_iter().collect(),
+            role_function: role_function.into_iter().collect(),
             severities,
         };
         world.hwm = world.high_water_marks();
@@ -157,13 +163,13 @@ impl<'a> World<'a> {
     fn referrers(&self, target: usize) -> impl ExactSizeIterator<Item = (usize, &'static str)> {
         self.repository
             .referrers(target)
-            .map(|reference| (reference.from, reference.top_field()))
+            .map(|reference| (reference.from(), reference.top_field()))
     }
 
     /// Per system: the highest level per dimension among the assets it lists and the assets that
     /// list it.
-    fn high_water_marks(&self) -> Vec<Option<[i64; 3]>> {
-        let mut marks = vec![None; self.records.len()];
+    fn high_water_marks(&self) -> HashMap<usize, [i64; 3]> {
+        let mut marks = HashMap::default();
         for &index in self.by_kind.get("system").into_iter().flatten() {
             let record = &self.records[index];
             let mut assets: Vec<usize> = self
@@ -196,15 +202,17 @@ impl<'a> World<'a> {
                     }
                 }
             }
-            marks[index] = mark;
+            if let Some(mark) = mark {
+                marks.insert(index, mark);
+            }
         }
         marks
     }
 
     /// Which governing documents cover each org unit: named in `applies_to`, or through the
     /// tokens `all_committees` (committees and the executive board) and `all_company_boards`.
-    fn document_coverage(&self) -> Vec<Vec<usize>> {
-        let mut coverage = vec![Vec::new(); self.records.len()];
+    fn document_coverage(&self) -> HashMap<usize, Vec<usize>> {
+        let mut coverage: HashMap<usize, Vec<usize>> = HashMap::default();
         let units = self.by_kind.get("org_unit").cloned().unwrap_or_default();
         for &document in self.by_kind.get("governing_document").into_iter().flatten() {
             let Some(Value::Sequence(targets)) = self.records[document]
@@ -236,8 +244,9 @@ impl<'a> World<'a> {
                     id => self.lookup("org_unit", id).into_iter().collect(),
                 };
                 for unit in covered {
-                    if !coverage[unit].contains(&document) {
-                        coverage[unit].push(document);
+                    let documents = coverage.entry(unit).or_default();
+                    if !documents.contains(&document) {
+                        documents.push(document);
                     }
                 }
             }
@@ -249,7 +258,7 @@ impl<'a> World<'a> {
     fn ancestors(&self, unit: usize) -> Vec<usize> {
         let mut chain = Vec::new();
         let mut current = unit;
-        while let Some(parent) = self.parent[current] {
+        while let Some(&parent) = self.parent.get(&current) {
             if parent == unit || chain.contains(&parent) {
                 break;
             }
@@ -382,8 +391,8 @@ impl<'a> World<'a> {
             (Function::InForce, [record]) => {
                 Ok(Val::Bool(self.in_force[record_arg(function, record)?]))
             }
-            (Function::HighWaterMark, [record]) => {
-                Ok(match self.hwm[record_arg(function, record)?] {
+            (Function::HighWaterMark, [record]) => Ok(
+                match self.hwm.get(&record_arg(function, record)?).copied() {
                     None => Val::Null,
                     Some(levels) => Val::Map(Map::Values(std::rc::Rc::new(
                         LEVELS
@@ -392,8 +401,8 @@ impl<'a> World<'a> {
                             .map(|(name, level)| (Val::Text(Text::Borrowed(name)), Val::Int(level)))
                             .collect(),
                     ))),
-                })
-            }
+                },
+            ),
             (Function::Ancestors, [unit]) => {
                 let unit = record_arg(function, unit)?;
                 Ok(Val::list(
@@ -415,7 +424,7 @@ impl<'a> World<'a> {
                         let matches = self.records[assignment].kind == "role_assignment"
                             && field == "scope_unit"
                             && self.in_force[assignment]
-                            && self.role_function[assignment] == Some(role_function);
+                            && self.role_function.get(&assignment).copied() == Some(role_function);
                         if matches {
                             found.push(assignment);
                         }
@@ -425,8 +434,9 @@ impl<'a> World<'a> {
             }
             (Function::CoveringDocuments, [unit]) => {
                 let unit = record_arg(function, unit)?;
-                *steps += self.coverage[unit].len() as u64;
-                Ok(Val::records(self.coverage[unit].clone()))
+                let documents = self.coverage.get(&unit).cloned().unwrap_or_default();
+                *steps += documents.len() as u64;
+                Ok(Val::records(documents))
             }
             (Function::Records, [kind]) => {
                 let kind = text_arg(function, kind)?;
