@@ -285,7 +285,7 @@ impl Repository {
 
     /// The first record with this id, of any kind, and whether other records have the id too.
     pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
-        self.ids.any_kind(&self.records, id)
+        self.ids.any_kind(id)
     }
 
     /// The references that point at a record.

@@ -1,10 +1,11 @@
 //! Records by id: the index that resolves every reference and every `ref()` of a rule.
 //!
-//! A repository of a million records has a million ids; the index keeps none of them. Its table
-//! holds record positions and compares the ids in the records themselves, so it costs a few bytes
-//! per distinct id and is built without copying a string. Ids are looked up by kind (a reference
-//! names the kinds it may point at) and by id alone (`ref(id)`), which must know whether records
-//! of several kinds share the id.
+//! A repository of a million records has a million ids, and references and rules look them up
+//! millions of times. The table keeps each distinct id's bytes together in one string and the
+//! kind of its first record beside it, so that a lookup reads the table and that string and not
+//! the record, whose id lies several pointers deep in its tree. Ids are looked up by kind (a
+//! reference names the kinds it may point at) and by id alone (`ref(id)`), which must know
+//! whether records of several kinds share the id.
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
@@ -19,8 +20,12 @@ const NONE: usize = usize::MAX;
 /// One distinct id.
 #[derive(Clone, Copy)]
 struct Slot {
-    /// The first record with the id, in repository order.
+    /// The first record with the id, in repository order, and its kind.
     first: usize,
+    kind: &'static str,
+    /// The id: `ids[start..start + len]`.
+    start: usize,
+    len: u32,
     /// Whether another record (of any kind) has the same id.
     shared: bool,
 }
@@ -30,6 +35,8 @@ struct Slot {
 /// repository holds.
 pub struct IdIndex {
     table: HashTable<Slot>,
+    /// Every distinct id, one after the other.
+    ids: String,
     /// Per record: the first record of the next kind with the same id, or `NONE`.
     next_kind: Vec<usize>,
     hasher: FixedState,
@@ -53,23 +60,32 @@ impl IdIndex {
             .map(|record| record.id().map_or(0, |id| hasher.hash_one(id)))
             .collect();
         let mut table: HashTable<Slot> = HashTable::with_capacity(records.len());
+        let mut ids = String::new();
         let mut next_kind = vec![NONE; records.len()];
         let mut duplicates = Vec::new();
-        let id_of = |index: usize| records.get(index).and_then(|record| record.id());
         let kind_of = |index: usize| records.get(index).map(|record| record.kind);
         for (index, (record, hash)) in records.iter().zip(&hashes).enumerate() {
             let Some(id) = record.id() else {
                 continue;
             };
-            let found = table.find_mut(*hash, |slot| id_of(slot.first) == Some(id));
+            let found = table.find_mut(*hash, |slot| slot_id(&ids, slot) == id);
             let Some(slot) = found else {
+                // An id longer than 4 GiB cannot be in a file tillsyn reads.
+                let Ok(len) = u32::try_from(id.len()) else {
+                    continue;
+                };
+                let start = ids.len();
+                ids.push_str(id);
                 table.insert_unique(
                     *hash,
                     Slot {
                         first: index,
+                        kind: record.kind,
+                        start,
+                        len,
                         shared: false,
                     },
-                    |slot| id_of(slot.first).map_or(0, |id| hasher.hash_one(id)),
+                    |slot| hasher.hash_one(slot_id(&ids, slot)),
                 );
                 continue;
             };
@@ -98,6 +114,7 @@ impl IdIndex {
         (
             IdIndex {
                 table,
+                ids,
                 next_kind,
                 hasher,
             },
@@ -108,8 +125,11 @@ impl IdIndex {
     /// The first record with this id of the first of `kinds` that has one. `records` must be
     /// the list the index was built from.
     pub fn resolve(&self, records: &[Record], kinds: &[&str], id: &str) -> Option<usize> {
-        let slot = self.slot(records, id)?;
+        let slot = self.slot(id)?;
         kinds.iter().find_map(|kind| {
+            if slot.kind == *kind {
+                return Some(slot.first);
+            }
             let mut current = slot.first;
             loop {
                 if records.get(current).map(|record| record.kind) == Some(*kind) {
@@ -124,16 +144,19 @@ impl IdIndex {
     }
 
     /// The first record with this id, of any kind, and whether other records have it too.
-    pub fn any_kind(&self, records: &[Record], id: &str) -> Option<(usize, bool)> {
-        self.slot(records, id).map(|slot| (slot.first, slot.shared))
+    pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
+        self.slot(id).map(|slot| (slot.first, slot.shared))
     }
 
-    fn slot(&self, records: &[Record], id: &str) -> Option<&Slot> {
+    fn slot(&self, id: &str) -> Option<&Slot> {
         let hash = self.hasher.hash_one(id);
-        self.table.find(hash, |slot| {
-            records.get(slot.first).and_then(|record| record.id()) == Some(id)
-        })
+        self.table.find(hash, |slot| slot_id(&self.ids, slot) == id)
     }
+}
+
+fn slot_id<'i>(ids: &'i str, slot: &Slot) -> &'i str {
+    ids.get(slot.start..slot.start + slot.len as usize)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -177,8 +200,8 @@ mod tests {
         assert_eq!(index.resolve(&records, &["org_unit", "role"], "x"), Some(1));
         assert_eq!(index.resolve(&records, &["org_unit"], "x"), None);
         assert_eq!(index.resolve(&records, &["role"], "z"), None);
-        assert_eq!(index.any_kind(&records, "x"), Some((0, true)));
-        assert_eq!(index.any_kind(&records, "y"), Some((3, false)));
+        assert_eq!(index.any_kind("x"), Some((0, true)));
+        assert_eq!(index.any_kind("y"), Some((3, false)));
         let found: Vec<(usize, usize)> = duplicates
             .iter()
             .map(|duplicate| (duplicate.record, duplicate.first))
