@@ -144,7 +144,9 @@ impl Node {
         }
     }
 
-    /// The plain JSON value, as the schema validator and the rule engine read it.
+    /// The plain JSON value: what a schema error shows of the failing value, and what rule test
+    /// files are deserialised from. Validation itself reads the tree in place
+    /// ([`crate::schema_json`]).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as Json;
         match &self.value {
