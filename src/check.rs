@@ -130,12 +130,10 @@ pub fn check_observed(
     let records = repository.records.len();
     let skipped = std::mem::take(&mut repository.skipped);
     // Freeing millions of nodes takes a while and nothing waits for it: a command-line run exits
-    // without waiting, a long-lived caller gets the memory back a moment later.
+    // without waiting, a long-lived caller gets the memory back a moment later. If no thread can
+    // be started, the closure and the repository with it are dropped here instead.
     let freeing = std::thread::Builder::new().name("tillsyn-free".into());
-    if let Err(error) = freeing.spawn(move || drop(repository)) {
-        // The repository went with the closure that could not be started: freed here, then.
-        let _ = error;
-    }
+    let _ = freeing.spawn(move || drop(repository));
     Ok(CheckResult {
         as_of: today,
         files,

@@ -50,8 +50,8 @@ pub struct Duplicate {
 }
 
 impl IdIndex {
-    /// Indexes records given as `(kind, id)` in repository order. Records of the same kind that
-    /// share an id are returned as duplicates: lookups find the first.
+    /// Indexes the records' ids, in repository order. Records of the same kind that share an id
+    /// are returned as duplicates: lookups find the first.
     pub fn build(records: &[Record]) -> (IdIndex, Vec<Duplicate>) {
         let hasher = FixedState::default();
         // Hashing is most of the cost and needs no shared state, so it runs in parallel.
