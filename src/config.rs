@@ -156,7 +156,7 @@ pub fn load(
 pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, ConfigError> {
     let lines = LineIndex::new(text);
     let error_at = |span: Span, message: String, hint: Option<String>| {
-        let position = lines.position(text, span.start());
+        let position = lines.position(span.start());
         ConfigError {
             file: file.to_string(),
             line: position.line,

@@ -56,7 +56,6 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
     let source = SourceText {
         path: parsed.path,
         format: parsed.format,
-        text: parsed.text,
         lines: parsed.lines,
         body: None,
         sheet: parsed.sheet.clone(),

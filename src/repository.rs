@@ -23,11 +23,11 @@ use crate::source::span::{LineIndex, Position, Span};
 use crate::source::{Format, Limits, ParsedFile, xlsx};
 use crate::suggest::{did_you_mean, did_you_mean_sv};
 
-/// A file's text, kept for positions and excerpts.
+/// What a repository keeps of a file once it is parsed: its path, and what turns spans into
+/// positions. The text itself is not kept (see [`LineIndex`]).
 pub struct SourceText {
     pub path: String,
     pub format: Format,
-    pub text: String,
     pub lines: LineIndex,
     /// The Markdown body, for governing documents kept as Markdown.
     pub body: Option<Span>,
@@ -40,7 +40,7 @@ impl SourceText {
     pub fn position(&self, span: Span) -> Position {
         match self.format {
             Format::Xlsx => xlsx::position(span.start()),
-            _ => self.lines.position(&self.text, span.start()),
+            _ => self.lines.position(span.start()),
         }
     }
 
@@ -581,7 +581,6 @@ impl Builder<'_> {
             format,
             mapped_kind,
             sheet,
-            text,
             lines,
             outcome,
         } = parsed;
@@ -589,7 +588,6 @@ impl Builder<'_> {
         self.files.push(SourceText {
             path,
             format,
-            text,
             lines,
             body: None,
             sheet,

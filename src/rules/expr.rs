@@ -214,7 +214,7 @@ pub fn render(
 
 /// A diagnostic with the source line and a caret, the way compilers print them.
 pub fn caret(pack: &PackSource, offset: usize, message: &str) -> String {
-    let position = pack.lines.position(&pack.text, offset);
+    let position = pack.lines.position(offset);
     let line_text = pack.text.lines().nth(position.line - 1).unwrap_or_default();
     let gutter = position.line.to_string().len();
     format!(

@@ -159,8 +159,8 @@ pub struct ParsedFile {
     pub mapped_kind: Option<String>,
     /// For a workbook, the sheet read: what its cell references name.
     pub sheet: Option<String>,
-    /// The file's text; empty for a workbook, whose spans are cells.
-    pub text: String,
+    /// Where the file's lines and wide characters are, for positions; the text itself is not
+    /// kept. Empty for a workbook, whose spans are cells.
     pub lines: LineIndex,
     pub outcome: Result<Document, ParseError>,
 }
@@ -200,21 +200,19 @@ fn parse_file(
     if file.format == Format::Xlsx {
         return parse_workbook(file, limits, cell_type);
     }
-    let (text, outcome) = match read_text(file, limits) {
+    let (lines, outcome) = match read_text(file, limits) {
         Ok(text) => {
             let outcome = parse_text(&text, file, limits, cell_type);
-            (text, outcome)
+            (LineIndex::new(&text), outcome)
         }
-        Err((text, error)) => (text, Err(error)),
+        Err((text, error)) => (LineIndex::new(&text), Err(error)),
     };
     ParsedFile {
         path: file.path.clone(),
         format: file.format,
         mapped_kind: file.mapped_kind.clone(),
         sheet: None,
-        // Built when a finding first needs a position in this file.
-        lines: LineIndex::default(),
-        text,
+        lines,
         outcome,
     }
 }
@@ -240,8 +238,7 @@ fn parse_workbook(
         format: file.format,
         mapped_kind: file.mapped_kind.clone(),
         sheet: sheet.name,
-        text: String::new(),
-        lines: LineIndex::new(""),
+        lines: LineIndex::default(),
         outcome: sheet.outcome.map(|root| Document { root, body: None }),
     }
 }

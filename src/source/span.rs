@@ -1,8 +1,6 @@
 //! Byte spans into a file's text, and the line index that turns them into the 1-based line and
 //! column (counted in characters) that every finding reports.
 
-use std::sync::OnceLock;
-
 use serde::Serialize;
 
 /// A byte range into one file's text. Spans are cheap to copy and carry no file of their own:
@@ -57,46 +55,88 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text, built once per file: when it is made, or, for a
-/// [`LineIndex::default`], when the first position is asked for — most files of a large
-/// repository have no finding and never need one.
+/// What turns a byte offset of a file into a line and column without the file's text: where
+/// every line starts, and where every character wider than one byte is. A repository keeps one
+/// per file for as long as findings may need positions, and a file's text is several times its
+/// index (a byte per byte against four bytes a line and eight a wide character), so the text
+/// itself is dropped once the file is parsed.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: OnceLock<Vec<u32>>,
+    /// Byte offset where each line starts; the first is 0.
+    line_starts: Vec<u32>,
+    /// Every character of more than one byte: its offset, and how many bytes wider than one all
+    /// such characters up to and including it are. A column is then the bytes before the offset
+    /// on its line less the extra bytes among them, found by two binary searches.
+    wide_chars: Vec<WideChar>,
+    len: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct WideChar {
+    offset: u32,
+    extra_through: u32,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let index = LineIndex::default();
-        index.line_starts(text);
-        index
-    }
-
-    fn line_starts(&self, text: &str) -> &[u32] {
-        self.line_starts.get_or_init(|| {
-            let mut line_starts = vec![0];
-            line_starts.extend(
-                text.match_indices('\n')
-                    .map(|(offset, _)| offset32(offset + 1)),
-            );
-            line_starts
-        })
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(offset, _)| offset32(offset + 1)),
+        );
+        let mut wide_chars = Vec::new();
+        let mut extra = 0u32;
+        let mut offset = 0;
+        while let Some(found) = next_non_ascii(bytes, offset) {
+            // `text` is UTF-8, so a non-ASCII byte found from a character boundary leads one.
+            let width = text
+                .get(found..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(1, char::len_utf8);
+            extra = extra.saturating_add(offset32(width - 1));
+            wide_chars.push(WideChar {
+                offset: offset32(found),
+                extra_through: extra,
+            });
+            offset = found + width;
+        }
+        LineIndex {
+            line_starts,
+            wide_chars,
+            len: offset32(text.len()),
+        }
     }
 
     /// The position of a byte offset. Offsets past the end, or inside a multi-byte character,
     /// are clamped so that a position is always reported.
-    pub fn position(&self, text: &str, offset: usize) -> Position {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line_starts = self.line_starts(text);
-        let line = match line_starts.binary_search(&offset32(offset)) {
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset32(offset).min(self.len);
+        // Wide characters that start before the offset; the last may contain it.
+        let wide_before = self.wide_chars.partition_point(|wide| wide.offset < offset);
+        let extra_before = |wide_before: usize| {
+            wide_before
+                .checked_sub(1)
+                .and_then(|last| self.wide_chars.get(last))
+                .map_or(0, |wide| wide.extra_through)
+        };
+        if let Some(last) = wide_before.checked_sub(1).and_then(|last| self.wide_chars.get(last)) {
+            let width = last.extra_through - extra_before(wide_before - 1) + 1;
+            if offset < last.offset.saturating_add(width) {
+                offset = last.offset;
+            }
+        }
+        let line = match self.line_starts.binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         };
-        let line_start = line_starts.get(line).map_or(0, |&start| start as usize);
-        let column = text
-            .get(line_start..offset)
-            .map_or(0, |before| before.chars().count())
-            + 1;
+        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let wide_before_line = self
+            .wide_chars
+            .partition_point(|wide| wide.offset < line_start);
+        let wide_before_offset = self.wide_chars.partition_point(|wide| wide.offset < offset);
+        let extra = extra_before(wide_before_offset) - extra_before(wide_before_line);
+        let column = (offset - line_start - extra) as usize + 1;
         Position {
             line: line + 1,
             column,
@@ -104,11 +144,23 @@ impl LineIndex {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
+/// The offset of the first byte at or after `from` that is not ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    // Eight bytes at a time: text is mostly ASCII, and this runs over every byte of a repository.
+    let mut chunks = rest.chunks_exact(8);
+    let mut skipped = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        skipped += 8;
     }
-    offset
+    rest.get(skipped..)?
+        .iter()
+        .position(|byte| !byte.is_ascii())
+        .map(|position| from + skipped + position)
 }
 
 /// Translates character offsets (as saphyr reports them) into byte offsets of the same text.
@@ -144,17 +196,17 @@ mod tests {
     fn positions_are_one_based_and_count_characters() {
         let text = "a: 1\nnamn: \"Å\u{e4}\" x\n";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(index.position(0), Position { line: 1, column: 1 });
         let x = text.find('x').unwrap();
         assert_eq!(
-            index.position(text, x),
+            index.position(x),
             Position {
                 line: 2,
                 column: 12
             }
         );
         assert_eq!(
-            index.position(text, text.len()),
+            index.position(text.len()),
             Position { line: 3, column: 1 }
         );
     }
@@ -163,8 +215,44 @@ mod tests {
     fn offsets_inside_a_character_are_clamped() {
         let text = "åäö";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(text, 1), Position { line: 1, column: 1 });
-        assert_eq!(index.position(text, 99), Position { line: 1, column: 4 });
+        assert_eq!(index.position(1), Position { line: 1, column: 1 });
+        assert_eq!(index.position(99), Position { line: 1, column: 4 });
+    }
+
+    /// The position as the text gives it: the line is the newlines before the offset, the column
+    /// the characters between the line's start and the offset, after clamping the offset to a
+    /// character boundary within the text.
+    fn position_from_text(text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_match_the_text(
+            text in "[a\n\r\u{e5}\u{20ac}\u{1f600}x]{0,40}",
+            offset in 0usize..200,
+        ) {
+            let index = LineIndex::new(&text);
+            proptest::prop_assert_eq!(index.position(offset), position_from_text(&text, offset));
+        }
+    }
+
+    #[test]
+    fn wide_characters_past_eight_ascii_bytes_are_found() {
+        let text = "abcdefghijklmnopq\u{f6}r\n\u{1f600}\u{1f600}x";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 1 {
+            assert_eq!(index.position(offset), position_from_text(text, offset), "{offset}");
+        }
     }
 
     #[test]
