@@ -192,8 +192,7 @@ pub fn read_test_file(path: &Path) -> Result<TestFile, String> {
     let text =
         std::fs::read_to_string(path).map_err(|error| format!("cannot read {shown}: {error}"))?;
     let tree = crate::source::yaml::parse(&text, &Limits::default()).map_err(|error| {
-        let position =
-            crate::source::span::LineIndex::new(&text).position(error.span.start());
+        let position = crate::source::span::LineIndex::new(&text).position(error.span.start());
         format!(
             "{shown}:{}:{}: {}",
             position.line, position.column, error.message

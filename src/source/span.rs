@@ -120,7 +120,10 @@ impl LineIndex {
                 .and_then(|last| self.wide_chars.get(last))
                 .map_or(0, |wide| wide.extra_through)
         };
-        if let Some(last) = wide_before.checked_sub(1).and_then(|last| self.wide_chars.get(last)) {
+        if let Some(last) = wide_before
+            .checked_sub(1)
+            .and_then(|last| self.wide_chars.get(last))
+        {
             let width = last.extra_through - extra_before(wide_before - 1) + 1;
             if offset < last.offset.saturating_add(width) {
                 offset = last.offset;
@@ -205,10 +208,7 @@ mod tests {
                 column: 12
             }
         );
-        assert_eq!(
-            index.position(text.len()),
-            Position { line: 3, column: 1 }
-        );
+        assert_eq!(index.position(text.len()), Position { line: 3, column: 1 });
     }
 
     #[test]
@@ -251,7 +251,11 @@ mod tests {
         let text = "abcdefghijklmnopq\u{f6}r\n\u{1f600}\u{1f600}x";
         let index = LineIndex::new(text);
         for offset in 0..=text.len() + 1 {
-            assert_eq!(index.position(offset), position_from_text(text, offset), "{offset}");
+            assert_eq!(
+                index.position(offset),
+                position_from_text(text, offset),
+                "{offset}"
+            );
         }
     }
 
