@@ -76,7 +76,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
     };
     let records = match root.value {
         Value::Sequence(records) => records,
-        _ => Box::default(),
+        _ => Default::default(),
     };
     if records.len() > limits.records_per_file {
         return Err(format!(

@@ -18,7 +18,7 @@ use crate::builtin::{self, BuiltinRule};
 use crate::finding::{Finding, Identity, Message, Origin};
 use crate::schema::{Catalog, ReferenceField, Step};
 use crate::source::discover::WalkProblem;
-use crate::source::node::{Node, Value, escape_pointer_token};
+use crate::source::node::{List, Node, Value, escape_pointer_token};
 use crate::source::span::{LineIndex, Position, Span};
 use crate::source::{Format, Limits, ParsedFile, xlsx};
 use crate::suggest::{did_you_mean, did_you_mean_sv};
@@ -690,7 +690,7 @@ impl Builder<'_> {
         };
         let Some(kind) = kind else { return };
         match root.value {
-            Value::Sequence(items) => self.add_record_list(file, kind, items.into_vec(), ""),
+            Value::Sequence(items) => self.add_record_list(file, kind, items, ""),
             Value::Map(_) if root.get("records").is_some() => {
                 self.add_records_form(file, kind, root)
             }
@@ -717,9 +717,7 @@ impl Builder<'_> {
             match entry.key.as_ref() {
                 "kind" | "$schema" => {}
                 "records" => match entry.value.value {
-                    Value::Sequence(items) => {
-                        self.add_record_list(file, kind, items.into_vec(), "/records")
-                    }
+                    Value::Sequence(items) => self.add_record_list(file, kind, items, "/records"),
                     _ => {
                         let message = Message::new(
                             format!(
@@ -760,7 +758,7 @@ impl Builder<'_> {
         &mut self,
         file: usize,
         kind: &'static str,
-        mut items: Vec<Node>,
+        mut items: List<Node>,
         base: &str,
     ) {
         if items.len() > self.records_per_file {

@@ -7,7 +7,7 @@
 //! field starts.
 
 use super::ParseError;
-use super::node::{Entry, Key, Node, Value};
+use super::node::{Entry, Key, List, Node, Value};
 use super::span::Span;
 
 /// The type a kind's schema asks for at a (possibly dotted) column.
@@ -66,7 +66,7 @@ pub fn records(
     item_spans: ItemSpans,
 ) -> Result<Node, ParseError> {
     let Some(header) = rows.next() else {
-        return Ok(Node::new(Value::Sequence(Box::default()), whole));
+        return Ok(Node::new(Value::Sequence(List::new()), whole));
     };
     let columns = header_columns(&header.cells)?;
     let types: Vec<CellType> = columns
@@ -99,12 +99,9 @@ pub fn records(
             let value = typed(&cell.text, cell.span, cell_type, item_spans);
             insert(&mut entries, &column.keys, column.span, value);
         }
-        records.push(Node::new(Value::Map(entries.into_boxed_slice()), row.span));
+        records.push(Node::new(Value::Map(entries.into()), row.span));
     }
-    Ok(Node::new(
-        Value::Sequence(records.into_boxed_slice()),
-        whole,
-    ))
+    Ok(Node::new(Value::Sequence(records.into()), whole))
 }
 
 struct Column {
@@ -159,7 +156,7 @@ fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) ->
         },
         CellType::List(item_type) => {
             let mut offset = 0;
-            let items: Box<[Node]> = text
+            let items: List<Node> = text
                 .split(';')
                 .filter_map(|item| {
                     // Item spans are exact unless the cell doubled a quote before the item.
@@ -203,7 +200,7 @@ fn insert(entries: &mut Vec<Entry>, path: &[Key], key_span: Span, value: Node) {
             entries.push(Entry {
                 key: first.clone(),
                 key_span,
-                value: Node::new(Value::Map(Box::default()), value.span),
+                value: Node::new(Value::Map(List::new()), value.span),
             });
             entries.len() - 1
         }
@@ -212,9 +209,9 @@ fn insert(entries: &mut Vec<Entry>, path: &[Key], key_span: Span, value: Node) {
         .get_mut(position)
         .map(|entry| &mut entry.value.value)
     {
-        let mut list = std::mem::take(inner).into_vec();
+        let mut list = Vec::from(std::mem::take(inner));
         insert(&mut list, rest, key_span, value);
-        *inner = list.into_boxed_slice();
+        *inner = list.into();
     }
 }
 

@@ -2,7 +2,6 @@
 //! through `jsonc-parser` with every lax option turned off.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
@@ -90,7 +89,7 @@ fn convert(
                     ObjectPropName::Word(word) => (keys.key(word.value), word.range),
                 };
                 let key_span = span_of(key_range);
-                if !seen.insert(Arc::as_ptr(&key).cast::<u8>()) {
+                if !seen.insert(key.address()) {
                     return Err(
                         ParseError::ours(
                             format!("duplicate key \"{key}\""),
@@ -109,7 +108,7 @@ fn convert(
                     value: convert(&property.value, depth + 1, limits, keys)?,
                 });
             }
-            (Value::Map(entries.into_boxed_slice()), object.range)
+            (Value::Map(entries.into()), object.range)
         }
     };
     Ok(Node::new(converted, span_of(range)))

@@ -11,7 +11,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use super::Limits;
 use super::node::{Entry, Keys, Node, Value};
@@ -93,7 +92,7 @@ impl<'t> Reader<'t> {
         self.space();
         if self.peek()? == b'}' {
             self.at += 1;
-            return Some(Value::Map(Box::default()));
+            return Some(Value::Map(Default::default()));
         }
         // Keys of one file are shared, so equal keys are the same allocation.
         let mut seen: Option<HashSet<*const u8>> = None;
@@ -108,15 +107,12 @@ impl<'t> Reader<'t> {
             let key_span = Span::new(key_start, self.at);
             let earlier = &self.entries[base..];
             let duplicate = if earlier.len() < KEYS_SCANNED {
-                earlier.iter().any(|entry| Arc::ptr_eq(&entry.key, &key))
+                earlier.iter().any(|entry| entry.key.same_allocation(&key))
             } else {
                 let seen = seen.get_or_insert_with(|| {
-                    earlier
-                        .iter()
-                        .map(|entry| Arc::as_ptr(&entry.key).cast::<u8>())
-                        .collect()
+                    earlier.iter().map(|entry| entry.key.address()).collect()
                 });
-                !seen.insert(Arc::as_ptr(&key).cast::<u8>())
+                !seen.insert(key.address())
             };
             if duplicate {
                 return None;
@@ -154,7 +150,7 @@ impl<'t> Reader<'t> {
         self.space();
         if self.peek()? == b']' {
             self.at += 1;
-            return Some(Value::Sequence(Box::default()));
+            return Some(Value::Sequence(Default::default()));
         }
         loop {
             self.space();

@@ -2,11 +2,19 @@
 //! keep their key order and the span of every key.
 //!
 //! A repository of a million records holds tens of millions of nodes, so the tree is compact: a
-//! node is 32 bytes, strings and child lists are allocated to their exact size, and the keys of a
-//! file (the same dozen in every record) share one allocation each.
+//! node is 24 bytes and an entry 40. Strings of up to 14 bytes (ids, codes, dates) live in the
+//! node itself; longer strings and child lists are one allocation each, of their exact size, that
+//! holds its own length, so that the node keeps a single pointer. The keys of a file (the same
+//! dozen in every record) share one allocation each.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::sync::Arc;
+
+use thin_vec::ThinVec;
 
 use super::span::Span;
 
@@ -24,10 +32,13 @@ pub enum Value {
     Integer(i64),
     Float(f64),
     /// Strings, and also TOML's native dates and times in their RFC 3339 text.
-    String(Box<str>),
-    Sequence(Box<[Node]>),
-    Map(Box<[Entry]>),
+    String(Str),
+    Sequence(List<Node>),
+    Map(List<Entry>),
 }
+
+/// A list of the tree: one allocation holding its length and its items, behind one pointer.
+pub type List<T> = ThinVec<T>;
 
 /// One key of a map with its own span, so that "unknown field" can point at the key.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,8 +48,178 @@ pub struct Entry {
     pub value: Node,
 }
 
-/// A map key, shared by every map of a file that has it (see [`Keys`]).
-pub type Key = Arc<str>;
+/// The most bytes a [`Str`] keeps in the node itself.
+const INLINE: usize = 14;
+
+/// A string of the tree. It reads as a `&str` (it dereferences to one).
+#[derive(Clone)]
+pub struct Str(StrRepr);
+
+#[derive(Clone)]
+enum StrRepr {
+    /// The first `len` bytes of `bytes`.
+    Inline { len: u8, bytes: [u8; INLINE] },
+    /// The bytes, behind a thin pointer.
+    Heap(ThinVec<u8>),
+}
+
+impl Str {
+    pub fn new(text: &str) -> Str {
+        let mut bytes = [0; INLINE];
+        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
+            (Some(prefix), Ok(len)) => {
+                prefix.copy_from_slice(text.as_bytes());
+                Str(StrRepr::Inline { len, bytes })
+            }
+            _ => Str(StrRepr::Heap(ThinVec::from(text))),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        let bytes = match &self.0 {
+            StrRepr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            StrRepr::Heap(bytes) => bytes.as_slice(),
+        };
+        // SAFETY: both representations hold exactly the bytes of the `&str` given to `Str::new`,
+        // and nothing changes them afterwards.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl Hash for Str {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), formatter)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), formatter)
+    }
+}
+
+impl From<&str> for Str {
+    fn from(text: &str) -> Str {
+        Str::new(text)
+    }
+}
+
+impl From<String> for Str {
+    fn from(text: String) -> Str {
+        Str::new(&text)
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Str {
+    fn from(text: std::borrow::Cow<'_, str>) -> Str {
+        Str::new(&text)
+    }
+}
+
+impl From<Box<str>> for Str {
+    fn from(text: Box<str>) -> Str {
+        Str::new(&text)
+    }
+}
+
+/// A map key, shared by every map of a file that has it (see [`Keys`]). A thin pointer, so that
+/// an entry is 40 bytes; it reads as a `&str`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Key(Arc<Box<str>>);
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Where the key's text is: keys made by one [`Keys`] have the same address only if equal.
+    pub fn address(&self) -> *const u8 {
+        self.0.as_ptr()
+    }
+
+    /// Whether both are the same allocation: keys made by one [`Keys`] are equal only then.
+    pub fn same_allocation(&self, other: &Key) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), formatter)
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), formatter)
+    }
+}
+
+impl From<&str> for Key {
+    fn from(text: &str) -> Key {
+        Key(Arc::new(Box::from(text)))
+    }
+}
+
+impl From<String> for Key {
+    fn from(text: String) -> Key {
+        Key(Arc::new(text.into_boxed_str()))
+    }
+}
 
 /// The keys a parser has made so far for one file: every record of a register has the same keys,
 /// and each is allocated once rather than once per record.
@@ -50,10 +231,10 @@ pub struct Keys {
 impl Keys {
     pub fn key(&mut self, text: &str) -> Key {
         if let Some(key) = self.seen.get(text) {
-            return Arc::clone(key);
+            return key.clone();
         }
-        let key: Key = Arc::from(text);
-        self.seen.insert(Arc::clone(&key));
+        let key = Key::from(text);
+        self.seen.insert(key.clone());
         key
     }
 }
@@ -76,7 +257,7 @@ impl Node {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::String(text) => Some(text),
+            Value::String(text) => Some(text.as_str()),
             _ => None,
         }
     }
@@ -182,6 +363,32 @@ mod tests {
             Value::String(text.into()),
             Span::new(start, start + text.len()),
         )
+    }
+
+    #[test]
+    fn nodes_are_compact() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+        assert_eq!(std::mem::size_of::<Entry>(), 40);
+    }
+
+    #[test]
+    fn strings_read_back_whatever_their_length() {
+        for text in [
+            "",
+            "a",
+            "fjorton bytes!",
+            "femton bytes!!!",
+            "Register \u{f6}ver fakturor 440000",
+        ] {
+            let string = Str::new(text);
+            assert_eq!(string.as_str(), text);
+            assert_eq!(string.clone(), Str::from(text.to_string()));
+        }
+        assert_eq!(
+            Str::new("\u{e5}\u{e4}\u{f6}\u{e5}\u{e4}\u{f6}\u{e5}").as_str(),
+            "\u{e5}\u{e4}\u{f6}\u{e5}\u{e4}\u{f6}\u{e5}"
+        );
     }
 
     #[test]

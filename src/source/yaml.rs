@@ -106,7 +106,7 @@ fn convert(
                     value: convert(value, offsets, depth + 1, limits, keys)?,
                 });
             }
-            Value::Map(entries.into_boxed_slice())
+            Value::Map(entries.into())
         }
         YamlData::Alias(_) | YamlData::BadValue => {
             return Err(ParseError::ours(
