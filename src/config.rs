@@ -176,7 +176,7 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                 && !known_kinds.contains(&name)
             {
                 return Err(error_at(
-                    kind.span,
+                    kind.span(),
                     format!("`{name}` is not a known kind"),
                     Some(
                         did_you_mean(name, known_kinds.iter().copied())
@@ -189,7 +189,7 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                 && !path.to_ascii_lowercase().ends_with(".xlsx")
             {
                 return Err(error_at(
-                    sheet.span,
+                    sheet.span(),
                     format!(
                         "`sheet` applies to Excel workbooks, but `{path}` does not end in .xlsx"
                     ),
@@ -235,7 +235,7 @@ fn check_keys(
             let hint = did_you_mean(&entry.key, known.iter().copied())
                 .unwrap_or_else(|| format!("the known keys are: {}", known.join(", ")));
             return Err(error_at(
-                entry.key_span,
+                entry.key_span(),
                 format!("unknown {section}key `{}` in tillsyn.toml", entry.key),
                 Some(hint),
             ));
@@ -246,7 +246,7 @@ fn check_keys(
 
 fn find_string(node: &Node, wanted: &str) -> Option<Span> {
     match &node.value {
-        Value::String(text) if **text == *wanted => Some(node.span),
+        Value::String(text) if **text == *wanted => Some(node.span()),
         Value::Sequence(items) => items.iter().find_map(|item| find_string(item, wanted)),
         Value::Map(entries) => entries
             .iter()

@@ -276,7 +276,7 @@ impl<'a> Evaluator<'a> {
             })
             .unwrap_or_default();
         // A field that is absent is reported at the nearest table that exists: its record.
-        let span = record.node.pointer(&pointer).span;
+        let span = record.node.pointer(&pointer).span();
         // Checks of one rule at different severities are different findings.
         let detail = if rule.checks.len() > 1 {
             format!("{}{detail}", check.severity)
@@ -393,7 +393,7 @@ impl<'a> Evaluator<'a> {
             &Self::origin(rule, check),
             first,
             "",
-            record.node.span,
+            record.node.span(),
             "",
             message,
         );

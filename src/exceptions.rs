@@ -169,7 +169,7 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
         let span = record
             .node
             .get("targets")
-            .map_or(record.node.span, |node| node.span);
+            .map_or(record.node.span(), |node| node.span());
         let (id, rule) = (&exception.id, &exception.rule);
         let targets = exception
             .targets

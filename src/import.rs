@@ -286,11 +286,11 @@ mod tests {
     #[test]
     fn toml_values_are_inline() {
         let classification = node(Value::Map(
-            vec![crate::source::node::Entry {
-                key: "confidentiality".into(),
-                key_span: Span::at(0),
-                value: node(Value::Integer(2)),
-            }]
+            vec![crate::source::node::Entry::new(
+                "confidentiality".into(),
+                Span::at(0),
+                node(Value::Integer(2)),
+            )]
             .into(),
         ));
         assert_eq!(toml_value(&classification), "{ confidentiality = 2 }");

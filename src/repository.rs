@@ -370,12 +370,12 @@ impl Repository {
             let first_span = first
                 .node
                 .get("id")
-                .map_or(first.node.span, |node| node.span);
+                .map_or(first.node.span(), |node| node.span());
             let at = first_file.location(first_span);
             let span = record
                 .node
                 .get("id")
-                .map_or(record.node.span, |node| node.span);
+                .map_or(record.node.span(), |node| node.span());
             let message = Message::new(
                 format!(
                     "the id `{id}` is also the id of the {} at {at}",
@@ -475,7 +475,7 @@ impl Repository {
                     from,
                     schema: field,
                     occurrence: u32::try_from(occurrence).unwrap_or(u32::MAX),
-                    span: node.span,
+                    span: node.span(),
                     resolved,
                 });
             }
@@ -636,7 +636,7 @@ impl Builder<'_> {
     fn add_records(&mut self, file: usize, root: Node, mapped_kind: Option<&str>) {
         let declared = root
             .entry("kind")
-            .map(|entry| (entry.value.clone(), entry.key_span));
+            .map(|entry| (entry.value.clone(), entry.key_span()));
         let kind = match (&declared, mapped_kind) {
             // Not a tillsyn file: other files in the tree are none of our business.
             (None, None) => {
@@ -656,7 +656,7 @@ impl Builder<'_> {
                             node.type_name_sv()
                         ),
                     );
-                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
                     return;
                 };
                 let Some(kind) = self.catalog.intern(name) else {
@@ -668,7 +668,7 @@ impl Builder<'_> {
                         format!("`{name}` is not a known kind; {hint}"),
                         format!("`{name}` är ingen känd posttyp; {hint_sv}"),
                     );
-                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
                     return;
                 };
                 if let Some(mapped) = mapped
@@ -682,7 +682,7 @@ impl Builder<'_> {
                             "filen anger posttypen `{kind}` men tillsyn.toml mappar den till `{mapped}`; behåll en av dem"
                         ),
                     );
-                    self.file_problem(&builtin::SRC001, file, node.span, "/kind", message);
+                    self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
                     return;
                 }
                 Some(kind)
@@ -703,7 +703,7 @@ impl Builder<'_> {
                         "en fil av typen `{kind}` måste innehålla en tabell eller en lista av poster"
                     ),
                 );
-                self.file_problem(&builtin::SCH001, file, root.span, "", message);
+                self.file_problem(&builtin::SCH001, file, root.span(), "", message);
             }
         }
     }
@@ -732,7 +732,7 @@ impl Builder<'_> {
                         self.file_problem(
                             &builtin::SCH001,
                             file,
-                            entry.value.span,
+                            entry.value.span(),
                             "/records",
                             message,
                         );
@@ -748,7 +748,7 @@ impl Builder<'_> {
                         ),
                     );
                     let pointer = format!("/{}", escape_pointer_token(other));
-                    self.file_problem(&builtin::SCH001, file, entry.key_span, &pointer, message);
+                    self.file_problem(&builtin::SCH001, file, entry.key_span(), &pointer, message);
                 }
             }
         }
@@ -789,7 +789,7 @@ impl Builder<'_> {
             self.file_problem(
                 &builtin::PARSE001,
                 file,
-                first_unchecked.span,
+                first_unchecked.span(),
                 &pointer,
                 message,
             );
@@ -817,7 +817,7 @@ impl Builder<'_> {
                         item.type_name_sv()
                     ),
                 );
-                self.file_problem(&builtin::SCH001, file, item.span, &pointer, message);
+                self.file_problem(&builtin::SCH001, file, item.span(), &pointer, message);
             }
         }
     }

@@ -335,10 +335,8 @@ mod tests {
             Serde::Object(members) => Value::Map(
                 members
                     .iter()
-                    .map(|(key, value)| Entry {
-                        key: key.as_str().into(),
-                        key_span: Span::default(),
-                        value: tree(value),
+                    .map(|(key, value)| {
+                        Entry::new(key.as_str().into(), Span::default(), tree(value))
                     })
                     .collect(),
             ),

@@ -64,7 +64,9 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                         did_you_mean_sv(key, known.iter().copied()).unwrap_or_else(|| {
                             format!("`tillsyn schema show {}` listar fälten", record.kind)
                         });
-                    let span = node.entry(key).map_or(node.span, |entry| entry.key_span);
+                    let span = node
+                        .entry(key)
+                        .map_or(node.span(), |entry| entry.key_span());
                     let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
                     let message = Message::new(
                         format!("unknown field `{key}` in {place}; {hint}"),
@@ -127,7 +129,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                             value()
                         ),
                     ),
-                    node.span,
+                    node.span(),
                     pointer,
                     "type".to_string(),
                 )
@@ -156,14 +158,14 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     sv = format!("{sv} ({hint_sv})");
                 }
                 let message = Message::new(en, sv);
-                (message, node.span, pointer, "enum".to_string())
+                (message, node.span(), pointer, "enum".to_string())
             }
             ValidationErrorKind::Constant { expected_value } => (
                 Message::new(
                     format!("`{field}` must be {expected_value}, not {}", value()),
                     format!("`{field}` måste vara {expected_value}, inte {}", value()),
                 ),
-                node.span,
+                node.span(),
                 pointer,
                 "const".to_string(),
             ),
@@ -191,7 +193,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                             value()
                         ),
                     ),
-                    node.span,
+                    node.span(),
                     pointer,
                     "format".to_string(),
                 )
@@ -223,7 +225,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                         ),
                     )
                 };
-                (message, node.span, pointer, "pattern".to_string())
+                (message, node.span(), pointer, "pattern".to_string())
             }
             _ => {
                 let name = if field.is_empty() {
@@ -276,7 +278,7 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     .next()
                     .unwrap_or_default()
                     .to_string();
-                (message, node.span, pointer, keyword)
+                (message, node.span(), pointer, keyword)
             }
         };
         findings.push(repository.finding(
@@ -299,9 +301,9 @@ fn owner_span(record: &Node, pointer: &str) -> Span {
             let key = last.replace("~1", "/").replace("~0", "~");
             record
                 .key_span(parent, &key)
-                .unwrap_or_else(|| record.pointer(pointer).span)
+                .unwrap_or_else(|| record.pointer(pointer).span())
         }
-        None => record.span,
+        None => record.span(),
     }
 }
 

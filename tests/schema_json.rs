@@ -260,11 +260,7 @@ fn tree() -> impl Strategy<Value = Node> {
                 node(Value::Map(
                     members
                         .into_iter()
-                        .map(|(key, value)| Entry {
-                            key: key.into(),
-                            key_span: Span::default(),
-                            value,
-                        })
+                        .map(|(key, value)| Entry::new(key.into(), Span::default(), value))
                         .collect(),
                 ))
             }),

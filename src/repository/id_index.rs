@@ -168,11 +168,11 @@ mod tests {
     fn record(kind: &'static str, id: &str) -> Record {
         let node = Node::new(
             Value::Map(
-                vec![Entry {
-                    key: "id".into(),
-                    key_span: Span::default(),
-                    value: Node::new(Value::String(id.into()), Span::default()),
-                }]
+                vec![Entry::new(
+                    "id".into(),
+                    Span::default(),
+                    Node::new(Value::String(id.into()), Span::default()),
+                )]
                 .into(),
             ),
             Span::default(),

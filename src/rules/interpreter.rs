@@ -819,14 +819,14 @@ mod tests {
         );
         let params = crate::source::node::Node::new(
             crate::source::node::Value::Map(
-                vec![crate::source::node::Entry {
-                    key: "pattern".into(),
-                    key_span: Default::default(),
-                    value: crate::source::node::Node::new(
+                vec![crate::source::node::Entry::new(
+                    "pattern".into(),
+                    Default::default(),
+                    crate::source::node::Node::new(
                         crate::source::node::Value::String("^a+$".into()),
                         Default::default(),
                     ),
-                }]
+                )]
                 .into(),
             ),
             Default::default(),

@@ -363,10 +363,8 @@ fn table_node<'t>(entries: impl Iterator<Item = (&'t String, &'t toml::Value)>) 
     Node::new(
         NodeValue::Map(
             entries
-                .map(|(key, value)| Entry {
-                    key: key.as_str().into(),
-                    key_span: Span::default(),
-                    value: toml_to_node(value),
+                .map(|(key, value)| {
+                    Entry::new(key.as_str().into(), Span::default(), toml_to_node(value))
                 })
                 .collect(),
         ),

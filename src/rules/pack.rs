@@ -218,7 +218,7 @@ pub fn read(sources: Vec<PackSource>) -> Result<Packs, PackError> {
                 let param = reader.param(&entry.key, &entry.value)?;
                 if packs.params.contains_key(&param.name) {
                     return Err(reader.error(
-                        entry.key_span,
+                        entry.key_span(),
                         format!("the param `{}` is declared twice", param.name),
                     ));
                 }
@@ -228,7 +228,7 @@ pub fn read(sources: Vec<PackSource>) -> Result<Packs, PackError> {
         if let Some(rules) = tree.get("rule") {
             let Value::Sequence(items) = &rules.value else {
                 return Err(reader.error(
-                    rules.span,
+                    rules.span(),
                     "`rule` must be an array of tables: [[rule]]".into(),
                 ));
             };
@@ -272,14 +272,14 @@ impl Reader<'_> {
 
     fn keys(&self, table: &Node, known: &[&str], what: &str) -> Result<(), PackError> {
         let Some(entries) = table.entries() else {
-            return Err(self.error(table.span, format!("{what}must be a table")));
+            return Err(self.error(table.span(), format!("{what}must be a table")));
         };
         for entry in entries {
             if !known.contains(&entry.key.as_ref()) {
                 let hint = did_you_mean(&entry.key, known.iter().copied())
                     .unwrap_or_else(|| format!("the known keys are: {}", known.join(", ")));
                 return Err(self.error_with_hint(
-                    entry.key_span,
+                    entry.key_span(),
                     format!("unknown key `{}` {what}", entry.key),
                     Some(hint),
                 ));
@@ -296,10 +296,10 @@ impl Reader<'_> {
     ) -> Result<Option<(String, Span)>, PackError> {
         match table.get(key) {
             Some(node) => match node.as_str() {
-                Some(text) => Ok(Some((text.to_string(), node.span))),
-                None => Err(self.error(node.span, format!("`{key}` must be a string"))),
+                Some(text) => Ok(Some((text.to_string(), node.span()))),
+                None => Err(self.error(node.span(), format!("`{key}` must be a string"))),
             },
-            None if required => Err(self.error(table.span, format!("missing `{key}`"))),
+            None if required => Err(self.error(table.span(), format!("missing `{key}`"))),
             None => Ok(None),
         }
     }
@@ -313,12 +313,12 @@ impl Reader<'_> {
                     .iter()
                     .map(|item| {
                         item.as_str().map(str::to_string).ok_or_else(|| {
-                            self.error(item.span, format!("`{key}` must list strings"))
+                            self.error(item.span(), format!("`{key}` must list strings"))
                         })
                     })
                     .collect(),
                 _ => Err(self.error(
-                    node.span,
+                    node.span(),
                     format!("`{key}` must be a string or a list of strings"),
                 )),
             },
@@ -331,13 +331,13 @@ impl Reader<'_> {
         };
         let Some(text) = node.as_str() else {
             return Err(self.error(
-                node.span,
+                node.span(),
                 format!("`{key}` must be a string holding an expression"),
             ));
         };
         Ok(Some(ExprSource {
             text: text.to_string(),
-            offset: content_offset(&self.source.text, node.span),
+            offset: content_offset(&self.source.text, node.span()),
             pack: self.pack,
         }))
     }
@@ -358,7 +358,7 @@ impl Reader<'_> {
     fn scope(&self, table: &Node) -> Result<Option<Scope>, PackError> {
         let Some((scope, span)) = self.string(table, "scope", false)? else {
             if let Some(node) = table.get("group_by") {
-                return Err(self.error(node.span, "`group_by` needs `scope = \"group\"`".into()));
+                return Err(self.error(node.span(), "`group_by` needs `scope = \"group\"`".into()));
             }
             return Ok(None);
         };
@@ -383,7 +383,7 @@ impl Reader<'_> {
         self.keys(node, PARAM_KEYS, &format!("in param `{name}` "))?;
         let default = node
             .get("default")
-            .ok_or_else(|| self.error(node.span, format!("param `{name}` needs a `default`")))?;
+            .ok_or_else(|| self.error(node.span(), format!("param `{name}` needs a `default`")))?;
         let description = self
             .string(node, "description", false)?
             .map(|(text, _)| text)
@@ -448,7 +448,7 @@ impl Reader<'_> {
         if let Some(list) = node.get("check") {
             let Value::Sequence(items) = &list.value else {
                 return Err(self.error(
-                    list.span,
+                    list.span(),
                     in_rule("`check` must be an array of tables: [[rule.check]]"),
                 ));
             };
@@ -456,12 +456,12 @@ impl Reader<'_> {
                 self.keys(item, CHECK_KEYS, "in a [[rule.check]]")?;
                 let assert = self
                     .expression(item, "assert")?
-                    .ok_or_else(|| self.error(item.span, in_rule("a check needs `assert`")))?;
+                    .ok_or_else(|| self.error(item.span(), in_rule("a check needs `assert`")))?;
                 let check_kinds = self.strings(item, "kind")?;
                 for kind in &check_kinds {
                     if !kinds.contains(kind) {
                         return Err(self.error(
-                            item.span,
+                            item.span(),
                             in_rule(&format!(
                                 "the check's kind `{kind}` is not among the rule's kinds"
                             )),
@@ -479,7 +479,7 @@ impl Reader<'_> {
                     .or_else(|| message.clone())
                 else {
                     return Err(self.error(
-                        item.span,
+                        item.span(),
                         in_rule("a check needs a `message` (or the rule one)"),
                     ));
                 };
@@ -568,7 +568,8 @@ pub fn parse_severity(text: &str) -> Option<Severity> {
 /// Where a TOML string's content starts: after `"`, `'`, `"""` or `'''` (and the newline that
 /// may follow an opening triple quote).
 fn content_offset(text: &str, span: Span) -> usize {
-    let raw = text.get(span.start()..span.end()).unwrap_or_default();
+    // A node knows where its text starts, not where it ends; the quote is at the start.
+    let raw = text.get(span.start()..).unwrap_or_default();
     let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         3
     } else if raw.starts_with('"') || raw.starts_with('\'') {

@@ -124,11 +124,7 @@ impl<'t> Reader<'t> {
             self.at += 1;
             self.space();
             let value = self.value(depth + 1)?;
-            self.entries.push(Entry {
-                key,
-                key_span,
-                value,
-            });
+            self.entries.push(Entry::new(key, key_span, value));
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,

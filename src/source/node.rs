@@ -1,8 +1,9 @@
-//! The one spanned tree that every format parses into: values keep the span of their text, maps
-//! keep their key order and the span of every key.
+//! The one spanned tree that every format parses into: values keep where their text starts, maps
+//! keep their key order and where every key starts.
 //!
 //! A repository of a million records holds tens of millions of nodes, so the tree is compact: a
-//! node is 24 bytes and an entry 40. Strings of up to 14 bytes (ids, codes, dates) live in the
+//! node is 24 bytes and an entry 32. A node keeps only the start of its text, which is all that a
+//! position needs (a finding reports a line and column, not a range). Strings of up to 14 bytes (ids, codes, dates) live in the
 //! node itself; longer strings and child lists are one allocation each, of their exact size, that
 //! holds its own length, so that the node keeps a single pointer. The keys of a file (the same
 //! dozen in every record) share one allocation each.
@@ -18,11 +19,14 @@ use thin_vec::ThinVec;
 
 use super::span::Span;
 
-/// A parsed value and where its text lies in the file.
+/// A parsed value and where its text starts in the file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub value: Value,
-    pub span: Span,
+    start: u32,
+    /// Where the key starts when the node is the value of a map entry. It is kept here rather
+    /// than in [`Entry`] because a node has room for it: the value is 16 bytes and the start 4.
+    key_start: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,12 +44,30 @@ pub enum Value {
 /// A list of the tree: one allocation holding its length and its items, behind one pointer.
 pub type List<T> = ThinVec<T>;
 
-/// One key of a map with its own span, so that "unknown field" can point at the key.
+/// One key of a map with where the key starts, so that "unknown field" can point at the key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub key: Key,
-    pub key_span: Span,
     pub value: Node,
+}
+
+impl Entry {
+    pub fn new(key: Key, key_span: Span, mut value: Node) -> Entry {
+        value.key_start = offset32(key_span.start());
+        Entry { key, value }
+    }
+
+    /// Where the key is: its first character.
+    pub fn key_span(&self) -> Span {
+        Span::new(
+            self.value.key_start as usize,
+            self.value.key_start as usize + 1,
+        )
+    }
+}
+
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 /// The most bytes a [`Str`] keeps in the node itself.
@@ -241,7 +263,23 @@ impl Keys {
 
 impl Node {
     pub fn new(value: Value, span: Span) -> Self {
-        Node { value, span }
+        Node {
+            value,
+            start: offset32(span.start()),
+            key_start: 0,
+        }
+    }
+
+    /// Where the node is: the first character of its text (for a workbook, its first cell).
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.start as usize + 1)
+    }
+
+    /// The same node moved by `base` bytes, for text parsed out of a larger file (front matter
+    /// inside Markdown).
+    pub fn shift(&mut self, base: usize) {
+        self.start = offset32(self.start as usize + base);
+        self.key_start = offset32(self.key_start as usize + base);
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -294,9 +332,7 @@ impl Node {
     /// The span of a map key reached by a JSON pointer (`/classification/levels` gives the span
     /// of the key `levels` inside `classification`), for findings about a key itself.
     pub fn key_span(&self, parent_pointer: &str, key: &str) -> Option<Span> {
-        self.pointer(parent_pointer)
-            .entry(key)
-            .map(|entry| entry.key_span)
+        self.pointer(parent_pointer).entry(key).map(Entry::key_span)
     }
 
     /// A short name of the node's type, for messages.
@@ -369,7 +405,7 @@ mod tests {
     fn nodes_are_compact() {
         assert_eq!(std::mem::size_of::<Value>(), 16);
         assert_eq!(std::mem::size_of::<Node>(), 24);
-        assert_eq!(std::mem::size_of::<Entry>(), 40);
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
     }
 
     #[test]
@@ -395,21 +431,21 @@ mod tests {
     fn pointer_walks_maps_and_sequences_and_stops_at_the_deepest_existing_node() {
         let tree = Node::new(
             Value::Map(
-                vec![Entry {
-                    key: "records".into(),
-                    key_span: Span::new(0, 7),
-                    value: Node::new(
+                vec![Entry::new(
+                    "records".into(),
+                    Span::new(0, 7),
+                    Node::new(
                         Value::Sequence(vec![leaf("a", 10), leaf("b", 20)].into()),
                         Span::new(9, 30),
                     ),
-                }]
+                )]
                 .into(),
             ),
             Span::new(0, 30),
         );
-        assert_eq!(tree.pointer("/records/1").span, Span::new(20, 21));
-        assert_eq!(tree.pointer("/records/7").span, Span::new(9, 30));
-        assert_eq!(tree.pointer("").span, Span::new(0, 30));
-        assert_eq!(tree.key_span("", "records"), Some(Span::new(0, 7)));
+        assert_eq!(tree.pointer("/records/1").span().start(), 20);
+        assert_eq!(tree.pointer("/records/7").span().start(), 9);
+        assert_eq!(tree.pointer("").span().start(), 0);
+        assert_eq!(tree.key_span("", "records").map(Span::start), Some(0));
     }
 }
