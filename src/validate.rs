@@ -402,7 +402,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                     &builtin::XRF001.origin(),
                     reference.from(),
                     &pointer,
-                    reference.span,
+                    reference.span(),
                     "",
                     message,
                 ));
@@ -429,7 +429,7 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                         &builtin::XRF003.origin(),
                         reference.from(),
                         &pointer,
-                        reference.span,
+                        reference.span(),
                         "",
                         message,
                     ));

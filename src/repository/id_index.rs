@@ -15,19 +15,28 @@ use std::hash::BuildHasher;
 use super::Record;
 
 /// No further record (the end of a chain).
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
 
-/// One distinct id.
+/// One distinct id. The table of a million ids has two million slots, so a slot is packed into
+/// 16 bytes: record positions are 32-bit (as in references), the id's place in `ids` 40-bit.
 #[derive(Clone, Copy)]
 struct Slot {
-    /// The first record with the id, in repository order, and its kind.
-    first: usize,
-    kind: &'static str,
-    /// The id: `ids[start..start + len]`.
-    start: usize,
+    /// The first record with the id, in repository order.
+    first: u32,
+    /// The id: `len` bytes of `ids` from `start_low + 2^32 * start_high`.
+    start_low: u32,
     len: u32,
+    /// The first record's kind: `IdIndex::kinds[kind]`.
+    kind: u16,
+    start_high: u8,
     /// Whether another record (of any kind) has the same id.
     shared: bool,
+}
+
+impl Slot {
+    fn start(&self) -> usize {
+        self.start_low as usize | (usize::from(self.start_high) << 32)
+    }
 }
 
 /// The first record of every kind with a given id, chained from the slot of the id. A chain holds
@@ -38,7 +47,9 @@ pub struct IdIndex {
     /// Every distinct id, one after the other.
     ids: String,
     /// Per record: the first record of the next kind with the same id, or `NONE`.
-    next_kind: Vec<usize>,
+    next_kind: Vec<u32>,
+    /// The kinds of the slots' first records.
+    kinds: Vec<&'static str>,
     hasher: FixedState,
 }
 
@@ -59,30 +70,50 @@ impl IdIndex {
             .par_iter()
             .map(|record| record.id().map_or(0, |id| hasher.hash_one(id)))
             .collect();
+        // Sized once for every id, duplicates included, rather than doubled as it fills.
+        let id_bytes = records
+            .par_iter()
+            .map(|record| record.id().map_or(0, str::len))
+            .sum();
         let mut table: HashTable<Slot> = HashTable::with_capacity(records.len());
-        let mut ids = String::new();
+        let mut ids = String::with_capacity(id_bytes);
+        let mut kinds: Vec<&'static str> = Vec::new();
         let mut next_kind = vec![NONE; records.len()];
         let mut duplicates = Vec::new();
-        let kind_of = |index: usize| records.get(index).map(|record| record.kind);
+        let kind_of = |index: u32| records.get(index as usize).map(|record| record.kind);
         for (index, (record, hash)) in records.iter().zip(&hashes).enumerate() {
-            let Some(id) = record.id() else {
+            // Records past 2^32 cannot be referred to (references are 32-bit too).
+            let (Some(id), Ok(index)) = (record.id(), u32::try_from(index)) else {
                 continue;
             };
             let found = table.find_mut(*hash, |slot| slot_id(&ids, slot) == id);
             let Some(slot) = found else {
-                // An id longer than 4 GiB cannot be in a file tillsyn reads.
-                let Ok(len) = u32::try_from(id.len()) else {
+                let kind = match kinds.iter().position(|kind| *kind == record.kind) {
+                    Some(known) => known,
+                    None => {
+                        kinds.push(record.kind);
+                        kinds.len() - 1
+                    }
+                };
+                // An id longer than 4 GiB cannot be in a file tillsyn reads, nor can there be
+                // 65,536 kinds or a terabyte of ids.
+                let start = ids.len();
+                let (Ok(len), Ok(kind), Ok(start_high)) = (
+                    u32::try_from(id.len()),
+                    u16::try_from(kind),
+                    u8::try_from(start >> 32),
+                ) else {
                     continue;
                 };
-                let start = ids.len();
                 ids.push_str(id);
                 table.insert_unique(
                     *hash,
                     Slot {
                         first: index,
-                        kind: record.kind,
-                        start,
+                        start_low: start as u32,
                         len,
+                        kind,
+                        start_high,
                         shared: false,
                     },
                     |slot| hasher.hash_one(slot_id(&ids, slot)),
@@ -95,15 +126,15 @@ impl IdIndex {
             loop {
                 if kind_of(current) == Some(record.kind) {
                     duplicates.push(Duplicate {
-                        record: index,
-                        first: current,
+                        record: index as usize,
+                        first: current as usize,
                     });
                     break;
                 }
-                match next_kind.get(current).copied() {
+                match next_kind.get(current as usize).copied() {
                     Some(next) if next != NONE => current = next,
                     _ => {
-                        if let Some(link) = next_kind.get_mut(current) {
+                        if let Some(link) = next_kind.get_mut(current as usize) {
                             *link = index;
                         }
                         break;
@@ -116,6 +147,7 @@ impl IdIndex {
                 table,
                 ids,
                 next_kind,
+                kinds,
                 hasher,
             },
             duplicates,
@@ -126,16 +158,17 @@ impl IdIndex {
     /// the list the index was built from.
     pub fn resolve(&self, records: &[Record], kinds: &[&str], id: &str) -> Option<usize> {
         let slot = self.slot(id)?;
+        let slot_kind = self.kinds.get(usize::from(slot.kind)).copied();
         kinds.iter().find_map(|kind| {
-            if slot.kind == *kind {
-                return Some(slot.first);
+            if slot_kind == Some(*kind) {
+                return Some(slot.first as usize);
             }
             let mut current = slot.first;
             loop {
-                if records.get(current).map(|record| record.kind) == Some(*kind) {
-                    return Some(current);
+                if records.get(current as usize).map(|record| record.kind) == Some(*kind) {
+                    return Some(current as usize);
                 }
-                match self.next_kind.get(current).copied() {
+                match self.next_kind.get(current as usize).copied() {
                     Some(next) if next != NONE => current = next,
                     _ => return None,
                 }
@@ -145,7 +178,7 @@ impl IdIndex {
 
     /// The first record with this id, of any kind, and whether other records have it too.
     pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
-        self.slot(id).map(|slot| (slot.first, slot.shared))
+        self.slot(id).map(|slot| (slot.first as usize, slot.shared))
     }
 
     fn slot(&self, id: &str) -> Option<&Slot> {
@@ -155,7 +188,7 @@ impl IdIndex {
 }
 
 fn slot_id<'i>(ids: &'i str, slot: &Slot) -> &'i str {
-    ids.get(slot.start..slot.start + slot.len as usize)
+    ids.get(slot.start()..slot.start() + slot.len as usize)
         .unwrap_or_default()
 }
 

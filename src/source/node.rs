@@ -59,10 +59,7 @@ impl Entry {
 
     /// Where the key is: its first character.
     pub fn key_span(&self) -> Span {
-        Span::new(
-            self.value.key_start as usize,
-            self.value.key_start as usize + 1,
-        )
+        Span::starting_at(self.value.key_start as usize)
     }
 }
 
@@ -272,7 +269,7 @@ impl Node {
 
     /// Where the node is: the first character of its text (for a workbook, its first cell).
     pub fn span(&self) -> Span {
-        Span::new(self.start as usize, self.start as usize + 1)
+        Span::starting_at(self.start as usize)
     }
 
     /// The same node moved by `base` bytes, for text parsed out of a larger file (front matter

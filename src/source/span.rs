@@ -41,6 +41,12 @@ impl Span {
         self.end as usize
     }
 
+    /// A span one unit wide at `offset`: where a tree node is, which keeps only its start (see
+    /// [`crate::source::node`]). For a workbook that unit is the node's cell.
+    pub fn starting_at(offset: usize) -> Self {
+        Span::new(offset, offset.saturating_add(1))
+    }
+
     /// The same span moved by `base` bytes, for text parsed out of a larger file
     /// (front matter inside Markdown).
     pub fn shifted(self, base: usize) -> Self {
