@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use thin_vec::ThinVec;
@@ -74,34 +75,88 @@ const INLINE: usize = 14;
 #[derive(Clone)]
 pub struct Str(StrRepr);
 
-#[derive(Clone)]
 enum StrRepr {
     /// The first `len` bytes of `bytes`.
     Inline { len: u8, bytes: [u8; INLINE] },
-    /// The bytes, behind a thin pointer.
-    Heap(ThinVec<u8>),
+    /// A `Box<[u8]>` taken apart, so that its length can be 32-bit and sit beside the tag, which
+    /// keeps a string at 16 bytes.
+    Heap { len: u32, bytes: NonNull<u8> },
+    /// A string of 4 GiB or more, which no file that tillsyn reads holds.
+    Huge(ThinVec<u8>),
+}
+
+// SAFETY: a `StrRepr` owns its bytes (`Heap` like the `Box<[u8]>` it was made from) and never
+// changes them; sharing or sending it is sharing or sending that box.
+unsafe impl Send for StrRepr {}
+unsafe impl Sync for StrRepr {}
+
+impl StrRepr {
+    fn new(text: &str) -> StrRepr {
+        let mut bytes = [0; INLINE];
+        if let (Some(prefix), Ok(len)) = (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
+            prefix.copy_from_slice(text.as_bytes());
+            return StrRepr::Inline { len, bytes };
+        }
+        let Ok(len) = u32::try_from(text.len()) else {
+            return StrRepr::Huge(ThinVec::from(text));
+        };
+        let boxed: Box<[u8]> = Box::from(text.as_bytes());
+        let bytes = Box::into_raw(boxed).cast::<u8>();
+        match NonNull::new(bytes) {
+            Some(bytes) => StrRepr::Heap { len, bytes },
+            // A box's pointer is never null.
+            None => StrRepr::Huge(ThinVec::from(text)),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            StrRepr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            // SAFETY: `bytes` and `len` are the pointer and length of a live `Box<[u8]>` owned by
+            // `self`, which outlives the returned borrow.
+            StrRepr::Heap { len, bytes } => unsafe {
+                std::slice::from_raw_parts(bytes.as_ptr(), *len as usize)
+            },
+            StrRepr::Huge(bytes) => bytes.as_slice(),
+        }
+    }
+}
+
+impl Drop for StrRepr {
+    fn drop(&mut self) {
+        if let StrRepr::Heap { len, bytes } = self {
+            let slice = std::ptr::slice_from_raw_parts_mut(bytes.as_ptr(), *len as usize);
+            // SAFETY: rebuilds, once, the box that `StrRepr::new` took apart.
+            drop(unsafe { Box::from_raw(slice) });
+        }
+    }
+}
+
+impl Clone for StrRepr {
+    fn clone(&self) -> StrRepr {
+        match self {
+            StrRepr::Inline { len, bytes } => StrRepr::Inline {
+                len: *len,
+                bytes: *bytes,
+            },
+            StrRepr::Heap { .. } => {
+                // SAFETY: the bytes were copied from a `&str` and are unchanged.
+                StrRepr::new(unsafe { std::str::from_utf8_unchecked(self.as_bytes()) })
+            }
+            StrRepr::Huge(bytes) => StrRepr::Huge(bytes.clone()),
+        }
+    }
 }
 
 impl Str {
     pub fn new(text: &str) -> Str {
-        let mut bytes = [0; INLINE];
-        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
-            (Some(prefix), Ok(len)) => {
-                prefix.copy_from_slice(text.as_bytes());
-                Str(StrRepr::Inline { len, bytes })
-            }
-            _ => Str(StrRepr::Heap(ThinVec::from(text))),
-        }
+        Str(StrRepr::new(text))
     }
 
     pub fn as_str(&self) -> &str {
-        let bytes = match &self.0 {
-            StrRepr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
-            StrRepr::Heap(bytes) => bytes.as_slice(),
-        };
-        // SAFETY: both representations hold exactly the bytes of the `&str` given to `Str::new`,
-        // and nothing changes them afterwards.
-        unsafe { std::str::from_utf8_unchecked(bytes) }
+        // SAFETY: every representation holds exactly the bytes of the `&str` given to
+        // `Str::new`, and nothing changes them afterwards.
+        unsafe { std::str::from_utf8_unchecked(self.0.as_bytes()) }
     }
 }
 
