@@ -951,3 +951,138 @@ fn write_key(code: &Code, key: &mut String) {
         }
     };
 }
+
+/// How many times, at most two, each subexpression kept for the record may be evaluated for one
+/// binding of `self`, by id: a use inside a loop's body counts as two, since the body runs per
+/// element.
+pub fn count_record_uses(
+    code: &Code,
+    in_loop: bool,
+    uses: &mut std::collections::HashMap<usize, u8>,
+) {
+    let mut each = |code: &Code, in_loop: bool| count_record_uses(code, in_loop, uses);
+    match code {
+        Code::Null
+        | Code::Bool(_)
+        | Code::Int(_)
+        | Code::Uint(_)
+        | Code::Double(_)
+        | Code::Text(_)
+        | Code::Slot(_) => {}
+        Code::List(items) | Code::Call(_, items) => {
+            for item in items {
+                each(item, in_loop);
+            }
+        }
+        Code::Map(entries) => {
+            for (key, value) in entries {
+                each(key, in_loop);
+                each(value, in_loop);
+            }
+        }
+        Code::Select(operand, _)
+        | Code::Has(operand, _)
+        | Code::Not(operand)
+        | Code::Negate(operand)
+        | Code::Matches(operand, _) => each(operand, in_loop),
+        Code::Index(left, right)
+        | Code::And(left, right)
+        | Code::Or(left, right)
+        | Code::Binary(_, left, right) => {
+            each(left, in_loop);
+            each(right, in_loop);
+        }
+        Code::Conditional(condition, then, otherwise) => {
+            each(condition, in_loop);
+            each(then, in_loop);
+            each(otherwise, in_loop);
+        }
+        Code::InLiterals(operand, literals) => {
+            each(operand, in_loop);
+            for literal in literals {
+                each(literal, in_loop);
+            }
+        }
+        Code::Loop(body) => {
+            each(&body.range, in_loop);
+            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+                each(guard, true);
+            }
+            each(&body.body, true);
+        }
+        Code::Cached(cached) => {
+            if cached.lifetime == Lifetime::Record {
+                let count = uses.entry(cached.id).or_insert(0);
+                *count = count.saturating_add(if in_loop { 2 } else { 1 }).min(2);
+            }
+            count_record_uses(&cached.code, in_loop, uses);
+        }
+    }
+}
+
+/// The code without the [`Cached`] marks, kept for the record, of subexpressions that
+/// `reused` says are evaluated only once per binding: keeping such a value costs storing it and
+/// saves nothing. The value is the same either way, errors included.
+pub fn drop_single_uses(code: Code, reused: &dyn Fn(usize) -> bool) -> Code {
+    let again = |code: Code| drop_single_uses(code, reused);
+    let boxed = |code: Box<Code>| Box::new(drop_single_uses(*code, reused));
+    let many = |codes: Vec<Code>| {
+        codes
+            .into_iter()
+            .map(|code| drop_single_uses(code, reused))
+            .collect::<Vec<_>>()
+    };
+    match code {
+        Code::Cached(cached) => {
+            let Cached { id, lifetime, code } = *cached;
+            let code = again(code);
+            if lifetime == Lifetime::Record && !reused(id) {
+                code
+            } else {
+                Code::Cached(Box::new(Cached { id, lifetime, code }))
+            }
+        }
+        Code::List(items) => Code::List(many(items)),
+        Code::Map(entries) => Code::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| (again(key), again(value)))
+                .collect(),
+        ),
+        Code::Select(operand, field) => Code::Select(boxed(operand), field),
+        Code::Has(operand, field) => Code::Has(boxed(operand), field),
+        Code::Index(left, right) => Code::Index(boxed(left), boxed(right)),
+        Code::Not(operand) => Code::Not(boxed(operand)),
+        Code::Negate(operand) => Code::Negate(boxed(operand)),
+        Code::And(left, right) => Code::And(boxed(left), boxed(right)),
+        Code::Or(left, right) => Code::Or(boxed(left), boxed(right)),
+        Code::Conditional(condition, then, otherwise) => {
+            Code::Conditional(boxed(condition), boxed(then), boxed(otherwise))
+        }
+        Code::Binary(operator, left, right) => Code::Binary(operator, boxed(left), boxed(right)),
+        Code::InLiterals(operand, literals) => Code::InLiterals(boxed(operand), many(literals)),
+        Code::Loop(body) => {
+            let Loop {
+                kind,
+                range,
+                slot,
+                body,
+            } = *body;
+            let kind = match kind {
+                LoopKind::Map { guard } => LoopKind::Map {
+                    guard: guard.map(again),
+                },
+                other => other,
+            };
+            Code::Loop(Box::new(Loop {
+                kind,
+                range: again(range),
+                slot,
+                body: again(body),
+            }))
+        }
+        Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Call(function, args) => Code::Call(function, many(args)),
+        other => other,
+    }
+}
