@@ -143,7 +143,11 @@ impl<'a> Machine<'a> {
     }
 
     pub fn slot(&self, slot: usize) -> Val<'a> {
-        self.slots.get(slot).cloned().unwrap_or(Val::Null)
+        // A match rather than `unwrap_or(Val::Null)`, which makes and drops a `Null` per read.
+        match self.slots.get(slot) {
+            Some(value) => value.clone(),
+            None => Val::Null,
+        }
     }
 
     /// How a value reads in a message (a record by its id).
@@ -197,14 +201,44 @@ impl<'a> Machine<'a> {
                 other => Err(no_overload("_?_:_", &[&other])),
             },
             Code::Binary(operator, left, right) => {
-                let left = self.eval(left)?;
-                let right = self.eval(right)?;
+                let left = self.operand(left)?;
+                let right = self.operand(right)?;
                 binary(*operator, &left, &right)
             }
             Code::Loop(body) => self.run_loop(body),
             Code::Call(function, args) => self.call_code(*function, args),
             Code::Cached(cached) => self.cached(cached),
             _ => self.eval_other(code),
+        }
+    }
+
+    /// [`Machine::eval`] of an operand, with constants and variables (`"system"`, `3`, `id`)
+    /// read here rather than in a call of their own: they are most operands of comparisons and
+    /// function calls.
+    #[inline(always)]
+    fn operand(&mut self, code: &'a Code) -> Outcome<'a> {
+        match code {
+            Code::Text(text) => {
+                self.steps += 1;
+                Ok(Val::Text(Text::Borrowed(text)))
+            }
+            Code::Int(number) => {
+                self.steps += 1;
+                Ok(Val::Int(*number))
+            }
+            Code::Null => {
+                self.steps += 1;
+                Ok(Val::Null)
+            }
+            Code::Bool(flag) => {
+                self.steps += 1;
+                Ok(Val::Bool(*flag))
+            }
+            Code::Slot(slot) => {
+                self.steps += 1;
+                Ok(self.slot(*slot))
+            }
+            _ => self.eval(code),
         }
     }
 
@@ -264,17 +298,26 @@ impl<'a> Machine<'a> {
 
     #[inline(never)]
     fn call_code(&mut self, function: Function, args: &'a [Code]) -> Outcome<'a> {
-        // Functions take at most three arguments: evaluated into an array, not a vector
-        // allocated per call.
-        let mut values = [Val::Null, Val::Null, Val::Null];
-        match values.get_mut(..args.len()) {
-            Some(places) => {
-                for (place, arg) in places.iter_mut().zip(args) {
-                    *place = self.eval(arg)?;
-                }
-                self.call(function, places)
+        // Functions take at most three arguments: evaluated into an array of their number, not
+        // a vector allocated per call, nor an array of three filled with nulls to be replaced.
+        match args {
+            [first] => {
+                let values = [self.operand(first)?];
+                self.call(function, &values)
             }
-            None => {
+            [first, second] => {
+                let values = [self.operand(first)?, self.operand(second)?];
+                self.call(function, &values)
+            }
+            [first, second, third] => {
+                let values = [
+                    self.operand(first)?,
+                    self.operand(second)?,
+                    self.operand(third)?,
+                ];
+                self.call(function, &values)
+            }
+            _ => {
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
                     values.push(self.eval(arg)?);
@@ -319,19 +362,27 @@ impl<'a> Machine<'a> {
     /// `&&` (`decisive` false) and `||` (`decisive` true): the decisive value on either side wins
     /// over an error on the other.
     fn logical(&mut self, left: &'a Code, right: &'a Code, decisive: bool) -> Outcome<'a> {
-        let operator = if decisive { "||" } else { "&&" };
-        let left = self.eval(left);
-        if let Ok(Val::Bool(flag)) = left
-            && flag == decisive
-        {
-            return Ok(Val::Bool(decisive));
-        }
+        // The left side is looked at before the right is evaluated and then let go, so that an
+        // undecided left side holds no value across the right side's evaluation.
+        let left = match self.eval(left) {
+            Ok(Val::Bool(flag)) if flag == decisive => return Ok(Val::Bool(decisive)),
+            Ok(Val::Bool(flag)) => Ok(flag),
+            Ok(other) => Err(Ok(other)),
+            Err(fault) => Err(Err(fault)),
+        };
         let right = self.eval(right)?;
         match (left, right) {
-            (Ok(Val::Bool(_)), Val::Bool(flag)) => Ok(Val::Bool(flag)),
-            (Err(_), Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
-            (Err(fault), _) => Err(fault),
-            (Ok(left), right) => Err(no_overload(operator, &[&left, &right])),
+            (Ok(_), Val::Bool(flag)) => Ok(Val::Bool(flag)),
+            (Err(Err(_)), Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
+            (Err(Err(fault)), _) => Err(fault),
+            (Ok(flag), right) => Err(no_overload(
+                if decisive { "||" } else { "&&" },
+                &[&Val::Bool(flag), &right],
+            )),
+            (Err(Ok(left)), right) => Err(no_overload(
+                if decisive { "||" } else { "&&" },
+                &[&left, &right],
+            )),
         }
     }
 
@@ -635,8 +686,9 @@ impl<'a> Machine<'a> {
             }
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
             _ => {
-                let current = self.slot(super::code::SELF);
-                self.world.call(&current, function, args, &mut self.steps)
+                // `self` is lent where it is bound, not cloned for every call.
+                let current = self.slots.get(super::code::SELF).unwrap_or(&Val::Null);
+                self.world.call(current, function, args, &mut self.steps)
             }
         }
     }
