@@ -55,6 +55,9 @@ pub enum Code {
     Call(Function, Vec<Code>),
     /// `text.matches('literal')`, the pattern compiled at load.
     Matches(Box<Code>, Box<regex::Regex>),
+    /// `normalise(text) == ""`: whether the text is white space only, found without building
+    /// the normal form (`!=` is its negation).
+    Blank(Box<Code>),
     /// A subexpression whose value a machine keeps once computed; see [`share`].
     Cached(Box<Cached>),
 }
@@ -402,6 +405,16 @@ impl Compiler {
                     .collect::<Result<_, _>>()?,
             ));
         }
+        if matches!(operator, Operator::Equals | Operator::NotEquals)
+            && let Some(text) = normalised_against_empty(left, right)
+        {
+            let blank = Code::Blank(Box::new(self.code(text)?));
+            return Ok(if operator == Operator::Equals {
+                blank
+            } else {
+                Code::Not(Box::new(blank))
+            });
+        }
         Ok(Code::Binary(
             operator,
             Box::new(self.code(left)?),
@@ -566,6 +579,28 @@ fn loop_shape<'e>(
     }
 }
 
+/// The argument of `normalise(text)` compared with `""`, on either side.
+fn normalised_against_empty<'e>(left: &'e IdedExpr, right: &'e IdedExpr) -> Option<&'e IdedExpr> {
+    let empty = |side: &IdedExpr| matches!(&side.expr, Ast::Literal(LiteralValue::String(text)) if text.inner().is_empty());
+    // Written as a function or as a method (`text.normalise()`), as the compiler accepts it.
+    let argument = |side: &'e IdedExpr| match &side.expr {
+        Ast::Call(call) if call.func_name == "normalise" => {
+            match (call.target.as_deref(), call.args.as_slice()) {
+                (None, [text]) | (Some(text), []) => Some(text),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if empty(right) {
+        argument(left)
+    } else if empty(left) {
+        argument(right)
+    } else {
+        None
+    }
+}
+
 fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
     Ok(match literal {
         LiteralValue::Boolean(flag) => Code::Bool(*flag.inner()),
@@ -594,6 +629,7 @@ pub fn calls(code: &Code, function: Function) -> bool {
             .iter()
             .any(|(key, value)| calls(key, function) || calls(value, function)),
         Code::Select(operand, _) | Code::Has(operand, _) => calls(operand, function),
+        Code::Blank(operand) => function == Function::Normalise || calls(operand, function),
         Code::Not(operand) | Code::Negate(operand) | Code::Matches(operand, _) => {
             calls(operand, function)
         }
@@ -663,7 +699,8 @@ fn reads(code: &Code) -> Reads {
         | Code::Has(operand, _)
         | Code::Not(operand)
         | Code::Negate(operand)
-        | Code::Matches(operand, _) => reads(operand),
+        | Code::Matches(operand, _)
+        | Code::Blank(operand) => reads(operand),
         Code::Index(left, right)
         | Code::And(left, right)
         | Code::Or(left, right)
@@ -805,6 +842,7 @@ fn share_inside(code: Code) -> Code {
             }))
         }
         Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Blank(operand) => Code::Blank(boxed(operand)),
         Code::Call(function, args) => Code::Call(function, many(args)),
         other => other,
     }
@@ -939,6 +977,11 @@ fn write_key(code: &Code, key: &mut String) {
             many(key, args);
             Ok(())
         }
+        Code::Blank(operand) => {
+            key.push('_');
+            write_key(operand, key);
+            Ok(())
+        }
         Code::Matches(operand, pattern) => {
             key.push('~');
             text(key, pattern.as_str());
@@ -984,7 +1027,8 @@ pub fn count_record_uses(
         | Code::Has(operand, _)
         | Code::Not(operand)
         | Code::Negate(operand)
-        | Code::Matches(operand, _) => each(operand, in_loop),
+        | Code::Matches(operand, _)
+        | Code::Blank(operand) => each(operand, in_loop),
         Code::Index(left, right)
         | Code::And(left, right)
         | Code::Or(left, right)
@@ -1082,6 +1126,7 @@ pub fn drop_single_uses(code: Code, reused: &dyn Fn(usize) -> bool) -> Code {
             }))
         }
         Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Blank(operand) => Code::Blank(boxed(operand)),
         Code::Call(function, args) => Code::Call(function, many(args)),
         other => other,
     }

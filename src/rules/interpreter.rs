@@ -284,6 +284,16 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Bool(false))
             }
+            Code::Blank(text) => {
+                // The step and the argument check the call of `normalise` would have made.
+                self.steps += 1;
+                let text = self.eval(text)?;
+                Ok(Val::Bool(
+                    text_arg(Function::Normalise, &text)?
+                        .chars()
+                        .all(char::is_whitespace),
+                ))
+            }
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
                 other => Err(fail(
@@ -362,27 +372,23 @@ impl<'a> Machine<'a> {
     /// `&&` (`decisive` false) and `||` (`decisive` true): the decisive value on either side wins
     /// over an error on the other.
     fn logical(&mut self, left: &'a Code, right: &'a Code, decisive: bool) -> Outcome<'a> {
-        // The left side is looked at before the right is evaluated and then let go, so that an
-        // undecided left side holds no value across the right side's evaluation.
-        let left = match self.eval(left) {
-            Ok(Val::Bool(flag)) if flag == decisive => return Ok(Val::Bool(decisive)),
-            Ok(Val::Bool(flag)) => Ok(flag),
-            Ok(other) => Err(Ok(other)),
-            Err(fault) => Err(Err(fault)),
-        };
-        let right = self.eval(right)?;
-        match (left, right) {
-            (Ok(_), Val::Bool(flag)) => Ok(Val::Bool(flag)),
-            (Err(Err(_)), Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
-            (Err(Err(fault)), _) => Err(fault),
-            (Ok(flag), right) => Err(no_overload(
-                if decisive { "||" } else { "&&" },
-                &[&Val::Bool(flag), &right],
-            )),
-            (Err(Ok(left)), right) => Err(no_overload(
-                if decisive { "||" } else { "&&" },
-                &[&left, &right],
-            )),
+        let operator = if decisive { "||" } else { "&&" };
+        // Decided case by case on the left side, so that no value is held across the right
+        // side's evaluation and the common case (two booleans) moves no more than one.
+        match self.eval(left) {
+            Ok(Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
+            Ok(Val::Bool(flag)) => match self.eval(right) {
+                outcome @ (Ok(Val::Bool(_)) | Err(_)) => outcome,
+                Ok(right) => Err(no_overload(operator, &[&Val::Bool(flag), &right])),
+            },
+            Ok(left) => {
+                let right = self.eval(right)?;
+                Err(no_overload(operator, &[&left, &right]))
+            }
+            Err(fault) => match self.eval(right)? {
+                Val::Bool(flag) if flag == decisive => Ok(Val::Bool(decisive)),
+                _ => Err(fault),
+            },
         }
     }
 
