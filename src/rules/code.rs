@@ -55,6 +55,9 @@ pub enum Code {
     Call(Function, Vec<Code>),
     /// `text.matches('literal')`, the pattern compiled at load.
     Matches(Box<Code>, Box<regex::Regex>),
+    /// `normalise(text) == ""`: whether the text is white space only, found without building
+    /// the normal form (`!=` is its negation).
+    Blank(Box<Code>),
     /// A subexpression whose value a machine keeps once computed; see [`share`].
     Cached(Box<Cached>),
 }
@@ -402,6 +405,16 @@ impl Compiler {
                     .collect::<Result<_, _>>()?,
             ));
         }
+        if matches!(operator, Operator::Equals | Operator::NotEquals)
+            && let Some(text) = normalised_against_empty(left, right)
+        {
+            let blank = Code::Blank(Box::new(self.code(text)?));
+            return Ok(if operator == Operator::Equals {
+                blank
+            } else {
+                Code::Not(Box::new(blank))
+            });
+        }
         Ok(Code::Binary(
             operator,
             Box::new(self.code(left)?),
@@ -566,6 +579,28 @@ fn loop_shape<'e>(
     }
 }
 
+/// The argument of `normalise(text)` compared with `""`, on either side.
+fn normalised_against_empty<'e>(left: &'e IdedExpr, right: &'e IdedExpr) -> Option<&'e IdedExpr> {
+    let empty = |side: &IdedExpr| matches!(&side.expr, Ast::Literal(LiteralValue::String(text)) if text.inner().is_empty());
+    // Written as a function or as a method (`text.normalise()`), as the compiler accepts it.
+    let argument = |side: &'e IdedExpr| match &side.expr {
+        Ast::Call(call) if call.func_name == "normalise" => {
+            match (call.target.as_deref(), call.args.as_slice()) {
+                (None, [text]) | (Some(text), []) => Some(text),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if empty(right) {
+        argument(left)
+    } else if empty(left) {
+        argument(right)
+    } else {
+        None
+    }
+}
+
 fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
     Ok(match literal {
         LiteralValue::Boolean(flag) => Code::Bool(*flag.inner()),
@@ -594,6 +629,7 @@ pub fn calls(code: &Code, function: Function) -> bool {
             .iter()
             .any(|(key, value)| calls(key, function) || calls(value, function)),
         Code::Select(operand, _) | Code::Has(operand, _) => calls(operand, function),
+        Code::Blank(operand) => function == Function::Normalise || calls(operand, function),
         Code::Not(operand) | Code::Negate(operand) | Code::Matches(operand, _) => {
             calls(operand, function)
         }
@@ -663,7 +699,8 @@ fn reads(code: &Code) -> Reads {
         | Code::Has(operand, _)
         | Code::Not(operand)
         | Code::Negate(operand)
-        | Code::Matches(operand, _) => reads(operand),
+        | Code::Matches(operand, _)
+        | Code::Blank(operand) => reads(operand),
         Code::Index(left, right)
         | Code::And(left, right)
         | Code::Or(left, right)
@@ -805,6 +842,7 @@ fn share_inside(code: Code) -> Code {
             }))
         }
         Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Blank(operand) => Code::Blank(boxed(operand)),
         Code::Call(function, args) => Code::Call(function, many(args)),
         other => other,
     }
@@ -939,6 +977,11 @@ fn write_key(code: &Code, key: &mut String) {
             many(key, args);
             Ok(())
         }
+        Code::Blank(operand) => {
+            key.push('_');
+            write_key(operand, key);
+            Ok(())
+        }
         Code::Matches(operand, pattern) => {
             key.push('~');
             text(key, pattern.as_str());
@@ -950,4 +993,141 @@ fn write_key(code: &Code, key: &mut String) {
             Ok(())
         }
     };
+}
+
+/// How many times, at most two, each subexpression kept for the record may be evaluated for one
+/// binding of `self`, by id: a use inside a loop's body counts as two, since the body runs per
+/// element.
+pub fn count_record_uses(
+    code: &Code,
+    in_loop: bool,
+    uses: &mut std::collections::HashMap<usize, u8>,
+) {
+    let mut each = |code: &Code, in_loop: bool| count_record_uses(code, in_loop, uses);
+    match code {
+        Code::Null
+        | Code::Bool(_)
+        | Code::Int(_)
+        | Code::Uint(_)
+        | Code::Double(_)
+        | Code::Text(_)
+        | Code::Slot(_) => {}
+        Code::List(items) | Code::Call(_, items) => {
+            for item in items {
+                each(item, in_loop);
+            }
+        }
+        Code::Map(entries) => {
+            for (key, value) in entries {
+                each(key, in_loop);
+                each(value, in_loop);
+            }
+        }
+        Code::Select(operand, _)
+        | Code::Has(operand, _)
+        | Code::Not(operand)
+        | Code::Negate(operand)
+        | Code::Matches(operand, _)
+        | Code::Blank(operand) => each(operand, in_loop),
+        Code::Index(left, right)
+        | Code::And(left, right)
+        | Code::Or(left, right)
+        | Code::Binary(_, left, right) => {
+            each(left, in_loop);
+            each(right, in_loop);
+        }
+        Code::Conditional(condition, then, otherwise) => {
+            each(condition, in_loop);
+            each(then, in_loop);
+            each(otherwise, in_loop);
+        }
+        Code::InLiterals(operand, literals) => {
+            each(operand, in_loop);
+            for literal in literals {
+                each(literal, in_loop);
+            }
+        }
+        Code::Loop(body) => {
+            each(&body.range, in_loop);
+            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+                each(guard, true);
+            }
+            each(&body.body, true);
+        }
+        Code::Cached(cached) => {
+            if cached.lifetime == Lifetime::Record {
+                let count = uses.entry(cached.id).or_insert(0);
+                *count = count.saturating_add(if in_loop { 2 } else { 1 }).min(2);
+            }
+            count_record_uses(&cached.code, in_loop, uses);
+        }
+    }
+}
+
+/// The code without the [`Cached`] marks, kept for the record, of subexpressions that
+/// `reused` says are evaluated only once per binding: keeping such a value costs storing it and
+/// saves nothing. The value is the same either way, errors included.
+pub fn drop_single_uses(code: Code, reused: &dyn Fn(usize) -> bool) -> Code {
+    let again = |code: Code| drop_single_uses(code, reused);
+    let boxed = |code: Box<Code>| Box::new(drop_single_uses(*code, reused));
+    let many = |codes: Vec<Code>| {
+        codes
+            .into_iter()
+            .map(|code| drop_single_uses(code, reused))
+            .collect::<Vec<_>>()
+    };
+    match code {
+        Code::Cached(cached) => {
+            let Cached { id, lifetime, code } = *cached;
+            let code = again(code);
+            if lifetime == Lifetime::Record && !reused(id) {
+                code
+            } else {
+                Code::Cached(Box::new(Cached { id, lifetime, code }))
+            }
+        }
+        Code::List(items) => Code::List(many(items)),
+        Code::Map(entries) => Code::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| (again(key), again(value)))
+                .collect(),
+        ),
+        Code::Select(operand, field) => Code::Select(boxed(operand), field),
+        Code::Has(operand, field) => Code::Has(boxed(operand), field),
+        Code::Index(left, right) => Code::Index(boxed(left), boxed(right)),
+        Code::Not(operand) => Code::Not(boxed(operand)),
+        Code::Negate(operand) => Code::Negate(boxed(operand)),
+        Code::And(left, right) => Code::And(boxed(left), boxed(right)),
+        Code::Or(left, right) => Code::Or(boxed(left), boxed(right)),
+        Code::Conditional(condition, then, otherwise) => {
+            Code::Conditional(boxed(condition), boxed(then), boxed(otherwise))
+        }
+        Code::Binary(operator, left, right) => Code::Binary(operator, boxed(left), boxed(right)),
+        Code::InLiterals(operand, literals) => Code::InLiterals(boxed(operand), many(literals)),
+        Code::Loop(body) => {
+            let Loop {
+                kind,
+                range,
+                slot,
+                body,
+            } = *body;
+            let kind = match kind {
+                LoopKind::Map { guard } => LoopKind::Map {
+                    guard: guard.map(again),
+                },
+                other => other,
+            };
+            Code::Loop(Box::new(Loop {
+                kind,
+                range: again(range),
+                slot,
+                body: again(body),
+            }))
+        }
+        Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
+        Code::Blank(operand) => Code::Blank(boxed(operand)),
+        Code::Call(function, args) => Code::Call(function, many(args)),
+        other => other,
+    }
 }

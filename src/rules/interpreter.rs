@@ -143,7 +143,11 @@ impl<'a> Machine<'a> {
     }
 
     pub fn slot(&self, slot: usize) -> Val<'a> {
-        self.slots.get(slot).cloned().unwrap_or(Val::Null)
+        // A match rather than `unwrap_or(Val::Null)`, which makes and drops a `Null` per read.
+        match self.slots.get(slot) {
+            Some(value) => value.clone(),
+            None => Val::Null,
+        }
     }
 
     /// How a value reads in a message (a record by its id).
@@ -177,14 +181,19 @@ impl<'a> Machine<'a> {
             Code::Text(text) => Ok(Val::Text(Text::Borrowed(text))),
             Code::Slot(slot) => Ok(self.slot(*slot)),
             Code::Select(operand, field) => {
+                if let Some(found) = self.table_field(operand, field) {
+                    return found.ok_or_else(|| missing(field));
+                }
                 let (selected, _) = self.select_in(operand, field)?;
                 selected.ok_or_else(|| missing(field))?
             }
-            Code::Has(operand, field) => match self.select_in(operand, field)? {
-                (Some(Ok(_)), _) => Ok(Val::Bool(true)),
-                (None, _) => Ok(Val::Bool(false)),
-                (Some(Err(_)), type_name) => Err(cannot_test(field, type_name)),
-            },
+            Code::Has(operand, field) => {
+                if let Some(found) = self.table_field(operand, field) {
+                    return Ok(Val::Bool(found.is_some()));
+                }
+                self.has(operand, field)
+            }
+
             Code::Not(operand) => match self.eval(operand)? {
                 Val::Bool(flag) => Ok(Val::Bool(!flag)),
                 other => Err(no_overload("!", &[&other])),
@@ -197,14 +206,44 @@ impl<'a> Machine<'a> {
                 other => Err(no_overload("_?_:_", &[&other])),
             },
             Code::Binary(operator, left, right) => {
-                let left = self.eval(left)?;
-                let right = self.eval(right)?;
+                let left = self.operand(left)?;
+                let right = self.operand(right)?;
                 binary(*operator, &left, &right)
             }
             Code::Loop(body) => self.run_loop(body),
             Code::Call(function, args) => self.call_code(*function, args),
             Code::Cached(cached) => self.cached(cached),
             _ => self.eval_other(code),
+        }
+    }
+
+    /// [`Machine::eval`] of an operand, with constants and variables (`"system"`, `3`, `id`)
+    /// read here rather than in a call of their own: they are most operands of comparisons and
+    /// function calls.
+    #[inline(always)]
+    fn operand(&mut self, code: &'a Code) -> Outcome<'a> {
+        match code {
+            Code::Text(text) => {
+                self.steps += 1;
+                Ok(Val::Text(Text::Borrowed(text)))
+            }
+            Code::Int(number) => {
+                self.steps += 1;
+                Ok(Val::Int(*number))
+            }
+            Code::Null => {
+                self.steps += 1;
+                Ok(Val::Null)
+            }
+            Code::Bool(flag) => {
+                self.steps += 1;
+                Ok(Val::Bool(*flag))
+            }
+            Code::Slot(slot) => {
+                self.steps += 1;
+                Ok(self.slot(*slot))
+            }
+            _ => self.eval(code),
         }
     }
 
@@ -250,6 +289,16 @@ impl<'a> Machine<'a> {
                 }
                 Ok(Val::Bool(false))
             }
+            Code::Blank(text) => {
+                // The step and the argument check the call of `normalise` would have made.
+                self.steps += 1;
+                let text = self.eval(text)?;
+                Ok(Val::Bool(
+                    text_arg(Function::Normalise, &text)?
+                        .chars()
+                        .all(char::is_whitespace),
+                ))
+            }
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
                 other => Err(fail(
@@ -264,17 +313,26 @@ impl<'a> Machine<'a> {
 
     #[inline(never)]
     fn call_code(&mut self, function: Function, args: &'a [Code]) -> Outcome<'a> {
-        // Functions take at most three arguments: evaluated into an array, not a vector
-        // allocated per call.
-        let mut values = [Val::Null, Val::Null, Val::Null];
-        match values.get_mut(..args.len()) {
-            Some(places) => {
-                for (place, arg) in places.iter_mut().zip(args) {
-                    *place = self.eval(arg)?;
-                }
-                self.call(function, places)
+        // Functions take at most three arguments: evaluated into an array of their number, not
+        // a vector allocated per call, nor an array of three filled with nulls to be replaced.
+        match args {
+            [first] => {
+                let values = [self.operand(first)?];
+                self.call(function, &values)
             }
-            None => {
+            [first, second] => {
+                let values = [self.operand(first)?, self.operand(second)?];
+                self.call(function, &values)
+            }
+            [first, second, third] => {
+                let values = [
+                    self.operand(first)?,
+                    self.operand(second)?,
+                    self.operand(third)?,
+                ];
+                self.call(function, &values)
+            }
+            _ => {
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
                     values.push(self.eval(arg)?);
@@ -320,18 +378,22 @@ impl<'a> Machine<'a> {
     /// over an error on the other.
     fn logical(&mut self, left: &'a Code, right: &'a Code, decisive: bool) -> Outcome<'a> {
         let operator = if decisive { "||" } else { "&&" };
-        let left = self.eval(left);
-        if let Ok(Val::Bool(flag)) = left
-            && flag == decisive
-        {
-            return Ok(Val::Bool(decisive));
-        }
-        let right = self.eval(right)?;
-        match (left, right) {
-            (Ok(Val::Bool(_)), Val::Bool(flag)) => Ok(Val::Bool(flag)),
-            (Err(_), Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
-            (Err(fault), _) => Err(fault),
-            (Ok(left), right) => Err(no_overload(operator, &[&left, &right])),
+        // Decided case by case on the left side, so that no value is held across the right
+        // side's evaluation and the common case (two booleans) moves no more than one.
+        match self.eval(left) {
+            Ok(Val::Bool(flag)) if flag == decisive => Ok(Val::Bool(decisive)),
+            Ok(Val::Bool(flag)) => match self.eval(right) {
+                outcome @ (Ok(Val::Bool(_)) | Err(_)) => outcome,
+                Ok(right) => Err(no_overload(operator, &[&Val::Bool(flag), &right])),
+            },
+            Ok(left) => {
+                let right = self.eval(right)?;
+                Err(no_overload(operator, &[&left, &right]))
+            }
+            Err(fault) => match self.eval(right)? {
+                Val::Bool(flag) if flag == decisive => Ok(Val::Bool(decisive)),
+                _ => Err(fault),
+            },
         }
     }
 
@@ -416,6 +478,39 @@ impl<'a> Machine<'a> {
                 Ok(Val::list(result))
             }
         }
+    }
+
+    /// `has(operand.field)` where [`Machine::table_field`] does not decide it.
+    #[inline(never)]
+    fn has(&mut self, operand: &'a Code, field: &'a super::code::Field) -> Outcome<'a> {
+        match self.select_in(operand, field)? {
+            (Some(Ok(_)), _) => Ok(Val::Bool(true)),
+            (None, _) => Ok(Val::Bool(false)),
+            (Some(Err(_)), type_name) => Err(cannot_test(field, type_name)),
+        }
+    }
+
+    /// The field of a variable bound to a record or a table of the tree (`self.name`,
+    /// `x.status`), `Some(None)` if it has none: most field reads, read here without the layers
+    /// of [`Machine::select_in`] that other operands need. `None` for any other operand.
+    #[inline(always)]
+    fn table_field(
+        &mut self,
+        operand: &'a Code,
+        field: &'a super::code::Field,
+    ) -> Option<Option<Val<'a>>> {
+        let Code::Slot(slot) = operand else {
+            return None;
+        };
+        let name = FieldName::Written(field);
+        let found = match self.slots.get(*slot)? {
+            Val::Record(index) => self.world.field(*index, name),
+            Val::Map(Map::Entries(entries)) => super::value::field(entries, name),
+            _ => return None,
+        };
+        // The step the variable's evaluation would have counted.
+        self.steps += 1;
+        Some(found)
     }
 
     /// [`Machine::select`] of a written field of the operand's value, and the operand's type.
@@ -635,8 +730,9 @@ impl<'a> Machine<'a> {
             }
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
             _ => {
-                let current = self.slot(super::code::SELF);
-                self.world.call(&current, function, args, &mut self.steps)
+                // `self` is lent where it is bound, not cloned for every call.
+                let current = self.slots.get(super::code::SELF).unwrap_or(&Val::Null);
+                self.world.call(current, function, args, &mut self.steps)
             }
         }
     }
@@ -1012,6 +1108,17 @@ mod tests {
         assert_eq!(run("normalise('  A   Title ')"), Ok("a title".into()));
         assert_eq!(run("ref('nothing') == null"), Ok("true".into()));
         assert_eq!(run("['a', 'b'].join(', ')"), Ok("a, b".into()));
+    }
+
+    #[test]
+    fn a_normal_form_compared_with_nothing_tests_for_white_space() {
+        assert_eq!(run("normalise(' \u{a0} ') == ''"), Ok("true".into()));
+        assert_eq!(run("'' != normalise(' Ab ')"), Ok("true".into()));
+        assert_eq!(run("' x'.normalise() == ''"), Ok("false".into()));
+        assert_eq!(
+            run("normalise(1) != ''"),
+            Err("normalise(): expected a string, got int".into())
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use self::code::Code;
 use self::expr::{CompileError, Expr, Template, compile};
 use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
 use crate::builtin;
@@ -155,6 +156,7 @@ impl RuleSet {
                 def,
             });
         }
+        drop_single_keeps(&mut compiled);
         let mut set = RuleSet {
             packs: sources,
             rules: compiled,
@@ -276,6 +278,73 @@ impl RuleSet {
     /// The params as a table, the value of `params` in expressions.
     pub fn params_node(&self) -> Node {
         table_node(self.values.iter())
+    }
+}
+
+/// Removes the per-record keeping of subexpressions that are evaluated once per binding of
+/// `self`: most `self.field` reads and many `ref()`s appear in one check of a kind only, and
+/// storing their value for a reuse that never comes cost more than it saved (half the kept
+/// values in the default pack were never read again). Record checks share kept values across
+/// the checks of a kind, since a record is bound once for all of them; a group or kind check
+/// binds its own group, so it shares with nothing. Messages keep theirs: they run only on a
+/// failure, and reuse what the assertion computed.
+fn drop_single_keeps(rules: &mut [Rule]) {
+    use std::collections::HashMap;
+    // Uses by sharing scope (a kind, or one collective check) and kept id.
+    let mut uses: HashMap<String, HashMap<usize, u8>> = HashMap::new();
+    let scopes = |rule: usize, position: usize, check: &Check| -> Vec<String> {
+        match check.scope {
+            CompiledScope::Record => check.kinds.clone(),
+            CompiledScope::Group(_) | CompiledScope::Kind => vec![format!("#{rule}/{position}")],
+        }
+    };
+    fn evaluated(check: &Check) -> Vec<&Code> {
+        let group_by = match &check.scope {
+            CompiledScope::Group(group_by) => Some(&group_by.code),
+            _ => None,
+        };
+        check
+            .when
+            .iter()
+            .map(|when| &when.code)
+            .chain(std::iter::once(&check.assert.code))
+            .chain(group_by)
+            .collect()
+    }
+    for (index, rule) in rules.iter().enumerate() {
+        for (position, check) in rule.checks.iter().enumerate() {
+            for scope in scopes(index, position, check) {
+                let counts = uses.entry(scope).or_default();
+                for code in evaluated(check) {
+                    code::count_record_uses(code, false, counts);
+                }
+            }
+        }
+    }
+    for (index, rule) in rules.iter_mut().enumerate() {
+        for (position, check) in rule.checks.iter_mut().enumerate() {
+            let scopes = scopes(index, position, check);
+            let reused = |id: usize| {
+                scopes.iter().any(|scope| {
+                    uses.get(scope)
+                        .and_then(|counts| counts.get(&id))
+                        .is_some_and(|count| *count > 1)
+                })
+            };
+            let group_by = match &mut check.scope {
+                CompiledScope::Group(group_by) => Some(group_by),
+                _ => None,
+            };
+            for expression in check
+                .when
+                .iter_mut()
+                .chain(std::iter::once(&mut check.assert))
+                .chain(group_by)
+            {
+                let code = std::mem::replace(&mut expression.code, Code::Null);
+                expression.code = code::drop_single_uses(code, &reused);
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use crate::source::node::{Entry, Node, Value};
 
 /// A CEL value.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Val<'a> {
     Null,
     Bool(bool),
@@ -22,6 +22,29 @@ pub enum Val<'a> {
     /// A record of the repository, by position: its fields are read from its tree on demand.
     Record(usize),
     Timestamp(jiff::Timestamp),
+}
+
+/// Written out, rather than derived, to be inlined: reading a variable or a kept value clones
+/// one, and most values are copied without touching a reference count.
+impl Clone for Val<'_> {
+    #[inline]
+    fn clone(&self) -> Self {
+        match self {
+            Val::Null => Val::Null,
+            Val::Bool(flag) => Val::Bool(*flag),
+            Val::Int(number) => Val::Int(*number),
+            Val::Uint(number) => Val::Uint(*number),
+            Val::Double(number) => Val::Double(*number),
+            Val::Text(Text::Borrowed(text)) => Val::Text(Text::Borrowed(text)),
+            Val::Record(index) => Val::Record(*index),
+            Val::List(List::Nodes(nodes)) => Val::List(List::Nodes(nodes)),
+            Val::Map(Map::Entries(entries)) => Val::Map(Map::Entries(entries)),
+            Val::Timestamp(instant) => Val::Timestamp(*instant),
+            Val::Text(text) => Val::Text(text.clone()),
+            Val::List(list) => Val::List(list.clone()),
+            Val::Map(map) => Val::Map(map.clone()),
+        }
+    }
 }
 
 /// A string, borrowed from the tree or the rule, or built by the expression.
@@ -165,12 +188,37 @@ pub fn field<'a>(entries: &'a [Entry], name: FieldName<'_>) -> Option<Val<'a>> {
 }
 
 /// Key equality, deciding most unequal keys of a table by length and first byte without a call
-/// to compare the bytes: most lookups are scans past other keys.
+/// to compare the bytes: most lookups are scans past other keys. Equal lengths are compared here
+/// too, eight bytes at a time: keys are short, and a call to `memcmp` costs more than comparing
+/// them.
 #[inline]
 fn same_key(key: &str, wanted: &str) -> bool {
-    key.len() == wanted.len()
-        && key.as_bytes().first() == wanted.as_bytes().first()
-        && key == wanted
+    let (key, wanted) = (key.as_bytes(), wanted.as_bytes());
+    if key.len() != wanted.len() || key.first() != wanted.first() {
+        return false;
+    }
+    let mut key_words = key.chunks_exact(8);
+    let mut wanted_words = wanted.chunks_exact(8);
+    for (left, right) in (&mut key_words).zip(&mut wanted_words) {
+        if word(left) != word(right) {
+            return false;
+        }
+    }
+    // The last bytes folded rather than compared as slices, which would call `memcmp` again.
+    key_words
+        .remainder()
+        .iter()
+        .zip(wanted_words.remainder())
+        .fold(0u8, |difference, (left, right)| difference | (left ^ right))
+        == 0
+}
+
+/// Eight bytes as one number, for comparing them at once.
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_ne_bytes(word)
 }
 
 impl<'a> Val<'a> {
