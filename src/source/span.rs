@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 /// A byte range into one file's text. Spans are cheap to copy and carry no file of their own:
-/// the [`crate::repository::SourceText`] that owns the text gives them meaning. In a workbook,
-/// which has no text, a span is a range of cells instead (see [`crate::source::xlsx`]).
+/// the file's [`LineIndex`] (in its [`crate::repository::SourceText`]) gives them meaning. In a
+/// workbook, which has no text, a span is a range of cells instead (see [`crate::source::xlsx`]).
+/// A tree node keeps only where its span starts (see [`crate::source::node`]).
 ///
-/// Offsets are 32-bit: a repository holds a span for every value and key, and files are capped
+/// Offsets are 32-bit: a repository holds an offset for every value and key, and files are capped
 /// well below 4 GiB (`max_file_bytes`), so the other half of a 64-bit offset would be memory for
 /// nothing. An offset beyond the cap is saturated, never wrapped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
