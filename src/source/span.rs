@@ -64,36 +64,110 @@ pub struct Position {
 
 /// What turns a byte offset of a file into a line and column without the file's text: where
 /// every line starts, and where every character wider than one byte is. A repository keeps one
-/// per file for as long as findings may need positions, and a file's text is several times its
-/// index (a byte per byte against four bytes a line and eight a wide character), so the text
-/// itself is dropped once the file is parsed.
+/// per file for as long as findings may need positions, and the text itself is dropped once the
+/// file is parsed.
+///
+/// Both lists are stored in blocks: a block keeps its first offset in full and each entry only
+/// its distance from there in 16 bits, so that a line costs about two bytes and a wide character
+/// three (a pretty-printed register of a million records has fifteen million lines).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    /// Byte offset where each line starts; the first is 0.
-    line_starts: Vec<u32>,
-    /// Every character of more than one byte: its offset, and how many bytes wider than one all
-    /// such characters up to and including it are. A column is then the bytes before the offset
-    /// on its line less the extra bytes among them, found by two binary searches.
-    wide_chars: Vec<WideChar>,
+    lines: Blocked,
+    wide_chars: Blocked,
+    /// Per wide character: how many bytes wider than one it is (1 to 3).
+    extra: Vec<u8>,
     len: u32,
 }
 
+/// Entries at most this many to a block.
+const BLOCK_ENTRIES: usize = 64;
+
+/// A sorted list of offsets, in blocks (see [`LineIndex`]).
+#[derive(Clone, Debug, Default)]
+struct Blocked {
+    blocks: Vec<Block>,
+    /// Per entry: its offset less its block's `start`.
+    distances: Vec<u16>,
+}
+
 #[derive(Clone, Copy, Debug)]
-struct WideChar {
-    offset: u32,
-    extra_through: u32,
+struct Block {
+    /// The offset of the block's first entry.
+    start: u32,
+    /// The index of the block's first entry.
+    first: u32,
+    /// For wide characters: the extra bytes of all wide characters before the block.
+    extra_before: u32,
+}
+
+impl Blocked {
+    fn push(&mut self, offset: u32, extra_before: u32) {
+        let count = self.distances.len();
+        let distance = self
+            .blocks
+            .last()
+            .filter(|block| (count - block.first as usize) < BLOCK_ENTRIES)
+            .and_then(|block| u16::try_from(offset - block.start).ok());
+        let distance = match distance {
+            Some(distance) => distance,
+            None => {
+                self.blocks.push(Block {
+                    start: offset,
+                    first: u32::try_from(count).unwrap_or(u32::MAX),
+                    extra_before,
+                });
+                0
+            }
+        };
+        self.distances.push(distance);
+    }
+
+    /// How many entries are at or before `offset` (`inclusive`) or before it, and the block of
+    /// the last of them.
+    fn count_before(&self, offset: u32, inclusive: bool) -> (usize, Option<&Block>) {
+        let before = |start: u32| {
+            if inclusive {
+                start <= offset
+            } else {
+                start < offset
+            }
+        };
+        let block_index = self.blocks.partition_point(|block| before(block.start));
+        let Some(block) = block_index.checked_sub(1).and_then(|i| self.blocks.get(i)) else {
+            return (0, None);
+        };
+        let end = self
+            .blocks
+            .get(block_index)
+            .map_or(self.distances.len(), |next| next.first as usize);
+        let entries = self
+            .distances
+            .get(block.first as usize..end)
+            .unwrap_or_default();
+        let within = entries.partition_point(|&distance| before(block.start + u32::from(distance)));
+        (block.first as usize + within, Some(block))
+    }
+
+    fn offset(&self, index: usize, block: &Block) -> u32 {
+        block.start
+            + self
+                .distances
+                .get(index)
+                .map_or(0, |&distance| u32::from(distance))
+    }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.match_indices('\n')
-                .map(|(offset, _)| offset32(offset + 1)),
-        );
-        let mut wide_chars = Vec::new();
-        let mut extra = 0u32;
+        let mut lines = Blocked::default();
+        lines.push(0, 0);
+        for (offset, _) in text.match_indices('\n') {
+            lines.push(offset32(offset + 1), 0);
+        }
+        let mut wide_chars = Blocked::default();
+        let mut extra = Vec::new();
+        let mut extra_before = 0u32;
         let mut offset = 0;
         while let Some(found) = next_non_ascii(bytes, offset) {
             // `text` is UTF-8, so a non-ASCII byte found from a character boundary leads one.
@@ -101,52 +175,55 @@ impl LineIndex {
                 .get(found..)
                 .and_then(|rest| rest.chars().next())
                 .map_or(1, char::len_utf8);
-            extra = extra.saturating_add(offset32(width - 1));
-            wide_chars.push(WideChar {
-                offset: offset32(found),
-                extra_through: extra,
-            });
+            let wider = u8::try_from(width - 1).unwrap_or(0);
+            wide_chars.push(offset32(found), extra_before);
+            extra.push(wider);
+            extra_before = extra_before.saturating_add(u32::from(wider));
             offset = found + width;
         }
         LineIndex {
-            line_starts,
+            lines,
             wide_chars,
+            extra,
             len: offset32(text.len()),
         }
+    }
+
+    /// The extra bytes of the wide characters that start before `offset`, and the last of them.
+    fn extra_before(&self, offset: u32) -> (u32, Option<(u32, u8)>) {
+        let (count, block) = self.wide_chars.count_before(offset, false);
+        let Some(block) = block else {
+            return (0, None);
+        };
+        let in_block = self
+            .extra
+            .get(block.first as usize..count)
+            .unwrap_or_default();
+        let sum = in_block.iter().map(|&wider| u32::from(wider)).sum::<u32>();
+        let last = count.checked_sub(1).map(|index| {
+            let wider = self.extra.get(index).copied().unwrap_or(0);
+            (self.wide_chars.offset(index, block), wider)
+        });
+        (block.extra_before + sum, last)
     }
 
     /// The position of a byte offset. Offsets past the end, or inside a multi-byte character,
     /// are clamped so that a position is always reported.
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset32(offset).min(self.len);
-        // Wide characters that start before the offset; the last may contain it.
-        let wide_before = self.wide_chars.partition_point(|wide| wide.offset < offset);
-        let extra_before = |wide_before: usize| {
-            wide_before
-                .checked_sub(1)
-                .and_then(|last| self.wide_chars.get(last))
-                .map_or(0, |wide| wide.extra_through)
-        };
-        if let Some(last) = wide_before
-            .checked_sub(1)
-            .and_then(|last| self.wide_chars.get(last))
+        let (mut extra, last_wide) = self.extra_before(offset);
+        if let Some((start, wider)) = last_wide
+            && offset <= start + u32::from(wider)
         {
-            let width = last.extra_through - extra_before(wide_before - 1) + 1;
-            if offset < last.offset.saturating_add(width) {
-                offset = last.offset;
-            }
+            // Inside that character: report the character itself.
+            offset = start;
+            extra -= u32::from(wider);
         }
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(line) => line,
-            Err(next) => next.saturating_sub(1),
-        };
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
-        let wide_before_line = self
-            .wide_chars
-            .partition_point(|wide| wide.offset < line_start);
-        let wide_before_offset = self.wide_chars.partition_point(|wide| wide.offset < offset);
-        let extra = extra_before(wide_before_offset) - extra_before(wide_before_line);
-        let column = (offset - line_start - extra) as usize + 1;
+        let (count, block) = self.lines.count_before(offset, true);
+        let line = count.saturating_sub(1);
+        let line_start = block.map_or(0, |block| self.lines.offset(line, block));
+        let extra_in_line = extra - self.extra_before(line_start).0;
+        let column = (offset - line_start - extra_in_line) as usize + 1;
         Position {
             line: line + 1,
             column,
@@ -261,6 +338,48 @@ mod tests {
             assert_eq!(
                 index.position(offset),
                 position_from_text(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_match_the_text_across_blocks(
+            text in "[a\n\u{e5}\u{20ac}\u{1f600}]{0,600}",
+            offsets in proptest::collection::vec(0usize..2600, 1..20),
+        ) {
+            let index = LineIndex::new(&text);
+            for offset in offsets {
+                proptest::prop_assert_eq!(index.position(offset), position_from_text(&text, offset));
+            }
+        }
+    }
+
+    #[test]
+    fn lines_and_wide_characters_past_sixteen_bit_distances_are_found() {
+        // A line of 70,000 wide characters, then 200 short lines, then a long ASCII line.
+        let mut text = "\u{e5}".repeat(70_000);
+        text.push('\n');
+        for line in 0..200 {
+            text.push_str(&format!("{line}: \u{20ac}x\n"));
+        }
+        text.push_str(&"a".repeat(70_000));
+        text.push_str("\n\u{1f600}z");
+        let index = LineIndex::new(&text);
+        let mut offset = 0;
+        while offset <= text.len() + 1 {
+            assert_eq!(
+                index.position(offset),
+                position_from_text(&text, offset),
+                "{offset}"
+            );
+            offset += 997;
+        }
+        for offset in [139_999, 140_000, 140_001, text.len() - 1, text.len()] {
+            assert_eq!(
+                index.position(offset),
+                position_from_text(&text, offset),
                 "{offset}"
             );
         }
