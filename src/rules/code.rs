@@ -798,29 +798,52 @@ pub fn share(code: Code) -> Code {
 }
 
 fn share_inside(code: Code) -> Code {
-    let boxed = |code: Box<Code>| Box::new(share(*code));
-    let many = |codes: Vec<Code>| codes.into_iter().map(share).collect::<Vec<_>>();
+    map_children(code, &mut share)
+}
+
+/// The code with `rewrite` applied to each of its direct subexpressions, for the passes that
+/// rebuild a tree of code. A kept value ([`Code::Cached`]) is left as it is: a pass that looks
+/// inside kept values handles them before calling this. Literals of `in` are rewritten too; a
+/// rewrite leaves constants as they are.
+fn map_children(code: Code, rewrite: &mut dyn FnMut(Code) -> Code) -> Code {
+    let boxed = |code: Box<Code>, rewrite: &mut dyn FnMut(Code) -> Code| Box::new(rewrite(*code));
     match code {
-        Code::List(items) => Code::List(many(items)),
+        Code::List(items) => Code::List(items.into_iter().map(&mut *rewrite).collect()),
         Code::Map(entries) => Code::Map(
             entries
                 .into_iter()
-                .map(|(key, value)| (share(key), share(value)))
+                .map(|(key, value)| (rewrite(key), rewrite(value)))
                 .collect(),
         ),
-        Code::Select(operand, field) => Code::Select(boxed(operand), field),
-        Code::Has(operand, field) => Code::Has(boxed(operand), field),
-        Code::Index(left, right) => Code::Index(boxed(left), boxed(right)),
-        Code::Not(operand) => Code::Not(boxed(operand)),
-        Code::Negate(operand) => Code::Negate(boxed(operand)),
-        Code::And(left, right) => Code::And(boxed(left), boxed(right)),
-        Code::Or(left, right) => Code::Or(boxed(left), boxed(right)),
-        Code::Conditional(condition, then, otherwise) => {
-            Code::Conditional(boxed(condition), boxed(then), boxed(otherwise))
+        Code::Select(operand, field) => Code::Select(boxed(operand, rewrite), field),
+        Code::Has(operand, field) => Code::Has(boxed(operand, rewrite), field),
+        Code::Index(left, right) => {
+            let left = boxed(left, rewrite);
+            Code::Index(left, boxed(right, rewrite))
         }
-        Code::Binary(operator, left, right) => Code::Binary(operator, boxed(left), boxed(right)),
-        // The literals are constants already.
-        Code::InLiterals(operand, literals) => Code::InLiterals(boxed(operand), literals),
+        Code::Not(operand) => Code::Not(boxed(operand, rewrite)),
+        Code::Negate(operand) => Code::Negate(boxed(operand, rewrite)),
+        Code::And(left, right) => {
+            let left = boxed(left, rewrite);
+            Code::And(left, boxed(right, rewrite))
+        }
+        Code::Or(left, right) => {
+            let left = boxed(left, rewrite);
+            Code::Or(left, boxed(right, rewrite))
+        }
+        Code::Conditional(condition, then, otherwise) => {
+            let condition = boxed(condition, rewrite);
+            let then = boxed(then, rewrite);
+            Code::Conditional(condition, then, boxed(otherwise, rewrite))
+        }
+        Code::Binary(operator, left, right) => {
+            let left = boxed(left, rewrite);
+            Code::Binary(operator, left, boxed(right, rewrite))
+        }
+        Code::InLiterals(operand, literals) => {
+            let operand = boxed(operand, rewrite);
+            Code::InLiterals(operand, literals.into_iter().map(&mut *rewrite).collect())
+        }
         Code::Loop(body) => {
             let Loop {
                 kind,
@@ -830,20 +853,23 @@ fn share_inside(code: Code) -> Code {
             } = *body;
             let kind = match kind {
                 LoopKind::Map { guard } => LoopKind::Map {
-                    guard: guard.map(share),
+                    guard: guard.map(&mut *rewrite),
                 },
                 other => other,
             };
+            let range = rewrite(range);
             Code::Loop(Box::new(Loop {
                 kind,
-                range: share(range),
+                range,
                 slot,
-                body: share(body),
+                body: rewrite(body),
             }))
         }
-        Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
-        Code::Blank(operand) => Code::Blank(boxed(operand)),
-        Code::Call(function, args) => Code::Call(function, many(args)),
+        Code::Matches(operand, pattern) => Code::Matches(boxed(operand, rewrite), pattern),
+        Code::Blank(operand) => Code::Blank(boxed(operand, rewrite)),
+        Code::Call(function, args) => {
+            Code::Call(function, args.into_iter().map(&mut *rewrite).collect())
+        }
         other => other,
     }
 }
@@ -1068,66 +1094,16 @@ pub fn count_record_uses(
 /// `reused` says are evaluated only once per binding: keeping such a value costs storing it and
 /// saves nothing. The value is the same either way, errors included.
 pub fn drop_single_uses(code: Code, reused: &dyn Fn(usize) -> bool) -> Code {
-    let again = |code: Code| drop_single_uses(code, reused);
-    let boxed = |code: Box<Code>| Box::new(drop_single_uses(*code, reused));
-    let many = |codes: Vec<Code>| {
-        codes
-            .into_iter()
-            .map(|code| drop_single_uses(code, reused))
-            .collect::<Vec<_>>()
-    };
     match code {
         Code::Cached(cached) => {
             let Cached { id, lifetime, code } = *cached;
-            let code = again(code);
+            let code = drop_single_uses(code, reused);
             if lifetime == Lifetime::Record && !reused(id) {
                 code
             } else {
                 Code::Cached(Box::new(Cached { id, lifetime, code }))
             }
         }
-        Code::List(items) => Code::List(many(items)),
-        Code::Map(entries) => Code::Map(
-            entries
-                .into_iter()
-                .map(|(key, value)| (again(key), again(value)))
-                .collect(),
-        ),
-        Code::Select(operand, field) => Code::Select(boxed(operand), field),
-        Code::Has(operand, field) => Code::Has(boxed(operand), field),
-        Code::Index(left, right) => Code::Index(boxed(left), boxed(right)),
-        Code::Not(operand) => Code::Not(boxed(operand)),
-        Code::Negate(operand) => Code::Negate(boxed(operand)),
-        Code::And(left, right) => Code::And(boxed(left), boxed(right)),
-        Code::Or(left, right) => Code::Or(boxed(left), boxed(right)),
-        Code::Conditional(condition, then, otherwise) => {
-            Code::Conditional(boxed(condition), boxed(then), boxed(otherwise))
-        }
-        Code::Binary(operator, left, right) => Code::Binary(operator, boxed(left), boxed(right)),
-        Code::InLiterals(operand, literals) => Code::InLiterals(boxed(operand), many(literals)),
-        Code::Loop(body) => {
-            let Loop {
-                kind,
-                range,
-                slot,
-                body,
-            } = *body;
-            let kind = match kind {
-                LoopKind::Map { guard } => LoopKind::Map {
-                    guard: guard.map(again),
-                },
-                other => other,
-            };
-            Code::Loop(Box::new(Loop {
-                kind,
-                range: again(range),
-                slot,
-                body: again(body),
-            }))
-        }
-        Code::Matches(operand, pattern) => Code::Matches(boxed(operand), pattern),
-        Code::Blank(operand) => Code::Blank(boxed(operand)),
-        Code::Call(function, args) => Code::Call(function, many(args)),
-        other => other,
+        other => map_children(other, &mut |code| drop_single_uses(code, reused)),
     }
 }
