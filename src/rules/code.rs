@@ -615,7 +615,23 @@ fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
 
 /// Whether the code calls `function` anywhere.
 pub fn calls(code: &Code, function: Function) -> bool {
-    let any = |codes: &[Code]| codes.iter().any(|code| calls(code, function));
+    match code {
+        Code::Call(called, _) if *called == function => true,
+        Code::Blank(_) if function == Function::Normalise => true,
+        _ => {
+            let mut found = false;
+            for_each_child(code, &mut |child, _| {
+                found = found || calls(child, function)
+            });
+            found
+        }
+    }
+}
+
+/// Calls `visit` on each direct subexpression of the code, the kept one of a [`Code::Cached`]
+/// included, with whether it is evaluated once per element of a loop (a loop's guard and body):
+/// the read-only twin of [`map_children`].
+fn for_each_child<'c>(code: &'c Code, visit: &mut dyn FnMut(&'c Code, bool)) {
     match code {
         Code::Null
         | Code::Bool(_)
@@ -623,31 +639,46 @@ pub fn calls(code: &Code, function: Function) -> bool {
         | Code::Uint(_)
         | Code::Double(_)
         | Code::Text(_)
-        | Code::Slot(_) => false,
-        Code::List(items) => any(items),
-        Code::Map(entries) => entries
-            .iter()
-            .any(|(key, value)| calls(key, function) || calls(value, function)),
-        Code::Select(operand, _) | Code::Has(operand, _) => calls(operand, function),
-        Code::Blank(operand) => function == Function::Normalise || calls(operand, function),
-        Code::Not(operand) | Code::Negate(operand) | Code::Matches(operand, _) => {
-            calls(operand, function)
+        | Code::Slot(_) => {}
+        Code::List(items) | Code::Call(_, items) => {
+            items.iter().for_each(|item| visit(item, false))
         }
+        Code::Map(entries) => {
+            for (key, value) in entries {
+                visit(key, false);
+                visit(value, false);
+            }
+        }
+        Code::Select(operand, _)
+        | Code::Has(operand, _)
+        | Code::Not(operand)
+        | Code::Negate(operand)
+        | Code::Matches(operand, _)
+        | Code::Blank(operand) => visit(operand, false),
         Code::Index(left, right)
         | Code::And(left, right)
         | Code::Or(left, right)
-        | Code::Binary(_, left, right) => calls(left, function) || calls(right, function),
+        | Code::Binary(_, left, right) => {
+            visit(left, false);
+            visit(right, false);
+        }
         Code::Conditional(condition, then, otherwise) => {
-            calls(condition, function) || calls(then, function) || calls(otherwise, function)
+            visit(condition, false);
+            visit(then, false);
+            visit(otherwise, false);
         }
-        Code::InLiterals(operand, literals) => calls(operand, function) || any(literals),
+        Code::InLiterals(operand, literals) => {
+            visit(operand, false);
+            literals.iter().for_each(|literal| visit(literal, false));
+        }
         Code::Loop(body) => {
-            calls(&body.range, function)
-                || calls(&body.body, function)
-                || matches!(&body.kind, LoopKind::Map { guard: Some(guard) } if calls(guard, function))
+            visit(&body.range, false);
+            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+                visit(guard, true);
+            }
+            visit(&body.body, true);
         }
-        Code::Call(called, args) => *called == function || any(args),
-        Code::Cached(cached) => calls(&cached.code, function),
+        Code::Cached(cached) => visit(&cached.code, false),
     }
 }
 
@@ -675,62 +706,38 @@ fn bit(slot: usize) -> u64 {
 }
 
 fn reads(code: &Code) -> Reads {
-    let all = |codes: &[Code]| {
-        codes
-            .iter()
-            .fold(Reads::default(), |sum, code| sum.with(reads(code)))
-    };
     match code {
-        Code::Null
-        | Code::Bool(_)
-        | Code::Int(_)
-        | Code::Uint(_)
-        | Code::Double(_)
-        | Code::Text(_) => Reads::default(),
         Code::Slot(slot) => Reads {
             slots: bit(*slot),
             unstable: false,
         },
-        Code::List(items) => all(items),
-        Code::Map(entries) => entries.iter().fold(Reads::default(), |sum, (key, value)| {
-            sum.with(reads(key)).with(reads(value))
-        }),
-        Code::Select(operand, _)
-        | Code::Has(operand, _)
-        | Code::Not(operand)
-        | Code::Negate(operand)
-        | Code::Matches(operand, _)
-        | Code::Blank(operand) => reads(operand),
-        Code::Index(left, right)
-        | Code::And(left, right)
-        | Code::Or(left, right)
-        | Code::Binary(_, left, right) => reads(left).with(reads(right)),
-        Code::Conditional(condition, then, otherwise) => {
-            reads(condition).with(reads(then)).with(reads(otherwise))
-        }
-        Code::InLiterals(operand, literals) => reads(operand).with(all(literals)),
         Code::Loop(body) => {
-            let mut inside = reads(&body.body);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
-                inside = inside.with(reads(guard));
-            }
+            let (mut outside, mut inside) = (Reads::default(), Reads::default());
+            for_each_child(code, &mut |child, per_element| {
+                let sum = if per_element {
+                    &mut inside
+                } else {
+                    &mut outside
+                };
+                *sum = sum.with(reads(child));
+            });
             // The loop binds its own variable; a slot past 62 shares bit 63 and stays read.
             if body.slot < 63 {
                 inside.slots &= !bit(body.slot);
             }
-            reads(&body.range).with(inside)
+            outside.with(inside)
         }
-        Code::Call(function, args) => {
-            let mut sum = all(args);
-            match function {
+        _ => {
+            let mut sum = Reads::default();
+            for_each_child(code, &mut |child, _| sum = sum.with(reads(child)));
+            match code {
                 // Without a record argument it reads `self`.
-                Function::Referrers if args.len() < 3 => sum.slots |= bit(SELF),
-                Function::DisplayText => sum.unstable = true,
+                Code::Call(Function::Referrers, args) if args.len() < 3 => sum.slots |= bit(SELF),
+                Code::Call(Function::DisplayText, _) => sum.unstable = true,
                 _ => {}
             }
             sum
         }
-        Code::Cached(cached) => reads(&cached.code),
     }
 }
 
@@ -1029,65 +1036,15 @@ pub fn count_record_uses(
     in_loop: bool,
     uses: &mut std::collections::HashMap<usize, u8>,
 ) {
-    let mut each = |code: &Code, in_loop: bool| count_record_uses(code, in_loop, uses);
-    match code {
-        Code::Null
-        | Code::Bool(_)
-        | Code::Int(_)
-        | Code::Uint(_)
-        | Code::Double(_)
-        | Code::Text(_)
-        | Code::Slot(_) => {}
-        Code::List(items) | Code::Call(_, items) => {
-            for item in items {
-                each(item, in_loop);
-            }
-        }
-        Code::Map(entries) => {
-            for (key, value) in entries {
-                each(key, in_loop);
-                each(value, in_loop);
-            }
-        }
-        Code::Select(operand, _)
-        | Code::Has(operand, _)
-        | Code::Not(operand)
-        | Code::Negate(operand)
-        | Code::Matches(operand, _)
-        | Code::Blank(operand) => each(operand, in_loop),
-        Code::Index(left, right)
-        | Code::And(left, right)
-        | Code::Or(left, right)
-        | Code::Binary(_, left, right) => {
-            each(left, in_loop);
-            each(right, in_loop);
-        }
-        Code::Conditional(condition, then, otherwise) => {
-            each(condition, in_loop);
-            each(then, in_loop);
-            each(otherwise, in_loop);
-        }
-        Code::InLiterals(operand, literals) => {
-            each(operand, in_loop);
-            for literal in literals {
-                each(literal, in_loop);
-            }
-        }
-        Code::Loop(body) => {
-            each(&body.range, in_loop);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
-                each(guard, true);
-            }
-            each(&body.body, true);
-        }
-        Code::Cached(cached) => {
-            if cached.lifetime == Lifetime::Record {
-                let count = uses.entry(cached.id).or_insert(0);
-                *count = count.saturating_add(if in_loop { 2 } else { 1 }).min(2);
-            }
-            count_record_uses(&cached.code, in_loop, uses);
-        }
+    if let Code::Cached(cached) = code
+        && cached.lifetime == Lifetime::Record
+    {
+        let count = uses.entry(cached.id).or_insert(0);
+        *count = count.saturating_add(if in_loop { 2 } else { 1 }).min(2);
     }
+    for_each_child(code, &mut |child, per_element| {
+        count_record_uses(child, in_loop || per_element, uses);
+    });
 }
 
 /// The code without the [`Cached`] marks, kept for the record, of subexpressions that
