@@ -160,25 +160,46 @@ impl Str {
     }
 }
 
-impl Deref for Str {
-    type Target = str;
+/// `Deref` to `str` and the traits that read like a `&str` (`AsRef`, `Borrow`, `Debug`,
+/// `Display`), for a type with an `as_str`.
+macro_rules! reads_as_str {
+    ($type:ty) => {
+        impl Deref for $type {
+            type Target = str;
 
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
+            fn deref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl AsRef<str> for $type {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl Borrow<str> for $type {
+            fn borrow(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl fmt::Debug for $type {
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(self.as_str(), formatter)
+            }
+        }
+
+        impl fmt::Display for $type {
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self.as_str(), formatter)
+            }
+        }
+    };
 }
 
-impl AsRef<str> for Str {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for Str {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
+reads_as_str!(Str);
+reads_as_str!(Key);
 
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
@@ -191,18 +212,6 @@ impl Eq for Str {}
 impl Hash for Str {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
-    }
-}
-
-impl fmt::Debug for Str {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), formatter)
-    }
-}
-
-impl fmt::Display for Str {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), formatter)
     }
 }
 
@@ -220,12 +229,6 @@ impl From<String> for Str {
 
 impl From<std::borrow::Cow<'_, str>> for Str {
     fn from(text: std::borrow::Cow<'_, str>) -> Str {
-        Str::new(&text)
-    }
-}
-
-impl From<Box<str>> for Str {
-    fn from(text: Box<str>) -> Str {
         Str::new(&text)
     }
 }
@@ -248,38 +251,6 @@ impl Key {
     /// Whether both are the same allocation: keys made by one [`Keys`] are equal only then.
     pub fn same_allocation(&self, other: &Key) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Deref for Key {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Key {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Key {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Key {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), formatter)
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), formatter)
     }
 }
 
