@@ -286,7 +286,7 @@ impl Repository {
 
     /// The record of one of `kinds` with this id, in the order the kinds are given.
     pub fn resolve(&self, kinds: &[&str], id: &str) -> Option<usize> {
-        self.ids.resolve(&self.records, kinds, id)
+        self.ids.resolve(kinds, id)
     }
 
     /// The first record with this id, of any kind, and whether other records have the id too.
