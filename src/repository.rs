@@ -190,23 +190,20 @@ impl Reference {
     /// The pointer within the referring record, and the id written there.
     pub fn located<'r>(&self, repository: &'r Repository) -> (String, &'r str) {
         let record = repository.record(self.from());
-        ids_at(&record.node, self.schema, true)
+        ids_at(&record.node, self.schema)
             .nth(self.occurrence as usize)
             .map_or_else(|| (String::new(), ""), |(pointer, _, id)| (pointer, id))
     }
 }
 
-/// The ids a reference field holds in a record, with their pointers (when asked for: indexing
-/// millions of references needs none) and nodes, in record order: values that are not strings,
-/// and tokens that are not ids (`all_committees`), left out.
+/// The ids a reference field holds in a record, with their pointers and nodes, in record order:
+/// values that are not strings, and tokens that are not ids (`all_committees`), left out.
 fn ids_at<'n>(
     node: &'n Node,
     field: &'static ReferenceField,
-    with_pointers: bool,
 ) -> impl Iterator<Item = (String, &'n Node, &'n str)> + use<'n> {
     let mut values = Vec::new();
-    let mut pointer = with_pointers.then(String::new);
-    values_at(node, &field.path, &mut pointer, &mut values);
+    values_at(node, &field.path, &mut String::new(), &mut values);
     values.into_iter().filter_map(move |(pointer, node)| {
         let id = node.as_str()?;
         (!field.tokens.iter().any(|token| token == id)).then_some((pointer, node, id))
@@ -412,29 +409,39 @@ impl Repository {
         // in parallel, a batch of records at a time. A list of millions collected by the threads
         // in one piece would exist twice, at the run's peak of memory.
         const BATCH: usize = 65_536;
+        const CHUNK: usize = 1_024;
         let count: usize = self
             .records
             .par_iter()
             .map(|record| {
                 catalog.kind(record.kind).map_or(0, |schema| {
-                    schema
-                        .references
-                        .iter()
-                        .map(|field| ids_at(&record.node, field, false).count())
-                        .sum()
+                    let mut count = 0;
+                    for field in &schema.references {
+                        for_each_id(&record.node, field, &field.path, &mut |_, _| count += 1);
+                    }
+                    count
                 })
             })
             .sum();
         let mut references: Vec<Reference> = Vec::with_capacity(count);
         for (batch, records) in self.records.chunks(BATCH).enumerate() {
-            let found: Vec<Reference> = records
-                .par_iter()
+            // A list per chunk of records, not per record: a million small lists cost more to
+            // allocate than to fill.
+            let found: Vec<Vec<Reference>> = records
+                .par_chunks(CHUNK)
                 .enumerate()
-                .flat_map_iter(|(offset, record)| {
-                    self.references_of(catalog, batch * BATCH + offset, record)
+                .map(|(chunk, records)| {
+                    let first = batch * BATCH + chunk * CHUNK;
+                    let mut found = Vec::new();
+                    for (offset, record) in records.iter().enumerate() {
+                        self.add_references_of(catalog, first + offset, record, &mut found);
+                    }
+                    found
                 })
                 .collect();
-            references.extend(found);
+            for found in found {
+                references.extend(found);
+            }
         }
         // Counted, then placed: a counting sort by target that keeps repository order.
         let mut starts = vec![0u32; self.records.len() + 1];
@@ -460,19 +467,20 @@ impl Repository {
     }
 
     /// The references a record holds, resolved, in the order of its schema's reference fields.
-    fn references_of(
+    fn add_references_of(
         &self,
         catalog: &'static Catalog,
         index: usize,
         record: &Record,
-    ) -> Vec<Reference> {
-        let mut found = Vec::new();
+        found: &mut Vec<Reference>,
+    ) {
         // Four billion records would not fit in memory long before this.
         let (Some(schema), Ok(from)) = (catalog.kind(record.kind), u32::try_from(index)) else {
-            return found;
+            return;
         };
         for field in &schema.references {
-            for (occurrence, (_, node, id)) in ids_at(&record.node, field, false).enumerate() {
+            let mut occurrence = 0u32;
+            for_each_id(&record.node, field, &field.path, &mut |node, id| {
                 let resolved = self
                     .resolve(&field.kinds, id)
                     .and_then(|target| u32::try_from(target).ok())
@@ -480,54 +488,77 @@ impl Repository {
                 found.push(Reference {
                     from,
                     schema: field,
-                    occurrence: u32::try_from(occurrence).unwrap_or(u32::MAX),
+                    occurrence,
                     start: u32::try_from(node.span().start()).unwrap_or(u32::MAX),
                     resolved,
                 });
-            }
+                occurrence = occurrence.saturating_add(1);
+            });
         }
-        found
     }
 }
 
-/// Every value at a schema path in a record, with its pointer if `pointer` is kept (it is the
-/// pointer of `node`, extended and restored on the way down).
+/// Calls `found` with every id a reference field holds in a record (below `path`, the steps of
+/// the field still to take), in record order, as [`ids_at`] lists them but
+/// without pointers or a list: indexing visits millions of references.
+fn for_each_id<'n>(
+    node: &'n Node,
+    field: &ReferenceField,
+    path: &[Step],
+    found: &mut impl FnMut(&'n Node, &'n str),
+) {
+    match (path.split_first(), &node.value) {
+        (None, Value::String(id)) => {
+            if !field.tokens.iter().any(|token| token == id.as_str()) {
+                found(node, id.as_str());
+            }
+        }
+        (Some((Step::Key(key), rest)), Value::Map(_)) => {
+            if let Some(child) = node.get(key) {
+                for_each_id(child, field, rest, found);
+            }
+        }
+        (Some((Step::Items, rest)), Value::Sequence(items)) => {
+            for item in items {
+                for_each_id(item, field, rest, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every value at a schema path in a record, with its pointer (`pointer` is the pointer of
+/// `node`, extended and restored on the way down).
 fn values_at<'a>(
     node: &'a Node,
     path: &[Step],
-    pointer: &mut Option<String>,
+    pointer: &mut String,
     out: &mut Vec<(String, &'a Node)>,
 ) {
     let Some((step, rest)) = path.split_first() else {
-        out.push((pointer.clone().unwrap_or_default(), node));
+        out.push((pointer.clone(), node));
         return;
     };
-    let length = pointer.as_ref().map_or(0, String::len);
+    let length = pointer.len();
     match (step, &node.value) {
         (Step::Key(key), Value::Map(_)) => {
             if let Some(child) = node.get(key) {
-                if let Some(pointer) = pointer {
-                    pointer.push('/');
-                    pointer.push_str(&escape_pointer_token(key));
-                }
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(key));
                 values_at(child, rest, pointer, out);
             }
         }
         (Step::Items, Value::Sequence(items)) => {
             for (index, item) in items.iter().enumerate() {
-                if let Some(pointer) = pointer {
-                    pointer.truncate(length);
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                }
+                pointer.truncate(length);
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
                 values_at(item, rest, pointer, out);
             }
         }
         _ => {}
     }
-    if let Some(pointer) = pointer {
-        pointer.truncate(length);
-    }
+    pointer.truncate(length);
 }
 
 /// How many records a parsed file holds, at most: the items of its list or of its `records`.
