@@ -162,7 +162,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut lines = Blocked::default();
         lines.push(0, 0);
-        for (offset, _) in text.match_indices('\n') {
+        for offset in memchr::memchr_iter(b'\n', bytes) {
             lines.push(offset32(offset + 1), 0);
         }
         let mut wide_chars = Blocked::default();
