@@ -252,8 +252,10 @@ mod tests {
             .iter()
             .map(|duplicate| (duplicate.record, duplicate.first))
             .collect();
-        let expected: Vec<(usize, usize)> =
-            (1..1000).map(|record| (record, 0)).chain([(1001, 1000)]).collect();
+        let expected: Vec<(usize, usize)> = (1..1000)
+            .map(|record| (record, 0))
+            .chain([(1001, 1000)])
+            .collect();
         assert_eq!(found, expected);
         assert_eq!(index.resolve(&["role"], "x"), Some(1000));
         assert_eq!(index.resolve(&["system"], "y"), Some(1002));
@@ -262,7 +264,11 @@ mod tests {
 
     #[test]
     fn an_id_twice_in_one_kind_is_shared_for_a_lookup_by_id_alone() {
-        let records = vec![record("role", "a"), record("system", "b"), record("role", "a")];
+        let records = vec![
+            record("role", "a"),
+            record("system", "b"),
+            record("role", "a"),
+        ];
         let (index, _) = IdIndex::build(&records);
         assert_eq!(index.any_kind("a"), Some((0, true)));
         assert_eq!(index.any_kind("b"), Some((1, false)));
