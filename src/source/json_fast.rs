@@ -20,6 +20,24 @@ use super::span::Span;
 /// it, through a set, so that a hostile object of a million keys costs no more than a million.
 const KEYS_SCANNED: usize = 32;
 
+/// Eight spaces, as one number.
+const SPACES: u64 = u64::from_le_bytes(*b"        ");
+
+/// A number with the high bit of each byte of `word` that equals `byte` set (and possibly of a
+/// byte after such a byte, which does not matter to the first). The classic test for a zero
+/// byte, applied to `word` with `byte` cleared out.
+fn has_byte(word: u64, byte: u8) -> u64 {
+    has_byte_below(word ^ (u64::from(byte) * ONES), 1)
+}
+
+/// A number whose lowest set bit, if any, is the high bit of the first byte of `word` below
+/// `limit` (at most 128).
+fn has_byte_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(u64::from(limit) * ONES) & !word & (0x80 * ONES)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
 /// The tree of a valid JSON text, or `None` if the text needs the careful reader.
 pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
     let mut reader = Reader {
@@ -55,8 +73,39 @@ impl<'t> Reader<'t> {
     }
 
     fn space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.at += 1;
+        while let Some(byte) = self.peek() {
+            match byte {
+                // A pretty-printed register indents each of its lines: skip the indentation
+                // eight spaces at a time.
+                b'\n' => {
+                    self.at += 1;
+                    while self.word_at(self.at) == Some(SPACES) {
+                        self.at += 8;
+                    }
+                }
+                b' ' | b'\t' | b'\r' => self.at += 1,
+                _ => return,
+            }
+        }
+    }
+
+    /// The eight bytes from `at`, as one number, if there are eight.
+    fn word_at(&self, at: usize) -> Option<u64> {
+        let bytes = self.bytes.get(at..at + 8)?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    }
+
+    /// Skips the bytes of a string that need no attention, eight at a time while none of them
+    /// does: a quote, a backslash or a control character.
+    fn skip_plain_string_bytes(&mut self) {
+        while let Some(word) = self.word_at(self.at) {
+            let special = has_byte(word, b'"') | has_byte(word, b'\\') | has_byte_below(word, 0x20);
+            if special != 0 {
+                // In little-endian order, the lowest flagged byte is the first special one.
+                self.at += (special.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.at += 8;
         }
     }
 
@@ -169,6 +218,7 @@ impl<'t> Reader<'t> {
         self.at += 1;
         let start = self.at;
         // Most strings have no escape: find the closing quote and borrow the text.
+        self.skip_plain_string_bytes();
         while let Some(byte) = self.peek() {
             match byte {
                 b'"' => {
@@ -376,6 +426,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_first_flagged_byte_of_a_word_is_the_first_special_one(bytes in any::<[u8; 8]>()) {
+            let word = u64::from_le_bytes(bytes);
+            let special = has_byte(word, b'"') | has_byte(word, b'\\') | has_byte_below(word, 0x20);
+            let first = bytes.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+            let flagged = (special != 0).then(|| (special.trailing_zeros() / 8) as usize);
+            prop_assert_eq!(flagged, first);
+        }
+
         #[test]
         fn fast_and_careful_readers_agree_on_valid_json(value in json_value(), pretty in any::<bool>()) {
             let text = if pretty {
