@@ -12,6 +12,7 @@ pub mod span;
 pub mod toml;
 pub mod xlsx;
 pub mod yaml;
+mod yaml_fast;
 
 use std::path::PathBuf;
 

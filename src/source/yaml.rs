@@ -1,5 +1,7 @@
 //! YAML 1.2 (core schema) to the spanned tree, through saphyr's `MarkedYaml`. Aliases are
 //! expanded under a node budget so that an alias bomb is a parse error, not an exhausted machine.
+//! Most files are first offered to the fast reader (`yaml_fast`), which reads the plain subset
+//! that registers are written in; anything else is read here.
 
 use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
 use saphyr_parser::Parser;
@@ -9,6 +11,15 @@ use super::span::{CharOffsets, Span};
 use super::{Limits, ParseError};
 
 pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    if let Some(tree) = super::yaml_fast::parse(text, limits) {
+        return Ok(tree);
+    }
+    careful(text, limits)
+}
+
+/// The careful reader: saphyr's events, converted; it reads all of YAML and says what is wrong
+/// and where.
+pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
     let offsets = CharOffsets::new(text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     loader.alias_limit(limits.yaml_alias_nodes);
