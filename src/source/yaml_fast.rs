@@ -12,8 +12,8 @@
 //! the careful path's, node starts and key starts included (property tests compare them).
 //!
 //! Where saphyr puts a node: a block mapping at its first key, a block sequence at its first `-`
-//! (but at its first item when it is as indented as its key), a flow collection at its bracket, a quoted scalar at its opening quote, a plain scalar at its
-//! first character. Plain scalars are typed by saphyr's own core-schema resolver, so `yes`,
+//! (but at its first item when it is as indented as its key), a flow collection at its bracket,
+//! a quoted scalar at its opening quote, a plain scalar at its first character. Plain scalars are typed by saphyr's own core-schema resolver, so `yes`,
 //! `on` and `2026-06-21` stay strings exactly when saphyr says so.
 //!
 //! Indexing here is by positions this reader checked against the text's length.
