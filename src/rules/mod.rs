@@ -16,6 +16,8 @@ pub mod value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use self::code::Code;
 use self::expr::{CompileError, Expr, Template, compile};
 use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
@@ -118,8 +120,20 @@ impl RuleSet {
             params,
         } = packs;
         let known_kinds = crate::schema::kind_names();
+        // Parsing the pack's CEL is most of a small run's fixed start (the `cel` crate's parser
+        // is generated, and slow), and the rules parse independently: in parallel, with the
+        // first error in pack order reported, as a sequential load would.
+        let checks: Vec<Result<Vec<Check>, CompileError>> = rules
+            .par_iter()
+            .map(|def| {
+                def.checks
+                    .iter()
+                    .map(|check| compile_check(check, &def.id, &sources))
+                    .collect()
+            })
+            .collect();
         let mut compiled = Vec::with_capacity(rules.len());
-        for def in rules {
+        for (def, checks) in rules.into_iter().zip(checks) {
             for kind in &def.kinds {
                 if !known_kinds.contains(&kind.as_str()) {
                     let hint = did_you_mean(kind, known_kinds.iter().copied()).unwrap_or_default();
@@ -144,12 +158,7 @@ impl RuleSet {
                     )));
                 }
             }
-            let checks = def
-                .checks
-                .iter()
-                .map(|check| compile_check(check, &def.id, &sources))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(RulesError::Compile)?;
+            let checks = checks.map_err(RulesError::Compile)?;
             compiled.push(Rule {
                 severity: def.severity,
                 checks,
