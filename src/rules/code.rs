@@ -88,16 +88,22 @@ pub enum Lifetime {
 /// costs only the scan).
 #[derive(Debug)]
 pub struct Field {
-    pub name: Box<str>,
+    /// The name as a key: keys are interned, so a table's entry has it exactly when the entry's
+    /// key is the same allocation.
+    pub key: crate::source::node::Key,
     pub hint: std::sync::atomic::AtomicU32,
 }
 
 impl Field {
     fn new(name: &str) -> Field {
         Field {
-            name: name.into(),
+            key: name.into(),
             hint: std::sync::atomic::AtomicU32::new(0),
         }
+    }
+
+    pub fn name(&self) -> &str {
+        self.key.as_str()
     }
 }
 
@@ -945,7 +951,7 @@ fn write_key(code: &Code, key: &mut String) {
             } else {
                 'h'
             });
-            text(key, &field.name);
+            text(key, field.name());
             write_key(operand, key);
             Ok(())
         }

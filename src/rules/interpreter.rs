@@ -67,7 +67,7 @@ pub type Outcome<'a> = Result<Val<'a>, Fault>;
 #[cold]
 #[inline(never)]
 fn missing(field: &super::code::Field) -> Fault {
-    Fault::Missing(field.name.to_string())
+    Fault::Missing(field.name().to_string())
 }
 
 #[cold]
@@ -75,7 +75,7 @@ fn missing(field: &super::code::Field) -> Fault {
 fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
     Fault::Other(format!(
         "has() cannot test the field `{}` of a {type_name}",
-        field.name
+        field.name()
     ))
 }
 

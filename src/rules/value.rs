@@ -159,7 +159,7 @@ pub enum FieldName<'f> {
 impl FieldName<'_> {
     pub fn as_str(&self) -> &str {
         match self {
-            FieldName::Written(field) => &field.name,
+            FieldName::Written(field) => field.name(),
             FieldName::Computed(name) => name,
         }
     }
@@ -169,19 +169,25 @@ impl FieldName<'_> {
 /// was found last time.
 pub fn field<'a>(entries: &'a [Entry], name: FieldName<'_>) -> Option<Val<'a>> {
     use std::sync::atomic::Ordering::Relaxed;
-    let wanted = name.as_str();
-    if let FieldName::Written(field) = name
-        && let Some(entry) = entries.get(field.hint.load(Relaxed) as usize)
-        && same_key(&entry.key, wanted)
+    let field = match name {
+        FieldName::Written(field) => field,
+        FieldName::Computed(wanted) => {
+            return entries
+                .iter()
+                .find(|entry| same_key(&entry.key, wanted))
+                .map(|entry| Val::of_node(&entry.value));
+        }
+    };
+    // Keys are interned: the entry is the one whose key is the field's own allocation.
+    if let Some(entry) = entries.get(field.hint.load(Relaxed) as usize)
+        && entry.key.same_allocation(&field.key)
     {
         return Some(Val::of_node(&entry.value));
     }
     let position = entries
         .iter()
-        .position(|entry| same_key(&entry.key, wanted))?;
-    if let FieldName::Written(field) = name {
-        field.hint.store(position as u32, Relaxed);
-    }
+        .position(|entry| entry.key.same_allocation(&field.key))?;
+    field.hint.store(position as u32, Relaxed);
     entries
         .get(position)
         .map(|entry| Val::of_node(&entry.value))
