@@ -14,7 +14,12 @@ use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
 
 /// Why an expression gave no value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Fault {
+pub struct Fault(Box<FaultKind>);
+
+/// Boxed so that an outcome is no larger than a value: every step of an evaluation returns one,
+/// and faults are rare.
+#[derive(Clone, Debug, PartialEq)]
+enum FaultKind {
     /// A field read with `.field` or `[key]` that the record or table does not have.
     Missing(String),
     /// A function that refused its arguments.
@@ -27,36 +32,44 @@ pub enum Fault {
 }
 
 impl Fault {
+    fn missing(field: String) -> Fault {
+        Fault(Box::new(FaultKind::Missing(field)))
+    }
+
+    fn other(message: String) -> Fault {
+        Fault(Box::new(FaultKind::Other(message)))
+    }
+
     /// The fault in words, for the finding that reports it.
     pub fn explain(&self) -> String {
-        match self {
-            Fault::Missing(field) => format!("the field `{field}` is missing"),
-            Fault::Function { function, message } => format!("{function}(): {message}"),
-            Fault::Other(message) => message.clone(),
+        match &*self.0 {
+            FaultKind::Missing(field) => format!("the field `{field}` is missing"),
+            FaultKind::Function { function, message } => format!("{function}(): {message}"),
+            FaultKind::Other(message) => message.clone(),
         }
     }
 
     /// [`Fault::explain`] in Swedish; a function's own words stay English.
     pub fn explain_sv(&self) -> String {
-        match self {
-            Fault::Missing(field) => format!("fältet `{field}` saknas"),
-            other => other.explain(),
+        match &*self.0 {
+            FaultKind::Missing(field) => format!("fältet `{field}` saknas"),
+            _ => self.explain(),
         }
     }
 }
 
 pub fn fail(function: Function, message: impl Into<String>) -> Fault {
-    Fault::Function {
+    Fault(Box::new(FaultKind::Function {
         function: function.name(),
         message: message.into(),
-    }
+    }))
 }
 
 #[cold]
 #[inline(never)]
 fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
     let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
-    Fault::Other(format!(
+    Fault::other(format!(
         "no such overload: {operator} of {}",
         types.join(" and ")
     ))
@@ -67,13 +80,13 @@ pub type Outcome<'a> = Result<Val<'a>, Fault>;
 #[cold]
 #[inline(never)]
 fn missing(field: &super::code::Field) -> Fault {
-    Fault::Missing(field.name().to_string())
+    Fault::missing(field.name().to_string())
 }
 
 #[cold]
 #[inline(never)]
 fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
-    Fault::Other(format!(
+    Fault::other(format!(
         "has() cannot test the field `{}` of a {type_name}",
         field.name()
     ))
@@ -163,7 +176,7 @@ impl<'a> Machine<'a> {
     pub fn truth(&mut self, code: &'a Code) -> Result<bool, Fault> {
         match self.eval(code)? {
             Val::Bool(verdict) => Ok(verdict),
-            other => Err(Fault::Other(format!(
+            other => Err(Fault::other(format!(
                 "the expression gave {} instead of true or false",
                 self.display(&other)
             ))),
@@ -276,7 +289,7 @@ impl<'a> Machine<'a> {
                 Val::Int(number) => number
                     .checked_neg()
                     .map(Val::Int)
-                    .ok_or_else(|| Fault::Other("integer overflow in -".to_string())),
+                    .ok_or_else(|| Fault::other("integer overflow in -".to_string())),
                 Val::Double(number) => Ok(Val::Double(-number)),
                 other => Err(no_overload("-", &[&other])),
             },
@@ -408,7 +421,7 @@ impl<'a> Machine<'a> {
                 &names
             }
             other => {
-                return Err(Fault::Other(format!(
+                return Err(Fault::other(format!(
                     "cannot loop over a {}: all, exists, map and filter take a list or a map",
                     other.type_name()
                 )));
@@ -540,7 +553,7 @@ impl<'a> Machine<'a> {
             Val::Record(index) => self.world.field(*index, name).map(Ok),
             Val::Map(Map::Entries(entries)) => field(entries, name).map(Ok),
             Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name.as_str()))).map(Ok),
-            other => Some(Err(Fault::Other(format!(
+            other => Some(Err(Fault::other(format!(
                 "cannot read the field `{}` of a {}",
                 name.as_str(),
                 other.type_name()
@@ -559,7 +572,7 @@ impl<'a> Machine<'a> {
                 position
                     .and_then(|position| list.get(position))
                     .ok_or_else(|| {
-                        Fault::Other(format!(
+                        Fault::other(format!(
                             "index {} is outside the list of {}",
                             self.display(index),
                             list.len()
@@ -568,10 +581,10 @@ impl<'a> Machine<'a> {
             }
             (Val::Record(_) | Val::Map(_), Val::Text(name)) => self
                 .select(operand, FieldName::Computed(name.as_str()))
-                .unwrap_or_else(|| Err(Fault::Missing(name.as_str().to_string()))),
+                .unwrap_or_else(|| Err(Fault::missing(name.as_str().to_string()))),
             (Val::Map(map), key) => map
                 .get(key)
-                .ok_or_else(|| Fault::Missing(self.display(key))),
+                .ok_or_else(|| Fault::missing(self.display(key))),
             (operand, index) => Err(no_overload("[]", &[operand, index])),
         }
     }
@@ -803,12 +816,12 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
 }
 
 fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
-    let overflow = || Fault::Other(format!("integer overflow in {}", operator.symbol()));
+    let overflow = || Fault::other(format!("integer overflow in {}", operator.symbol()));
     match (left, right) {
         (Val::Int(left), Val::Int(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::Other("division by zero".to_string()));
+                return Err(Fault::other("division by zero".to_string()));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -823,7 +836,7 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
         (Val::Uint(left), Val::Uint(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::Other("division by zero".to_string()));
+                return Err(Fault::other("division by zero".to_string()));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -865,6 +878,11 @@ mod tests {
     use super::*;
     use crate::rules::expr::compile;
     use crate::rules::pack::{ExprSource, PackSource};
+
+    #[test]
+    fn an_outcome_is_no_larger_than_a_value() {
+        assert_eq!(size_of::<Outcome<'_>>(), size_of::<Val<'_>>());
+    }
 
     /// The expression's value as a message shows it, or its fault, over an empty repository.
     fn run(text: &str) -> Result<String, String> {
