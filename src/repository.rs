@@ -508,10 +508,8 @@ fn for_each_id<'n>(
     found: &mut impl FnMut(&'n Node, &'n str),
 ) {
     match (path.split_first(), &node.value) {
-        (None, Value::String(id)) => {
-            if !field.tokens.iter().any(|token| token == id.as_str()) {
-                found(node, id.as_str());
-            }
+        (None, Value::String(id)) if !field.tokens.iter().any(|token| token == id.as_str()) => {
+            found(node, id.as_str());
         }
         (Some((Step::Key(key), rest)), Value::Map(_)) => {
             if let Some(child) = node.get(key) {
