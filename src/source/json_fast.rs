@@ -10,15 +10,10 @@
 #![allow(clippy::indexing_slicing)]
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use super::Limits;
-use super::node::{Entry, Keys, Node, Value};
+use super::node::{Entry, Keys, MapKeys, Node, Value};
 use super::span::Span;
-
-/// Up to this many keys, a new key of an object is checked against the others one by one; past
-/// it, through a set, so that a hostile object of a million keys costs no more than a million.
-const KEYS_SCANNED: usize = 32;
 
 /// Eight spaces, as one number.
 const SPACES: u64 = u64::from_le_bytes(*b"        ");
@@ -143,8 +138,7 @@ impl<'t> Reader<'t> {
             self.at += 1;
             return Some(Value::Map(Default::default()));
         }
-        // Keys of one file are shared, so equal keys are the same allocation.
-        let mut seen: Option<HashSet<*const u8>> = None;
+        let mut seen = MapKeys::default();
         loop {
             self.space();
             if self.peek()? != b'"' {
@@ -154,16 +148,7 @@ impl<'t> Reader<'t> {
             let key = self.string()?;
             let key = self.keys.key(&key);
             let key_span = Span::new(key_start, self.at);
-            let earlier = &self.entries[base..];
-            let duplicate = if earlier.len() < KEYS_SCANNED {
-                earlier.iter().any(|entry| entry.key.same_allocation(&key))
-            } else {
-                let seen = seen.get_or_insert_with(|| {
-                    earlier.iter().map(|entry| entry.key.address()).collect()
-                });
-                !seen.insert(key.address())
-            };
-            if duplicate {
+            if seen.repeats(&self.entries[base..], &key) {
                 return None;
             }
             self.space();

@@ -308,6 +308,30 @@ impl From<String> for Key {
     }
 }
 
+/// The keys of one map as a reader reads it, for finding a key given twice: compared one by one
+/// while there are few, through a set past them, so that a hostile map of a million keys costs
+/// no more than a million look-ups. Keys are interned, so equal keys are the same allocation.
+#[derive(Default)]
+pub struct MapKeys {
+    seen: Option<HashSet<*const u8>>,
+}
+
+impl MapKeys {
+    /// Up to this many keys, a new key is compared with the others one by one.
+    const SCANNED: usize = 32;
+
+    /// Whether `key` is among `earlier`, the map's entries so far (remembering it if not).
+    pub fn repeats(&mut self, earlier: &[Entry], key: &Key) -> bool {
+        if earlier.len() < Self::SCANNED {
+            return earlier.iter().any(|entry| entry.key.same_allocation(key));
+        }
+        let seen = self
+            .seen
+            .get_or_insert_with(|| earlier.iter().map(|entry| entry.key.address()).collect());
+        !seen.insert(key.address())
+    }
+}
+
 /// The keys a parser has made so far for one file: every record of a register has the same keys,
 /// and each is allocated once rather than once per record.
 #[derive(Default)]

@@ -20,17 +20,12 @@
 #![allow(clippy::indexing_slicing)]
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use saphyr::Scalar;
 
 use super::Limits;
-use super::node::{Entry, Key, Keys, Node, Value};
+use super::node::{Entry, Key, Keys, MapKeys, Node, Value};
 use super::span::Span;
-
-/// Up to this many keys, a new key of a mapping is checked against the others one by one; past
-/// it, through a set, so that a hostile mapping of a million keys costs no more than a million.
-const KEYS_SCANNED: usize = 32;
 
 /// Longer keys are left to saphyr, which limits implicit keys to 1024 characters.
 const MAX_KEY_BYTES: usize = 128;
@@ -207,12 +202,12 @@ impl<'t> Reader<'t> {
             return None;
         }
         let base = self.entries.len();
-        let mut seen: Option<HashSet<*const u8>> = None;
+        let mut seen = MapKeys::default();
         loop {
             let key_start = self.at;
             let length = self.key_length()?;
             let key = self.key(key_start, length)?;
-            if self.is_duplicate(&key, base, &mut seen) {
+            if seen.repeats(&self.entries[base..], &key) {
                 return None;
             }
             // Past the key and its colon.
@@ -240,17 +235,6 @@ impl<'t> Reader<'t> {
         match Scalar::parse_from_cow(Cow::Borrowed(text)) {
             Scalar::String(_) => Some(self.keys.key(text)),
             _ => None,
-        }
-    }
-
-    fn is_duplicate(&self, key: &Key, base: usize, seen: &mut Option<HashSet<*const u8>>) -> bool {
-        let earlier = &self.entries[base..];
-        if earlier.len() < KEYS_SCANNED {
-            earlier.iter().any(|entry| entry.key.same_allocation(key))
-        } else {
-            let seen = seen
-                .get_or_insert_with(|| earlier.iter().map(|entry| entry.key.address()).collect());
-            !seen.insert(key.address())
         }
     }
 
@@ -380,7 +364,7 @@ impl<'t> Reader<'t> {
             self.at += 1;
             return Some(Value::Map(Default::default()));
         }
-        let mut seen: Option<HashSet<*const u8>> = None;
+        let mut seen = MapKeys::default();
         loop {
             // A key, its colon and a space; `{a:1}` and `{a: }` are saphyr's.
             let key_start = self.at;
@@ -389,7 +373,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let key = self.key(key_start, length)?;
-            if self.is_duplicate(&key, base, &mut seen) {
+            if seen.repeats(&self.entries[base..], &key) {
                 return None;
             }
             self.at = key_start + length + 1;
