@@ -122,6 +122,40 @@ pub fn compile(
     packs: &[PackSource],
     what: &str,
 ) -> Result<Expr, CompileError> {
+    compile_with(source, packs, what, &Parsed::default())
+}
+
+/// The syntax trees of the expressions a load has parsed, by text. The `cel` crate's parser is
+/// most of a load, and a pack repeats expressions: the Swedish messages those of the English
+/// ones, many messages `{self.name}`.
+#[derive(Default)]
+pub struct Parsed(std::sync::Mutex<std::collections::HashMap<String, IdedExpr>>);
+
+impl Parsed {
+    fn get(&self, text: &str) -> Option<IdedExpr> {
+        let trees = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        trees.get(text).cloned()
+    }
+
+    fn insert(&self, text: &str, tree: &IdedExpr) {
+        let mut trees = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        trees.insert(text.to_string(), tree.clone());
+    }
+}
+
+/// [`compile`], with the trees already parsed during this load.
+pub fn compile_with(
+    source: &ExprSource,
+    packs: &[PackSource],
+    what: &str,
+    parsed: &Parsed,
+) -> Result<Expr, CompileError> {
     if source.text.len() > MAX_EXPRESSION_BYTES {
         return Err(render(
             packs,
@@ -130,52 +164,59 @@ pub fn compile(
             &format!("{what} is longer than {MAX_EXPRESSION_BYTES} bytes; split the rule"),
         ));
     }
-    // The CEL parser is a generated parser; guard against a panic on unusual input all the same.
-    let compiled = std::panic::catch_unwind(|| Program::compile(&source.text));
-    match compiled {
-        Ok(Ok(program)) => match bounded(program.expression()) {
-            Ok(()) => match code::compile(program.expression()) {
-                Ok(code) => Ok(Expr {
-                    code,
-                    source: source.clone(),
-                }),
-                Err(refusal) => {
-                    let offset = refusal
-                        .near
-                        .as_deref()
-                        .and_then(|near| source.text.find(near))
-                        .unwrap_or(0);
-                    Err(render(
-                        packs,
-                        source,
-                        offset,
-                        &format!("cannot compile {what}: {}", refusal.message),
-                    ))
-                }
-            },
-            Err(reason) => Err(render(
-                packs,
-                source,
-                0,
-                &format!("{what} is not accepted: {reason}"),
-            )),
+    let tree = match parsed.get(&source.text) {
+        Some(tree) => tree,
+        // The CEL parser is a generated parser; guard against a panic on unusual input all the
+        // same.
+        None => match std::panic::catch_unwind(|| Program::compile(&source.text)) {
+            Ok(Ok(program)) => {
+                parsed.insert(&source.text, program.expression());
+                program.expression().clone()
+            }
+            Ok(Err(errors)) => {
+                let first = errors.errors.first();
+                let (line, column) = first.map_or((1, 0), |error| {
+                    (error.pos.0.max(1) as usize, error.pos.1.max(0) as usize)
+                });
+                let message =
+                    first.map_or_else(|| "syntax error".to_string(), |error| error.msg.clone());
+                let offset = offset_of(&source.text, line, column);
+                return Err(render(
+                    packs,
+                    source,
+                    offset,
+                    &format!("cannot compile {what}: {message}"),
+                ));
+            }
+            Err(_) => return Err(render(packs, source, 0, &format!("cannot compile {what}"))),
         },
-        Ok(Err(errors)) => {
-            let first = errors.errors.first();
-            let (line, column) = first.map_or((1, 0), |error| {
-                (error.pos.0.max(1) as usize, error.pos.1.max(0) as usize)
-            });
-            let message =
-                first.map_or_else(|| "syntax error".to_string(), |error| error.msg.clone());
-            let offset = offset_of(&source.text, line, column);
+    };
+    if let Err(reason) = bounded(&tree) {
+        return Err(render(
+            packs,
+            source,
+            0,
+            &format!("{what} is not accepted: {reason}"),
+        ));
+    }
+    match code::compile(&tree) {
+        Ok(code) => Ok(Expr {
+            code,
+            source: source.clone(),
+        }),
+        Err(refusal) => {
+            let offset = refusal
+                .near
+                .as_deref()
+                .and_then(|near| source.text.find(near))
+                .unwrap_or(0);
             Err(render(
                 packs,
                 source,
                 offset,
-                &format!("cannot compile {what}: {message}"),
+                &format!("cannot compile {what}: {}", refusal.message),
             ))
         }
-        Err(_) => Err(render(packs, source, 0, &format!("cannot compile {what}"))),
     }
 }
 
@@ -242,6 +283,15 @@ enum Part {
 
 impl Template {
     pub fn compile(source: &ExprSource, packs: &[PackSource]) -> Result<Template, CompileError> {
+        Template::compile_with(source, packs, &Parsed::default())
+    }
+
+    /// [`Template::compile`], with the trees already parsed during this load.
+    pub fn compile_with(
+        source: &ExprSource,
+        packs: &[PackSource],
+        parsed: &Parsed,
+    ) -> Result<Template, CompileError> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let text = &source.text;
@@ -274,10 +324,11 @@ impl Template {
                         offset: source.offset + start,
                         pack: source.pack,
                     };
-                    parts.push(Part::Expr(compile(
+                    parts.push(Part::Expr(compile_with(
                         &inner,
                         packs,
                         "a `{…}` in the message",
+                        parsed,
                     )?));
                     while chars.peek().is_some_and(|(next, _)| *next <= end) {
                         chars.next();

@@ -19,7 +19,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use self::code::Code;
-use self::expr::{CompileError, Expr, Template, compile};
+use self::expr::{CompileError, Expr, Parsed, Template, compile_with};
 use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
 use crate::builtin;
 use crate::config::Config;
@@ -123,12 +123,13 @@ impl RuleSet {
         // Parsing the pack's CEL is most of a small run's fixed start (the `cel` crate's parser
         // is generated, and slow), and the rules parse independently: in parallel, with the
         // first error in pack order reported, as a sequential load would.
+        let parsed = Parsed::default();
         let checks: Vec<Result<Vec<Check>, CompileError>> = rules
             .par_iter()
             .map(|def| {
                 def.checks
                     .iter()
-                    .map(|check| compile_check(check, &def.id, &sources))
+                    .map(|check| compile_check(check, &def.id, &sources, &parsed))
                     .collect()
             })
             .collect();
@@ -357,13 +358,19 @@ fn drop_single_keeps(rules: &mut [Rule]) {
     }
 }
 
-fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Check, CompileError> {
+fn compile_check(
+    check: &CheckDef,
+    id: &str,
+    packs: &[PackSource],
+    parsed: &Parsed,
+) -> Result<Check, CompileError> {
+    let compile = |source, what: &str| compile_with(source, packs, what, parsed);
     let when: Vec<Expr> = check
         .when
         .iter()
-        .map(|when| compile(when, packs, &format!("`when` of {id}")))
+        .map(|when| compile(when, &format!("`when` of {id}")))
         .collect::<Result<_, _>>()?;
-    let assert = compile(&check.assert, packs, &format!("`assert` of {id}"))?;
+    let assert = compile(&check.assert, &format!("`assert` of {id}"))?;
     // A per-record rule that scans a whole kind makes the check quadratic in the records.
     if check.scope == Scope::Record {
         for expression in when.iter().chain(std::iter::once(&assert)) {
@@ -388,17 +395,17 @@ fn compile_check(check: &CheckDef, id: &str, packs: &[PackSource]) -> Result<Che
             Scope::Record => CompiledScope::Record,
             Scope::Kind => CompiledScope::Kind,
             Scope::Group(group_by) => {
-                CompiledScope::Group(compile(&group_by.0, packs, &format!("`group_by` of {id}"))?)
+                CompiledScope::Group(compile(&group_by.0, &format!("`group_by` of {id}"))?)
             }
         },
         when,
         assert,
         field: check.field.clone(),
-        message: Template::compile(&check.message, packs)?,
+        message: Template::compile_with(&check.message, packs, parsed)?,
         message_sv: check
             .message_sv
             .as_ref()
-            .map(|message| Template::compile(message, packs))
+            .map(|message| Template::compile_with(message, packs, parsed))
             .transpose()?,
     })
 }
