@@ -117,14 +117,6 @@ fn entry_depth(entry: &EntryExpr, nodes: &mut usize) -> usize {
     }
 }
 
-pub fn compile(
-    source: &ExprSource,
-    packs: &[PackSource],
-    what: &str,
-) -> Result<Expr, CompileError> {
-    compile_with(source, packs, what, &Parsed::default())
-}
-
 /// The syntax trees of the expressions a load has parsed, by text. The `cel` crate's parser is
 /// most of a load, and a pack repeats expressions: the Swedish messages those of the English
 /// ones, many messages `{self.name}`.
@@ -149,8 +141,9 @@ impl Parsed {
     }
 }
 
-/// [`compile`], with the trees already parsed during this load.
-pub fn compile_with(
+/// An expression compiled, its syntax tree taken from `parsed` if this load has parsed the same
+/// text before.
+pub fn compile(
     source: &ExprSource,
     packs: &[PackSource],
     what: &str,
@@ -282,12 +275,8 @@ enum Part {
 }
 
 impl Template {
-    pub fn compile(source: &ExprSource, packs: &[PackSource]) -> Result<Template, CompileError> {
-        Template::compile_with(source, packs, &Parsed::default())
-    }
-
-    /// [`Template::compile`], with the trees already parsed during this load.
-    pub fn compile_with(
+    /// A message template compiled, its expressions' syntax trees shared through `parsed`.
+    pub fn compile(
         source: &ExprSource,
         packs: &[PackSource],
         parsed: &Parsed,
@@ -324,7 +313,7 @@ impl Template {
                         offset: source.offset + start,
                         pack: source.pack,
                     };
-                    parts.push(Part::Expr(compile_with(
+                    parts.push(Part::Expr(compile(
                         &inner,
                         packs,
                         "a `{…}` in the message",
@@ -407,7 +396,9 @@ mod tests {
             offset: text.find("self").unwrap(),
             pack: 0,
         };
-        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        let error = compile(&source, &packs, "`assert` of X001", &Parsed::default())
+            .err()
+            .unwrap();
         assert!(
             error.rendered.starts_with("rules/x.toml:2:"),
             "{}",
@@ -430,7 +421,7 @@ mod tests {
             offset: 11,
             pack: 0,
         };
-        let template = Template::compile(&source, &packs).unwrap();
+        let template = Template::compile(&source, &packs, &Parsed::default()).unwrap();
         assert_eq!(rendered(&template), "a 3 {b}");
     }
 
@@ -442,7 +433,7 @@ mod tests {
             offset: 0,
             pack: 0,
         };
-        let template = Template::compile(&source, &packs).unwrap();
+        let template = Template::compile(&source, &packs, &Parsed::default()).unwrap();
         assert_eq!(rendered(&template), "a}b} 1");
     }
 
@@ -470,7 +461,9 @@ mod tests {
             offset: 10,
             pack: 0,
         };
-        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        let error = compile(&source, &packs, "`assert` of X001", &Parsed::default())
+            .err()
+            .unwrap();
         assert!(
             error.rendered.starts_with("rules/x.toml:1:11: cannot compile `assert` of X001: unknown function `in_forse`; did you mean `in_force`?"),
             "{}",
@@ -486,7 +479,9 @@ mod tests {
             offset: 0,
             pack: 0,
         };
-        let error = compile(&source, &packs, "`assert` of X001").err().unwrap();
+        let error = compile(&source, &packs, "`assert` of X001", &Parsed::default())
+            .err()
+            .unwrap();
         assert!(
             error.rendered.contains("unknown name `slef`")
                 && error.rendered.contains("did you mean `self`?"),

@@ -876,7 +876,7 @@ pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::expr::compile;
+    use crate::rules::expr::{Parsed, compile};
     use crate::rules::pack::{ExprSource, PackSource};
 
     #[test]
@@ -917,7 +917,10 @@ mod tests {
                 offset: 0,
                 pack,
             };
-            exprs.push(compile(&source, &packs, "the test").map_err(|error| error.rendered)?);
+            exprs.push(
+                compile(&source, &packs, "the test", &Parsed::default())
+                    .map_err(|error| error.rendered)?,
+            );
         }
         let catalog = crate::schema::Catalog::get().unwrap();
         let (repository, _) = crate::repository::Repository::build(

@@ -19,7 +19,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use self::code::Code;
-use self::expr::{CompileError, Expr, Parsed, Template, compile_with};
+use self::expr::{CompileError, Expr, Parsed, Template};
 use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
 use crate::builtin;
 use crate::config::Config;
@@ -364,7 +364,7 @@ fn compile_check(
     packs: &[PackSource],
     parsed: &Parsed,
 ) -> Result<Check, CompileError> {
-    let compile = |source, what: &str| compile_with(source, packs, what, parsed);
+    let compile = |source, what: &str| expr::compile(source, packs, what, parsed);
     let when: Vec<Expr> = check
         .when
         .iter()
@@ -401,11 +401,11 @@ fn compile_check(
         when,
         assert,
         field: check.field.clone(),
-        message: Template::compile_with(&check.message, packs, parsed)?,
+        message: Template::compile(&check.message, packs, parsed)?,
         message_sv: check
             .message_sv
             .as_ref()
-            .map(|message| Template::compile_with(message, packs, parsed))
+            .map(|message| Template::compile(message, packs, parsed))
             .transpose()?,
     })
 }
