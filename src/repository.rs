@@ -191,6 +191,7 @@ impl Reference {
     pub fn located<'r>(&self, repository: &'r Repository) -> (String, &'r str) {
         let record = repository.record(self.from());
         ids_at(&record.node, self.schema)
+            .into_iter()
             .nth(self.occurrence as usize)
             .map_or_else(|| (String::new(), ""), |(pointer, _, id)| (pointer, id))
     }
@@ -198,16 +199,19 @@ impl Reference {
 
 /// The ids a reference field holds in a record, with their pointers and nodes, in record order:
 /// values that are not strings, and tokens that are not ids (`all_committees`), left out.
-fn ids_at<'n>(
-    node: &'n Node,
-    field: &'static ReferenceField,
-) -> impl Iterator<Item = (String, &'n Node, &'n str)> + use<'n> {
-    let mut values = Vec::new();
-    values_at(node, &field.path, &mut String::new(), &mut values);
-    values.into_iter().filter_map(move |(pointer, node)| {
-        let id = node.as_str()?;
-        (!field.tokens.iter().any(|token| token == id)).then_some((pointer, node, id))
-    })
+fn ids_at<'n>(node: &'n Node, field: &'static ReferenceField) -> Vec<(String, &'n Node, &'n str)> {
+    let mut found = Vec::new();
+    let mut pointer = String::new();
+    for_each_id::<true>(
+        node,
+        field,
+        &field.path,
+        &mut pointer,
+        &mut |pointer, node, id| {
+            found.push((pointer.to_string(), node, id));
+        },
+    );
+    found
 }
 
 pub struct Repository {
@@ -417,7 +421,13 @@ impl Repository {
                 catalog.kind(record.kind).map_or(0, |schema| {
                     let mut count = 0;
                     for field in &schema.references {
-                        for_each_id(&record.node, field, &field.path, &mut |_, _| count += 1);
+                        for_each_id::<false>(
+                            &record.node,
+                            field,
+                            &field.path,
+                            &mut String::new(),
+                            &mut |_, _, _| count += 1,
+                        );
                     }
                     count
                 })
@@ -480,83 +490,71 @@ impl Repository {
         };
         for field in &schema.references {
             let mut occurrence = 0u32;
-            for_each_id(&record.node, field, &field.path, &mut |node, id| {
-                let resolved = self
-                    .resolve(&field.kinds, id)
-                    .and_then(|target| u32::try_from(target).ok())
-                    .unwrap_or(UNRESOLVED);
-                found.push(Reference {
-                    from,
-                    schema: field,
-                    occurrence,
-                    start: u32::try_from(node.span().start()).unwrap_or(u32::MAX),
-                    resolved,
-                });
-                occurrence = occurrence.saturating_add(1);
-            });
+            for_each_id::<false>(
+                &record.node,
+                field,
+                &field.path,
+                &mut String::new(),
+                &mut |_, node, id| {
+                    let resolved = self
+                        .resolve(&field.kinds, id)
+                        .and_then(|target| u32::try_from(target).ok())
+                        .unwrap_or(UNRESOLVED);
+                    found.push(Reference {
+                        from,
+                        schema: field,
+                        occurrence,
+                        start: u32::try_from(node.span().start()).unwrap_or(u32::MAX),
+                        resolved,
+                    });
+                    occurrence = occurrence.saturating_add(1);
+                },
+            );
         }
     }
 }
 
 /// Calls `found` with every id a reference field holds in a record (below `path`, the steps of
-/// the field still to take), in record order, as [`ids_at`] lists them but
-/// without pointers or a list: indexing visits millions of references.
-fn for_each_id<'n>(
+/// the field still to take), in record order, without the values that are not strings or are
+/// tokens rather than ids (`all_committees`). With `POINTERS`, each id comes with its pointer
+/// (`pointer` is the pointer of `node`, extended and restored on the way down); indexing
+/// millions of references builds none, and without them this compiles to the bare walk.
+fn for_each_id<'n, const POINTERS: bool>(
     node: &'n Node,
     field: &ReferenceField,
     path: &[Step],
-    found: &mut impl FnMut(&'n Node, &'n str),
+    pointer: &mut String,
+    found: &mut impl FnMut(&str, &'n Node, &'n str),
 ) {
+    let length = pointer.len();
     match (path.split_first(), &node.value) {
         (None, Value::String(id)) if !field.tokens.iter().any(|token| token == id.as_str()) => {
-            found(node, id.as_str());
+            found(pointer, node, id.as_str());
         }
         (Some((Step::Key(key), rest)), Value::Map(_)) => {
             if let Some(child) = node.get(key) {
-                for_each_id(child, field, rest, found);
+                if POINTERS {
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(key));
+                }
+                for_each_id::<POINTERS>(child, field, rest, pointer, found);
             }
         }
         (Some((Step::Items, rest)), Value::Sequence(items)) => {
-            for item in items {
-                for_each_id(item, field, rest, found);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Every value at a schema path in a record, with its pointer (`pointer` is the pointer of
-/// `node`, extended and restored on the way down).
-fn values_at<'a>(
-    node: &'a Node,
-    path: &[Step],
-    pointer: &mut String,
-    out: &mut Vec<(String, &'a Node)>,
-) {
-    let Some((step, rest)) = path.split_first() else {
-        out.push((pointer.clone(), node));
-        return;
-    };
-    let length = pointer.len();
-    match (step, &node.value) {
-        (Step::Key(key), Value::Map(_)) => {
-            if let Some(child) = node.get(key) {
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(key));
-                values_at(child, rest, pointer, out);
-            }
-        }
-        (Step::Items, Value::Sequence(items)) => {
             for (index, item) in items.iter().enumerate() {
-                pointer.truncate(length);
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-                values_at(item, rest, pointer, out);
+                if POINTERS {
+                    pointer.truncate(length);
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+                for_each_id::<POINTERS>(item, field, rest, pointer, found);
             }
         }
         _ => {}
     }
-    pointer.truncate(length);
+    if POINTERS {
+        pointer.truncate(length);
+    }
 }
 
 /// How many records a parsed file holds, at most: the items of its list or of its `records`.
