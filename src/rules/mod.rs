@@ -120,9 +120,9 @@ impl RuleSet {
             params,
         } = packs;
         let known_kinds = crate::schema::kind_names();
-        // Parsing the pack's CEL is most of a small run's fixed start (the `cel` crate's parser
-        // is generated, and slow), and the rules parse independently: in parallel, with the
-        // first error in pack order reported, as a sequential load would.
+        // Compiling the pack is most of a small run's fixed start, and the rules compile
+        // independently: in parallel, with the first error in pack order reported, as a
+        // sequential load would.
         let parsed = Parsed::default();
         let checks: Vec<Result<Vec<Check>, CompileError>> = rules
             .par_iter()
