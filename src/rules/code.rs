@@ -232,6 +232,7 @@ functions! {
     Active = "active", 1;
     InForce = "in_force", 1;
     HighWaterMark = "hwm", 1;
+    HighestLevel = "highest_level", 1;
     Ancestors = "ancestors", 1;
     Assignments = "assignments", 2;
     CoveringDocuments = "covering_documents", 1;
@@ -766,6 +767,7 @@ fn worth_keeping(code: &Code) -> bool {
                 | Function::InForce
                 | Function::RuleSeverity
                 | Function::DisplayText
+                | Function::HighestLevel
         ),
         _ => false,
     }

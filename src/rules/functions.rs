@@ -8,6 +8,7 @@
 //! | `active(record)` | status is `active` or absent |
 //! | `in_force(record)` | active, and today within its validity dates |
 //! | `hwm(system)` | `{confidentiality, integrity, availability}`: the highest levels among the system's assets, or `null` |
+//! | `highest_level(levels)` | the highest of a classification's `confidentiality`, `integrity` and `availability` levels (those that are numbers), or `null` if it has none |
 //! | `ancestors(unit)` | ids of the org units above a unit, nearest first (through `parent`) |
 //! | `assignments(unit, function)` | role assignments in force of that role function scoped to the unit or an ancestor |
 //! | `covering_documents(unit)` | governing documents whose `applies_to` covers the unit (by id or by token) |
@@ -336,6 +337,41 @@ fn normalise(text: &str) -> String {
     normal
 }
 
+/// `highest_level(levels)`: the highest of the three levels a classification (or `hwm()`) gives,
+/// as written (an int, or a double if one is); `null` if it gives none; a level that is not a
+/// number counts as none. Rules ask "is any level
+/// at least 3?", which the loop
+/// `["confidentiality", "integrity", "availability"].exists(d, d in c && c[d] >= 3)` says in
+/// twenty steps and `highest_level(c) >= 3` in three.
+fn highest_level<'a>(function: Function, levels: &Val<'a>) -> Outcome<'a> {
+    let Val::Map(levels) = levels else {
+        return Err(fail(
+            function,
+            format!(
+                "expected a classification (a map of levels), got {}",
+                levels.type_name()
+            ),
+        ));
+    };
+    let mut highest = Val::Null;
+    for dimension in LEVELS {
+        let Some(level) = levels.get(&Val::Text(Text::Borrowed(dimension))) else {
+            continue;
+        };
+        // A level that is not a number (null, or text, which SCH001 reports) is no level: the
+        // loop this replaces found such a level equal to no number.
+        if !matches!(level, Val::Int(_) | Val::Uint(_) | Val::Double(_)) {
+            continue;
+        }
+        if matches!(highest, Val::Null)
+            || super::value::compare(&level, &highest) == Some(std::cmp::Ordering::Greater)
+        {
+            highest = level;
+        }
+    }
+    Ok(highest)
+}
+
 fn number(function: Function, value: &Val<'_>) -> Result<Option<f64>, Fault> {
     match value {
         Val::Int(number) => Ok(Some(*number as f64)),
@@ -403,6 +439,7 @@ impl<'a> World<'a> {
                     ))),
                 },
             ),
+            (Function::HighestLevel, [levels]) => highest_level(function, levels),
             (Function::Ancestors, [unit]) => {
                 let unit = record_arg(function, unit)?;
                 Ok(Val::list(

@@ -1132,6 +1132,29 @@ mod tests {
     }
 
     #[test]
+    fn highest_level_is_the_highest_numeric_level_of_the_three() {
+        assert_eq!(
+            run("highest_level({'confidentiality': 2, 'integrity': 4, 'availability': 1})"),
+            Ok("4".into())
+        );
+        // Other keys are not levels; a level that is not a number (SCH001's finding) is none.
+        assert_eq!(
+            run("highest_level({'confidentiality': 'hög', 'integrity': 2, 'classified_on': 9})"),
+            Ok("2".into())
+        );
+        assert_eq!(
+            run("highest_level({'availability': 2.5})"),
+            Ok("2.5".into())
+        );
+        assert_eq!(run("highest_level({}) == null"), Ok("true".into()));
+        assert!(
+            run("highest_level([3])")
+                .unwrap_err()
+                .starts_with("highest_level(): expected a classification")
+        );
+    }
+
+    #[test]
     fn a_normal_form_compared_with_nothing_tests_for_white_space() {
         assert_eq!(run("normalise(' \u{a0} ') == ''"), Ok("true".into()));
         assert_eq!(run("'' != normalise(' Ab ')"), Ok("true".into()));
