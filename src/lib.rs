@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod engine;
 pub mod exceptions;
 mod explain;

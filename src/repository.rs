@@ -120,7 +120,7 @@ impl Record {
     /// A date field, when it holds a valid date (`until_further_notice` and bad dates do not).
     pub fn date(&self, field: &str) -> Option<Date> {
         self.get_str(field)
-            .and_then(|text| text.parse::<Date>().ok())
+            .and_then(|text| crate::dates::parse(text).ok())
     }
 
     /// In force (DOMAIN.md, "Derived values"): active, and `today` within the record's validity

@@ -94,7 +94,7 @@ pub fn follow_up(
         let Some(due) = finding
             .due
             .as_deref()
-            .and_then(|due| due.parse::<Date>().ok())
+            .and_then(|due| crate::dates::parse(due).ok())
         else {
             continue;
         };

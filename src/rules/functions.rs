@@ -282,7 +282,7 @@ fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
 
 fn parse_date(function: Function, value: &Val<'_>) -> Result<Date, Fault> {
     let text = text_arg(function, value)?;
-    text.parse::<Date>().map_err(|error| {
+    crate::dates::parse(text).map_err(|error| {
         fail(
             function,
             format!("`{text}` is not a date YYYY-MM-DD: {error}"),

@@ -221,6 +221,9 @@ impl<'a> Machine<'a> {
             Code::Binary(operator, left, right) => {
                 let left = self.operand(left)?;
                 let right = self.operand(right)?;
+                if *operator == Operator::Add {
+                    return add_owned(left, &right);
+                }
                 binary(*operator, &left, &right)
             }
             Code::Loop(body) => self.run_loop(body),
@@ -801,6 +804,19 @@ fn binary<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a
             arithmetic(operator, left, right)
         }
     }
+}
+
+/// `left + right` with the left side owned: a list built by the expression and held nowhere
+/// else (`map(…)`, an earlier `+`) is extended in place, so that a chain `a + b + c + …` copies
+/// each item once rather than once per `+` after it.
+fn add_owned<'a>(mut left: Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    if let (Val::List(super::value::List::Values(values)), Val::List(more)) = (&mut left, right)
+        && let Some(values) = Rc::get_mut(values)
+    {
+        values.extend(more.items());
+        return Ok(left);
+    }
+    add(&left, right)
 }
 
 fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
