@@ -1029,10 +1029,9 @@ fn write_key(code: &Code, key: &mut String) {
             write_key(operand, key);
             Ok(())
         }
-        Code::Cached(cached) => {
-            write_key(&cached.code, key);
-            Ok(())
-        }
+        // Its id stands for its code: codes written the same have the same id. Writing the id
+        // rather than the code again keeps marking linear in the depth of nested kept values.
+        Code::Cached(cached) => write!(key, "k{};", cached.id),
     };
 }
 
