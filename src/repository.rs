@@ -226,6 +226,9 @@ pub struct Repository {
     /// list per record, which at a million records would be a million allocations.
     referrer_starts: Vec<u32>,
     referrers: Vec<u32>,
+    /// The references record `r` holds are `references[reference_starts[r]..
+    /// reference_starts[r + 1]]`: references are in repository order of the referring record.
+    reference_starts: Vec<u32>,
 }
 
 impl Repository {
@@ -275,6 +278,7 @@ impl Repository {
             ids,
             referrer_starts: Vec::new(),
             referrers: Vec::new(),
+            reference_starts: Vec::new(),
         };
         findings.extend(repository.duplicate_findings(duplicates));
         repository.index_references(catalog);
@@ -293,6 +297,19 @@ impl Repository {
     /// The first record with this id, of any kind, and whether other records have the id too.
     pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
         self.ids.any_kind(id)
+    }
+
+    /// The references a record holds, in the order of its schema's reference fields.
+    pub fn references_of(&self, record: usize) -> &[Reference] {
+        let start = self
+            .reference_starts
+            .get(record)
+            .map_or(0, |&start| start as usize);
+        let end = self
+            .reference_starts
+            .get(record + 1)
+            .map_or(start, |&end| end as usize);
+        self.references.get(start..end).unwrap_or_default()
     }
 
     /// The references that point at a record.
@@ -471,7 +488,17 @@ impl Repository {
                 next[target] = next[target].saturating_add(1);
             }
         }
+        // References are in the order of the records holding them: record `r`'s start is the
+        // number of references held by the records before it.
+        let mut held = vec![0u32; self.records.len() + 1];
+        for reference in &references {
+            held[reference.from() + 1] = held[reference.from() + 1].saturating_add(1);
+        }
+        for index in 1..held.len() {
+            held[index] = held[index].saturating_add(held[index - 1]);
+        }
         self.references = references;
+        self.reference_starts = held;
         self.referrer_starts = starts;
         self.referrers = referrers;
     }

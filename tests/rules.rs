@@ -320,3 +320,56 @@ fn the_rule_reference_in_docs_rules_is_not_stale() {
         );
     }
 }
+
+#[test]
+fn linked_finds_the_records_named_either_way_once_each_without_dangling_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    // IA-1 lists SYS-A and SYS-B, and SYS-B lists it too; SYS-B lists IA-2; IA-3 names a
+    // system that does not exist; SYS-C is linked to nothing.
+    std::fs::write(
+        dir.path().join("assets.yaml"),
+        "kind: information_asset\nrecords:\n  \
+         - { id: IA-1, name: Elevregister, unit: UN, systems: [SYS-A, SYS-B] }\n  \
+         - { id: IA-2, name: Betyg, unit: UN }\n  \
+         - { id: IA-3, name: Frånvaro, unit: UN, systems: [SYS-X] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("systems.yaml"),
+        "kind: system\nrecords:\n  \
+         - { id: SYS-A, name: Skolsystem, unit: UN }\n  \
+         - { id: SYS-B, name: Betygssystem, unit: UN, assets: [IA-1, IA-2] }\n  \
+         - { id: SYS-C, name: Arkiv, unit: UN }\n",
+    )
+    .unwrap();
+    let pack = dir.path().join("policy-rules/local.toml");
+    let text = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace("kind = \"information_asset\"", "kind = [\"information_asset\", \"system\"]")
+        .replace("has(self.tags) && params.required_tag in self.tags", "false")
+        .replace(
+            "{self.name} lacks the tag {params.required_tag}",
+            "{self.id}: [{(self.__kind == 'system' ? linked(self, 'information_asset') : linked(self, 'system')).map(r, r.id).join(', ')}]",
+        );
+    std::fs::write(&pack, text).unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    let mut messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["message"].as_str().unwrap())
+        .collect();
+    messages.sort_unstable();
+    assert_eq!(
+        messages,
+        [
+            "IA-1: [SYS-A, SYS-B]",
+            "IA-2: [SYS-B]",
+            "IA-3: []",
+            "SYS-A: [IA-1]",
+            "SYS-B: [IA-1, IA-2]",
+            "SYS-C: []",
+        ]
+    );
+}

@@ -229,6 +229,7 @@ functions! {
     DayOfMonth = "getDayOfMonth", 1;
     Reference = "ref", 1 | 2;
     Referrers = "referrers", 2 | 3;
+    Linked = "linked", 2;
     Active = "active", 1;
     InForce = "in_force", 1;
     HighWaterMark = "hwm", 1;

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `ref(id)`, `ref(kind, id)` | the record with that id (of that kind), or `null` |
 //! | `referrers(kind, field)`, `referrers(record, kind, field)` | records of `kind` whose `field` names `self` (or `record`) |
+//! | `linked(record, kind)` | records of `kind` that `record` names or that name `record`, each once, in repository order |
 //! | `active(record)` | status is `active` or absent |
 //! | `in_force(record)` | active, and today within its validity dates |
 //! | `hwm(system)` | `{confidentiality, integrity, availability}`: the highest levels among the system's assets, or `null` |
@@ -401,6 +402,11 @@ impl<'a> World<'a> {
             (Function::Reference, [kind, id]) => {
                 self.reference(Some(text_arg(function, kind)?), id)
             }
+            (Function::Linked, [record, kind]) => Ok(Val::records(self.linked(
+                record_arg(function, record)?,
+                text_arg(function, kind)?,
+                steps,
+            ))),
             (Function::Referrers, [kind, field]) => {
                 let target = record_arg(function, current).map_err(|_| {
                     fail(
@@ -563,6 +569,25 @@ impl<'a> World<'a> {
             },
         };
         Ok(found.map_or(Val::Null, Val::Record))
+    }
+
+    /// `linked(record, kind)`: the records of `kind` the record's reference fields name, and
+    /// those whose reference fields name the record (an information asset's systems are those
+    /// it lists and those listing it), each once, in repository order. Read from the
+    /// references the repository resolved, so no id is looked up again.
+    fn linked(&self, record: usize, kind: &str, steps: &mut u64) -> Vec<usize> {
+        let named = self.repository.references_of(record);
+        let naming = self.repository.referrers(record);
+        *steps += (named.len() + naming.len()) as u64;
+        let mut found: Vec<usize> = named
+            .iter()
+            .filter_map(crate::repository::Reference::resolved)
+            .chain(naming.map(crate::repository::Reference::from))
+            .filter(|&other| self.records[other].kind == kind)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     fn referrers_of(&self, target: usize, kind: &str, field: &str, steps: &mut u64) -> Outcome<'a> {
