@@ -135,6 +135,36 @@ impl Record {
     }
 }
 
+/// A reference seen from the record it names: which record holds it, in which field, without
+/// reading the reference or the referring record. Rules ask "who refers to this record from
+/// field F of kind K" for every record; at a million records the references and records are
+/// far apart in memory, and reading them for each referrer cost more than the rest of the
+/// question.
+#[derive(Clone, Copy)]
+pub struct Referrer {
+    /// The position of the reference in [`Repository::references`].
+    reference: u32,
+    /// The referring record.
+    from: u32,
+    /// The schema's description of the field, which names the referring kind.
+    pub schema: &'static ReferenceField,
+}
+
+impl Referrer {
+    /// The referring record.
+    pub fn from(&self) -> usize {
+        self.from as usize
+    }
+
+    /// The referring record's field that holds the reference: `hosting` for `hosting.supplier`.
+    pub fn top_field(&self) -> &'static str {
+        match self.schema.path.first() {
+            Some(Step::Key(key)) => key,
+            _ => "",
+        }
+    }
+}
+
 /// A field of one record holding the id of another. A repository holds millions of these, so a
 /// reference keeps what the schema knows by reference to the (static) catalogue, and finds its
 /// pointer and id again in the record when a finding needs them.
@@ -225,7 +255,7 @@ pub struct Repository {
     /// referrer_starts[r + 1]]`, in repository order: one list for all records rather than a
     /// list per record, which at a million records would be a million allocations.
     referrer_starts: Vec<u32>,
-    referrers: Vec<u32>,
+    referrers: Vec<Referrer>,
     /// The references record `r` holds are `references[reference_starts[r]..
     /// reference_starts[r + 1]]`: references are in repository order of the referring record.
     reference_starts: Vec<u32>,
@@ -314,6 +344,13 @@ impl Repository {
 
     /// The references that point at a record.
     pub fn referrers(&self, record: usize) -> impl ExactSizeIterator<Item = &Reference> {
+        self.referrer_entries(record)
+            .iter()
+            .map(|referrer| &self.references[referrer.reference as usize])
+    }
+
+    /// Who refers to a record, and from which field, in repository order.
+    pub fn referrer_entries(&self, record: usize) -> &[Referrer] {
         let start = self
             .referrer_starts
             .get(record)
@@ -322,11 +359,7 @@ impl Repository {
             .referrer_starts
             .get(record + 1)
             .map_or(start, |&end| end as usize);
-        self.referrers
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|&index| &self.references[index as usize])
+        self.referrers.get(start..end).unwrap_or_default()
     }
 
     pub fn position(&self, file: usize, span: Span) -> Position {
@@ -479,11 +512,27 @@ impl Repository {
             starts[index] = starts[index].saturating_add(starts[index - 1]);
         }
         let mut next = starts.clone();
-        let mut referrers = vec![0u32; starts.last().map_or(0, |&end| end as usize)];
+        // Every slot is overwritten (the counts above are of these same references): the first
+        // reference's referrer only fills the list until then.
+        let mut referrers: Vec<Referrer> = match references.first() {
+            Some(first) => vec![
+                Referrer {
+                    reference: 0,
+                    from: first.from,
+                    schema: first.schema,
+                };
+                starts.last().map_or(0, |&end| end as usize)
+            ],
+            None => Vec::new(),
+        };
         for (index, reference) in references.iter().enumerate() {
             if let (Some(target), Ok(index)) = (reference.resolved(), u32::try_from(index)) {
                 if let Some(slot) = referrers.get_mut(next[target] as usize) {
-                    *slot = index;
+                    *slot = Referrer {
+                        reference: index,
+                        from: reference.from,
+                        schema: reference.schema,
+                    };
                 }
                 next[target] = next[target].saturating_add(1);
             }

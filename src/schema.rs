@@ -90,6 +90,8 @@ pub enum Step {
 /// A field that holds the id of a record of another kind (`"x-ref"` in the schema).
 #[derive(Clone, Debug)]
 pub struct ReferenceField {
+    /// The kind whose records hold the field.
+    pub holder: &'static str,
     pub path: Vec<Step>,
     /// The field as people write it (see [`ReferenceField::display`]), made once.
     pub name: String,
@@ -403,6 +405,7 @@ fn collect_references(
                 })
                 .collect();
             let mut field = ReferenceField {
+                holder: kind.name,
                 path: path.clone(),
                 name: String::new(),
                 kinds,

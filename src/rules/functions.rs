@@ -161,11 +161,23 @@ impl<'a> World<'a> {
         self.repository.resolve(&[kind], id)
     }
 
-    /// The records that refer to `target`, each with the field (its first key) that does.
-    fn referrers(&self, target: usize) -> impl ExactSizeIterator<Item = (usize, &'static str)> {
+    /// The records that refer to `target`, each with its kind and the field (its first key)
+    /// that does: read from the repository's referrer index alone, not from the references or
+    /// the referring records.
+    fn referrers(
+        &self,
+        target: usize,
+    ) -> impl ExactSizeIterator<Item = (usize, &'static str, &'static str)> + 'a {
         self.repository
-            .referrers(target)
-            .map(|reference| (reference.from(), reference.top_field()))
+            .referrer_entries(target)
+            .iter()
+            .map(|referrer| {
+                (
+                    referrer.from(),
+                    referrer.schema.holder,
+                    referrer.top_field(),
+                )
+            })
     }
 
     /// Per system: the highest level per dimension among the assets it lists and the assets that
@@ -176,10 +188,8 @@ impl<'a> World<'a> {
             let record = &self.records[index];
             let mut assets: Vec<usize> = self
                 .referrers(index)
-                .filter(|(from, field)| {
-                    self.records[*from].kind == "information_asset" && *field == "systems"
-                })
-                .map(|(from, _)| from)
+                .filter(|(_, kind, field)| *kind == "information_asset" && *field == "systems")
+                .map(|(from, _, _)| from)
                 .collect();
             if let Some(Value::Sequence(listed)) = record.node.get("assets").map(|node| &node.value)
             {
@@ -463,8 +473,8 @@ impl<'a> World<'a> {
                 for scope in std::iter::once(unit).chain(self.ancestors(unit)) {
                     let referrers = self.referrers(scope);
                     *steps += referrers.len() as u64 + 1;
-                    for (assignment, field) in referrers {
-                        let matches = self.records[assignment].kind == "role_assignment"
+                    for (assignment, kind, field) in referrers {
+                        let matches = kind == "role_assignment"
                             && field == "scope_unit"
                             && self.in_force[assignment]
                             && self.role_function.get(&assignment).copied() == Some(role_function);
@@ -577,13 +587,25 @@ impl<'a> World<'a> {
     /// references the repository resolved, so no id is looked up again.
     fn linked(&self, record: usize, kind: &str, steps: &mut u64) -> Vec<usize> {
         let named = self.repository.references_of(record);
-        let naming = self.repository.referrers(record);
+        let naming = self.referrers(record);
         *steps += (named.len() + naming.len()) as u64;
         let mut found: Vec<usize> = named
             .iter()
-            .filter_map(crate::repository::Reference::resolved)
-            .chain(naming.map(crate::repository::Reference::from))
-            .filter(|&other| self.records[other].kind == kind)
+            .filter_map(|reference| {
+                let target = reference.resolved()?;
+                // A field that names one kind names records of that kind, found without
+                // reading the record.
+                let target_kind = match reference.kinds() {
+                    [only] => only,
+                    _ => self.records[target].kind,
+                };
+                (target_kind == kind).then_some(target)
+            })
+            .chain(
+                naming
+                    .filter(|(_, holder, _)| *holder == kind)
+                    .map(|(from, _, _)| from),
+            )
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -594,8 +616,8 @@ impl<'a> World<'a> {
         let referrers = self.referrers(target);
         *steps += referrers.len() as u64;
         let mut found: Vec<usize> = referrers
-            .filter(|(from, via)| self.records[*from].kind == kind && *via == field)
-            .map(|(from, _)| from)
+            .filter(|(_, holder, via)| *holder == kind && *via == field)
+            .map(|(from, _, _)| from)
             .collect();
         found.dedup();
         Ok(Val::records(found))
