@@ -373,3 +373,51 @@ fn linked_finds_the_records_named_either_way_once_each_without_dangling_ids() {
         ]
     );
 }
+
+#[test]
+fn ref_of_a_reference_field_gives_the_record_null_or_the_error_as_a_look_up_does() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    // IA-1's owner exists, IA-2's does not, IA-3 has none, IA-4's owner names a unit: a
+    // record of another kind than the field names.
+    std::fs::write(
+        dir.path().join("assets.yaml"),
+        "kind: information_asset\nrecords:\n  \
+         - { id: IA-1, name: Elevregister, unit: UN, owner: RA-1 }\n  \
+         - { id: IA-2, name: Betyg, unit: UN, owner: RA-X }\n  \
+         - { id: IA-3, name: Frånvaro, unit: UN }\n  \
+         - { id: IA-4, name: Schema, unit: UN, owner: UN }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("assignments.yaml"),
+        "kind: role_assignment\nrecords:\n  - { id: RA-1, role: R-1, person: P-1, scope_unit: UN }\n",
+    )
+    .unwrap();
+    let pack = dir.path().join("policy-rules/local.toml");
+    let text = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace("has(self.tags) && params.required_tag in self.tags", "false")
+        .replace(
+            "{self.name} lacks the tag {params.required_tag}",
+            "{self.id}: {ref('role_assignment', self.owner) == null ? 'none' : ref('role_assignment', self.owner).id}, unit {ref('org_unit', self.owner) == null ? 'none' : ref('org_unit', self.owner).id}",
+        );
+    std::fs::write(&pack, text).unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    let mut messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["message"].as_str().unwrap())
+        .collect();
+    messages.sort_unstable();
+    assert_eq!(
+        messages,
+        [
+            "IA-1: RA-1, unit none",
+            "IA-2: none, unit none",
+            "IA-3: {ref('role_assignment', self.owner) == null ? 'none' : ref('role_assignment', self.owner).id: the field `owner` is missing}, unit {ref('org_unit', self.owner) == null ? 'none' : ref('org_unit', self.owner).id: the field `owner` is missing}",
+            "IA-4: none, unit UN",
+        ]
+    );
+}

@@ -581,6 +581,23 @@ impl<'a> World<'a> {
         Ok(found.map_or(Val::Null, Val::Record))
     }
 
+    /// What the repository resolved the id in `holder`'s top-level field `field` to, when that
+    /// field names records of `kind` alone: `ref(kind, id)` without the look-up. `None` when the
+    /// field is no such reference field, or holds no id (a token, a list).
+    pub fn resolved(&self, holder: usize, field: &str, kind: &str) -> Option<Val<'a>> {
+        let reference = self
+            .repository
+            .references_of(holder)
+            .iter()
+            .find(|reference| {
+                matches!(reference.schema.path.as_slice(), [crate::schema::Step::Key(key)] if key == field)
+            })?;
+        match reference.kinds() {
+            [only] if *only == kind => Some(reference.resolved().map_or(Val::Null, Val::Record)),
+            _ => None,
+        }
+    }
+
     /// `linked(record, kind)`: the records of `kind` the record's reference fields name, and
     /// those whose reference fields name the record (an information asset's systems are those
     /// it lists and those listing it), each once, in repository order. Read from the

@@ -337,6 +337,11 @@ impl<'a> Machine<'a> {
                 self.call(function, &values)
             }
             [first, second] => {
+                if function == Function::Reference
+                    && let Code::Text(kind) = first
+                {
+                    return self.reference_of_field(kind, second);
+                }
                 let values = [self.operand(first)?, self.operand(second)?];
                 self.call(function, &values)
             }
@@ -355,6 +360,57 @@ impl<'a> Machine<'a> {
                 }
                 self.call(function, &values)
             }
+        }
+    }
+
+    /// `ref(kind, x.field)`. When `x` is a record and `field` one of its reference fields that
+    /// names that one kind, the repository resolved the id when it was built, with the same
+    /// look-up `ref` makes: that is read instead of looking the id up again (at a million
+    /// records, a look-up is a cache miss in a large table). Anything else is looked up as `ref`
+    /// does, with the id already evaluated, so results and errors are `ref`'s.
+    #[inline(never)]
+    fn reference_of_field(&mut self, kind: &'a str, id_code: &'a Code) -> Outcome<'a> {
+        // The step the kind's evaluation would have counted.
+        self.steps += 1;
+        let id = self.operand(id_code)?;
+        if let Val::Text(_) = id
+            && let Some((holder, field)) = self.field_read(id_code)
+            && let Some(found) = self.world.resolved(holder, field.name(), kind)
+        {
+            return Ok(found);
+        }
+        self.call(Function::Reference, &[Val::Text(Text::Borrowed(kind)), id])
+    }
+
+    /// The record and field that `code` reads when it is `x.field` (kept or not) and `x` is a
+    /// variable, or a value kept for the current binding, holding a record: found without
+    /// evaluating anything.
+    fn field_read(&self, code: &'a Code) -> Option<(usize, &'a super::code::Field)> {
+        let code = match code {
+            Code::Cached(cached) => &cached.code,
+            other => other,
+        };
+        let Code::Select(operand, field) = code else {
+            return None;
+        };
+        let holder = match &**operand {
+            Code::Slot(slot) => self.slots.get(*slot)?,
+            Code::Cached(cached) => {
+                let kept = self.kept.get(cached.id)?;
+                let current = match cached.lifetime {
+                    Lifetime::Run => kept.binding != u64::MAX,
+                    Lifetime::Record => kept.binding == self.binding,
+                };
+                if !current {
+                    return None;
+                }
+                kept.outcome.as_ref().ok()?
+            }
+            _ => return None,
+        };
+        match holder {
+            Val::Record(index) => Some((*index, field)),
+            _ => None,
         }
     }
 
