@@ -135,6 +135,23 @@ impl Record {
     }
 }
 
+/// Record `record`'s part of a list kept for all records at once, `starts` giving where each
+/// record's part starts (and, one past the last record, where the list ends).
+fn record_part<'l, T>(list: &'l [T], starts: &[u32], record: usize) -> &'l [T] {
+    let start = starts.get(record).map_or(0, |&start| start as usize);
+    let end = starts.get(record + 1).map_or(start, |&end| end as usize);
+    list.get(start..end).unwrap_or_default()
+}
+
+/// Where each record's part of a list kept for all records starts, from how many items each
+/// record has: `counts[r + 1]` is record `r`'s count, `counts[0]` is zero.
+fn starts_from_counts(mut counts: Vec<u32>) -> Vec<u32> {
+    for index in 1..counts.len() {
+        counts[index] = counts[index].saturating_add(counts[index - 1]);
+    }
+    counts
+}
+
 /// A reference seen from the record it names: which record holds it, in which field, without
 /// reading the reference or the referring record. Rules ask "who refers to this record from
 /// field F of kind K" for every record; at a million records the references and records are
@@ -331,15 +348,7 @@ impl Repository {
 
     /// The references a record holds, in the order of its schema's reference fields.
     pub fn references_of(&self, record: usize) -> &[Reference] {
-        let start = self
-            .reference_starts
-            .get(record)
-            .map_or(0, |&start| start as usize);
-        let end = self
-            .reference_starts
-            .get(record + 1)
-            .map_or(start, |&end| end as usize);
-        self.references.get(start..end).unwrap_or_default()
+        record_part(&self.references, &self.reference_starts, record)
     }
 
     /// The references that point at a record.
@@ -351,15 +360,7 @@ impl Repository {
 
     /// Who refers to a record, and from which field, in repository order.
     pub fn referrer_entries(&self, record: usize) -> &[Referrer] {
-        let start = self
-            .referrer_starts
-            .get(record)
-            .map_or(0, |&start| start as usize);
-        let end = self
-            .referrer_starts
-            .get(record + 1)
-            .map_or(start, |&end| end as usize);
-        self.referrers.get(start..end).unwrap_or_default()
+        record_part(&self.referrers, &self.referrer_starts, record)
     }
 
     pub fn position(&self, file: usize, span: Span) -> Position {
@@ -508,9 +509,7 @@ impl Repository {
         for target in references.iter().filter_map(Reference::resolved) {
             starts[target + 1] = starts[target + 1].saturating_add(1);
         }
-        for index in 1..starts.len() {
-            starts[index] = starts[index].saturating_add(starts[index - 1]);
-        }
+        let starts = starts_from_counts(starts);
         let mut next = starts.clone();
         // Every slot is overwritten (the counts above are of these same references): the first
         // reference's referrer only fills the list until then.
@@ -543,9 +542,7 @@ impl Repository {
         for reference in &references {
             held[reference.from() + 1] = held[reference.from() + 1].saturating_add(1);
         }
-        for index in 1..held.len() {
-            held[index] = held[index].saturating_add(held[index - 1]);
-        }
+        let held = starts_from_counts(held);
         self.references = references;
         self.reference_starts = held;
         self.referrer_starts = starts;

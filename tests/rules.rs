@@ -49,6 +49,34 @@ params = ["required_tag"]
     .unwrap();
 }
 
+/// Makes the repository's own rule LOC001 fail on every record of `kinds` (a TOML value) with
+/// `message`, to show what an expression gives record by record.
+fn fail_own_rule_with(dir: &Path, kinds: &str, message: &str) {
+    let pack = dir.join("policy-rules/local.toml");
+    let text = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace("kind = \"information_asset\"", &format!("kind = {kinds}"))
+        .replace(
+            "has(self.tags) && params.required_tag in self.tags",
+            "false",
+        )
+        .replace("{self.name} lacks the tag {params.required_tag}", message);
+    std::fs::write(&pack, text).unwrap();
+}
+
+/// The messages of LOC001's findings, sorted.
+fn own_rule_messages(dir: &Path) -> Vec<String> {
+    let (_, json) = check_json(dir, &["--select", "LOC001"]);
+    let mut messages: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["message"].as_str().unwrap().to_string())
+        .collect();
+    messages.sort_unstable();
+    messages
+}
+
 fn rules_of(json: &serde_json::Value) -> Vec<(String, String)> {
     json["findings"]
         .as_array()
@@ -343,26 +371,13 @@ fn linked_finds_the_records_named_either_way_once_each_without_dangling_ids() {
          - { id: SYS-C, name: Arkiv, unit: UN }\n",
     )
     .unwrap();
-    let pack = dir.path().join("policy-rules/local.toml");
-    let text = std::fs::read_to_string(&pack)
-        .unwrap()
-        .replace("kind = \"information_asset\"", "kind = [\"information_asset\", \"system\"]")
-        .replace("has(self.tags) && params.required_tag in self.tags", "false")
-        .replace(
-            "{self.name} lacks the tag {params.required_tag}",
-            "{self.id}: [{(self.__kind == 'system' ? linked(self, 'information_asset') : linked(self, 'system')).map(r, r.id).join(', ')}]",
-        );
-    std::fs::write(&pack, text).unwrap();
-    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
-    let mut messages: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|finding| finding["message"].as_str().unwrap())
-        .collect();
-    messages.sort_unstable();
+    fail_own_rule_with(
+        dir.path(),
+        "[\"information_asset\", \"system\"]",
+        "{self.id}: [{(self.__kind == 'system' ? linked(self, 'information_asset') : linked(self, 'system')).map(r, r.id).join(', ')}]",
+    );
     assert_eq!(
-        messages,
+        own_rule_messages(dir.path()),
         [
             "IA-1: [SYS-A, SYS-B]",
             "IA-2: [SYS-B]",
@@ -394,25 +409,13 @@ fn ref_of_a_reference_field_gives_the_record_null_or_the_error_as_a_look_up_does
         "kind: role_assignment\nrecords:\n  - { id: RA-1, role: R-1, person: P-1, scope_unit: UN }\n",
     )
     .unwrap();
-    let pack = dir.path().join("policy-rules/local.toml");
-    let text = std::fs::read_to_string(&pack)
-        .unwrap()
-        .replace("has(self.tags) && params.required_tag in self.tags", "false")
-        .replace(
-            "{self.name} lacks the tag {params.required_tag}",
-            "{self.id}: {ref('role_assignment', self.owner) == null ? 'none' : ref('role_assignment', self.owner).id}, unit {ref('org_unit', self.owner) == null ? 'none' : ref('org_unit', self.owner).id}",
-        );
-    std::fs::write(&pack, text).unwrap();
-    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
-    let mut messages: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|finding| finding["message"].as_str().unwrap())
-        .collect();
-    messages.sort_unstable();
+    fail_own_rule_with(
+        dir.path(),
+        "\"information_asset\"",
+        "{self.id}: {ref('role_assignment', self.owner) == null ? 'none' : ref('role_assignment', self.owner).id}, unit {ref('org_unit', self.owner) == null ? 'none' : ref('org_unit', self.owner).id}",
+    );
     assert_eq!(
-        messages,
+        own_rule_messages(dir.path()),
         [
             "IA-1: RA-1, unit none",
             "IA-2: none, unit none",
