@@ -350,8 +350,7 @@ fn normalise(text: &str) -> String {
 
 /// `highest_level(levels)`: the highest of the three levels a classification (or `hwm()`) gives,
 /// as written (an int, or a double if one is); `null` if it gives none; a level that is not a
-/// number counts as none. Rules ask "is any level
-/// at least 3?", which the loop
+/// number counts as none. Rules ask "is any level at least 3?", which the loop
 /// `["confidentiality", "integrity", "availability"].exists(d, d in c && c[d] >= 3)` says in
 /// twenty steps and `highest_level(c) >= 3` in three.
 fn highest_level<'a>(function: Function, levels: &Val<'a>) -> Outcome<'a> {
