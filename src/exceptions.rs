@@ -87,11 +87,16 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
     let mut used: Vec<bool> = exceptions
         .iter()
         .map(|exception| {
-            repository.referrers(exception.index).any(|reference| {
-                reference.field() == "acceptance"
-                    && repository.record(reference.from()).kind == "risk"
-                    && repository.record(reference.from()).is_active()
-            })
+            repository
+                .referrer_entries(exception.index)
+                .iter()
+                .any(|referrer| {
+                    repository
+                        .referring_field(referrer)
+                        .is_some_and(|field| field.name == "acceptance")
+                        && repository.record(referrer.from()).kind == "risk"
+                        && repository.record(referrer.from()).is_active()
+                })
         })
         .collect();
     // The exceptions that may cover a finding, by rule (or cited control), kind and record (or

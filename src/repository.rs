@@ -152,19 +152,18 @@ fn starts_from_counts(mut counts: Vec<u32>) -> Vec<u32> {
     counts
 }
 
-/// A reference seen from the record it names: which record holds it, in which field, without
-/// reading the reference or the referring record. Rules ask "who refers to this record from
-/// field F of kind K" for every record; at a million records the references and records are
-/// far apart in memory, and reading them for each referrer cost more than the rest of the
-/// question.
+/// A reference seen from the record it names: which record holds it, and in which field (by
+/// its number, [`Repository::referring_field`] gives it), without reading the reference or the
+/// referring record. Rules ask "who refers to this record from field F of kind K" for every
+/// record; at a million records the references and records are far apart in memory, and
+/// reading them for each referrer cost more than the rest of the question. Eight bytes: a
+/// million-record tree has eight million.
 #[derive(Clone, Copy)]
 pub struct Referrer {
-    /// The position of the reference in [`Repository::references`].
-    reference: u32,
     /// The referring record.
     from: u32,
-    /// The schema's description of the field, which names the referring kind.
-    pub schema: &'static ReferenceField,
+    /// The number of the field's schema among the catalogue's reference fields.
+    field: u32,
 }
 
 impl Referrer {
@@ -172,13 +171,13 @@ impl Referrer {
     pub fn from(&self) -> usize {
         self.from as usize
     }
+}
 
-    /// The referring record's field that holds the reference: `hosting` for `hosting.supplier`.
-    pub fn top_field(&self) -> &'static str {
-        match self.schema.path.first() {
-            Some(Step::Key(key)) => key,
-            _ => "",
-        }
+/// The referring record's field that holds a reference: `hosting` for `hosting.supplier`.
+pub fn top_field(field: &ReferenceField) -> &str {
+    match field.path.first() {
+        Some(Step::Key(key)) => key,
+        _ => "",
     }
 }
 
@@ -276,6 +275,8 @@ pub struct Repository {
     /// The references record `r` holds are `references[reference_starts[r]..
     /// reference_starts[r + 1]]`: references are in repository order of the referring record.
     reference_starts: Vec<u32>,
+    /// The catalogue's reference fields by number, for [`Repository::referring_field`].
+    reference_fields: Vec<&'static ReferenceField>,
 }
 
 impl Repository {
@@ -326,6 +327,7 @@ impl Repository {
             referrer_starts: Vec::new(),
             referrers: Vec::new(),
             reference_starts: Vec::new(),
+            reference_fields: catalog.reference_fields(),
         };
         findings.extend(repository.duplicate_findings(duplicates));
         repository.index_references(catalog);
@@ -351,11 +353,9 @@ impl Repository {
         record_part(&self.references, &self.reference_starts, record)
     }
 
-    /// The references that point at a record.
-    pub fn referrers(&self, record: usize) -> impl ExactSizeIterator<Item = &Reference> {
-        self.referrer_entries(record)
-            .iter()
-            .map(|referrer| &self.references[referrer.reference as usize])
+    /// The schema of the field a referrer refers from.
+    pub fn referring_field(&self, referrer: &Referrer) -> Option<&'static ReferenceField> {
+        self.reference_fields.get(referrer.field as usize).copied()
     }
 
     /// Who refers to a record, and from which field, in repository order.
@@ -511,26 +511,14 @@ impl Repository {
         }
         let starts = starts_from_counts(starts);
         let mut next = starts.clone();
-        // Every slot is overwritten (the counts above are of these same references): the first
-        // reference's referrer only fills the list until then.
-        let mut referrers: Vec<Referrer> = match references.first() {
-            Some(first) => vec![
-                Referrer {
-                    reference: 0,
-                    from: first.from,
-                    schema: first.schema,
-                };
-                starts.last().map_or(0, |&end| end as usize)
-            ],
-            None => Vec::new(),
-        };
-        for (index, reference) in references.iter().enumerate() {
-            if let (Some(target), Ok(index)) = (reference.resolved(), u32::try_from(index)) {
+        let mut referrers =
+            vec![Referrer { from: 0, field: 0 }; starts.last().map_or(0, |&end| end as usize)];
+        for reference in &references {
+            if let Some(target) = reference.resolved() {
                 if let Some(slot) = referrers.get_mut(next[target] as usize) {
                     *slot = Referrer {
-                        reference: index,
                         from: reference.from,
-                        schema: reference.schema,
+                        field: reference.schema.number,
                     };
                 }
                 next[target] = next[target].saturating_add(1);

@@ -92,6 +92,8 @@ pub enum Step {
 pub struct ReferenceField {
     /// The kind whose records hold the field.
     pub holder: &'static str,
+    /// The field's number among all kinds' reference fields: see [`Catalog::reference_fields`].
+    pub number: u32,
     pub path: Vec<Step>,
     /// The field as people write it (see [`ReferenceField::display`]), made once.
     pub name: String,
@@ -338,7 +340,21 @@ impl Catalog {
                 Ok(schema)
             })
             .collect::<Result<_, _>>()?;
+        let mut kinds: Vec<KindSchema> = kinds;
+        let mut number = 0u32;
+        for field in kinds.iter_mut().flat_map(|kind| kind.references.iter_mut()) {
+            field.number = number;
+            number = number.saturating_add(1);
+        }
         Ok(Catalog { kinds })
+    }
+
+    /// Every kind's reference fields, in the order of their numbers.
+    pub fn reference_fields(&'static self) -> Vec<&'static ReferenceField> {
+        self.kinds
+            .iter()
+            .flat_map(|kind| kind.references.iter())
+            .collect()
     }
 
     pub fn kinds(&self) -> &[KindSchema] {
@@ -406,6 +422,7 @@ fn collect_references(
                 .collect();
             let mut field = ReferenceField {
                 holder: kind.name,
+                number: 0,
                 path: path.clone(),
                 name: String::new(),
                 kinds,

@@ -168,15 +168,17 @@ impl<'a> World<'a> {
         &self,
         target: usize,
     ) -> impl ExactSizeIterator<Item = (usize, &'static str, &'static str)> + 'a {
-        self.repository
+        let repository = self.repository;
+        repository
             .referrer_entries(target)
             .iter()
-            .map(|referrer| {
-                (
+            .map(move |referrer| match repository.referring_field(referrer) {
+                Some(field) => (
                     referrer.from(),
-                    referrer.schema.holder,
-                    referrer.top_field(),
-                )
+                    field.holder,
+                    crate::repository::top_field(field),
+                ),
+                None => (referrer.from(), "", ""),
             })
     }
 
