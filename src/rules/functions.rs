@@ -68,6 +68,10 @@ pub struct World<'a> {
     /// Severity of every rule (after re-grading), and of every reference (the highest of the
     /// rules that cite it), for `rule_severity()`.
     severities: StdHashMap<String, &'static str>,
+    /// Regular expressions compiled from values (a pattern in a param), shared by the threads'
+    /// machines: a run makes a machine per chunk of records, and compiling a pattern costs as
+    /// much as checking a few hundred records.
+    pub patterns: std::sync::Mutex<StdHashMap<String, std::sync::Arc<regex::Regex>>>,
 }
 
 const LEVELS: [&str; 3] = ["confidentiality", "integrity", "availability"];
@@ -120,6 +124,7 @@ impl<'a> World<'a> {
             parent: parent.into_iter().collect(),
             role_function: role_function.into_iter().collect(),
             severities,
+            patterns: std::sync::Mutex::default(),
         };
         world.hwm = world.high_water_marks();
         world.coverage = world.document_coverage();

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::code::{Cached, Code, Function, Lifetime, Loop, LoopKind, Operator};
 use super::functions::World;
@@ -100,7 +101,7 @@ pub struct Machine<'a> {
     /// Work done: expression steps, loop iterations and index entries read. Counted, so that a
     /// test can tell linear from quadratic without a stopwatch.
     pub steps: u64,
-    patterns: RefCell<HashMap<String, Rc<regex::Regex>>>,
+    patterns: RefCell<HashMap<String, Arc<regex::Regex>>>,
     /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
     pub null_word: &'static str,
     /// The values of [`Cached`] subexpressions, by id, with the binding they were computed in.
@@ -809,19 +810,34 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn pattern(&self, pattern: &str) -> Result<Rc<regex::Regex>, Fault> {
+    /// A pattern compiled: from this machine's cache, else the run's, else compiled and put in
+    /// both. Shared, not cloned: a clone of a `Regex` starts its own scratch space.
+    fn pattern(&self, pattern: &str) -> Result<Arc<regex::Regex>, Fault> {
         if let Some(compiled) = self.patterns.borrow().get(pattern) {
-            return Ok(Rc::clone(compiled));
+            return Ok(Arc::clone(compiled));
         }
-        let compiled = Rc::new(regex::Regex::new(pattern).map_err(|error| {
-            fail(
-                Function::Matches,
-                format!("`{pattern}` is not a regular expression: {error}"),
-            )
-        })?);
+        let mut shared = self
+            .world
+            .patterns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let compiled = match shared.get(pattern) {
+            Some(compiled) => Arc::clone(compiled),
+            None => {
+                let compiled = Arc::new(regex::Regex::new(pattern).map_err(|error| {
+                    fail(
+                        Function::Matches,
+                        format!("`{pattern}` is not a regular expression: {error}"),
+                    )
+                })?);
+                shared.insert(pattern.to_string(), Arc::clone(&compiled));
+                compiled
+            }
+        };
+        drop(shared);
         self.patterns
             .borrow_mut()
-            .insert(pattern.to_string(), Rc::clone(&compiled));
+            .insert(pattern.to_string(), Arc::clone(&compiled));
         Ok(compiled)
     }
 }
