@@ -222,10 +222,7 @@ impl Reference {
 
     /// The record's field that holds the reference: `hosting` for `hosting.supplier`.
     pub fn top_field(&self) -> &'static str {
-        match self.schema.path.first() {
-            Some(Step::Key(key)) => key,
-            _ => "",
-        }
+        top_field(self.schema)
     }
 
     /// The kinds the id may name.

@@ -396,17 +396,7 @@ impl<'a> Machine<'a> {
         };
         let holder = match &**operand {
             Code::Slot(slot) => self.slots.get(*slot)?,
-            Code::Cached(cached) => {
-                let kept = self.kept.get(cached.id)?;
-                let current = match cached.lifetime {
-                    Lifetime::Run => kept.binding != u64::MAX,
-                    Lifetime::Record => kept.binding == self.binding,
-                };
-                if !current {
-                    return None;
-                }
-                kept.outcome.as_ref().ok()?
-            }
+            Code::Cached(cached) => self.kept_outcome(cached)?.as_ref().ok()?,
             _ => return None,
         };
         match holder {
@@ -415,21 +405,25 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// The kept outcome of a subexpression, if it was computed for the current binding (any
+    /// binding, for a value kept for the run).
+    fn kept_outcome(&self, cached: &Cached) -> Option<&Outcome<'a>> {
+        let kept = self.kept.get(cached.id)?;
+        let current = match cached.lifetime {
+            Lifetime::Run => kept.binding != u64::MAX,
+            Lifetime::Record => kept.binding == self.binding,
+        };
+        current.then_some(&kept.outcome)
+    }
+
     /// A kept value if there is one for the current binding, else the subexpression's value,
     /// kept.
     fn cached(&mut self, cached: &'a Cached) -> Outcome<'a> {
         if self.null_word != KEEPING_NULL_WORD {
             return self.eval(&cached.code);
         }
-        let wanted = match cached.lifetime {
-            Lifetime::Run => None,
-            Lifetime::Record => Some(self.binding),
-        };
-        if let Some(kept) = self.kept.get(cached.id)
-            && kept.binding != u64::MAX
-            && wanted.is_none_or(|binding| binding == kept.binding)
-        {
-            return kept.outcome.clone();
+        if let Some(outcome) = self.kept_outcome(cached) {
+            return outcome.clone();
         }
         let outcome = self.eval(&cached.code);
         if cached.id >= self.kept.len() {
