@@ -8,9 +8,9 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::engine::evaluate;
 use crate::exceptions;
-use crate::finding::{self, Finding};
+use crate::finding::{self, Finding, State};
 use crate::followup::ledger::Ledger;
-use crate::followup::{Deadlines, follow_up};
+use crate::followup::{Baseline, Coverage, Deadlines, Memory, follow_up};
 use crate::progress::{Progress, Silent};
 use crate::repository::Repository;
 use crate::rules::RuleSet;
@@ -35,6 +35,13 @@ pub struct CheckResult {
     pub rule_work: u64,
     /// How long each stage took, in pipeline order (for benchmarks and `--timings`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The ledger as this run leaves it: written by `check --ledger`, dropped otherwise.
+    pub ledger: Ledger,
+    /// This run against the ledger it started from.
+    pub baseline: Baseline,
+    /// Findings beyond the cap `findings_per_rule_per_file`, followed up but not listed (the
+    /// listed findings summarise them); they count for the exit code like any other.
+    pub unlisted: Vec<Finding>,
 }
 
 /// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
@@ -46,8 +53,8 @@ pub enum CheckError {
     Catalog(#[from] &'static crate::schema::CatalogError),
 }
 
-/// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, not
-/// changed: see [`crate::followup::reconcile`].
+/// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, and
+/// the result holds the ledger as this run leaves it, for the caller to write or not.
 pub fn check(
     root: &Path,
     config: &Config,
@@ -109,20 +116,37 @@ pub fn check_observed(
     );
     evaluated.retain(|id, _| rules.is_selected(id));
     clock.lap("rules");
+    let coverage = Coverage::new(
+        &repository,
+        rules.known_ids(),
+        rules.selected_ids(),
+        discovery
+            .problems
+            .iter()
+            .map(|problem| problem.path.as_str()),
+    );
     exceptions::apply(&repository, &mut findings, today);
     findings.retain(|finding| rules.is_selected(&finding.rule));
     for finding in &mut findings {
         finding.severity = rules.severity_of(&finding.rule, finding.severity);
     }
     finding::sort(&mut findings);
-    cap(&mut findings, config.limits().findings_per_rule_per_file);
-    follow_up(
-        &repository,
-        &mut findings,
-        &Deadlines::from_params(&rules.values),
+    let limit = config.limits().findings_per_rule_per_file;
+    let (listed, unlisted) = cap(findings, limit);
+    let deadlines = Deadlines::from_params(&rules.values);
+    let memory = Memory {
         ledger,
+        coverage: &coverage,
+        deadlines: &deadlines,
         today,
-    );
+    };
+    let followed = follow_up(&repository, listed, unlisted, &memory);
+    let mut findings = followed.findings;
+    findings.extend(summarise_unlisted(
+        &followed.unlisted,
+        limit,
+        followed.maintainer.as_ref(),
+    ));
     finding::sort(&mut findings);
     clock.lap("exceptions and follow-up");
     progress.finish();
@@ -144,30 +168,52 @@ pub fn check_observed(
         evaluated,
         rule_work,
         timings: clock.laps,
+        ledger: followed.ledger,
+        baseline: followed.baseline,
+        unlisted: followed.unlisted,
     })
 }
 
-/// Keeps at most `limit` findings of one rule in one file and summarises the rest in one finding
-/// that names the cap, so that a broken register cannot bury everything else — and nothing is
-/// dropped silently. `findings` must be sorted.
-fn cap(findings: &mut Vec<Finding>, limit: usize) {
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+/// Splits sorted findings into those listed — at most `limit` of one rule in one file, so that a
+/// broken register cannot bury everything else — and the rest, which are followed up all the
+/// same and summarised by [`summarise_unlisted`]: nothing is dropped silently.
+fn cap(findings: Vec<Finding>, limit: usize) -> (Vec<Finding>, Vec<Finding>) {
     let mut counts: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
-    let mut summaries: std::collections::BTreeMap<(String, String), Finding> =
-        std::collections::BTreeMap::new();
-    for finding in findings.drain(..) {
-        let key = (finding.rule.clone(), finding.file.clone());
-        let count = counts.entry(key.clone()).or_default();
+    let (mut listed, mut unlisted) = (Vec::with_capacity(findings.len()), Vec::new());
+    for finding in findings {
+        let count = counts
+            .entry((finding.rule.clone(), finding.file.clone()))
+            .or_default();
         *count += 1;
         if *count <= limit {
-            kept.push(finding);
-            continue;
+            listed.push(finding);
+        } else {
+            unlisted.push(finding);
         }
-        let summary = summaries.entry(key).or_insert_with(|| {
+    }
+    (listed, unlisted)
+}
+
+/// One finding per rule and file for the findings left unlisted by the cap, naming the cap and
+/// how many are left out. It stands for them: the highest severity among them, new if any of
+/// them is new, due when the first of them is, and the repository's maintainer's to act on.
+fn summarise_unlisted(
+    unlisted: &[Finding],
+    limit: usize,
+    maintainer: Option<&crate::finding::Responsible>,
+) -> Vec<Finding> {
+    let mut summaries: std::collections::BTreeMap<(String, String), (Finding, usize)> =
+        std::collections::BTreeMap::new();
+    for finding in unlisted {
+        let key = (finding.rule.clone(), finding.file.clone());
+        let (summary, count) = summaries.entry(key).or_insert_with(|| {
             let mut summary = finding.clone();
             summary.kind = None;
             summary.record = None;
+            summary.exception = None;
+            summary.escalation = None;
+            summary.responsible = maintainer.cloned();
             summary.fingerprint = finding::Identity {
                 rule: &finding.rule,
                 kind: "",
@@ -176,25 +222,42 @@ fn cap(findings: &mut Vec<Finding>, limit: usize) {
                 detail: "limit findings_per_rule_per_file",
             }
             .fingerprint();
-            summary
+            (summary, 0)
         });
+        *count += 1;
         summary.severity = summary.severity.max(finding.severity);
+        let rank = |state: State| match state {
+            State::New | State::Reopened => 3,
+            State::Overdue => 2,
+            State::Open => 1,
+            State::Accepted | State::Resolved => 0,
+        };
+        if rank(finding.state) > rank(summary.state) {
+            summary.state = finding.state;
+        }
+        if let Some(due) = &finding.due
+            && summary.due.as_ref().is_none_or(|earliest| due < earliest)
+        {
+            summary.due = Some(due.clone());
+        }
+        if finding.first_seen < summary.first_seen {
+            summary.first_seen = finding.first_seen.clone();
+        }
     }
-    for ((rule, file), mut summary) in summaries {
-        let more = counts
-            .get(&(rule.clone(), file))
-            .map_or(0, |count| count - limit);
-        summary.message = format!(
-            "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
-             fix the ones listed, or raise the limit in tillsyn.toml"
-        );
-        summary.localized_message = Some(format!(
-            "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
-             åtgärda de listade, eller höj gränsen i tillsyn.toml"
-        ));
-        kept.push(summary);
-    }
-    *findings = kept;
+    summaries
+        .into_iter()
+        .map(|((rule, _), (mut summary, more))| {
+            summary.message = format!(
+                "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
+                 fix the ones listed, or raise the limit in tillsyn.toml"
+            );
+            summary.localized_message = Some(format!(
+                "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
+                 åtgärda de listade, eller höj gränsen i tillsyn.toml"
+            ));
+            summary
+        })
+        .collect()
 }
 
 /// Stage timings. Wall-clock durations, never dates: no stage reads the calendar.

@@ -500,12 +500,15 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
         None => None,
     };
     let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
+    if args.ledger.is_some() {
+        forward_only(&previous, &ledger_path, today, args.as_of.is_some())?;
+    }
     let progress = ui.progress();
     let mut result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
         .map_err(|error| error.to_string())?;
     if args.ledger.is_some() {
-        let updated = crate::followup::reconcile(&previous, &result.findings, today);
-        updated
+        result
+            .ledger
             .write_locked(&ledger_path)
             .map_err(|error| error.to_string())?;
     }
@@ -561,6 +564,32 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses to write a ledger as of a day before its latest run: what later runs recorded would be
+/// rewritten by an earlier day's view, and dates would run backwards (resolved before first seen).
+fn forward_only(
+    ledger: &Ledger,
+    path: &Path,
+    today: Date,
+    as_of_given: bool,
+) -> Result<(), String> {
+    let Some(latest) = ledger.latest_day() else {
+        return Ok(());
+    };
+    if latest <= today.to_string().as_str() {
+        return Ok(());
+    }
+    let day = if as_of_given {
+        format!("--as-of {today}")
+    } else {
+        format!("today, {today}")
+    };
+    Err(format!(
+        "{}: the ledger's latest run is as of {latest}, later than {day}; a ledger only moves forward in time\n  \
+         help: to see the repository as of {today} without changing the ledger, run `tillsyn check --as-of {today}` without --ledger",
+        path.display()
+    ))
 }
 
 /// What `followup` and `report` work from.

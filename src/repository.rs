@@ -65,6 +65,17 @@ impl SourceText {
     }
 }
 
+/// A file whose records could not all be read: it did not parse, named no known kind, was not a
+/// table or list of records, or held more records than `records_per_file`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnreadFile {
+    /// The file's position in [`Repository::files`].
+    pub file: usize,
+    /// The kind of records it holds, when that can be made out: the kind it declares, the
+    /// `[[sources]]` mapping's, or the known kind nearest to an unknown one.
+    pub kind: Option<&'static str>,
+}
+
 /// One record: a table of fields of one kind, somewhere in one file.
 pub struct Record {
     pub kind: &'static str,
@@ -262,6 +273,9 @@ pub struct Repository {
     /// Files that were read but hold nothing for tillsyn (no `kind`, no mapping), for `-v`.
     pub skipped: Vec<String>,
     pub records: Vec<Record>,
+    /// Files whose records could not all be read, in file order: the follow-up must not take
+    /// their records' absence for a fix.
+    pub unread: Vec<UnreadFile>,
     pub references: Vec<Reference>,
     ids: id_index::IdIndex,
     /// The references that point at record `r` are `referrers[referrer_starts[r]..
@@ -290,6 +304,7 @@ impl Repository {
             records_per_file: limits.records_per_file,
             files: Vec::new(),
             skipped: Vec::new(),
+            unread: Vec::new(),
             // Sized once: growing a list of a million records by doubling would hold the old
             // and the new list at the same time, at the run's peak of memory.
             records: Vec::with_capacity(parsed.iter().map(record_estimate).sum()),
@@ -310,6 +325,7 @@ impl Repository {
         let Builder {
             files,
             skipped,
+            unread,
             records,
             mut findings,
             ..
@@ -319,6 +335,7 @@ impl Repository {
             files,
             skipped,
             records,
+            unread,
             references: Vec::new(),
             ids,
             referrer_starts: Vec::new(),
@@ -661,6 +678,7 @@ struct Builder<'c> {
     records_per_file: usize,
     files: Vec<SourceText>,
     skipped: Vec<String>,
+    unread: Vec<UnreadFile>,
     records: Vec<Record>,
     findings: Vec<Finding>,
 }
@@ -674,6 +692,7 @@ impl Builder<'_> {
             sheet,
             lines,
             outcome,
+            kind_hint,
         } = parsed;
         let file_index = self.files.len();
         self.files.push(SourceText {
@@ -702,11 +721,23 @@ impl Builder<'_> {
                 }
                 let message = Message::new(message, sv);
                 self.file_problem(&builtin::PARSE001, file_index, error.span, "", message);
+                let kind = mapped_kind
+                    .as_deref()
+                    .or(kind_hint.as_deref())
+                    .and_then(|name| self.catalog.intern(name));
+                self.unread(file_index, kind);
                 None
             }
         };
         if let Some(root) = root {
             self.add_records(file_index, root, mapped_kind.as_deref());
+        }
+    }
+
+    /// Notes that not all of a file's records were read (once per file).
+    fn unread(&mut self, file: usize, kind: Option<&'static str>) {
+        if self.unread.last().is_none_or(|last| last.file != file) {
+            self.unread.push(UnreadFile { file, kind });
         }
     }
 
@@ -748,6 +779,7 @@ impl Builder<'_> {
                         ),
                     );
                     self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
+                    self.unread(file, mapped.and_then(|name| self.catalog.intern(name)));
                     return;
                 };
                 let Some(kind) = self.catalog.intern(name) else {
@@ -760,6 +792,11 @@ impl Builder<'_> {
                         format!("`{name}` är ingen känd posttyp; {hint_sv}"),
                     );
                     self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
+                    let nearest = crate::suggest::nearest(name, self.catalog.kind_names());
+                    let kind = mapped
+                        .or(nearest)
+                        .and_then(|name| self.catalog.intern(name));
+                    self.unread(file, kind);
                     return;
                 };
                 if let Some(mapped) = mapped
@@ -774,6 +811,8 @@ impl Builder<'_> {
                         ),
                     );
                     self.file_problem(&builtin::SRC001, file, node.span(), "/kind", message);
+                    // Either could be meant; the declared one is what the file says.
+                    self.unread(file, Some(kind));
                     return;
                 }
                 Some(kind)
@@ -795,6 +834,7 @@ impl Builder<'_> {
                     ),
                 );
                 self.file_problem(&builtin::SCH001, file, root.span(), "", message);
+                self.unread(file, Some(kind));
             }
         }
     }
@@ -827,6 +867,7 @@ impl Builder<'_> {
                             "/records",
                             message,
                         );
+                        self.unread(file, Some(kind));
                     }
                 },
                 other => {
@@ -884,6 +925,7 @@ impl Builder<'_> {
                 &pointer,
                 message,
             );
+            self.unread(file, Some(kind));
             items.truncate(self.records_per_file);
         }
         for (index, item) in items.into_iter().enumerate() {
@@ -898,6 +940,7 @@ impl Builder<'_> {
                 self.push_record(file, kind, place, item);
             } else {
                 let pointer = format!("{base}/{index}");
+                self.unread(file, Some(kind));
                 let message = Message::new(
                     format!(
                         "a record must be a table of fields, not a {}",

@@ -375,7 +375,7 @@ fn a_broken_ledger_is_refused_and_left_untouched() {
     write(
         root,
         "tillsyn-ledger.json",
-        "{\"version\": 2, \"findings\": {}, \"runs\": []}",
+        "{\"version\": 3, \"findings\": {}, \"runs\": []}",
     );
     let (code, _, stderr) = run(&[
         "check",
@@ -385,7 +385,7 @@ fn a_broken_ledger_is_refused_and_left_untouched() {
         "2026-01-01",
     ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("format version 2"), "{stderr}");
+    assert!(stderr.contains("format version 3"), "{stderr}");
 }
 
 #[test]
@@ -488,7 +488,7 @@ fn killing_a_run_at_any_moment_never_corrupts_the_ledger() {
         let text = std::fs::read_to_string(&ledger).unwrap();
         let json: Value = serde_json::from_str(&text)
             .unwrap_or_else(|error| panic!("after {delay_ms} ms: {error}"));
-        assert_eq!(json["version"], 1);
+        assert_eq!(json["version"], 2);
         assert!(!json["runs"].as_array().unwrap().is_empty());
         // A killed run leaves its lock behind, naming a process that is gone: the next run takes
         // it over. Its temporary file is left too; tidy it so the next attempt starts clean.

@@ -2,7 +2,8 @@
 //! every finding by fingerprint (first seen, due, state, resolved), and a summary of each run
 //! for trends. It is written atomically — a temporary file in the same directory, then a rename
 //! — under a lock file, and a ledger that does not parse, or has an unknown version, is refused
-//! and left untouched.
+//! and left untouched. It gets the mode any new file gets under the user's umask: it is committed
+//! and read by others.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,7 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Acceptance, Escalation, Responsible, Severity, State};
 
-pub const VERSION: u32 = 1;
+/// The format version written. Version 1 (before runs said what they covered) is still read.
+pub const VERSION: u32 = 2;
+/// The versions read: version 1 lacks the runs' coverage and the responsible's person.
+const READABLE: [u32; 2] = [1, 2];
 
 /// Field order is alphabetical so that the file reads sorted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -44,13 +48,31 @@ pub struct Entry {
     pub state: State,
 }
 
-/// What one run found: counts per severity (of findings not accepted) and per state.
+/// What one run found — counts per severity (of findings not accepted) and per state — and what
+/// it looked at, so that a reader can tell a partial run from a full one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     pub as_of: String,
+    /// Ledger entries the run left as they were: their rule did not run, or their record was
+    /// not read.
+    #[serde(default)]
+    pub not_judged: usize,
+    /// A digest of the ids of the rules that ran: runs with the same digest ran the same rules
+    /// and can be compared (the ratchet does). Empty in a version 1 ledger.
+    #[serde(default)]
+    pub rule_set: String,
+    /// The rules this run knew but did not run (`--select`, `--ignore`, `select`/`ignore`).
+    #[serde(default)]
+    pub rules_not_run: Vec<String>,
+    /// How many rules ran, built-in and from packs.
+    #[serde(default)]
+    pub rules_run: usize,
     pub severities: BTreeMap<String, usize>,
     pub states: BTreeMap<String, usize>,
+    /// Files whose records could not be read: they did not parse, or named no known kind.
+    #[serde(default)]
+    pub unreadable: Vec<String>,
 }
 
 /// Why a ledger cannot be used (exit 2). The ledger is never changed when this happens.
@@ -66,7 +88,7 @@ pub enum LedgerError {
         message: String,
     },
     #[error(
-        "{path}: the ledger has format version {found}, but this tillsyn reads version {VERSION}\n  help: use the tillsyn version that wrote it"
+        "{path}: the ledger has format version {found}, but this tillsyn reads versions 1 and {VERSION}\n  help: use the tillsyn version that wrote it"
     )]
     Version { path: String, found: String },
     #[error(
@@ -116,16 +138,38 @@ impl Ledger {
             .get("version")
             .cloned()
             .unwrap_or(serde_json::Value::Null);
-        if version != VERSION {
+        if !READABLE.iter().any(|readable| version == *readable) {
             return Err(LedgerError::Version {
                 path: shown,
                 found: version.to_string(),
             });
         }
-        serde_json::from_value(value).map_err(|error| LedgerError::Io {
-            path: shown,
-            message: format!("the ledger does not have the expected shape: {error}"),
-        })
+        let mut ledger: Ledger =
+            serde_json::from_value(value).map_err(|error| LedgerError::Io {
+                path: shown,
+                message: format!("the ledger does not have the expected shape: {error}"),
+            })?;
+        // Read as version 1 was, written as this version is.
+        ledger.version = VERSION;
+        Ok(ledger)
+    }
+
+    /// The latest day the ledger knows of: its latest run, or any date an entry holds (a ledger
+    /// edited by hand may have no run). `None` for an empty ledger.
+    pub fn latest_day(&self) -> Option<&str> {
+        let runs = self.runs.iter().map(|run| run.as_of.as_str());
+        let entries = self.findings.values().flat_map(|entry| {
+            [
+                Some(entry.first_seen.as_str()),
+                Some(entry.last_seen.as_str()),
+                entry.resolved_on.as_deref(),
+                entry.reopened_on.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+        });
+        // Dates are YYYY-MM-DD, so the text orders as the day.
+        runs.chain(entries).max()
     }
 
     /// The ledger as it is written: pretty, sorted, with a final newline.
@@ -152,14 +196,14 @@ impl Ledger {
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let mut temporary = tempfile::Builder::new()
-            .prefix(".tillsyn-ledger-")
-            .tempfile_in(directory)
-            .map_err(|error| {
-                io(format!(
-                    "cannot write a temporary ledger beside it: {error}"
-                ))
-            })?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".tillsyn-ledger-");
+        ordinary_file(&mut builder);
+        let mut temporary = builder.tempfile_in(directory).map_err(|error| {
+            io(format!(
+                "cannot write a temporary ledger beside it: {error}"
+            ))
+        })?;
         temporary
             .write_all(self.to_text().as_bytes())
             .map_err(|error| io(format!("cannot write the ledger: {error}")))?;
@@ -172,6 +216,19 @@ impl Ledger {
             .map_err(|error| io(format!("cannot replace the ledger: {}", error.error)))?;
         Ok(())
     }
+}
+
+/// A temporary file is otherwise only its owner's, and the rename would give the ledger that
+/// mode: ask for read and write for all, less what the umask takes away (the system applies it
+/// on creation), as for any new file.
+fn ordinary_file(builder: &mut tempfile::Builder<'_, '_>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    #[cfg(not(unix))]
+    let _ = builder;
 }
 
 /// A lock file beside the ledger, removed when dropped.

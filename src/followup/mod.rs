@@ -1,17 +1,20 @@
 //! Follow-up: every finding gets who must act (the accountable role, resolved), when it was first
 //! seen and by when it is due, its state against the ledger (new, open, reopened, overdue,
-//! accepted), and, when long overdue, whom it escalates to. The ledger itself is updated here too.
+//! accepted), and, when long overdue, whom it escalates to; and the ledger is brought up to date
+//! in the same step, so that one state machine decides both.
 
+pub mod coverage;
 pub mod ledger;
 pub mod responsible;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use jiff::civil::Date;
 
+pub use self::coverage::Coverage;
 use self::ledger::{Entry, Ledger, Run};
 use self::responsible::Resolver;
-use crate::finding::{Escalation, Finding, Severity, State};
+use crate::finding::{Escalation, Finding, Responsible, Severity, State};
 use crate::repository::Repository;
 
 /// The params the follow-up reads: `due_in` per severity and `escalate_after`.
@@ -50,94 +53,110 @@ impl Deadlines {
     }
 }
 
-/// Fills in responsible, first seen, due, state and escalation of every finding, against what
-/// the ledger remembers.
-pub fn follow_up(
-    repository: &Repository,
-    findings: &mut [Finding],
-    deadlines: &Deadlines,
-    ledger: &Ledger,
-    today: Date,
-) {
-    let resolver = Resolver::new(repository, today);
-    for finding in findings.iter_mut() {
-        finding.responsible =
-            resolver.for_record(finding.kind.as_deref(), finding.record.as_deref());
-        let accepted = finding.state == State::Accepted;
-        let (first_seen, due_from, state) = match ledger.findings.get(&finding.fingerprint) {
-            None => (today, today, State::New),
-            Some(entry) => {
-                let first_seen = entry.first_seen.parse().unwrap_or(today);
-                if entry.state == State::Resolved {
-                    (first_seen, today, State::Reopened)
-                } else {
-                    let reopened = entry
-                        .reopened_on
-                        .as_deref()
-                        .and_then(|date| date.parse().ok());
-                    // A finding first seen today is still new on a second run the same day.
-                    let state = match entry.state {
-                        State::New if first_seen == today => State::New,
-                        State::Reopened if reopened == Some(today) => State::Reopened,
-                        _ => State::Open,
-                    };
-                    (first_seen, reopened.unwrap_or(first_seen), state)
-                }
-            }
-        };
-        finding.first_seen = first_seen.to_string();
-        finding.due = deadlines.due(due_from, finding.severity);
-        finding.state = if accepted { State::Accepted } else { state };
-        if accepted {
-            continue;
-        }
-        let Some(due) = finding
-            .due
-            .as_deref()
-            .and_then(|due| crate::dates::parse(due).ok())
-        else {
-            continue;
-        };
-        if due < today {
-            finding.state = State::Overdue;
-            let overdue_days = i64::from((today - due).get_days());
-            let escalation_from = due.checked_add(deadlines.escalate_after).unwrap_or(due);
-            if today > escalation_from
-                && let Some(unit) = finding
-                    .responsible
-                    .as_ref()
-                    .and_then(|responsible| responsible.unit.as_deref())
-                && let Some(target) = resolver.escalation_target(unit)
-            {
-                finding.escalation = Some(Escalation {
-                    overdue_days,
-                    unit: target,
-                });
-            }
-        }
-    }
+/// What the follow-up works from, besides the run's findings.
+pub struct Memory<'a> {
+    /// What earlier runs remember (empty for none).
+    pub ledger: &'a Ledger,
+    /// What this run looked at.
+    pub coverage: &'a Coverage,
+    pub deadlines: &'a Deadlines,
+    pub today: Date,
 }
 
-/// The ledger after this run: findings of the run entered or updated, findings gone marked
-/// resolved (and kept), and the run's summary added (replacing one of the same day).
-pub fn reconcile(previous: &Ledger, findings: &[Finding], today: Date) -> Ledger {
+/// The follow-up of one run: its findings with responsible, state, due and escalation, the
+/// ledger as it stands after the run, and how the run compares with what the ledger knew.
+pub struct FollowedUp {
+    pub findings: Vec<Finding>,
+    /// Findings beyond a cap (`findings_per_rule_per_file`): followed up like the others, but
+    /// not listed. Only those the ledger already knows stay in it.
+    pub unlisted: Vec<Finding>,
+    pub ledger: Ledger,
+    pub baseline: Baseline,
+    /// Who answers for findings on a whole file (a file that does not parse, a cap): the
+    /// repository's maintainer.
+    pub maintainer: Option<Responsible>,
+}
+
+/// This run against the ledger it started from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Baseline {
+    /// The day of the ledger's latest earlier run, if it has one.
+    pub since: Option<String>,
+    /// Findings the ledger did not know as open: new, or back after being resolved.
+    pub new: usize,
+    /// Findings the ledger knew, still open (accepted ones not counted).
+    pub still_open: usize,
+    /// Ledger entries this run resolved.
+    pub resolved: usize,
+    /// Ledger entries this run did not judge, left as they were.
+    pub not_judged: usize,
+}
+
+/// The follow-up stage: every finding gets its responsible, first seen, due date, state and
+/// escalation from what the ledger remembers, and the ledger is brought up to date in the same
+/// step — entries of findings gone resolved only where this run looked ([`Coverage`]).
+///
+/// `listed` findings are reported; `unlisted` ones (beyond a cap) are followed up all the same
+/// but enter the ledger only if it knew them, so that a flood does not flood the ledger either.
+pub fn follow_up(
+    repository: &Repository,
+    listed: Vec<Finding>,
+    unlisted: Vec<Finding>,
+    memory: &Memory<'_>,
+) -> FollowedUp {
+    let Memory {
+        ledger: previous,
+        coverage,
+        deadlines,
+        today,
+    } = *memory;
     let today_text = today.to_string();
+    let resolver = Resolver::new(repository, today);
     let mut ledger = Ledger {
         version: ledger::VERSION,
         findings: previous.findings.clone(),
         runs: previous.runs.clone(),
     };
-    let mut seen = std::collections::BTreeSet::new();
-    for finding in findings {
+    let mut baseline = Baseline {
+        since: previous
+            .runs
+            .iter()
+            .map(|run| run.as_of.as_str())
+            .filter(|day| *day <= today_text.as_str())
+            .max()
+            .map(str::to_string),
+        ..Baseline::default()
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut severities: BTreeMap<String, usize> = Severity::ALL_DESCENDING
+        .into_iter()
+        .map(|severity| (severity.as_str().to_string(), 0))
+        .collect();
+    let mut findings = listed;
+    let mut unlisted = unlisted;
+    for (finding, is_listed) in findings
+        .iter_mut()
+        .map(|finding| (finding, true))
+        .chain(unlisted.iter_mut().map(|finding| (finding, false)))
+    {
+        let remembered = previous
+            .findings
+            .get(&finding.fingerprint)
+            .and_then(|entry| Remembered::as_of(entry, today));
+        let reopened_on = judge(finding, remembered.as_ref(), deadlines, &resolver, today);
         seen.insert(finding.fingerprint.clone());
-        let previous_entry = previous.findings.get(&finding.fingerprint);
-        let reopened_on = match (finding.state, previous_entry) {
-            (State::Reopened, Some(entry)) if entry.state == State::Resolved => {
-                Some(today_text.clone())
+        if finding.state != State::Accepted {
+            *severities
+                .entry(finding.severity.as_str().to_string())
+                .or_default() += 1;
+            match finding.state {
+                State::New | State::Reopened => baseline.new += 1,
+                _ => baseline.still_open += 1,
             }
-            (_, Some(entry)) => entry.reopened_on.clone(),
-            _ => None,
-        };
+        }
+        if !is_listed && remembered.is_none() {
+            continue;
+        }
         ledger.findings.insert(
             finding.fingerprint.clone(),
             Entry {
@@ -151,7 +170,7 @@ pub fn reconcile(previous: &Ledger, findings: &[Finding], today: Date) -> Ledger
                 line: finding.line,
                 message: finding.message.clone(),
                 record: finding.record.clone(),
-                reopened_on,
+                reopened_on: reopened_on.map(|day| day.to_string()),
                 resolved_on: None,
                 responsible: finding.responsible.clone(),
                 rule: finding.rule.clone(),
@@ -161,26 +180,28 @@ pub fn reconcile(previous: &Ledger, findings: &[Finding], today: Date) -> Ledger
         );
     }
     for (fingerprint, entry) in ledger.findings.iter_mut() {
-        if !seen.contains(fingerprint) && entry.state != State::Resolved {
+        if seen.contains(fingerprint) || entry.state == State::Resolved {
+            continue;
+        }
+        if coverage.judges(fingerprint, entry, repository) {
             entry.state = State::Resolved;
             entry.resolved_on = Some(today_text.clone());
             entry.escalation = None;
+            baseline.resolved += 1;
+        } else {
+            baseline.not_judged += 1;
         }
     }
     let mut run = Run {
         as_of: today_text.clone(),
-        ..Run::default()
+        not_judged: baseline.not_judged,
+        rule_set: coverage.rule_set(),
+        rules_not_run: coverage.rules_not_run.clone(),
+        rules_run: coverage.rules_run.len(),
+        severities,
+        states: BTreeMap::new(),
+        unreadable: coverage.unreadable(),
     };
-    for severity in Severity::ALL_DESCENDING {
-        run.severities.insert(severity.as_str().to_string(), 0);
-    }
-    for finding in findings {
-        if finding.state != State::Accepted {
-            *run.severities
-                .entry(finding.severity.as_str().to_string())
-                .or_default() += 1;
-        }
-    }
     for entry in ledger.findings.values() {
         let resolved_today = entry.state == State::Resolved
             && entry.resolved_on.as_deref() == Some(today_text.as_str());
@@ -193,7 +214,101 @@ pub fn reconcile(previous: &Ledger, findings: &[Finding], today: Date) -> Ledger
     ledger.runs.retain(|existing| existing.as_of != today_text);
     ledger.runs.push(run);
     ledger.runs.sort_by(|a, b| a.as_of.cmp(&b.as_of));
-    ledger
+    FollowedUp {
+        findings,
+        unlisted,
+        ledger,
+        baseline,
+        maintainer: resolver.for_record(None, None),
+    }
+}
+
+/// What the ledger remembers of a finding, as it stood on the as-of day: a read-only look at an
+/// earlier day than the ledger's latest run sees neither what was first seen after that day
+/// nor resolutions and reopenings that came later.
+struct Remembered {
+    first_seen: Date,
+    state: State,
+    reopened_on: Option<Date>,
+    resolved: bool,
+}
+
+impl Remembered {
+    fn as_of(entry: &Entry, today: Date) -> Option<Remembered> {
+        let day = |text: Option<&str>| {
+            text.and_then(|text| crate::dates::parse(text).ok())
+                .filter(|day| *day <= today)
+        };
+        let first_seen = day(Some(&entry.first_seen))?;
+        let reopened_on = day(entry.reopened_on.as_deref());
+        let resolved =
+            entry.state == State::Resolved && day(entry.resolved_on.as_deref()).is_some();
+        Some(Remembered {
+            first_seen,
+            state: entry.state,
+            reopened_on,
+            resolved,
+        })
+    }
+}
+
+/// Fills in a finding's responsible, first seen, due, state and escalation from what the ledger
+/// remembers of it; returns the day it was (last) reopened, if it was.
+fn judge(
+    finding: &mut Finding,
+    remembered: Option<&Remembered>,
+    deadlines: &Deadlines,
+    resolver: &Resolver<'_>,
+    today: Date,
+) -> Option<Date> {
+    finding.responsible = resolver.for_record(finding.kind.as_deref(), finding.record.as_deref());
+    let accepted = finding.state == State::Accepted;
+    let (first_seen, due_from, state, reopened_on) = match remembered {
+        None => (today, today, State::New, None),
+        Some(entry) if entry.resolved => (entry.first_seen, today, State::Reopened, Some(today)),
+        Some(entry) => {
+            // A finding first seen today is still new on a second run the same day.
+            let state = match entry.state {
+                State::New if entry.first_seen == today => State::New,
+                State::Reopened if entry.reopened_on == Some(today) => State::Reopened,
+                _ => State::Open,
+            };
+            let due_from = entry.reopened_on.unwrap_or(entry.first_seen);
+            (entry.first_seen, due_from, state, entry.reopened_on)
+        }
+    };
+    finding.first_seen = first_seen.to_string();
+    finding.due = deadlines.due(due_from, finding.severity);
+    finding.state = if accepted { State::Accepted } else { state };
+    finding.escalation = None;
+    if accepted {
+        return reopened_on;
+    }
+    let Some(due) = finding
+        .due
+        .as_deref()
+        .and_then(|due| crate::dates::parse(due).ok())
+    else {
+        return reopened_on;
+    };
+    if due < today {
+        finding.state = State::Overdue;
+        let overdue_days = i64::from((today - due).get_days());
+        let escalation_from = due.checked_add(deadlines.escalate_after).unwrap_or(due);
+        if today > escalation_from
+            && let Some(unit) = finding
+                .responsible
+                .as_ref()
+                .and_then(|responsible| responsible.unit.as_deref())
+            && let Some(target) = resolver.escalation_target(unit)
+        {
+            finding.escalation = Some(Escalation {
+                overdue_days,
+                unit: target,
+            });
+        }
+    }
+    reopened_on
 }
 
 pub fn state_name(state: State) -> &'static str {

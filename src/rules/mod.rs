@@ -272,6 +272,16 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Every rule id this run knows, built-in and from packs, selected or not.
+    pub fn known_ids(&self) -> Vec<&str> {
+        self.all_ids()
+    }
+
+    /// The rules that run: selected, and not ignored.
+    pub fn selected_ids(&self) -> impl Iterator<Item = &str> {
+        self.selected.iter().map(String::as_str)
+    }
+
     pub fn is_selected(&self, id: &str) -> bool {
         self.selected.iter().any(|selected| selected == id)
     }

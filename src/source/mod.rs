@@ -164,6 +164,10 @@ pub struct ParsedFile {
     /// kept. Empty for a workbook, whose spans are cells.
     pub lines: LineIndex,
     pub outcome: Result<Document, ParseError>,
+    /// For a file that did not parse, the kind its text declares at the top level
+    /// (`kind: system`, `kind = "system"`, `"kind": "system"`), as far as a line-by-line look
+    /// can tell: what the records it would have held are.
+    pub kind_hint: Option<String>,
 }
 
 /// A parsed file: its tree (null when the file holds nothing for tillsyn) and, for Markdown,
@@ -201,12 +205,19 @@ fn parse_file(
     if file.format == Format::Xlsx {
         return parse_workbook(file, limits, cell_type);
     }
-    let (lines, outcome) = match read_text(file, limits) {
+    let (lines, outcome, kind_hint) = match read_text(file, limits) {
         Ok(text) => {
             let outcome = parse_text(&text, file, limits, cell_type);
-            (LineIndex::new(&text), outcome)
+            let kind_hint = match outcome {
+                Err(_) => declared_kind(&text, file.format),
+                Ok(_) => None,
+            };
+            (LineIndex::new(&text), outcome, kind_hint)
         }
-        Err((text, error)) => (LineIndex::new(&text), Err(error)),
+        Err((text, error)) => {
+            let kind_hint = declared_kind(&text, file.format);
+            (LineIndex::new(&text), Err(error), kind_hint)
+        }
     };
     ParsedFile {
         path: file.path.clone(),
@@ -215,6 +226,7 @@ fn parse_file(
         sheet: None,
         lines,
         outcome,
+        kind_hint,
     }
 }
 
@@ -241,7 +253,38 @@ fn parse_workbook(
         sheet: sheet.name,
         lines: LineIndex::default(),
         outcome: sheet.outcome.map(|root| Document { root, body: None }),
+        kind_hint: None,
     }
+}
+
+/// The kind a file's text declares, read line by line without parsing: a line `kind: NAME` or
+/// `kind = "NAME"` at the start of a line (YAML, TOML, front matter), or `"kind": "NAME"`
+/// anywhere in JSON. The first such line counts.
+fn declared_kind(text: &str, format: Format) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = match format {
+            Format::Json => {
+                let (_, after) = line.split_once("\"kind\"")?;
+                after.trim_start().strip_prefix(':')?
+            }
+            _ => {
+                let after = line.strip_prefix("kind")?.trim_start();
+                after
+                    .strip_prefix(':')
+                    .or_else(|| after.strip_prefix('='))?
+            }
+        };
+        let rest = rest.trim_start();
+        let rest = rest
+            .strip_prefix('"')
+            .or_else(|| rest.strip_prefix('\''))
+            .unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    })
 }
 
 /// The file's text without a byte-order mark. On failure, the text that positions refer to
@@ -331,4 +374,38 @@ fn parse_text(
         Format::Xlsx => Node::new(Value::Null, Span::at(0)),
     };
     Ok(Document { root, body: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_declared_kind_is_read_from_a_text_that_does_not_parse() {
+        let kind = |text: &str, format| declared_kind(text, format);
+        assert_eq!(
+            kind("# risks\nkind: risk\nrecords:\n  - id: [", Format::Yaml).as_deref(),
+            Some("risk")
+        );
+        assert_eq!(
+            kind(
+                "kind = \"governing_document\"\nvalid_from = 2026-13-01",
+                Format::Toml
+            )
+            .as_deref(),
+            Some("governing_document")
+        );
+        assert_eq!(
+            kind(
+                "{\n  // no comments\n  \"kind\": \"incident\",",
+                Format::Json
+            )
+            .as_deref(),
+            Some("incident")
+        );
+        // Not at the top level, or not a name: no kind.
+        assert_eq!(kind("records:\n  kind: risk\n", Format::Yaml), None);
+        assert_eq!(kind("kindness: 3\n", Format::Yaml), None);
+        assert_eq!(kind("{\"a\": 1,", Format::Json), None);
+    }
 }

@@ -1,0 +1,419 @@
+//! The ledger as an auditor's record: a run judges only what it looked at (the rules that ran,
+//! the files it read), time runs forward, and the same state machine gives a run's findings and
+//! the ledger it leaves. A repository is played through twelve runs and the ledger asserted
+//! exactly after each.
+
+mod common;
+
+use std::path::Path;
+
+use common::run;
+use serde_json::Value;
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const CONFIG: &str = "select = [\"OWN001\", \"OWN004\", \"PARSE001\"]\n\n[params]\n\
+    due_in = { critical = \"P30D\", high = \"P90D\", medium = \"P60D\", low = \"P365D\", info = \"\" }\n";
+
+/// The repository's own pack: every asset must list its systems.
+const PACK: &str = r#"[[rule]]
+id = "LOC001"
+title = "Asset without systems"
+severity = "low"
+kind = "information_asset"
+assert = 'has(self.systems)'
+message = "{self.name} lists no system"
+rationale = "Our register links every asset to where it is kept."
+remediation = "List the systems that hold the asset."
+references = ["LOCAL:1"]
+"#;
+
+/// A committee (UN) under the council (KF) with its administration (UTBF); IA-1 has no owner
+/// (OWN001, critical) and IA-2 no definition until `ia2_defined` (OWN004, medium).
+fn city(root: &Path) {
+    write(root, "tillsyn.toml", CONFIG);
+    write(
+        root,
+        "units.yaml",
+        "kind: org_unit\nrecords:\n\
+         \x20 - { id: KF, name: Kommunfullmäktige, unit_type: council, is_controller: false }\n\
+         \x20 - { id: UN, name: Utbildningsnämnden, unit_type: committee, parent: KF, is_controller: true }\n\
+         \x20 - { id: UTBF, name: Utbildningsförvaltningen, unit_type: administration, parent: UN, governing_body: UN, is_controller: false }\n",
+    );
+    write(
+        root,
+        "roles.yaml",
+        "kind: role\nrecords:\n\
+         \x20 - { id: ROLE-IAO, title: Informationsägare, function: information_owner, is_owner_role: true, authority_level: 3 }\n\
+         \x20 - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }\n",
+    );
+    write(
+        root,
+        "persons.yaml",
+        "kind: person\nrecords:\n  - { id: P-1, name: Sara Lind, unit: UN }\n",
+    );
+    write(
+        root,
+        "assignments.yaml",
+        "kind: role_assignment\nrecords:\n\
+         \x20 - { id: RA-UN-IAO, role: ROLE-IAO, scope_unit: UN, holder_unit: UN, valid_from: 2023-01-01 }\n\
+         \x20 - { id: RA-UN-ISC, role: ROLE-ISC, scope_unit: UN, holder_person: P-1, valid_from: 2023-01-01 }\n",
+    );
+    assets(root, false, false);
+}
+
+fn assets(root: &Path, ia1_owned: bool, ia2_defined: bool) {
+    let owner = if ia1_owned {
+        "    owner: RA-UN-IAO\n"
+    } else {
+        ""
+    };
+    let definition = if ia2_defined {
+        "    definition: Bokningar av kommunens lokaler.\n"
+    } else {
+        ""
+    };
+    write(
+        root,
+        "assets.yaml",
+        &format!(
+            "kind: information_asset\nrecords:\n  - id: IA-1\n    name: Elevregister\n    definition: Elever.\n    unit: UTBF\n{owner}    \
+             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n  \
+             - id: IA-2\n    name: Lokalbokningar\n{definition}    unit: UTBF\n    owner: RA-UN-IAO\n    \
+             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n"
+        ),
+    );
+}
+
+/// `tillsyn check ROOT --ledger --as-of DAY EXTRA…`: exit code and standard error.
+fn check(root: &Path, as_of: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--ledger",
+        "--as-of",
+        as_of,
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, stderr) = run(&args);
+    (code, stderr)
+}
+
+fn ledger(root: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap())
+        .unwrap()
+}
+
+/// The ledger's entries as lines:
+/// `rule record file state first_seen last_seen due resolved_on reopened_on escalation`.
+fn entries(root: &Path) -> Vec<String> {
+    let ledger = ledger(root);
+    let text = |value: &Value| value.as_str().unwrap_or("-").to_string();
+    let mut lines: Vec<String> = ledger["findings"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|entry| {
+            let escalation = match &entry["escalation"] {
+                Value::Null => "-".to_string(),
+                escalation => format!(
+                    "{}+{}",
+                    text(&escalation["unit"]),
+                    escalation["overdue_days"]
+                ),
+            };
+            [
+                text(&entry["rule"]),
+                text(&entry["record"]),
+                text(&entry["file"]),
+                text(&entry["state"]),
+                text(&entry["first_seen"]),
+                text(&entry["last_seen"]),
+                text(&entry["due"]),
+                text(&entry["resolved_on"]),
+                text(&entry["reopened_on"]),
+                escalation,
+            ]
+            .join(" ")
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The latest run summary as a line: `as_of ran=N not_run=[…] unreadable=[…] not_judged=N
+/// states={…}`, where `not_run` lists only the rules this repository selects (the others of the
+/// default pack never run here).
+fn last_run(root: &Path) -> String {
+    let ledger = ledger(root);
+    let run = ledger["runs"].as_array().unwrap().last().unwrap().clone();
+    let list = |value: &Value| {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let not_run: Vec<String> = list(&run["rules_not_run"])
+        .into_iter()
+        .filter(|id| ["OWN001", "OWN004", "PARSE001", "LOC001"].contains(&id.as_str()))
+        .collect();
+    format!(
+        "{} ran={} not_run=[{}] unreadable=[{}] not_judged={} states={}",
+        run["as_of"].as_str().unwrap(),
+        run["rules_run"],
+        not_run.join(","),
+        list(&run["unreadable"]).join(","),
+        run["not_judged"],
+        run["states"]
+    )
+}
+
+#[test]
+fn a_run_judges_only_what_it_looked_at_through_twelve_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+
+    // 1. A full run: both findings are new.
+    assert_eq!(check(root, "2026-01-01", &[]).0, 1);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml new 2026-01-01 2026-01-01 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml new 2026-01-01 2026-01-01 2026-03-02 - - -",
+        ]
+    );
+    assert_eq!(
+        last_run(root),
+        "2026-01-01 ran=3 not_run=[] unreadable=[] not_judged=0 states={\"new\":2}"
+    );
+
+    // 2. Only OWN004 runs: OWN001's entry is left exactly as it was.
+    check(root, "2026-01-05", &["--select", "OWN004"]);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml new 2026-01-01 2026-01-01 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml open 2026-01-01 2026-01-05 2026-03-02 - - -",
+        ]
+    );
+    assert_eq!(
+        last_run(root),
+        "2026-01-05 ran=1 not_run=[OWN001,PARSE001] unreadable=[] not_judged=1 states={\"new\":1,\"open\":1}"
+    );
+
+    // 3. IA-2 gains its definition, but OWN004 is ignored: it stays open, unjudged.
+    assets(root, false, true);
+    check(root, "2026-01-10", &["--ignore", "OWN004"]);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml open 2026-01-01 2026-01-10 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml open 2026-01-01 2026-01-05 2026-03-02 - - -",
+        ]
+    );
+    assert_eq!(
+        last_run(root),
+        "2026-01-10 ran=2 not_run=[OWN004] unreadable=[] not_judged=1 states={\"open\":2}"
+    );
+
+    // 4. A full run sees the fix: resolved.
+    check(root, "2026-01-15", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml open 2026-01-01 2026-01-15 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+        ]
+    );
+
+    // 5. The register breaks: PARSE001 is new, and IA-1's finding is not taken for fixed.
+    write(
+        root,
+        "assets.yaml",
+        "kind: information_asset\nrecords:\n  - id: [IA-1\n",
+    );
+    check(root, "2026-01-20", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml open 2026-01-01 2026-01-15 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+            "PARSE001 - assets.yaml new 2026-01-20 2026-01-20 2026-02-19 - - -",
+        ]
+    );
+    assert_eq!(
+        last_run(root),
+        "2026-01-20 ran=3 not_run=[] unreadable=[assets.yaml] not_judged=1 states={\"new\":1,\"open\":1}"
+    );
+
+    // 6. Mended: PARSE001 resolved, OWN001 now overdue from its first day, not new again.
+    assets(root, false, true);
+    check(root, "2026-02-05", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml overdue 2026-01-01 2026-02-05 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+
+    // 7. The repository adds a pack of its own: LOC001 finds both assets.
+    write(root, "policy-rules/local.toml", PACK);
+    write(
+        root,
+        "tillsyn.toml",
+        &CONFIG.replace(
+            "\"PARSE001\"]",
+            "\"PARSE001\", \"LOC\"]\nrule_paths = [\"policy-rules\"]",
+        ),
+    );
+    check(root, "2026-02-10", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "LOC001 IA-1 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "LOC001 IA-2 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "OWN001 IA-1 assets.yaml overdue 2026-01-01 2026-02-10 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+
+    // 8. The pack is removed again: its rule no longer runs, so its entries are kept. OWN001 is
+    // now more than 30 days overdue and escalated to the committee's parent.
+    write(root, "tillsyn.toml", CONFIG);
+    std::fs::remove_dir_all(root.join("policy-rules")).unwrap();
+    check(root, "2026-03-05", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "LOC001 IA-1 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "LOC001 IA-2 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "OWN001 IA-1 assets.yaml overdue 2026-01-01 2026-03-05 2026-01-31 - - KF+33",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+    assert_eq!(
+        last_run(root),
+        "2026-03-05 ran=3 not_run=[] unreadable=[] not_judged=2 states={\"new\":2,\"overdue\":1}"
+    );
+
+    // 9. A run as of an earlier day is refused, and the ledger is left byte for byte.
+    let before = std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap();
+    let (code, stderr) = check(root, "2026-03-01", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "the ledger's latest run is as of 2026-03-05, later than --as-of 2026-03-01; a ledger only moves forward in time"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "help: to see the repository as of 2026-03-01 without changing the ledger, run `tillsyn check --as-of 2026-03-01` without --ledger"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap(),
+        before
+    );
+
+    // 10. A narrower configuration that leaves the register out and runs OWN004 only: the
+    // escalated OWN001 keeps its due date and escalation.
+    write(
+        root,
+        "narrow.toml",
+        "select = [\"OWN004\"]\nexclude = [\"assets.yaml\"]\n",
+    );
+    let narrow = root.join("narrow.toml");
+    check(root, "2026-03-10", &["--config", narrow.to_str().unwrap()]);
+    assert_eq!(
+        entries(root),
+        [
+            "LOC001 IA-1 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "LOC001 IA-2 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "OWN001 IA-1 assets.yaml overdue 2026-01-01 2026-03-05 2026-01-31 - - KF+33",
+            "OWN004 IA-2 assets.yaml resolved 2026-01-01 2026-01-05 2026-03-02 2026-01-15 - -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+
+    // 11. IA-1 gets its owner and IA-2 loses its definition: a full run resolves the one and
+    // reopens the other, due anew from today.
+    assets(root, true, false);
+    check(root, "2026-03-20", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "LOC001 IA-1 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "LOC001 IA-2 assets.yaml new 2026-02-10 2026-02-10 2027-02-10 - - -",
+            "OWN001 IA-1 assets.yaml resolved 2026-01-01 2026-03-05 2026-01-31 2026-03-20 - -",
+            "OWN004 IA-2 assets.yaml reopened 2026-01-01 2026-03-20 2026-05-19 - 2026-03-20 -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+
+    // 12. The pack comes back with IA-2 now listing a system: LOC001 on IA-1 is still open from
+    // its first day, and the one on IA-2 is resolved.
+    write(root, "policy-rules/local.toml", PACK);
+    write(
+        root,
+        "tillsyn.toml",
+        &CONFIG.replace(
+            "\"PARSE001\"]",
+            "\"PARSE001\", \"LOC\"]\nrule_paths = [\"policy-rules\"]",
+        ),
+    );
+    let text = std::fs::read_to_string(root.join("assets.yaml"))
+        .unwrap()
+        .replace(
+            "    name: Lokalbokningar\n",
+            "    name: Lokalbokningar\n    systems: [SYS-1]\n",
+        );
+    write(root, "assets.yaml", &text);
+    check(root, "2026-04-01", &[]);
+    assert_eq!(
+        entries(root),
+        [
+            "LOC001 IA-1 assets.yaml open 2026-02-10 2026-04-01 2027-02-10 - - -",
+            "LOC001 IA-2 assets.yaml resolved 2026-02-10 2026-02-10 2027-02-10 2026-04-01 - -",
+            "OWN001 IA-1 assets.yaml resolved 2026-01-01 2026-03-05 2026-01-31 2026-03-20 - -",
+            "OWN004 IA-2 assets.yaml open 2026-01-01 2026-04-01 2026-05-19 - 2026-03-20 -",
+            "PARSE001 - assets.yaml resolved 2026-01-20 2026-01-20 2026-02-19 2026-02-05 - -",
+        ]
+    );
+    let days: Vec<String> = ledger(root)["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["as_of"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-01-01",
+            "2026-01-05",
+            "2026-01-10",
+            "2026-01-15",
+            "2026-01-20",
+            "2026-02-05",
+            "2026-02-10",
+            "2026-03-05",
+            "2026-03-10",
+            "2026-03-20",
+            "2026-04-01"
+        ]
+    );
+}
