@@ -146,4 +146,22 @@ pub const EXC003: BuiltinRule = BuiltinRule {
     },
 };
 
-pub const ALL: &[BuiltinRule] = &[PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, EXC003];
+/// An exception in force that names a rule no one knows, or a record that does not exist.
+/// Computed by the exceptions stage, which knows the rules and records.
+pub const EXC005: BuiltinRule = BuiltinRule {
+    id: "EXC005",
+    severity: Severity::Medium,
+    title: "Exception names a rule or record that does not exist",
+    rationale: "An exception from a rule no one runs, or for a record no register holds, accepts nothing: it was meant to accept something else, and that remains unaccepted.",
+    remediation: "Correct the exception's `rule` to the id of a rule (or a reference a rule cites) and its `targets` to existing records, or remove it.",
+    references: &["ISO27001:A.5.36"],
+    sv: BuiltinText {
+        title: "Undantaget anger en regel eller post som inte finns",
+        rationale: "Ett undantag från en regel som ingen kör, eller för en post som inget register innehåller, godtar ingenting: det var tänkt att godta något annat, och det är fortfarande inte godtaget.",
+        remediation: "Rätta undantagets `rule` till id:t för en regel (eller en hänvisning som en regel anger) och dess `targets` till befintliga poster, eller ta bort det.",
+    },
+};
+
+pub const ALL: &[BuiltinRule] = &[
+    PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, EXC003, EXC005,
+];

@@ -106,17 +106,17 @@ pub fn check_observed(
     for id in ["XRF001", "XRF003"] {
         evaluated.insert(id.into(), repository.references.len());
     }
-    evaluated.insert(
-        "EXC003".into(),
-        repository
-            .records
-            .iter()
-            .filter(|record| record.kind == "exception")
-            .count(),
-    );
+    let exceptions = repository
+        .records
+        .iter()
+        .filter(|record| record.kind == "exception")
+        .count();
+    for id in ["EXC003", "EXC005"] {
+        evaluated.insert(id.into(), exceptions);
+    }
     evaluated.retain(|id, _| rules.is_selected(id));
     clock.lap("rules");
-    let coverage = Coverage::new(
+    let mut coverage = Coverage::new(
         &repository,
         rules.known_ids(),
         rules.selected_ids(),
@@ -125,7 +125,7 @@ pub fn check_observed(
             .iter()
             .map(|problem| problem.path.as_str()),
     );
-    exceptions::apply(&repository, &mut findings, today);
+    exceptions::apply(&repository, &mut findings, today, rules, &mut coverage);
     findings.retain(|finding| rules.is_selected(&finding.rule));
     for finding in &mut findings {
         finding.severity = rules.severity_of(&finding.rule, finding.severity);

@@ -7,15 +7,21 @@
 //! rule cites, such as `ISO27001:A.5.9`) and one of its `targets` names the finding's record:
 //! `kind:id` (the whole record), `kind:id#/json/pointer` (one field and what is below it), or
 //! `kind:*` (every record of the kind).
+//!
+//! An exception is judged on what ran: it is stale (EXC003) only when every rule it names ran and
+//! its target records were read; one that names a rule or a record that does not exist gets
+//! EXC005 instead, which says what is missing.
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 
 use crate::builtin;
-use crate::finding::{Acceptance, Finding, State};
+use crate::finding::{Acceptance, Finding, Message, State};
+use crate::followup::Coverage;
 use crate::repository::Repository;
-use crate::source::node::Node;
+use crate::rules::RuleSet;
+use crate::suggest::{did_you_mean, did_you_mean_sv};
 
 /// An exception in a form ready for matching.
 struct Exception {
@@ -28,6 +34,10 @@ struct Exception {
 }
 
 struct Target {
+    /// As written, for messages.
+    text: String,
+    /// Its place in `targets`.
+    position: usize,
     kind: String,
     /// `None` for `kind:*`.
     record: Option<String>,
@@ -36,7 +46,7 @@ struct Target {
 }
 
 impl Target {
-    fn parse(text: &str) -> Option<Target> {
+    fn parse(text: &str, position: usize) -> Option<Target> {
         let (kind, rest) = text.split_once(':')?;
         let (record, pointer) = match rest.split_once('#') {
             Some((record, pointer)) => (record, Some(pointer.to_string())),
@@ -44,6 +54,8 @@ impl Target {
         };
         let record = (record != "*").then(|| record.to_string());
         Some(Target {
+            text: text.to_string(),
+            position,
             kind: kind.to_string(),
             record,
             pointer,
@@ -77,8 +89,17 @@ fn exceptions_own(rule: &str) -> bool {
     rule.starts_with("EXC")
 }
 
-/// Marks covered findings as accepted and adds EXC003 for exceptions in force that cover none.
-pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) {
+/// Marks covered findings as accepted; adds EXC005 for exceptions in force that name a rule or
+/// a record that does not exist, and EXC003 for those that cover none although everything they
+/// name ran and was read. An EXC003 that this run cannot decide is noted in `coverage` as not
+/// judged, so that the ledger keeps what an earlier run said of it.
+pub fn apply(
+    repository: &Repository,
+    findings: &mut Vec<Finding>,
+    today: Date,
+    rules: &RuleSet,
+    coverage: &mut Coverage,
+) {
     let exceptions = read(repository, today);
     if exceptions.is_empty() {
         return;
@@ -167,44 +188,176 @@ pub fn apply(repository: &Repository, findings: &mut Vec<Finding>, today: Date) 
         }
     }
     for (exception, used) in exceptions.iter().zip(used) {
-        if used || !exception.in_force {
+        if !exception.in_force {
             continue;
         }
-        let record = repository.record(exception.index);
+        let named = rules.named_by(&exception.rule);
+        let missing = missing(repository, rules, coverage, exception, named.is_empty());
+        let named_something_missing = !missing.is_empty();
+        findings.extend(missing);
+        if used || named_something_missing {
+            continue;
+        }
+        let stale = stale(repository, exception);
+        let rules_ran = named.iter().all(|id| coverage.rules_run.contains(*id));
+        let targets_read = exception.targets.iter().all(|target| {
+            target.record.as_deref().is_none_or(|id| {
+                repository.resolve(&[target.kind.as_str()], id).is_some()
+                    || !coverage.may_hold(&target.kind)
+            })
+        });
+        if rules_ran && targets_read {
+            findings.push(stale);
+        } else {
+            coverage.unjudged.insert(stale.fingerprint);
+        }
+    }
+}
+
+/// EXC003 for an exception in force that covers no finding of this run.
+fn stale(repository: &Repository, exception: &Exception) -> Finding {
+    let record = repository.record(exception.index);
+    let span = record
+        .node
+        .get("targets")
+        .map_or(record.node.span(), |node| node.span());
+    let (id, rule) = (&exception.id, &exception.rule);
+    let targets = exception
+        .targets
+        .iter()
+        .map(|target| {
+            format!(
+                "{}:{}",
+                target.kind,
+                target.record.as_deref().unwrap_or("*")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = crate::finding::Message::new(
+        format!(
+            "exception {id} accepts {rule} on {targets}, but no such finding exists in this run: remove it"
+        ),
+        format!(
+            "undantaget {id} godtar {rule} för {targets}, men inget sådant fynd finns i den här körningen: ta bort det"
+        ),
+    );
+    repository.finding(
+        &builtin::EXC003.origin(),
+        exception.index,
+        "/targets",
+        span,
+        "",
+        message,
+    )
+}
+
+/// EXC005 for what an exception names that does not exist: its rule (`unknown_rule`), a kind, or
+/// a target record. A target record that may be in a file this run could not read is not judged.
+fn missing(
+    repository: &Repository,
+    rules: &RuleSet,
+    coverage: &mut Coverage,
+    exception: &Exception,
+    unknown_rule: bool,
+) -> Vec<Finding> {
+    let record = repository.record(exception.index);
+    let id = &exception.id;
+    let mut findings = Vec::new();
+    if unknown_rule {
+        let rule = &exception.rule;
+        let known = rules.known_ids();
+        let hint = did_you_mean(rule, known.iter().copied())
+            .map(|hint| format!("; {hint}"))
+            .unwrap_or_else(|| "; `tillsyn rules list` shows the rules".to_string());
+        let hint_sv = did_you_mean_sv(rule, known.iter().copied())
+            .map(|hint| format!("; {hint}"))
+            .unwrap_or_else(|| "; `tillsyn rules list` visar reglerna".to_string());
         let span = record
             .node
-            .get("targets")
+            .get("rule")
             .map_or(record.node.span(), |node| node.span());
-        let (id, rule) = (&exception.id, &exception.rule);
-        let targets = exception
-            .targets
-            .iter()
-            .map(|target| {
-                format!(
-                    "{}:{}",
-                    target.kind,
-                    target.record.as_deref().unwrap_or("*")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let message = crate::finding::Message::new(
-            format!(
-                "exception {id} accepts {rule} on {targets}, but no such finding exists in this run: remove it"
-            ),
-            format!(
-                "undantaget {id} godtar {rule} för {targets}, men inget sådant fynd finns i den här körningen: ta bort det"
-            ),
-        );
         findings.push(repository.finding(
-            &builtin::EXC003.origin(),
+            &builtin::EXC005.origin(),
             exception.index,
-            "/targets",
+            "/rule",
             span,
-            "",
+            "rule",
+            Message::new(
+                format!(
+                    "exception {id} accepts findings of `{rule}`, but no rule has that id and no rule cites it{hint}"
+                ),
+                format!(
+                    "undantaget {id} godtar fynd av `{rule}`, men ingen regel har det id:t och ingen regel hänvisar till det{hint_sv}"
+                ),
+            ),
+        ));
+    }
+    let catalog_kinds = crate::schema::kind_names();
+    for target in &exception.targets {
+        let pointer = format!("/targets/{}", target.position);
+        let span = record.node.pointer(&pointer).span();
+        let text = &target.text;
+        let message = if !catalog_kinds.contains(&target.kind.as_str()) {
+            let kind = &target.kind;
+            let hint = did_you_mean(kind, catalog_kinds.iter().copied())
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default();
+            let hint_sv = did_you_mean_sv(kind, catalog_kinds.iter().copied())
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default();
+            Message::new(
+                format!("exception {id} targets `{text}`, but `{kind}` is no kind{hint}"),
+                format!("undantaget {id} gäller `{text}`, men `{kind}` är ingen posttyp{hint_sv}"),
+            )
+        } else if let Some(wanted) = &target.record
+            && repository
+                .resolve(&[target.kind.as_str()], wanted)
+                .is_none()
+        {
+            let kind = &target.kind;
+            let ids = repository.ids_of(kind);
+            let hint = did_you_mean(wanted, ids.iter().copied())
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default();
+            let hint_sv = did_you_mean_sv(wanted, ids.iter().copied())
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default();
+            let finding = repository.finding(
+                &builtin::EXC005.origin(),
+                exception.index,
+                &pointer,
+                span,
+                "target",
+                Message::new(
+                    format!(
+                        "exception {id} targets `{text}`, but no {kind} has the id `{wanted}`{hint}"
+                    ),
+                    format!(
+                        "undantaget {id} gäller `{text}`, men ingen post av typen {kind} har id:t `{wanted}`{hint_sv}"
+                    ),
+                ),
+            );
+            // The record may be in a register this run could not read.
+            if coverage.may_hold(kind) {
+                coverage.unjudged.insert(finding.fingerprint);
+            } else {
+                findings.push(finding);
+            }
+            continue;
+        } else {
+            continue;
+        };
+        findings.push(repository.finding(
+            &builtin::EXC005.origin(),
+            exception.index,
+            &pointer,
+            span,
+            "target",
             message,
         ));
     }
+    findings
 }
 
 fn read(repository: &Repository, today: Date) -> Vec<Exception> {
@@ -219,8 +372,8 @@ fn read(repository: &Repository, today: Date) -> Vec<Exception> {
             let targets = match record.node.get("targets").map(|node| &node.value) {
                 Some(crate::source::node::Value::Sequence(items)) => items
                     .iter()
-                    .filter_map(Node::as_str)
-                    .filter_map(Target::parse)
+                    .enumerate()
+                    .filter_map(|(position, item)| Target::parse(item.as_str()?, position))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -257,7 +410,7 @@ mod tests {
 
     #[test]
     fn targets_parse_all_three_forms() {
-        let whole = Target::parse("information_asset:IA-1").unwrap();
+        let whole = Target::parse("information_asset:IA-1", 0).unwrap();
         assert_eq!(
             (
                 whole.kind.as_str(),
@@ -266,9 +419,9 @@ mod tests {
             ),
             ("information_asset", Some("IA-1"), None)
         );
-        let field = Target::parse("system:SYS-1#/continuity").unwrap();
+        let field = Target::parse("system:SYS-1#/continuity", 1).unwrap();
         assert_eq!(field.pointer.as_deref(), Some("/continuity"));
-        assert_eq!(Target::parse("system:*").unwrap().record, None);
-        assert!(Target::parse("no-colon").is_none());
+        assert_eq!(Target::parse("system:*", 2).unwrap().record, None);
+        assert!(Target::parse("no-colon", 3).is_none());
     }
 }

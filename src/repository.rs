@@ -357,6 +357,16 @@ impl Repository {
         self.ids.resolve(kinds, id)
     }
 
+    /// The ids of every record of a kind, in repository order: a scan, for a "did you mean" on
+    /// an id that resolved to nothing, never for a look-up.
+    pub fn ids_of(&self, kind: &str) -> Vec<&str> {
+        self.records
+            .iter()
+            .filter(|record| record.kind == kind)
+            .filter_map(Record::id)
+            .collect()
+    }
+
     /// The first record with this id, of any kind, and whether other records have the id too.
     pub fn any_kind(&self, id: &str) -> Option<(usize, bool)> {
         self.ids.any_kind(id)

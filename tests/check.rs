@@ -78,6 +78,8 @@ const CITY_BROKEN: &[(&str, &str, &str, &str, usize, usize)] = &[
     ("EXC002", "exception", "EXC-2026-02", "registers/exceptions/EXC-2026-02.yaml", 12, 14),
     ("EXC004", "exception", "EXC-2026-03", "registers/exceptions/EXC-2026-03.toml", 11, 14),
     ("EXC003", "exception", "EXC-2026-04", "registers/exceptions/EXC-2026-04.yaml", 7, 3),
+    ("EXC005", "exception", "EXC-2026-05", "registers/exceptions/EXC-2026-05.yaml", 5, 7),
+    ("EXC005", "exception", "EXC-2026-05", "registers/exceptions/EXC-2026-05.yaml", 8, 5),
     ("PARSE001", "", "", "registers/incidents.json", 3, 3),
     ("OWN001", "information_asset", "IA-012", "registers/information-assets-2026.yaml", 42, 5),
     ("CLS002", "information_asset", "IA-015", "registers/information-assets-2026.yaml", 98, 22),
@@ -385,8 +387,8 @@ fn the_table_fits_100_columns() {
     assert!(stdout.contains("registers/suppliers.csv:3:13"), "{stdout}");
     assert!(
         stdout.ends_with(
-            "93 findings: 13 critical, 50 high, 22 medium, 6 low, 2 info; 3 accepted.\n\
-             Checked 44 files, 174 records, as of 2026-11-27.\n"
+            "95 findings: 13 critical, 50 high, 24 medium, 6 low, 2 info; 3 accepted.\n\
+             Checked 45 files, 175 records, as of 2026-11-27.\n"
         ),
         "{stdout}"
     );

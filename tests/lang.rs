@@ -101,7 +101,7 @@ fn the_table_speaks_swedish_when_asked() {
     let (_, table) = run_with_env(&["check", &broken(), "--as-of", AS_OF, "--lang", "sv"], &[]);
     assert!(table.contains("│ Var "), "{table}");
     assert!(
-        table.contains("Kontrollerade 44 filer, 174 poster, per 2026-11-27."),
+        table.contains("Kontrollerade 45 filer, 175 poster, per 2026-11-27."),
         "{table}"
     );
 }

@@ -417,3 +417,291 @@ fn a_run_judges_only_what_it_looked_at_through_twelve_runs() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_ledger_gets_the_mode_of_an_ordinary_file_under_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    let binary = assert_cmd::cargo::cargo_bin("tillsyn");
+    for (umask, mode) in [("022", 0o644), ("002", 0o664), ("077", 0o600)] {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" check \"$1\" --ledger --as-of 2026-01-01 -q --format json > /dev/null"
+            ))
+            .arg(&binary)
+            .arg(root)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1));
+        let written = std::fs::metadata(root.join("tillsyn-ledger.json")).unwrap();
+        assert_eq!(written.permissions().mode() & 0o777, mode, "umask {umask}");
+    }
+}
+
+#[test]
+fn a_version_1_ledger_is_read_and_written_as_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    check(root, "2026-01-01", &[]);
+    // The same ledger as version 1 wrote it: runs without what they covered.
+    let mut old = ledger(root);
+    old["version"] = 1.into();
+    for run in old["runs"].as_array_mut().unwrap() {
+        let run = run.as_object_mut().unwrap();
+        run.retain(|key, _| ["as_of", "severities", "states"].contains(&key.as_str()));
+    }
+    write(root, "tillsyn-ledger.json", &old.to_string());
+    assert_eq!(check(root, "2026-01-02", &[]).0, 1);
+    let new = ledger(root);
+    assert_eq!(new["version"], 2);
+    assert_eq!(new["runs"][0]["rule_set"], "");
+    assert_eq!(new["runs"][1]["rules_run"], 3);
+    assert_eq!(
+        entries(root),
+        [
+            "OWN001 IA-1 assets.yaml open 2026-01-01 2026-01-02 2026-01-31 - - -",
+            "OWN004 IA-2 assets.yaml open 2026-01-01 2026-01-02 2026-03-02 - - -",
+        ]
+    );
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/ledger.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&new).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn a_look_at_an_earlier_day_sees_the_ledger_as_it_stood_then_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    check(root, "2026-01-01", &[]);
+    assets(root, false, true);
+    check(root, "2026-02-01", &[]);
+    let before = std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap();
+    // On 2026-01-20, IA-2's OWN004 had not been resolved, and IA-1's OWN001 was not overdue.
+    assets(root, false, false);
+    let (code, stdout, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-01-20",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let states: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            format!(
+                "{} {} {} {}",
+                finding["rule"].as_str().unwrap(),
+                finding["state"].as_str().unwrap(),
+                finding["first_seen"].as_str().unwrap(),
+                finding["due"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "OWN001 open 2026-01-01 2026-01-31",
+            "OWN004 open 2026-01-01 2026-03-02"
+        ]
+    );
+    // Before the first run the ledger knew nothing: everything is new that day.
+    let (_, stdout, _) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2025-12-01",
+    ]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|finding| finding["state"] == "new" && finding["first_seen"] == "2025-12-01"),
+        "{json:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("tillsyn-ledger.json")).unwrap(),
+        before
+    );
+}
+
+/// `rule record message` of a run's findings of the exceptions' rules.
+fn exception_findings(root: &Path, extra: &[&str]) -> (i32, Vec<String>) {
+    let mut args = vec![
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        common::AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(&args);
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    let lines = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["kind"] == "exception")
+        .map(|finding| {
+            format!(
+                "{} {} {}:{} {}",
+                finding["rule"].as_str().unwrap(),
+                finding["record"].as_str().unwrap(),
+                finding["line"],
+                finding["column"],
+                finding["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (code, lines)
+}
+
+#[test]
+fn exceptions_are_judged_on_the_rules_that_ran() {
+    let root = common::fixture("city-broken");
+    let (code, all) = exception_findings(&root, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        all,
+        [
+            "EXC001 EXC-2025-05 14:13 EXC-2025-05 (exception from RSK003): expired on 2026-06-30",
+            "EXC002 EXC-2026-02 12:14 EXC-2026-02 (exception from OWN005): approved by its own requester RA-SBF-FC",
+            "EXC004 EXC-2026-03 11:14 EXC-2026-03 (exception from OWN003): expires on 2027-01-15, within P90D",
+            "EXC003 EXC-2026-04 7:3 exception EXC-2026-04 accepts OWN001 on information_asset:IA-022, but no such finding exists in this run: remove it",
+            "EXC005 EXC-2026-05 5:7 exception EXC-2026-05 accepts findings of `OWN01`, but no rule has that id and no rule cites it; did you mean `OWN001`?",
+            "EXC005 EXC-2026-05 8:5 exception EXC-2026-05 targets `system:SYS-090`, but no system has the id `SYS-090`; did you mean `SYS-001`?",
+        ]
+    );
+    // With only the exceptions' rules, the rules they cover did not run: none is stale.
+    let (code, selected) = exception_findings(&root, &["--select", "EXC"]);
+    assert_eq!(code, 1);
+    let stale: Vec<&String> = selected
+        .iter()
+        .filter(|line| line.starts_with("EXC003"))
+        .collect();
+    assert!(stale.is_empty(), "{stale:#?}");
+    assert_eq!(selected.len(), 5, "{selected:#?}");
+    // OWN001 running is enough for the one that covers only OWN001.
+    let (_, with_own) = exception_findings(&root, &["--select", "EXC,OWN001"]);
+    assert!(
+        with_own
+            .iter()
+            .any(|line| line.starts_with("EXC003 EXC-2026-04")),
+        "{with_own:#?}"
+    );
+    assert!(
+        !with_own
+            .iter()
+            .any(|line| line.starts_with("EXC003 EXC-2026-0") && !line.contains("EXC-2026-04")),
+        "{with_own:#?}"
+    );
+}
+
+#[test]
+fn a_stale_exception_in_the_ledger_is_kept_by_a_run_that_cannot_judge_it() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture("city-broken"), dir.path());
+    let root = dir.path();
+    check(root, "2026-12-01", &[]);
+    let stale = |root: &Path| -> Vec<String> {
+        entries(root)
+            .into_iter()
+            .filter(|line| line.starts_with("EXC003"))
+            .collect()
+    };
+    let before = stale(root);
+    assert_eq!(
+        before,
+        [
+            "EXC003 EXC-2026-04 registers/exceptions/EXC-2026-04.yaml new 2026-12-01 2026-12-01 2027-05-30 - - -"
+        ]
+    );
+    check(root, "2026-12-02", &["--select", "EXC"]);
+    assert_eq!(stale(root), before);
+    // The scenario: a run of one rule resolves nothing else.
+    check(root, "2026-12-03", &["--select", "OWN001"]);
+    let resolved: Vec<String> = entries(root)
+        .into_iter()
+        .filter(|line| line.contains(" resolved "))
+        .collect();
+    assert!(resolved.is_empty(), "{resolved:#?}");
+    let (_, stdout, _) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--ledger",
+        "--as-of",
+        "2026-12-04",
+    ]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let states: std::collections::BTreeSet<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        ["accepted", "open"].into_iter().collect(),
+        "a full run after partial ones reopens nothing"
+    );
+}
+
+#[test]
+fn an_invalid_expiry_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture("city-broken"), dir.path());
+    let path = dir.path().join("registers/exceptions/EXC-2026-02.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("expires_on: 2027-10-04", "expires_on: 2026-02-30");
+    std::fs::write(&path, text).unwrap();
+    let json = {
+        let (_, stdout, _) = run(&[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            common::AS_OF,
+        ]);
+        serde_json::from_str::<Value>(&stdout).unwrap()
+    };
+    let about_expiry: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["record"] == "EXC-2026-02" && finding["pointer"] == "/expires_on")
+        .map(|finding| {
+            format!(
+                "{} {}",
+                finding["rule"].as_str().unwrap(),
+                finding["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        about_expiry,
+        [
+            "SCH001 \"2026-02-30\" is not a valid `expires_on`: expected a calendar date YYYY-MM-DD, e.g. 2026-03-31"
+        ]
+    );
+}

@@ -90,7 +90,7 @@ impl Coverage {
 
     /// Whether a file that was not read might hold records of `kind`: one known to hold that
     /// kind. A file whose kind could not be made out holds, as far as anyone can tell, none.
-    fn may_hold(&self, kind: &str) -> bool {
+    pub fn may_hold(&self, kind: &str) -> bool {
         self.unread.values().any(|held| *held == Some(kind))
     }
 

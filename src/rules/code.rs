@@ -239,6 +239,7 @@ functions! {
     CoveringDocuments = "covering_documents", 1;
     Records = "records", 1;
     Date = "date", 1;
+    IsDate = "is_date", 1;
     AddPeriod = "add_period", 2;
     DaysBetween = "days_between", 2;
     MonthsBetween = "months_between", 2;
@@ -769,6 +770,7 @@ fn worth_keeping(code: &Code) -> bool {
                 | Function::RuleSeverity
                 | Function::DisplayText
                 | Function::HighestLevel
+                | Function::IsDate
         ),
         _ => false,
     }

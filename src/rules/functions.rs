@@ -504,6 +504,10 @@ impl<'a> World<'a> {
                 ))
             }
             (Function::Date, [date]) => Ok(Val::text(parse_date(function, date)?.to_string())),
+            (Function::IsDate, [value]) => Ok(Val::Bool(match value {
+                Val::Text(text) => crate::dates::parse(text.as_str()).is_ok(),
+                _ => false,
+            })),
             (Function::AddPeriod, [date, period]) => {
                 let date = parse_date(function, date)?;
                 let period = parse_period(function, period)?;

@@ -282,6 +282,34 @@ impl RuleSet {
         self.selected.iter().map(String::as_str)
     }
 
+    /// The rules an exception's `rule` names: that rule, when it is a rule id; else every rule,
+    /// built-in or from a pack, that cites it as a reference (`ISO27001:A.5.9`). Empty when it
+    /// names nothing this run knows.
+    pub fn named_by(&self, rule_or_reference: &str) -> Vec<&str> {
+        if let Some(id) = self
+            .all_ids()
+            .into_iter()
+            .find(|id| *id == rule_or_reference)
+        {
+            return vec![id];
+        }
+        let builtin = builtin::ALL
+            .iter()
+            .filter(|rule| rule.references.contains(&rule_or_reference))
+            .map(|rule| rule.id);
+        let packs = self
+            .rules
+            .iter()
+            .filter(|rule| {
+                rule.def
+                    .references
+                    .iter()
+                    .any(|cited| cited == rule_or_reference)
+            })
+            .map(|rule| rule.def.id.as_str());
+        builtin.chain(packs).collect()
+    }
+
     pub fn is_selected(&self, id: &str) -> bool {
         self.selected.iter().any(|selected| selected == id)
     }
