@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use crate::check::check_observed;
 use crate::config;
 use crate::finding::{Severity, State};
+use crate::followup::Ratchet;
 use crate::followup::ledger::{Ledger, Lock};
 use crate::lang::{self, Lang};
 use crate::progress::{Progress, Silent};
@@ -188,9 +189,15 @@ struct CheckArgs {
     /// ROOT/tillsyn-ledger.json) and write it back. Without it the ledger is only read.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     ledger: Option<Option<PathBuf>>,
-    /// Let the exit code count only findings the ledger does not know yet.
+    /// Show only findings the ledger does not know as open (new, or back after being resolved),
+    /// and let the exit code count only them. The table and Markdown show every finding, mark
+    /// the new ones and say how many are new, resolved and still open.
     #[arg(long)]
     new_only: bool,
+    /// Fail (exit 1) only when the number of open findings at or above --fail-on rose above the
+    /// best earlier run in the ledger that ran the same rules, instead of on any such finding.
+    #[arg(long)]
+    ratchet: bool,
     /// Also list, on standard error, the files that were read but hold no `kind`.
     #[arg(short, long)]
     verbose: bool,
@@ -473,6 +480,12 @@ pub fn run() -> ExitCode {
 }
 
 fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
+    if args.ratchet && matches!(args.fail_on, FailOn::Never) {
+        return Err(
+            "--ratchet counts the open findings at or above --fail-on: give a severity, not `none`"
+                .to_string(),
+        );
+    }
     let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
         .map_err(|error| error.to_string())?;
     // The only place the clock is read: everything downstream is handed the as-of day.
@@ -520,13 +533,23 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
             eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
         }
     }
+    let people_read = matches!(args.format, OutputFormat::Table | OutputFormat::Markdown);
+    // A person sees every finding with the new ones marked; a machine only the new ones.
+    let baseline = args.new_only.then(|| result.baseline.clone());
+    if args.new_only && !people_read {
+        result.findings.retain(report::is_new);
+    }
     let rendering = std::time::Instant::now();
     let text = match args.format {
-        OutputFormat::Json => report::json::render(&result),
-        OutputFormat::Sarif => report::sarif::render(&result, &rules),
+        OutputFormat::Json => report::json::render(&result, baseline.as_ref()),
+        OutputFormat::Sarif => report::sarif::render(
+            &result,
+            &rules,
+            args.new_only || result.baseline.since.is_some(),
+        ),
         OutputFormat::Junit => report::junit::render(&result, &rules),
         OutputFormat::Github => report::github::render(&result),
-        OutputFormat::Markdown => report::markdown::render(&result, lang),
+        OutputFormat::Markdown => report::markdown::render(&result, lang, baseline.as_ref()),
         OutputFormat::Csv => report::csv::render(&result),
         OutputFormat::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -541,7 +564,7 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
             if colour {
                 crate::terminal::allow_table_colours();
             }
-            report::table::render(&result, width, lang, colour)
+            report::table::render(&result, width, lang, colour, baseline.as_ref())
         }
     };
     emit(&text, args.output.as_deref())?;
@@ -553,10 +576,34 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     }
     let failing = match args.fail_on {
         FailOn::Never => false,
+        FailOn::Severity(threshold) if args.ratchet => {
+            let ratchet = result
+                .ledger
+                .runs
+                .iter()
+                .find(|run| run.as_of == today.to_string())
+                .map(|run| Ratchet::of(&previous, run, threshold));
+            match ratchet {
+                Some(ratchet) => {
+                    // Why the run fails is said even with --quiet.
+                    if ratchet.rose() {
+                        eprintln!("{}", ratchet_note(&ratchet, threshold));
+                    } else {
+                        ui.note(&ratchet_note(&ratchet, threshold));
+                    }
+                    ratchet.rose()
+                        || (args.new_only
+                            && result.findings.iter().any(|finding| {
+                                report::is_new(finding) && finding.severity >= threshold
+                            }))
+                }
+                None => false,
+            }
+        }
         FailOn::Severity(threshold) => result
             .findings
             .iter()
-            .filter(|finding| !args.new_only || finding.state == State::New)
+            .filter(|finding| !args.new_only || report::is_new(finding))
             .any(|finding| finding.state != State::Accepted && finding.severity >= threshold),
     };
     Ok(if failing {
@@ -564,6 +611,24 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the ratchet says, for standard error: the two numbers and the run compared with.
+fn ratchet_note(ratchet: &Ratchet, threshold: Severity) -> String {
+    let Ratchet { current, best } = ratchet;
+    match best {
+        None => format!(
+            "ratchet: {current} open findings at or above {threshold}; the ledger has no earlier run of the same rules to compare with"
+        ),
+        Some((best, day)) if current > best => format!(
+            "ratchet: {current} open findings at or above {threshold}, up from {best} in the run as of {day} (the best earlier run of the same rules)\n  \
+             help: fix {} of them, or accept them with exceptions, to get back to {best}",
+            current - best
+        ),
+        Some((best, day)) => format!(
+            "ratchet: {current} open findings at or above {threshold}, not more than the {best} of the run as of {day} (the best earlier run of the same rules)"
+        ),
+    }
 }
 
 /// Refuses to write a ledger as of a day before its latest run: what later runs recorded would be

@@ -705,3 +705,205 @@ fn an_invalid_expiry_is_reported_once() {
         ]
     );
 }
+
+/// `tillsyn check ROOT --as-of DAY EXTRA…` without writing the ledger: exit code, stdout, stderr.
+fn look(root: &Path, as_of: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["check", root.to_str().unwrap(), "--as-of", as_of];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// A city whose ledger knows OWN001 on IA-1 and OWN004 on IA-2 (2026-01-01); then IA-2 is
+/// defined (OWN004 resolved) and IA-3 comes without an owner (a new OWN001).
+fn city_with_a_baseline(root: &Path) {
+    city(root);
+    check(root, "2026-01-01", &[]);
+    assets(root, false, true);
+    write(
+        root,
+        "more.yaml",
+        "kind: information_asset\nid: IA-3\nname: Ny\ndefinition: Ny.\nunit: UTBF\n\
+         classification: { confidentiality: 1, integrity: 1, availability: 1 }\ncontains_personal_data: false\n",
+    );
+}
+
+#[test]
+fn new_only_shows_and_gates_only_what_the_ledger_did_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city_with_a_baseline(root);
+
+    let (code, stdout, _) = look(root, "2026-01-05", &["--new-only", "--format", "json"]);
+    assert_eq!(code, 1, "the new critical finding fails the gate");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["baseline"],
+        serde_json::json!({"since": "2026-01-01", "new": 1, "resolved": 1, "still_open": 1, "not_judged": 0})
+    );
+    let listed: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| format!("{} {}", finding["rule"], finding["record"]))
+        .collect();
+    assert_eq!(listed, ["\"OWN001\" \"IA-3\""]);
+
+    // The table shows every finding, marks the new one and ends with the comparison.
+    let (code, table, _) = look(root, "2026-01-05", &["--new-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(table.matches("[new]").count(), 1, "{table}");
+    assert!(
+        table.ends_with("1 new, 1 resolved, 1 still open since 2026-01-01.\n"),
+        "{table}"
+    );
+    let (_, swedish, _) = look(root, "2026-01-05", &["--new-only", "--lang", "sv"]);
+    assert!(
+        swedish.ends_with("1 nya, 1 åtgärdade, 1 fortfarande öppna sedan 2026-01-01.\n"),
+        "{swedish}"
+    );
+    let (_, markdown, _) = look(root, "2026-01-05", &["--new-only", "--format", "markdown"]);
+    assert!(
+        markdown.contains("\n\n1 new, 1 resolved, 1 still open since 2026-01-01.\n\n"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("### New findings (1)"), "{markdown}");
+
+    // SARIF marks what the ledger knew, and with --new-only holds only the new.
+    let sarif = |extra: &[&str]| -> Vec<String> {
+        let (_, stdout, _) = look(
+            root,
+            "2026-01-05",
+            &[&["--format", "sarif"], extra].concat(),
+        );
+        let log: Value = serde_json::from_str(&stdout).unwrap();
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/external/sarif-schema-2.1.0.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .build(&schema)
+            .unwrap();
+        let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                format!(
+                    "{} {}",
+                    result["ruleId"].as_str().unwrap(),
+                    result["baselineState"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(sarif(&[]), ["OWN001 unchanged", "OWN001 new"]);
+    assert_eq!(sarif(&["--new-only"]), ["OWN001 new"]);
+
+    // Old debt alone does not fail the gate.
+    std::fs::remove_file(root.join("more.yaml")).unwrap();
+    let (code, stdout, _) = look(root, "2026-01-05", &["--new-only", "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}");
+    // A finding back after being resolved is new debt again.
+    check(root, "2026-01-03", &[]);
+    assets(root, false, false);
+    let (code, stdout, _) = look(
+        root,
+        "2026-01-05",
+        &["--new-only", "--format", "json", "--fail-on", "medium"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+}
+
+#[test]
+fn the_ratchet_fails_only_when_the_count_rose_above_the_best_earlier_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    // No earlier run: nothing to compare with, and the run passes.
+    let (code, _, stderr) = look(
+        root,
+        "2026-01-01",
+        &["--ratchet", "--format", "json", "--fail-on", "medium"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        stderr,
+        "ratchet: 2 open findings at or above medium; the ledger has no earlier run of the same rules to compare with\n"
+    );
+    check(root, "2026-01-01", &[]);
+    // IA-2 fixed: one, fewer than two; recorded, it becomes the best run.
+    assets(root, false, true);
+    let (code, _, stderr) = look(
+        root,
+        "2026-01-02",
+        &["--ratchet", "--fail-on", "medium", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        stderr,
+        "ratchet: 1 open findings at or above medium, not more than the 2 of the run as of 2026-01-01 (the best earlier run of the same rules)\n"
+    );
+    check(root, "2026-01-02", &[]);
+    // Broken again: two, up from the best of one. Old debt that did not rise would pass.
+    assets(root, false, false);
+    let (code, _, stderr) = look(
+        root,
+        "2026-01-03",
+        &["--ratchet", "--fail-on", "medium", "--format", "json", "-q"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "ratchet: 2 open findings at or above medium, up from 1 in the run as of 2026-01-02 (the best earlier run of the same rules)\n  \
+         help: fix 1 of them, or accept them with exceptions, to get back to 1\n"
+    );
+    // At or above critical, nothing rose.
+    let (code, _, _) = look(
+        root,
+        "2026-01-03",
+        &[
+            "--ratchet",
+            "--fail-on",
+            "critical",
+            "--format",
+            "json",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0);
+    // A partial run is not compared with full ones.
+    let (code, _, stderr) = look(
+        root,
+        "2026-01-03",
+        &[
+            "--ratchet",
+            "--fail-on",
+            "medium",
+            "--select",
+            "OWN004",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("no earlier run of the same rules"),
+        "{stderr}"
+    );
+    // `none` counts nothing: refused.
+    let (code, _, stderr) = look(root, "2026-01-03", &["--ratchet", "--fail-on", "none"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "--ratchet counts the open findings at or above --fail-on: give a severity, not `none`"
+        ),
+        "{stderr}"
+    );
+}

@@ -223,6 +223,49 @@ pub fn follow_up(
     }
 }
 
+/// A ratchet for CI: the number of open findings at or above a severity may not rise above the
+/// best (lowest) earlier run that ran the same rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ratchet {
+    /// Open findings at or above the threshold in this run.
+    pub current: usize,
+    /// The best earlier run with the same rules: its count and day. `None` when the ledger has
+    /// no such run (a first run, or the rules changed).
+    pub best: Option<(usize, String)>,
+}
+
+impl Ratchet {
+    /// This run (`current`, as the follow-up recorded it) against the earlier runs of `previous`.
+    pub fn of(previous: &Ledger, current: &Run, threshold: Severity) -> Ratchet {
+        let at_or_above = |run: &Run| -> usize {
+            Severity::ALL_DESCENDING
+                .into_iter()
+                .filter(|severity| *severity >= threshold)
+                .filter_map(|severity| run.severities.get(severity.as_str()))
+                .sum()
+        };
+        let best = previous
+            .runs
+            .iter()
+            .filter(|run| !run.rule_set.is_empty() && run.rule_set == current.rule_set)
+            .filter(|run| run.as_of <= current.as_of)
+            .map(|run| (at_or_above(run), run.as_of.clone()))
+            // The lowest count; of equal counts, the earliest run.
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        Ratchet {
+            current: at_or_above(current),
+            best,
+        }
+    }
+
+    /// Whether the count rose above the best earlier run's.
+    pub fn rose(&self) -> bool {
+        self.best
+            .as_ref()
+            .is_some_and(|(best, _)| self.current > *best)
+    }
+}
+
 /// What the ledger remembers of a finding, as it stood on the as-of day: a read-only look at an
 /// earlier day than the ledger's latest run sees neither what was first seen after that day
 /// nor resolutions and reopenings that came later.

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::check::CheckResult;
 use crate::finding::{Finding, Summary};
+use crate::followup::Baseline;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -11,7 +12,19 @@ struct Output<'a> {
     as_of: String,
     checked: Checked,
     summary: Summary,
+    /// With `--new-only`: the run against the ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineOutput<'a>>,
     findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct BaselineOutput<'a> {
+    since: Option<&'a str>,
+    new: usize,
+    resolved: usize,
+    still_open: usize,
+    not_judged: usize,
 }
 
 #[derive(Serialize)]
@@ -26,7 +39,9 @@ struct Checked {
     records: usize,
 }
 
-pub fn render(result: &CheckResult) -> String {
+/// The JSON document of a run; with `baseline` (`--new-only`) it says how the run compares with
+/// the ledger.
+pub fn render(result: &CheckResult, baseline: Option<&Baseline>) -> String {
     let output = Output {
         tool: Tool {
             name: "tillsyn",
@@ -38,6 +53,13 @@ pub fn render(result: &CheckResult) -> String {
             records: result.records,
         },
         summary: Summary::of(&result.findings),
+        baseline: baseline.map(|baseline| BaselineOutput {
+            since: baseline.since.as_deref(),
+            new: baseline.new,
+            resolved: baseline.resolved,
+            still_open: baseline.still_open,
+            not_judged: baseline.not_judged,
+        }),
         findings: &result.findings,
     };
     // Serialising plain data cannot fail; an empty document would still be valid JSON to refuse.

@@ -6,6 +6,7 @@
 use super::{fill, markdown_cell, subject};
 use crate::check::CheckResult;
 use crate::finding::{Finding, Severity, State, Summary};
+use crate::followup::Baseline;
 use crate::lang::Lang;
 
 /// The summary's words in one language. `{…}` marks where a value goes.
@@ -74,7 +75,10 @@ const NEW_SHOWN: usize = 50;
 /// How many responsible holders the summary names.
 const HOLDERS_SHOWN: usize = 10;
 
-pub fn render(result: &CheckResult, lang: Lang) -> String {
+/// The summary of a run. With `baseline` (`--new-only`), it says under the heading how many
+/// findings are new, resolved and still open, and the new ones include those back after being
+/// resolved.
+pub fn render(result: &CheckResult, lang: Lang, baseline: Option<&Baseline>) -> String {
     let labels = Labels::of(lang);
     let summary = Summary::of(&result.findings);
     let open = result.findings.len() - summary.accepted;
@@ -96,6 +100,10 @@ pub fn render(result: &CheckResult, lang: Lang) -> String {
         ],
     ));
     text.push_str("\n\n");
+    if let Some(baseline) = baseline {
+        text.push_str(&super::baseline_sentence(baseline, lang));
+        text.push_str("\n\n");
+    }
     if result.findings.is_empty() {
         text.push_str(labels.no_findings);
         text.push('\n');
@@ -105,7 +113,10 @@ pub fn render(result: &CheckResult, lang: Lang) -> String {
     let new: Vec<&Finding> = result
         .findings
         .iter()
-        .filter(|finding| finding.state == State::New)
+        .filter(|finding| match baseline {
+            Some(_) => super::is_new(finding),
+            None => finding.state == State::New,
+        })
         .collect();
     if !new.is_empty() {
         let mut sorted = new.clone();

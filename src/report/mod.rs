@@ -15,7 +15,9 @@ pub mod sarif;
 pub mod table;
 pub mod xlsx;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, State};
+use crate::followup::Baseline;
+use crate::lang::Lang;
 use crate::rules::RuleSet;
 
 /// A rule as the CI formats describe it: built-in or from a pack, with its severity after
@@ -192,6 +194,35 @@ pub fn markdown_cell(text: &str) -> String {
         }
     }
     escaped
+}
+
+/// Whether a finding is new against the ledger's baseline: not known as open (new, or back
+/// after being resolved). Accepted findings are not new debt.
+pub fn is_new(finding: &Finding) -> bool {
+    matches!(finding.state, State::New | State::Reopened)
+}
+
+/// The run against the ledger, in words: `3 new, 2 resolved, 91 still open since 2026-12-01.`
+pub fn baseline_sentence(baseline: &Baseline, lang: Lang) -> String {
+    let counts = [
+        ("new", baseline.new.to_string()),
+        ("resolved", baseline.resolved.to_string()),
+        ("open", baseline.still_open.to_string()),
+    ];
+    let values: Vec<(&str, &str)> = counts
+        .iter()
+        .map(|(name, count)| (*name, count.as_str()))
+        .chain(baseline.since.as_deref().map(|since| ("since", since)))
+        .collect();
+    let template = match (lang, baseline.since.is_some()) {
+        (Lang::En, true) => "{new} new, {resolved} resolved, {open} still open since {since}.",
+        (Lang::En, false) => "{new} new: the ledger has no earlier run to compare with.",
+        (Lang::Sv, true) => {
+            "{new} nya, {resolved} åtgärdade, {open} fortfarande öppna sedan {since}."
+        }
+        (Lang::Sv, false) => "{new} nya: liggaren har ingen tidigare körning att jämföra med.",
+    };
+    fill(template, &values)
 }
 
 #[cfg(test)]

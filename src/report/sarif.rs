@@ -22,13 +22,26 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(result: &CheckResult, rules: &RuleSet) -> String {
+/// The SARIF log of a run. With `baseline` (the ledger has an earlier run, or `--new-only`), each
+/// result says whether the ledger knew it: `baselineState` `new` or `unchanged`.
+pub fn render(result: &CheckResult, rules: &RuleSet, baseline: bool) -> String {
     let described = selected_rules(rules, &result.findings);
     let as_of = result.as_of.to_string();
     let results: Vec<Value> = result
         .findings
         .iter()
-        .map(|finding| result_of(finding, &described))
+        .map(|finding| {
+            let mut object = result_of(finding, &described);
+            if baseline && let Value::Object(map) = &mut object {
+                let state = if super::is_new(finding) {
+                    "new"
+                } else {
+                    "unchanged"
+                };
+                map.insert("baselineState".into(), json!(state));
+            }
+            object
+        })
         .collect();
     let summary = Summary::of(&result.findings);
     let log = json!({

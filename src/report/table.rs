@@ -9,6 +9,7 @@ use comfy_table::{
 use super::neutralise_controls;
 use crate::check::CheckResult;
 use crate::finding::{Severity, Summary};
+use crate::followup::Baseline;
 use crate::lang::Lang;
 
 /// The table's words in one language. `{…}` marks where a value goes.
@@ -25,6 +26,7 @@ struct Labels {
     count: &'static str,
     accepted: &'static str,
     summary: &'static str,
+    new: &'static str,
 }
 
 impl Labels {
@@ -42,6 +44,7 @@ impl Labels {
                 count: "{count} {severity}",
                 accepted: "{count} accepted",
                 summary: "{open} {noun}: {counted}.\nChecked {checked}.",
+                new: "[new]",
             },
             Lang::Sv => Labels {
                 checked: "{files} filer, {records} poster, per {as_of}",
@@ -56,12 +59,21 @@ impl Labels {
                 count: "{severity} {count}",
                 accepted: "{count} accepterade",
                 summary: "{open} {noun}: {counted}.\nKontrollerade {checked}.",
+                new: "[ny]",
             },
         }
     }
 }
 
-pub fn render(result: &CheckResult, width: u16, lang: Lang, colour: bool) -> String {
+/// The table of a run. With `baseline` (`--new-only`), the findings the ledger did not know are
+/// marked, and the closing lines say how many are new, resolved and still open.
+pub fn render(
+    result: &CheckResult,
+    width: u16,
+    lang: Lang,
+    colour: bool,
+    baseline: Option<&Baseline>,
+) -> String {
     let labels = Labels::of(lang);
     let summary = Summary::of(&result.findings);
     let checked = super::fill(
@@ -72,9 +84,12 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang, colour: bool) -> Str
             ("as_of", &result.as_of.to_string()),
         ],
     );
+    let compared = baseline
+        .map(|baseline| format!("{}\n", super::baseline_sentence(baseline, lang)))
+        .unwrap_or_default();
     if result.findings.is_empty() {
         return format!(
-            "{}\n",
+            "{}\n{compared}",
             super::fill(labels.no_findings, &[("checked", &checked)])
         );
     }
@@ -100,6 +115,10 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang, colour: bool) -> Str
             _ => String::new(),
         };
         let mut message = format!("{subject}{}", finding.message);
+        if baseline.is_some() && super::is_new(finding) {
+            message.push('\n');
+            message.push_str(labels.new);
+        }
         if let Some(acceptance) = &finding.exception {
             message.push('\n');
             message.push_str(&super::fill(
@@ -174,7 +193,7 @@ pub fn render(result: &CheckResult, width: u16, lang: Lang, colour: bool) -> Str
             ("checked", &checked),
         ],
     );
-    format!("{table}\n{closing}\n")
+    format!("{table}\n{closing}\n{compared}")
 }
 
 /// The colour of a severity: red for what must be fixed first, down to grey for information.
