@@ -42,6 +42,9 @@ pub struct CheckResult {
     /// Findings beyond the cap `findings_per_rule_per_file`, followed up but not listed (the
     /// listed findings summarise them); they count for the exit code like any other.
     pub unlisted: Vec<Finding>,
+    /// What `followup --owner` may name: person ids and names, role assignment ids and titles,
+    /// unit ids and names, sorted.
+    pub owners: Vec<String>,
 }
 
 /// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
@@ -51,6 +54,8 @@ pub enum CheckError {
     Root(String),
     #[error(transparent)]
     Catalog(#[from] &'static crate::schema::CatalogError),
+    #[error(transparent)]
+    Maintainer(#[from] crate::followup::MaintainerError),
 }
 
 /// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, and
@@ -138,9 +143,10 @@ pub fn check_observed(
         ledger,
         coverage: &coverage,
         deadlines: &deadlines,
+        maintainer: config.maintainer(),
         today,
     };
-    let followed = follow_up(&repository, listed, unlisted, &memory);
+    let followed = follow_up(&repository, listed, unlisted, &memory)?;
     let mut findings = followed.findings;
     findings.extend(summarise_unlisted(
         &followed.unlisted,
@@ -151,6 +157,7 @@ pub fn check_observed(
     clock.lap("exceptions and follow-up");
     progress.finish();
     let initiatives = crate::figures::initiatives(&repository);
+    let owners = crate::followup::responsible::owner_names(&repository);
     let records = repository.records.len();
     let skipped = std::mem::take(&mut repository.skipped);
     // Freeing millions of nodes takes a while and nothing waits for it: a command-line run exits
@@ -171,6 +178,7 @@ pub fn check_observed(
         ledger: followed.ledger,
         baseline: followed.baseline,
         unlisted: followed.unlisted,
+        owners,
     })
 }
 

@@ -242,7 +242,8 @@ struct FollowupArgs {
     /// Write the output to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Only findings of this responsible: a role assignment id or a holder's name.
+    /// Only findings of this responsible: a person id, a role assignment id or a holder's name
+    /// (a person's, a unit's or a title). One that names no one is an error (exit 2).
     #[arg(long, value_name = "ID")]
     owner: Option<String>,
     /// Only findings whose responsible unit is this org unit id.
@@ -631,6 +632,33 @@ fn ratchet_note(ratchet: &Ratchet, threshold: Severity) -> String {
     }
 }
 
+/// Refuses an `--owner` that names no one: a person id or name, a role assignment id, a unit,
+/// or a holder some finding has.
+fn known_owner(owner: &str, result: &crate::check::CheckResult) -> Result<(), String> {
+    let wanted = owner.to_lowercase();
+    let holders = result
+        .findings
+        .iter()
+        .filter_map(|finding| finding.responsible.as_ref())
+        .map(|responsible| responsible.holder.as_str());
+    let mut names: Vec<&str> = result
+        .owners
+        .iter()
+        .map(String::as_str)
+        .chain(holders)
+        .collect();
+    if names.iter().any(|name| name.to_lowercase() == wanted) {
+        return Ok(());
+    }
+    names.sort_unstable();
+    names.dedup();
+    let hint = crate::suggest::did_you_mean(owner, names.iter().copied())
+        .unwrap_or_else(|| "give a person id, a role assignment id or a holder's name".to_string());
+    Err(format!(
+        "--owner `{owner}` names no person, role assignment or holder in this repository; {hint}"
+    ))
+}
+
 /// Refuses to write a ledger as of a day before its latest run: what later runs recorded would be
 /// rewritten by an earlier day's view, and dates would run backwards (resolved before first seen).
 fn forward_only(
@@ -719,6 +747,9 @@ fn run_followup(args: FollowupArgs, ui: Ui) -> Result<ExitCode, String> {
         lang,
         ..
     } = read_only_check(&args.run, for_people, ui)?;
+    if let Some(owner) = &args.owner {
+        known_owner(owner, &result)?;
+    }
     let filter = report::followup::Filter {
         owner: args.owner,
         unit: args.unit,

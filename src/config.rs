@@ -41,6 +41,21 @@ pub struct Config {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub limits: LimitsConfig,
+    #[serde(default)]
+    pub followup: FollowupConfig,
+    /// Where `[followup] maintainer` is written (`tillsyn.toml:12:14`), for a message about it.
+    #[serde(skip)]
+    pub maintainer_location: String,
+}
+
+/// `[followup]`: who answers for what belongs to no record.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowupConfig {
+    /// The role assignment (or person) that answers for findings on whole files: a file that
+    /// does not parse, a cap. Default: the information-security coordinator nearest the top
+    /// unit.
+    pub maintainer: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -87,6 +102,17 @@ impl Config {
         }
     }
 
+    /// `[followup] maintainer`, with where it is written.
+    pub fn maintainer(&self) -> Option<crate::followup::Maintainer<'_>> {
+        self.followup
+            .maintainer
+            .as_deref()
+            .map(|id| crate::followup::Maintainer {
+                id,
+                location: &self.maintainer_location,
+            })
+    }
+
     pub fn ledger_path(&self) -> &str {
         self.ledger.as_deref().unwrap_or(DEFAULT_LEDGER)
     }
@@ -113,7 +139,9 @@ const TOP_KEYS: &[&str] = &[
     "params",
     "severity",
     "limits",
+    "followup",
 ];
+const FOLLOWUP_KEYS: &[&str] = &["maintainer"];
 const SOURCE_KEYS: &[&str] = &["path", "kind", "sheet"];
 const LIMIT_KEYS: &[&str] = &[
     "max_file_bytes",
@@ -201,12 +229,21 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
     if let Some(limits) = tree.get("limits") {
         check_keys(limits, LIMIT_KEYS, "[limits] ", &error_at)?;
     }
-    let config: Config = toml::from_str(text).map_err(|error| {
+    let mut maintainer_location = String::new();
+    if let Some(followup) = tree.get("followup") {
+        check_keys(followup, FOLLOWUP_KEYS, "[followup] ", &error_at)?;
+        if let Some(maintainer) = followup.get("maintainer") {
+            let position = lines.position(maintainer.span().start());
+            maintainer_location = format!("{file}:{}:{}", position.line, position.column);
+        }
+    }
+    let mut config: Config = toml::from_str(text).map_err(|error| {
         let span = error
             .span()
             .map_or(Span::at(0), |range| Span::new(range.start, range.end));
         error_at(span, error.message().trim().to_string(), None)
     })?;
+    config.maintainer_location = maintainer_location;
     for pattern in config
         .exclude
         .iter()

@@ -77,16 +77,23 @@ pub enum State {
     Resolved,
 }
 
-/// The accountable role behind a finding, resolved to who holds it and where.
+/// The accountable role behind a finding, resolved to who holds it and where. Fields are in
+/// alphabetical order, as the ledger reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Responsible {
     /// The role assignment, when one was found.
     pub assignment: Option<String>,
     /// How it was found: the record's field (`owner`, `system_owner`, …), or the fallback used
-    /// (`infosec_coordinator`, `unit`).
+    /// (`infosec_coordinator`, `unit`, `maintainer` for findings on a whole file).
     pub basis: String,
+    /// The person's e-mail address, from the `person` record.
+    #[serde(default)]
+    pub email: Option<String>,
     /// Who holds it: a person's name, a unit's name, or a function title.
     pub holder: String,
+    /// The person who holds it, by id, when a person does (not a unit or a title).
+    #[serde(default)]
+    pub person: Option<String>,
     /// The unit where the responsibility lies (the assignment's scope unit).
     pub unit: Option<String>,
 }

@@ -335,7 +335,7 @@ fn followup_groups_by_responsible_overdue_first_and_changes_nothing() {
 
     let (_, overdue, _) = run(&[&args("csv")[..], &["--overdue"]].concat());
     assert_eq!(overdue.lines().count(), 2, "{overdue}");
-    assert!(overdue.starts_with("holder,unit,assignment,due,state,escalated_to,rule"));
+    assert!(overdue.starts_with("holder,person,email,unit,assignment,due,state,escalated_to,rule"));
     let (_, by_unit, _) = run(&[&args("markdown")[..], &["--owner", "RA-UN-IAO"]].concat());
     assert!(by_unit.contains("## Utbildningsnämnden (UN)"), "{by_unit}");
     assert!(!by_unit.contains("Sara Lind"), "{by_unit}");
@@ -569,4 +569,154 @@ fn a_lock_left_by_a_process_that_is_gone_is_taken_over() {
     assert_eq!(code, 1);
     assert!(root.join("tillsyn-ledger.json").exists());
     assert!(!root.join("tillsyn-ledger.json.lock").exists());
+}
+
+/// `rule responsible.holder responsible.basis responsible.assignment` of city-broken's findings on
+/// whole files, with `config` as its tillsyn.toml appended.
+fn file_findings_responsible(config_extra: &str) -> (i32, Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture("city-broken"), dir.path());
+    let config = dir.path().join("tillsyn.toml");
+    let text = std::fs::read_to_string(&config).unwrap() + config_extra;
+    std::fs::write(&config, text).unwrap();
+    let (code, stdout, stderr) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        common::AS_OF,
+    ]);
+    let lines = serde_json::from_str::<Value>(&stdout)
+        .map(|json| {
+            json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|finding| finding["kind"].is_null())
+                .map(|finding| {
+                    let responsible = &finding["responsible"];
+                    format!(
+                        "{} {} {} {}",
+                        finding["rule"].as_str().unwrap(),
+                        responsible["holder"].as_str().unwrap_or("-"),
+                        responsible["basis"].as_str().unwrap_or("-"),
+                        responsible["person"].as_str().unwrap_or("-")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (code, lines, stderr)
+}
+
+#[test]
+fn findings_on_whole_files_go_to_the_maintainer_never_to_the_council() {
+    // By default: the information-security coordinator nearest the top unit (KS's, below KF).
+    let (_, lines, _) = file_findings_responsible("");
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.ends_with("Helena Forsberg maintainer P-103")),
+        "{lines:#?}"
+    );
+    // As configured: a person.
+    let (_, lines, _) = file_findings_responsible("\n[followup]\nmaintainer = \"P-101\"\n");
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.ends_with("Ingrid Sandberg maintainer P-101")),
+        "{lines:#?}"
+    );
+    // One that names no one: exit 2, at its place in tillsyn.toml, with a suggestion.
+    let (code, _, stderr) = file_findings_responsible("\n[followup]\nmaintainer = \"RA-KS-IS\"\n");
+    assert_eq!(code, 2);
+    let config_lines = std::fs::read_to_string(common::fixture("city-broken").join("tillsyn.toml"))
+        .unwrap()
+        .lines()
+        .count();
+    let expected = format!(
+        "tillsyn.toml:{}:14: `[followup] maintainer` names `RA-KS-IS`, which is no role assignment or person in this repository; did you mean `RA-KS-ISC`?\n  \
+         help: name the role assignment (or person) that answers for the repository's files, e.g. its information-security coordinator\n",
+        config_lines + 3
+    );
+    assert!(stderr.ends_with(&expected), "{stderr}");
+    let (code, _, stderr) = file_findings_responsible("\n[followup]\nmaintaner = \"P-101\"\n");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown [followup] key `maintaner` in tillsyn.toml")
+            && stderr.contains("did you mean `maintainer`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn followup_gives_one_group_per_person_and_knows_whom_owner_names() {
+    let root = common::fixture("city-broken");
+    let followup = |extra: &[&str]| -> (i32, String, String) {
+        let mut args = vec![
+            "followup",
+            root.to_str().unwrap(),
+            "--as-of",
+            common::AS_OF,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (code, stdout, _) = followup(&[]);
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let helena: Vec<&Value> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|group| group["holder"] == "Helena Forsberg")
+        .collect();
+    assert_eq!(helena.len(), 1, "one person, one group");
+    assert_eq!(helena[0]["person"], "P-103");
+    assert_eq!(helena[0]["email"], "helena.forsberg@felstad.se");
+    assert_eq!(
+        helena[0]["units"],
+        serde_json::json!(["KS", "SBN", "SN", "KFN"])
+    );
+    let count = helena[0]["findings"].as_array().unwrap().len();
+    // The person's id, one of their assignments, or their name in any case selects them.
+    for owner in ["P-103", "helena forsberg"] {
+        let (code, stdout, stderr) = followup(&["--owner", owner]);
+        assert_eq!(code, 0, "{stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["groups"].as_array().unwrap().len(), 1, "{owner}");
+        assert_eq!(
+            json["groups"][0]["findings"].as_array().unwrap().len(),
+            count,
+            "{owner}"
+        );
+    }
+    let (code, stdout, _) = followup(&["--owner", "RA-KS-ISC"]);
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["groups"][0]["holder"], "Helena Forsberg");
+    let (code, stdout, stderr) = followup(&["--owner", "P-003"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: --owner `P-003` names no person, role assignment or holder in this repository; did you mean `P-103`?\n"
+    );
+    let (_, table, _) = run(&[
+        "followup",
+        root.to_str().unwrap(),
+        "--as-of",
+        common::AS_OF,
+        "--owner",
+        "P-103",
+    ]);
+    assert!(
+        table.starts_with(&format!(
+            "Helena Forsberg <helena.forsberg@felstad.se> (KS, SBN, SN, KFN) — {count} findings"
+        )),
+        "{table}"
+    );
 }

@@ -14,6 +14,7 @@ use jiff::civil::Date;
 pub use self::coverage::Coverage;
 use self::ledger::{Entry, Ledger, Run};
 use self::responsible::Resolver;
+pub use self::responsible::{Maintainer, MaintainerError};
 use crate::finding::{Escalation, Finding, Responsible, Severity, State};
 use crate::repository::Repository;
 
@@ -60,6 +61,8 @@ pub struct Memory<'a> {
     /// What this run looked at.
     pub coverage: &'a Coverage,
     pub deadlines: &'a Deadlines,
+    /// `[followup] maintainer` of `tillsyn.toml`, if it names one.
+    pub maintainer: Option<Maintainer<'a>>,
     pub today: Date,
 }
 
@@ -103,15 +106,16 @@ pub fn follow_up(
     listed: Vec<Finding>,
     unlisted: Vec<Finding>,
     memory: &Memory<'_>,
-) -> FollowedUp {
+) -> Result<FollowedUp, MaintainerError> {
     let Memory {
         ledger: previous,
         coverage,
         deadlines,
+        maintainer,
         today,
     } = *memory;
     let today_text = today.to_string();
-    let resolver = Resolver::new(repository, today);
+    let resolver = Resolver::new(repository, today, maintainer)?;
     let mut ledger = Ledger {
         version: ledger::VERSION,
         findings: previous.findings.clone(),
@@ -214,13 +218,13 @@ pub fn follow_up(
     ledger.runs.retain(|existing| existing.as_of != today_text);
     ledger.runs.push(run);
     ledger.runs.sort_by(|a, b| a.as_of.cmp(&b.as_of));
-    FollowedUp {
+    Ok(FollowedUp {
         findings,
         unlisted,
         ledger,
         baseline,
-        maintainer: resolver.for_record(None, None),
-    }
+        maintainer: resolver.maintainer().cloned(),
+    })
 }
 
 /// A ratchet for CI: the number of open findings at or above a severity may not rise above the

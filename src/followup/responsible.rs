@@ -1,7 +1,10 @@
 //! Who must act on a finding: the accountable role of its record (DOMAIN.md, "Derived values":
 //! owner, system_owner, document_owner, dpo, … in that order of what the kind has), resolved
 //! through the role assignment to its holder and scope unit; else the information-security
-//! coordinator of the record's unit; else the unit itself. The basis says which was used.
+//! coordinator of the record's unit; else the unit itself. A finding on a whole file (one that
+//! does not parse, a cap), or on a record that belongs to no unit (a supplier, a dataset), is the
+//! repository's maintainer's: `[followup] maintainer`, else the information-security coordinator
+//! nearest the top unit — never the council as a body. The basis says which was used.
 
 use std::collections::HashMap;
 
@@ -31,6 +34,8 @@ const UNIT_FIELDS: &[&str] = &[
 
 pub struct Resolver<'a> {
     repository: &'a Repository,
+    /// Who answers for findings on a whole file.
+    maintainer: Option<Responsible>,
     /// Per org unit: the first role assignment in force (in record order) of an
     /// information-security coordinator scoped to it. Found once: scanning a unit's referrers per
     /// finding would read every record of the unit for every finding.
@@ -40,8 +45,31 @@ pub struct Resolver<'a> {
     top_unit: Option<usize>,
 }
 
+/// `[followup] maintainer` names no role assignment or person (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{location}: `[followup] maintainer` names `{id}`, which is no role assignment or person in this repository{hint}\n  help: name the role assignment (or person) that answers for the repository's files, e.g. its information-security coordinator"
+)]
+pub struct MaintainerError {
+    pub location: String,
+    pub id: String,
+    pub hint: String,
+}
+
+/// The repository's maintainer as `tillsyn.toml` names it: an id and where it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Maintainer<'c> {
+    pub id: &'c str,
+    /// `tillsyn.toml:12:14`.
+    pub location: &'c str,
+}
+
 impl<'a> Resolver<'a> {
-    pub fn new(repository: &'a Repository, today: Date) -> Self {
+    pub fn new(
+        repository: &'a Repository,
+        today: Date,
+        maintainer: Option<Maintainer<'_>>,
+    ) -> Result<Self, MaintainerError> {
         let mut coordinators = HashMap::new();
         for reference in &repository.references {
             let Some(unit) = reference.resolved() else {
@@ -73,11 +101,83 @@ impl<'a> Resolver<'a> {
             })
             .min_by(|a, b| a.1.id().cmp(&b.1.id()))
             .map(|(index, _)| index);
-        Resolver {
+        let mut resolver = Resolver {
             repository,
+            maintainer: None,
             coordinators,
             top_unit,
+        };
+        resolver.maintainer = match maintainer {
+            Some(named) => Some(resolver.named_maintainer(named)?),
+            None => resolver.top_coordinator(),
+        };
+        Ok(resolver)
+    }
+
+    /// The maintainer `tillsyn.toml` names: a role assignment, or a person.
+    fn named_maintainer(&self, named: Maintainer<'_>) -> Result<Responsible, MaintainerError> {
+        if let Some(assignment) = self.repository.resolve(&["role_assignment"], named.id) {
+            return Ok(self.holder(assignment, "maintainer"));
         }
+        if let Some(person) = self.repository.resolve(&["person"], named.id) {
+            let record = self.repository.record(person);
+            return Ok(Responsible {
+                assignment: None,
+                basis: "maintainer".to_string(),
+                holder: record.get_str("name").unwrap_or(named.id).to_string(),
+                person: Some(named.id.to_string()),
+                email: record.get_str("email").map(str::to_string),
+                unit: record.get_str("unit").map(str::to_string),
+            });
+        }
+        let known: Vec<&str> = self
+            .repository
+            .ids_of("role_assignment")
+            .into_iter()
+            .chain(self.repository.ids_of("person"))
+            .collect();
+        Err(MaintainerError {
+            location: named.location.to_string(),
+            id: named.id.to_string(),
+            hint: crate::suggest::did_you_mean(named.id, known)
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The information-security coordinator nearest the top unit: scoped to it, else to a unit
+    /// directly below it (the executive board first, then by id).
+    fn top_coordinator(&self) -> Option<Responsible> {
+        let top = self.top_unit?;
+        let mut below: Vec<usize> = self
+            .repository
+            .referrer_entries(top)
+            .iter()
+            .filter(|referrer| {
+                self.repository
+                    .referring_field(referrer)
+                    .is_some_and(|field| field.name == "parent")
+            })
+            .map(|referrer| referrer.from())
+            .filter(|unit| self.repository.record(*unit).kind == "org_unit")
+            .collect();
+        below.sort_by_key(|unit| {
+            let record = self.repository.record(*unit);
+            (
+                record.get_str("unit_type") != Some("executive_board"),
+                record.id().map(str::to_string),
+            )
+        });
+        below.dedup();
+        std::iter::once(top)
+            .chain(below)
+            .find_map(|unit| self.coordinators.get(&unit).copied())
+            .map(|assignment| self.holder(assignment, "maintainer"))
+    }
+
+    /// Who answers for findings on a whole file: the repository's maintainer.
+    pub fn maintainer(&self) -> Option<&Responsible> {
+        self.maintainer.as_ref()
     }
 
     /// The responsible for a finding on a record (`None` for a record of no known kind or id),
@@ -91,7 +191,12 @@ impl<'a> Resolver<'a> {
             _ => None,
         };
         let Some(record) = record else {
-            return self.top_unit.and_then(|unit| self.fallback(unit));
+            return match (kind, id) {
+                // A finding on a whole file.
+                (None, _) => self.maintainer.clone(),
+                // A record of an unknown kind or without an id: the organisation's.
+                _ => self.top_unit.and_then(|unit| self.fallback(unit)),
+            };
         };
         for field in ACCOUNTABLE_FIELDS {
             if let Some(id) = record.get_str(field)
@@ -105,9 +210,15 @@ impl<'a> Resolver<'a> {
         } else {
             self.unit_of(record)
         };
-        // A record of a kind that belongs to no unit (a supplier, a role, a dataset) is the
-        // organisation's: the top unit's.
-        unit.or(self.top_unit).and_then(|unit| self.fallback(unit))
+        match unit {
+            Some(unit) => self.fallback(unit),
+            // A record of a kind that belongs to no unit (a supplier, a role, a dataset) is the
+            // organisation's: its maintainer's, as a whole file is, rather than the council's.
+            None => self
+                .maintainer
+                .clone()
+                .or_else(|| self.top_unit.and_then(|unit| self.fallback(unit))),
+        }
     }
 
     fn fallback(&self, unit: usize) -> Option<Responsible> {
@@ -122,6 +233,8 @@ impl<'a> Resolver<'a> {
                 .or(record.id())
                 .unwrap_or_default()
                 .to_string(),
+            person: None,
+            email: None,
             unit: record.id().map(str::to_string),
             basis: "unit".to_string(),
         })
@@ -179,13 +292,21 @@ impl<'a> Resolver<'a> {
                     .unwrap_or_else(|| id.to_string())
             })
         };
+        let person = record
+            .get_str("holder_person")
+            .and_then(|id| self.repository.resolve(&["person"], id));
         let holder = name_of("person", "holder_person")
             .or_else(|| name_of("org_unit", "holder_unit"))
             .or_else(|| record.get_str("holder_title").map(str::to_string))
             .unwrap_or_else(|| record.id().map(str::to_string).unwrap_or_default());
+        let person_record = person.map(|index| self.repository.record(index));
         Responsible {
             assignment: record.id().map(str::to_string),
             holder,
+            person: person_record.and_then(|person| person.id().map(str::to_string)),
+            email: person_record
+                .and_then(|person| person.get_str("email"))
+                .map(str::to_string),
             unit: record.get_str("scope_unit").map(str::to_string),
             basis: basis.to_string(),
         }
@@ -200,4 +321,25 @@ impl<'a> Resolver<'a> {
             .or_else(|| record.get_str("parent"))
             .map(str::to_string)
     }
+}
+
+/// Every name `followup --owner` may be given: person ids and names, role assignment ids, and
+/// the names of units (which hold roles too), sorted and each once.
+pub fn owner_names(repository: &Repository) -> Vec<String> {
+    let mut names: Vec<String> = repository
+        .records
+        .iter()
+        .filter(|record| matches!(record.kind, "person" | "role_assignment" | "org_unit"))
+        .flat_map(|record| {
+            let name = match record.kind {
+                "role_assignment" => record.get_str("holder_title"),
+                _ => record.get_str("name"),
+            };
+            [record.id(), name].into_iter().flatten()
+        })
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }

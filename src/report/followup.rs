@@ -1,11 +1,12 @@
-//! `tillsyn followup`: who owes what, by when. Findings still to act on, grouped by responsible
-//! holder and unit; overdue first, then by due date.
+//! `tillsyn followup`: who owes what, by when. Findings still to act on, grouped by who must act
+//! — one group per person, whatever units and roles their findings come through; otherwise per
+//! holder and unit — overdue first, then by due date.
 
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::{csv_row, fill, markdown_cell, neutralise_controls};
-use crate::finding::{Finding, State};
+use crate::finding::{Finding, Responsible, State};
 use crate::followup::state_name;
 use crate::lang::Lang;
 
@@ -58,7 +59,7 @@ impl Labels {
 /// Which findings to show.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
-    /// A role assignment id or a holder's name.
+    /// A person id, a role assignment id or a holder's name.
     pub owner: Option<String>,
     pub unit: Option<String>,
     pub overdue_only: bool,
@@ -69,10 +70,22 @@ pub struct Filter {
 #[derive(Serialize)]
 pub struct Group<'a> {
     pub holder: String,
-    pub unit: Option<String>,
-    pub assignment: Option<String>,
+    /// The person, by id, when the group is one person's.
+    pub person: Option<String>,
+    pub email: Option<String>,
+    /// The units the findings' responsibility lies in, in the order first met.
+    pub units: Vec<String>,
+    /// The role assignments the findings come through, in the order first met.
+    pub assignments: Vec<String>,
     pub overdue: usize,
     pub findings: Vec<&'a Finding>,
+}
+
+/// What makes two findings one group's: the same person, else the same holder in the same unit.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Person(String),
+    Holder(String, Option<String>),
 }
 
 pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
@@ -91,7 +104,8 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
             let owner_matches = filter.owner.as_ref().is_none_or(|owner| {
                 responsible.is_some_and(|r| {
                     r.assignment.as_deref() == Some(owner.as_str())
-                        || r.holder.eq_ignore_ascii_case(owner)
+                        || r.person.as_deref() == Some(owner.as_str())
+                        || r.holder.to_lowercase() == owner.to_lowercase()
                 })
             });
             let unit_matches = filter.unit.as_ref().is_none_or(|unit| {
@@ -111,34 +125,46 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
         key(a).cmp(&key(b))
     });
     let mut groups: Vec<Group> = Vec::new();
+    let mut positions: std::collections::HashMap<GroupKey, usize> =
+        std::collections::HashMap::new();
     for finding in selected {
-        let (holder, unit, assignment) = match &finding.responsible {
-            Some(responsible) => (
-                responsible.holder.clone(),
-                responsible.unit.clone(),
-                responsible.assignment.clone(),
-            ),
-            None => (NO_RESPONSIBLE.to_string(), None, None),
-        };
-        let position = match groups
-            .iter()
-            .position(|group| group.holder == holder && group.unit == unit)
-        {
-            Some(position) => position,
-            None => {
-                groups.push(Group {
-                    holder,
-                    unit,
-                    assignment,
-                    overdue: 0,
-                    findings: Vec::new(),
-                });
-                groups.len() - 1
+        let responsible = finding.responsible.as_ref();
+        let key = match responsible {
+            Some(Responsible {
+                person: Some(person),
+                ..
+            }) => GroupKey::Person(person.clone()),
+            Some(responsible) => {
+                GroupKey::Holder(responsible.holder.clone(), responsible.unit.clone())
             }
+            None => GroupKey::Holder(NO_RESPONSIBLE.to_string(), None),
         };
+        let position = *positions.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                holder: responsible
+                    .map_or_else(|| NO_RESPONSIBLE.to_string(), |r| r.holder.clone()),
+                person: responsible.and_then(|r| r.person.clone()),
+                email: responsible.and_then(|r| r.email.clone()),
+                units: Vec::new(),
+                assignments: Vec::new(),
+                overdue: 0,
+                findings: Vec::new(),
+            });
+            groups.len() - 1
+        });
         let Some(group) = groups.get_mut(position) else {
             continue;
         };
+        if let Some(unit) = responsible.and_then(|r| r.unit.as_ref())
+            && !group.units.contains(unit)
+        {
+            group.units.push(unit.clone());
+        }
+        if let Some(assignment) = responsible.and_then(|r| r.assignment.as_ref())
+            && !group.assignments.contains(assignment)
+        {
+            group.assignments.push(assignment.clone());
+        }
         if finding.state == State::Overdue {
             group.overdue += 1;
         }
@@ -163,12 +189,16 @@ pub fn holder<'a>(group: &'a Group<'_>, lang: Lang) -> &'a str {
     }
 }
 
-fn who(group: &Group, lang: Lang) -> String {
-    let holder = holder(group, lang);
-    match &group.unit {
-        Some(unit) => format!("{holder} ({unit})"),
-        None => holder.to_string(),
+/// A group as a heading names it: `Sara Lind <sara.lind@felstad.se> (UN, KS)`.
+pub fn who(group: &Group, lang: Lang) -> String {
+    let mut who = holder(group, lang).to_string();
+    if let Some(email) = &group.email {
+        who.push_str(&format!(" <{email}>"));
     }
+    if !group.units.is_empty() {
+        who.push_str(&format!(" ({})", group.units.join(", ")));
+    }
+    who
 }
 
 pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
@@ -267,14 +297,19 @@ pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
 
 pub fn csv(groups: &[Group]) -> String {
     let mut text = String::from(
-        "holder,unit,assignment,due,state,escalated_to,rule,severity,kind,record,file,line,message\r\n",
+        "holder,person,email,unit,assignment,due,state,escalated_to,rule,severity,kind,record,file,line,message\r\n",
     );
     for group in groups {
         for finding in &group.findings {
+            let responsible = finding.responsible.as_ref();
             let cells = [
                 group.holder.clone(),
-                group.unit.clone().unwrap_or_default(),
-                group.assignment.clone().unwrap_or_default(),
+                group.person.clone().unwrap_or_default(),
+                group.email.clone().unwrap_or_default(),
+                responsible.and_then(|r| r.unit.clone()).unwrap_or_default(),
+                responsible
+                    .and_then(|r| r.assignment.clone())
+                    .unwrap_or_default(),
                 finding.due.clone().unwrap_or_default(),
                 state_name(finding.state).to_string(),
                 finding

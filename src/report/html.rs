@@ -850,10 +850,7 @@ fn overdue(html: &mut String, findings: &[Finding], as_of: jiff::civil::Date, l:
         return;
     }
     for group in &groups {
-        let who = match &group.unit {
-            Some(unit) => format!("{} ({unit})", group.holder),
-            None => group.holder.clone(),
-        };
+        let who = super::followup::who(group, l.lang);
         let _ = write!(
             html,
             "<h3>{}</h3>\n<table>\n<thead><tr>",

@@ -236,8 +236,20 @@ fn build(
         for finding in &group.findings {
             owner_rows.push(vec![
                 text(super::followup::holder(&group, lang)),
-                text(group.unit.clone().unwrap_or_default()),
-                text(group.assignment.clone().unwrap_or_default()),
+                text(
+                    finding
+                        .responsible
+                        .as_ref()
+                        .and_then(|r| r.unit.clone())
+                        .unwrap_or_default(),
+                ),
+                text(
+                    finding
+                        .responsible
+                        .as_ref()
+                        .and_then(|r| r.assignment.clone())
+                        .unwrap_or_default(),
+                ),
                 text(finding.due.clone().unwrap_or_default()),
                 text(lang.state(finding.state)),
                 text(
