@@ -96,7 +96,8 @@ pub fn check_observed(
     let (mut repository, mut findings) =
         Repository::build(parsed, &discovery.problems, catalog, &config.limits());
     clock.lap("repository");
-    findings.extend(validate(&repository, catalog, today));
+    let validation = validate(&repository, catalog, today);
+    findings.extend(validation.findings);
     clock.lap("validate");
     let evaluation = evaluate(&repository, rules, today, progress);
     let rule_work = evaluation.work;
@@ -130,6 +131,7 @@ pub fn check_observed(
             .iter()
             .map(|problem| problem.path.as_str()),
     );
+    coverage.unjudged.extend(validation.unjudged);
     exceptions::apply(&repository, &mut findings, today, rules, &mut coverage);
     findings.retain(|finding| rules.is_selected(&finding.rule));
     for finding in &mut findings {

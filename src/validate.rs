@@ -2,6 +2,10 @@
 //! the id index (XRF001: does not resolve; XRF003: resolves to a retired record or a role
 //! assignment not in force on the as-of day). Each finding points at the offending value: a
 //! missing field at its record, an unknown field at its key.
+//!
+//! A reference that does not resolve while a file that may hold its target could not be read is
+//! not a defect of its own: one cause, one finding. Such references are reported once per
+//! referencing file, as waiting on that file, and their own XRF001 is not judged this run.
 
 use jiff::civil::Date;
 use jsonschema::error::ValidationErrorKind;
@@ -16,7 +20,14 @@ use crate::source::node::{Node, escape_pointer_token};
 use crate::source::span::Span;
 use crate::suggest::{did_you_mean, did_you_mean_sv};
 
-pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vec<Finding> {
+/// What validation found, and the findings it could not judge: the fingerprints of XRF001s
+/// whose target may be in a file that could not be read.
+pub struct Validation {
+    pub findings: Vec<Finding>,
+    pub unjudged: Vec<String>,
+}
+
+pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Validation {
     let mut findings: Vec<Finding> = (0..repository.records.len())
         .into_par_iter()
         .flat_map_iter(|index| {
@@ -27,8 +38,12 @@ pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vec<
             }
         })
         .collect();
-    findings.extend(check_references(repository, today));
-    findings
+    let references = check_references(repository, today);
+    findings.extend(references.findings);
+    Validation {
+        findings,
+        unjudged: references.unjudged,
+    }
 }
 
 fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -> Vec<Finding> {
@@ -369,8 +384,12 @@ fn article(noun: &str) -> String {
     }
 }
 
-fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
+fn check_references(repository: &Repository, today: Date) -> Validation {
     let mut findings = Vec::new();
+    // Per referencing file, in file order: the references waiting on files not read.
+    let mut waiting: std::collections::BTreeMap<usize, Vec<Waiting>> =
+        std::collections::BTreeMap::new();
+    let mut unjudged = Vec::new();
     for reference in &repository.references {
         let from = repository.record(reference.from());
         match reference.resolved() {
@@ -398,14 +417,26 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
                         ),
                     ),
                 };
-                findings.push(repository.finding(
+                let finding = repository.finding(
                     &builtin::XRF001.origin(),
                     reference.from(),
                     &pointer,
                     reference.span(),
                     "",
                     message,
-                ));
+                );
+                let blocking = unread_holding(repository, reference.kinds());
+                if blocking.is_empty() {
+                    findings.push(finding);
+                } else {
+                    waiting.entry(from.file).or_default().push(Waiting {
+                        kind: reference.kinds().first().copied().unwrap_or_default(),
+                        id: target.to_string(),
+                        span: reference.span(),
+                        blocking,
+                    });
+                    unjudged.push(finding.fingerprint);
+                }
             }
             Some(target) if from.is_active() => {
                 let target_record = repository.record(target);
@@ -438,7 +469,110 @@ fn check_references(repository: &Repository, today: Date) -> Vec<Finding> {
             Some(_) => {}
         }
     }
-    findings
+    for (file, references) in waiting {
+        if let Some(source) = repository.files.get(file) {
+            findings.push(waiting_finding(source, &references));
+        }
+    }
+    Validation { findings, unjudged }
+}
+
+/// A reference whose target may be in a file that could not be read.
+struct Waiting {
+    kind: &'static str,
+    id: String,
+    span: Span,
+    /// The paths of the unread files that may hold the target.
+    blocking: Vec<String>,
+}
+
+/// The unread files that may hold a record of one of `kinds`, in path order.
+fn unread_holding(repository: &Repository, kinds: &[&str]) -> Vec<String> {
+    let mut paths: Vec<String> = repository
+        .unread
+        .iter()
+        .filter(|unread| unread.kind.is_some_and(|kind| kinds.contains(&kind)))
+        .filter_map(|unread| repository.files.get(unread.file))
+        .map(|file| file.path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// How many waiting ids a finding names before "and N more".
+const WAITING_SHOWN: usize = 5;
+
+/// One XRF001 for the references of a file that wait on files that could not be read, at the
+/// first of them.
+fn waiting_finding(source: &crate::repository::SourceText, references: &[Waiting]) -> Finding {
+    let mut blocking: Vec<&str> = references
+        .iter()
+        .flat_map(|reference| reference.blocking.iter().map(String::as_str))
+        .collect();
+    blocking.sort_unstable();
+    blocking.dedup();
+    let files = blocking.join(", ");
+    let listed = references
+        .iter()
+        .take(WAITING_SHOWN)
+        .map(|reference| format!("{} {}", reference.kind, reference.id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = references.len().saturating_sub(WAITING_SHOWN);
+    let count = references.len();
+    let (noun, noun_sv, named, named_sv) = if count == 1 {
+        (
+            "reference",
+            "hänvisning",
+            "the record it names",
+            "posten den anger",
+        )
+    } else {
+        (
+            "references",
+            "hänvisningar",
+            "the records they name",
+            "posterna de anger",
+        )
+    };
+    let (names, names_sv) = if more > 0 {
+        (
+            format!("{listed} and {more} more"),
+            format!("{listed} och {more} till"),
+        )
+    } else {
+        (listed.clone(), listed)
+    };
+    let message = Message::new(
+        format!(
+            "{count} {noun} in this file cannot be checked: {named} ({names}) may be in {files}, which could not be read; fix that first"
+        ),
+        format!(
+            "{count} {noun_sv} i den här filen kan inte kontrolleras: {named_sv} ({names_sv}) kan finnas i {files}, som inte kunde läsas; rätta det först"
+        ),
+    );
+    let first = references
+        .first()
+        .map_or(Span::at(0), |reference| reference.span);
+    let position = source.position(first);
+    let mut finding = builtin::XRF001.origin().at(
+        message,
+        &source.path,
+        position.line,
+        position.column,
+        String::new(),
+    );
+    finding.cell = source.cell(first);
+    finding.fingerprint = crate::finding::Identity {
+        rule: builtin::XRF001.id,
+        kind: "",
+        record: "",
+        pointer: &source.path,
+        detail: "waiting on files not read",
+    }
+    .fingerprint();
+    finding
 }
 
 /// Every kind but the named ones: to tell "wrong kind" from "no such record".

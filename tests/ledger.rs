@@ -907,3 +907,98 @@ fn the_ratchet_fails_only_when_the_count_rose_above_the_best_earlier_run() {
         "{stderr}"
     );
 }
+
+#[test]
+fn references_into_a_file_that_does_not_parse_are_one_finding_per_referencing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    write(
+        root,
+        "tillsyn.toml",
+        &CONFIG.replace("\"PARSE001\"]", "\"PARSE001\", \"XRF001\"]"),
+    );
+    let systems = "kind: system\nrecords:\n\
+        \x20 - { id: SYS-1, name: Elevsystem, unit: UTBF, lifecycle: operating }\n\
+        \x20 - { id: SYS-2, name: Bokningssystem, unit: UTBF, lifecycle: operating }\n";
+    write(root, "systems.yaml", systems);
+    let text = std::fs::read_to_string(root.join("assets.yaml"))
+        .unwrap()
+        .replace(
+            "    name: Elevregister\n",
+            "    name: Elevregister\n    systems: [SYS-1, SYS-9]\n",
+        )
+        .replace(
+            "    name: Lokalbokningar\n",
+            "    name: Lokalbokningar\n    systems: [SYS-2]\n",
+        );
+    write(root, "assets.yaml", &text);
+    write(
+        root,
+        "more.yaml",
+        "kind: information_asset\nid: IA-3\nname: Ny\ndefinition: Ny.\nunit: UTBF\nowner: RA-UN-IAO\nsystems: [SYS-1]\n\
+         classification: { confidentiality: 1, integrity: 1, availability: 1 }\ncontains_personal_data: false\n",
+    );
+    let references = |root: &Path| -> Vec<String> {
+        let (_, stdout, _) = run(&[
+            "check",
+            root.to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-01-02",
+            "--select",
+            "XRF001,PARSE001",
+        ]);
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| {
+                format!(
+                    "{} {}:{}:{} {}",
+                    finding["rule"].as_str().unwrap(),
+                    finding["file"].as_str().unwrap(),
+                    finding["line"],
+                    finding["column"],
+                    finding["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Readable: the one dangling reference is the one finding.
+    check(root, "2026-01-01", &[]);
+    assert_eq!(
+        references(root),
+        ["XRF001 assets.yaml:5:22 `systems[]` names `SYS-9`, but no system has that id"]
+    );
+    // The systems register breaks: one finding per referencing file, none per reference.
+    write(
+        root,
+        "systems.yaml",
+        &systems.replace("operating }\n", "operating \n"),
+    );
+    assert_eq!(
+        references(root),
+        [
+            "XRF001 assets.yaml:5:15 3 references in this file cannot be checked: the records they name (system SYS-1, system SYS-9, system SYS-2) may be in systems.yaml, which could not be read; fix that first",
+            "XRF001 more.yaml:7:11 1 reference in this file cannot be checked: the record it names (system SYS-1) may be in systems.yaml, which could not be read; fix that first",
+            "PARSE001 systems.yaml:4:5 while parsing a flow mapping, did not find expected ',' or '}'",
+        ]
+    );
+    // … and the ledger keeps the dangling one as it was, neither resolved nor re-dated.
+    let dangling = |root: &Path| -> Vec<String> {
+        entries(root)
+            .into_iter()
+            .filter(|line| line.starts_with("XRF001 IA-1"))
+            .collect()
+    };
+    let before = dangling(root);
+    assert_eq!(
+        before,
+        ["XRF001 IA-1 assets.yaml new 2026-01-01 2026-01-01 2026-04-01 - - -"]
+    );
+    check(root, "2026-01-02", &[]);
+    assert_eq!(dangling(root), before);
+}
