@@ -515,7 +515,9 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     };
     let previous = Ledger::read(&ledger_path).map_err(|error| error.to_string())?;
     if args.ledger.is_some() {
-        forward_only(&previous, &ledger_path, today, args.as_of.is_some())?;
+        previous
+            .refuse_backwards(&ledger_path, today, args.as_of.is_some())
+            .map_err(|error| error.to_string())?;
     }
     let progress = ui.progress();
     let mut result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
@@ -656,32 +658,6 @@ fn known_owner(owner: &str, result: &crate::check::CheckResult) -> Result<(), St
         .unwrap_or_else(|| "give a person id, a role assignment id or a holder's name".to_string());
     Err(format!(
         "--owner `{owner}` names no person, role assignment or holder in this repository; {hint}"
-    ))
-}
-
-/// Refuses to write a ledger as of a day before its latest run: what later runs recorded would be
-/// rewritten by an earlier day's view, and dates would run backwards (resolved before first seen).
-fn forward_only(
-    ledger: &Ledger,
-    path: &Path,
-    today: Date,
-    as_of_given: bool,
-) -> Result<(), String> {
-    let Some(latest) = ledger.latest_day() else {
-        return Ok(());
-    };
-    if latest <= today.to_string().as_str() {
-        return Ok(());
-    }
-    let day = if as_of_given {
-        format!("--as-of {today}")
-    } else {
-        format!("today, {today}")
-    };
-    Err(format!(
-        "{}: the ledger's latest run is as of {latest}, later than {day}; a ledger only moves forward in time\n  \
-         help: to see the repository as of {today} without changing the ledger, run `tillsyn check --as-of {today}` without --ledger",
-        path.display()
     ))
 }
 

@@ -1002,3 +1002,134 @@ fn references_into_a_file_that_does_not_parse_are_one_finding_per_referencing_fi
     check(root, "2026-01-02", &[]);
     assert_eq!(dangling(root), before);
 }
+
+/// One run of a random sequence: how many days later, and what it does first.
+#[derive(Clone, Debug)]
+enum Step {
+    /// A run as configured.
+    Full,
+    /// `--select` these rules.
+    Select(Vec<&'static str>),
+    /// `--ignore` these rules.
+    Ignore(Vec<&'static str>),
+    /// The register breaks (does not parse).
+    Break,
+    /// The register is written anew: IA-1 owned or not, IA-2 defined or not.
+    Write { ia1_owned: bool, ia2_defined: bool },
+    /// The repository's own pack is added or removed.
+    TogglePack,
+    /// A run as of an earlier day than the ledger's latest: refused.
+    Backwards,
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = (u8, Step)> {
+    use proptest::prelude::*;
+    let rules = prop::sample::subsequence(vec!["OWN001", "OWN004", "PARSE001"], 1..=2);
+    let step = prop_oneof![
+        2 => Just(Step::Full),
+        2 => rules.clone().prop_map(Step::Select),
+        1 => rules.prop_map(Step::Ignore),
+        1 => Just(Step::Break),
+        2 => (any::<bool>(), any::<bool>()).prop_map(|(ia1_owned, ia2_defined)| Step::Write { ia1_owned, ia2_defined }),
+        1 => Just(Step::TogglePack),
+        1 => Just(Step::Backwards),
+    ];
+    (0u8..25, step)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..proptest::prelude::ProptestConfig::default() })]
+
+    /// Whatever runs follow one another: no entry is resolved by a run whose rules or files did
+    /// not cover it, an entry a run did not judge is kept exactly (due, escalation and all), and
+    /// no date runs backwards.
+    #[test]
+    fn the_ledger_holds_its_invariants_through_any_sequence_of_runs(
+        steps in proptest::collection::vec(step(), 1..9)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        city(root);
+        let ledger_path = root.join("tillsyn-ledger.json");
+        let mut day = jiff::civil::date(2026, 1, 1);
+        let (mut broken, mut pack) = (false, false);
+        for (days, step) in steps {
+            day = day.checked_add(jiff::Span::new().days(i64::from(days))).unwrap();
+            let mut today = day;
+            let mut selection = tillsyn::rules::Selection::default();
+            match &step {
+                Step::Full => {}
+                Step::Select(rules) => selection.select = Some(rules.iter().map(|id| id.to_string()).collect()),
+                Step::Ignore(rules) => selection.ignore = rules.iter().map(|id| id.to_string()).collect(),
+                Step::Break => {
+                    write(root, "assets.yaml", "kind: information_asset\nrecords:\n  - id: [IA-1\n");
+                    broken = true;
+                }
+                Step::Write { ia1_owned, ia2_defined } => {
+                    assets(root, *ia1_owned, *ia2_defined);
+                    broken = false;
+                }
+                Step::TogglePack => {
+                    pack = !pack;
+                    if pack {
+                        write(root, "policy-rules/local.toml", PACK);
+                        write(root, "tillsyn.toml", &CONFIG.replace(
+                            "\"PARSE001\"]",
+                            "\"PARSE001\", \"LOC\"]\nrule_paths = [\"policy-rules\"]",
+                        ));
+                    } else {
+                        std::fs::remove_dir_all(root.join("policy-rules")).unwrap();
+                        write(root, "tillsyn.toml", CONFIG);
+                    }
+                }
+                Step::Backwards => today = jiff::civil::date(2025, 12, 31),
+            }
+            let before_text = std::fs::read_to_string(&ledger_path).unwrap_or_default();
+            let before = tillsyn::followup::ledger::Ledger::read(&ledger_path).unwrap();
+            if let Err(error) = before.refuse_backwards(&ledger_path, today, true) {
+                proptest::prop_assert!(matches!(step, Step::Backwards) && !before.runs.is_empty(), "{error}");
+                proptest::prop_assert_eq!(std::fs::read_to_string(&ledger_path).unwrap_or_default(), before_text);
+                continue;
+            }
+            let config = tillsyn::config::load(root, None, &tillsyn::schema::kind_names()).unwrap();
+            let rules = tillsyn::rules::RuleSet::load(root, &config, &selection).unwrap();
+            let result = tillsyn::check::check(root, &config, &rules, &before, today).unwrap();
+            result.ledger.write(&ledger_path).unwrap();
+            let after = tillsyn::followup::ledger::Ledger::read(&ledger_path).unwrap();
+
+            // What this run covered, worked out from the step rather than asked of tillsyn.
+            let mut configured = vec!["OWN001", "OWN004", "PARSE001"];
+            if pack {
+                configured.push("LOC001");
+            }
+            let ran: Vec<&str> = configured
+                .into_iter()
+                .filter(|id| selection.select.as_ref().is_none_or(|select| select.iter().any(|s| s == id)))
+                .filter(|id| !selection.ignore.iter().any(|ignored| ignored == id))
+                .collect();
+            let seen: std::collections::HashSet<&str> =
+                result.findings.iter().map(|finding| finding.fingerprint.as_str()).collect();
+            for (fingerprint, old) in &before.findings {
+                let new = after.findings.get(fingerprint).unwrap();
+                let record_unread = broken && old.record.is_some();
+                if !ran.contains(&old.rule.as_str()) || record_unread {
+                    proptest::prop_assert!(!seen.contains(fingerprint.as_str()) || !record_unread);
+                    if !seen.contains(fingerprint.as_str()) {
+                        proptest::prop_assert_eq!(new, old, "{:?} on {} left as it was", step, today);
+                    }
+                }
+                if new.state == tillsyn::finding::State::Resolved && old.state != tillsyn::finding::State::Resolved {
+                    proptest::prop_assert!(ran.contains(&old.rule.as_str()), "{:?}: {} resolved by a run that did not run it", step, old.rule);
+                    proptest::prop_assert!(!record_unread, "{:?}: resolved while its file did not parse", step);
+                }
+            }
+            for entry in after.findings.values() {
+                proptest::prop_assert!(entry.first_seen <= entry.last_seen, "{entry:?}");
+                for later in [&entry.resolved_on, &entry.reopened_on].into_iter().flatten() {
+                    proptest::prop_assert!(entry.first_seen <= *later, "{entry:?}");
+                }
+                proptest::prop_assert!(entry.last_seen <= today.to_string(), "{entry:?}");
+            }
+        }
+    }
+}

@@ -95,6 +95,17 @@ pub enum LedgerError {
         "{path}: the ledger is locked by another run ({lock} exists)\n  help: wait for the other run; if none is running, remove {lock}"
     )]
     Locked { path: String, lock: String },
+    #[error(
+        "{path}: the ledger's latest run is as of {latest}, later than {day}; a ledger only moves forward in time\n  \
+         help: to see the repository as of {today} without changing the ledger, run `tillsyn check --as-of {today}` without --ledger"
+    )]
+    Backwards {
+        path: String,
+        latest: String,
+        /// How the run's day was given: `--as-of 2026-03-01` or `today, 2026-03-01`.
+        day: String,
+        today: String,
+    },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
 }
@@ -152,6 +163,32 @@ impl Ledger {
         // Read as version 1 was, written as this version is.
         ledger.version = VERSION;
         Ok(ledger)
+    }
+
+    /// Refuses a run that would write this ledger (read from `path`) as of a day before its
+    /// latest: what later runs recorded would be rewritten by an earlier day's view, and dates
+    /// would run backwards (resolved before first seen). `as_of_given` says whether the day came
+    /// from `--as-of` or the clock, for the message.
+    pub fn refuse_backwards(
+        &self,
+        path: &Path,
+        today: jiff::civil::Date,
+        as_of_given: bool,
+    ) -> Result<(), LedgerError> {
+        let today = today.to_string();
+        match self.latest_day() {
+            Some(latest) if latest > today.as_str() => Err(LedgerError::Backwards {
+                path: path.display().to_string(),
+                latest: latest.to_string(),
+                day: if as_of_given {
+                    format!("--as-of {today}")
+                } else {
+                    format!("today, {today}")
+                },
+                today,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The latest day the ledger knows of: its latest run, or any date an entry holds (a ledger
