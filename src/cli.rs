@@ -619,17 +619,18 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
 /// What the ratchet says, for standard error: the two numbers and the run compared with.
 fn ratchet_note(ratchet: &Ratchet, threshold: Severity) -> String {
     let Ratchet { current, best } = ratchet;
+    let noun = if *current == 1 { "finding" } else { "findings" };
     match best {
         None => format!(
-            "ratchet: {current} open findings at or above {threshold}; the ledger has no earlier run of the same rules to compare with"
+            "ratchet: {current} open {noun} at or above {threshold}; the ledger has no earlier run of the same rules to compare with"
         ),
         Some((best, day)) if current > best => format!(
-            "ratchet: {current} open findings at or above {threshold}, up from {best} in the run as of {day} (the best earlier run of the same rules)\n  \
+            "ratchet: {current} open {noun} at or above {threshold}, up from {best} in the run as of {day} (the best earlier run of the same rules)\n  \
              help: fix {} of them, or accept them with exceptions, to get back to {best}",
             current - best
         ),
         Some((best, day)) => format!(
-            "ratchet: {current} open findings at or above {threshold}, not more than the {best} of the run as of {day} (the best earlier run of the same rules)"
+            "ratchet: {current} open {noun} at or above {threshold}, not more than the {best} of the run as of {day} (the best earlier run of the same rules)"
         ),
     }
 }

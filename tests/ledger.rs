@@ -848,7 +848,7 @@ fn the_ratchet_fails_only_when_the_count_rose_above_the_best_earlier_run() {
     assert_eq!(code, 0);
     assert_eq!(
         stderr,
-        "ratchet: 1 open findings at or above medium, not more than the 2 of the run as of 2026-01-01 (the best earlier run of the same rules)\n"
+        "ratchet: 1 open finding at or above medium, not more than the 2 of the run as of 2026-01-01 (the best earlier run of the same rules)\n"
     );
     check(root, "2026-01-02", &[]);
     // Broken again: two, up from the best of one. Old debt that did not rise would pass.
