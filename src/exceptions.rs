@@ -21,7 +21,6 @@ use crate::finding::{Acceptance, Finding, Message, State};
 use crate::followup::Coverage;
 use crate::repository::Repository;
 use crate::rules::RuleSet;
-use crate::suggest::{did_you_mean, did_you_mean_sv};
 
 /// An exception in a form ready for matching.
 struct Exception {
@@ -266,13 +265,13 @@ fn missing(
     let mut findings = Vec::new();
     if unknown_rule {
         let rule = &exception.rule;
-        let known = rules.known_ids();
-        let hint = did_you_mean(rule, known.iter().copied())
-            .map(|hint| format!("; {hint}"))
-            .unwrap_or_else(|| "; `tillsyn rules list` shows the rules".to_string());
-        let hint_sv = did_you_mean_sv(rule, known.iter().copied())
-            .map(|hint| format!("; {hint}"))
-            .unwrap_or_else(|| "; `tillsyn rules list` visar reglerna".to_string());
+        let (hint, hint_sv) = match suggestion(rule, &rules.known_ids()) {
+            (hint, hint_sv) if !hint.is_empty() => (hint, hint_sv),
+            _ => (
+                "; `tillsyn rules list` shows the rules".to_string(),
+                "; `tillsyn rules list` visar reglerna".to_string(),
+            ),
+        };
         let span = record
             .node
             .get("rule")
@@ -295,69 +294,57 @@ fn missing(
     }
     let catalog_kinds = crate::schema::kind_names();
     for target in &exception.targets {
-        let pointer = format!("/targets/{}", target.position);
-        let span = record.node.pointer(&pointer).span();
-        let text = &target.text;
-        let message = if !catalog_kinds.contains(&target.kind.as_str()) {
-            let kind = &target.kind;
-            let hint = did_you_mean(kind, catalog_kinds.iter().copied())
-                .map(|hint| format!("; {hint}"))
-                .unwrap_or_default();
-            let hint_sv = did_you_mean_sv(kind, catalog_kinds.iter().copied())
-                .map(|hint| format!("; {hint}"))
-                .unwrap_or_default();
+        let (text, kind) = (&target.text, &target.kind);
+        let message = if !catalog_kinds.contains(&kind.as_str()) {
+            let (hint, hint_sv) = suggestion(kind, &catalog_kinds);
             Message::new(
                 format!("exception {id} targets `{text}`, but `{kind}` is no kind{hint}"),
                 format!("undantaget {id} gäller `{text}`, men `{kind}` är ingen posttyp{hint_sv}"),
             )
         } else if let Some(wanted) = &target.record
-            && repository
-                .resolve(&[target.kind.as_str()], wanted)
-                .is_none()
+            && repository.resolve(&[kind.as_str()], wanted).is_none()
         {
-            let kind = &target.kind;
-            let ids = repository.ids_of(kind);
-            let hint = did_you_mean(wanted, ids.iter().copied())
-                .map(|hint| format!("; {hint}"))
-                .unwrap_or_default();
-            let hint_sv = did_you_mean_sv(wanted, ids.iter().copied())
-                .map(|hint| format!("; {hint}"))
-                .unwrap_or_default();
-            let finding = repository.finding(
-                &builtin::EXC005.origin(),
-                exception.index,
-                &pointer,
-                span,
-                "target",
-                Message::new(
-                    format!(
-                        "exception {id} targets `{text}`, but no {kind} has the id `{wanted}`{hint}"
-                    ),
-                    format!(
-                        "undantaget {id} gäller `{text}`, men ingen post av typen {kind} har id:t `{wanted}`{hint_sv}"
-                    ),
+            let (hint, hint_sv) = suggestion(wanted, &repository.ids_of(kind));
+            Message::new(
+                format!(
+                    "exception {id} targets `{text}`, but no {kind} has the id `{wanted}`{hint}"
                 ),
-            );
-            // The record may be in a register this run could not read.
-            if coverage.may_hold(kind) {
-                coverage.unjudged.insert(finding.fingerprint);
-            } else {
-                findings.push(finding);
-            }
-            continue;
+                format!(
+                    "undantaget {id} gäller `{text}`, men ingen post av typen {kind} har id:t `{wanted}`{hint_sv}"
+                ),
+            )
         } else {
             continue;
         };
-        findings.push(repository.finding(
+        let pointer = format!("/targets/{}", target.position);
+        let span = record.node.pointer(&pointer).span();
+        let finding = repository.finding(
             &builtin::EXC005.origin(),
             exception.index,
             &pointer,
             span,
             "target",
             message,
-        ));
+        );
+        // A missing record may be in a register this run could not read.
+        if target.record.is_some() && coverage.may_hold(kind) {
+            coverage.unjudged.insert(finding.fingerprint);
+        } else {
+            findings.push(finding);
+        }
     }
     findings
+}
+
+/// "; did you mean `x`?" and its Swedish, for the candidate nearest to `wrong`; empty for none.
+fn suggestion(wrong: &str, candidates: &[&str]) -> (String, String) {
+    match crate::suggest::nearest(wrong, candidates.iter().copied()) {
+        Some(nearest) => (
+            format!("; did you mean `{nearest}`?"),
+            format!("; menade du `{nearest}`?"),
+        ),
+        None => (String::new(), String::new()),
+    }
 }
 
 fn read(repository: &Repository, today: Date) -> Vec<Exception> {

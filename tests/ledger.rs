@@ -32,61 +32,15 @@ remediation = "List the systems that hold the asset."
 references = ["LOCAL:1"]
 "#;
 
-/// A committee (UN) under the council (KF) with its administration (UTBF); IA-1 has no owner
-/// (OWN001, critical) and IA-2 no definition until `ia2_defined` (OWN004, medium).
+/// The small city (common::small_city): IA-1 has no owner (OWN001, critical) and IA-2 no
+/// definition (OWN004, medium), with the configuration of these tests.
 fn city(root: &Path) {
     write(root, "tillsyn.toml", CONFIG);
-    write(
-        root,
-        "units.yaml",
-        "kind: org_unit\nrecords:\n\
-         \x20 - { id: KF, name: Kommunfullmäktige, unit_type: council, is_controller: false }\n\
-         \x20 - { id: UN, name: Utbildningsnämnden, unit_type: committee, parent: KF, is_controller: true }\n\
-         \x20 - { id: UTBF, name: Utbildningsförvaltningen, unit_type: administration, parent: UN, governing_body: UN, is_controller: false }\n",
-    );
-    write(
-        root,
-        "roles.yaml",
-        "kind: role\nrecords:\n\
-         \x20 - { id: ROLE-IAO, title: Informationsägare, function: information_owner, is_owner_role: true, authority_level: 3 }\n\
-         \x20 - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }\n",
-    );
-    write(
-        root,
-        "persons.yaml",
-        "kind: person\nrecords:\n  - { id: P-1, name: Sara Lind, unit: UN }\n",
-    );
-    write(
-        root,
-        "assignments.yaml",
-        "kind: role_assignment\nrecords:\n\
-         \x20 - { id: RA-UN-IAO, role: ROLE-IAO, scope_unit: UN, holder_unit: UN, valid_from: 2023-01-01 }\n\
-         \x20 - { id: RA-UN-ISC, role: ROLE-ISC, scope_unit: UN, holder_person: P-1, valid_from: 2023-01-01 }\n",
-    );
-    assets(root, false, false);
+    common::small_city(root);
 }
 
 fn assets(root: &Path, ia1_owned: bool, ia2_defined: bool) {
-    let owner = if ia1_owned {
-        "    owner: RA-UN-IAO\n"
-    } else {
-        ""
-    };
-    let definition = if ia2_defined {
-        "    definition: Bokningar av kommunens lokaler.\n"
-    } else {
-        ""
-    };
-    write(
-        root,
-        "assets.yaml",
-        &format!(
-            "kind: information_asset\nrecords:\n  - id: IA-1\n    name: Elevregister\n    definition: Elever.\n    unit: UTBF\n{owner}    \
-             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n  \
-             - id: IA-2\n    name: Lokalbokningar\n{definition}    unit: UTBF\n    owner: RA-UN-IAO\n    \
-             classification: {{ confidentiality: 1, integrity: 1, availability: 1 }}\n    contains_personal_data: false\n"
-        ),
-    );
+    common::small_city_assets(root, ia1_owned, ia2_defined);
 }
 
 /// `tillsyn check ROOT --ledger --as-of DAY EXTRA…`: exit code and standard error.
