@@ -24,8 +24,8 @@ pub struct CheckResult {
     pub as_of: Date,
     pub files: usize,
     pub records: usize,
-    /// Files read that hold nothing for tillsyn (no `kind`), in path order.
-    pub skipped: Vec<String>,
+    /// Paths found but not read or holding nothing for tillsyn, with why, in path order (`-v`).
+    pub skipped: Vec<(String, &'static str)>,
     pub findings: Vec<Finding>,
     /// The development portfolio, for the reports' portfolio-balance chart.
     pub initiatives: Vec<crate::figures::Initiative>,
@@ -56,7 +56,18 @@ pub enum CheckError {
     Catalog(#[from] &'static crate::schema::CatalogError),
     #[error(transparent)]
     Maintainer(#[from] crate::followup::MaintainerError),
+    /// A `[[sources]]` entry that matches no file, or a file tillsyn cannot read.
+    #[error("{0}")]
+    Sources(String),
+    /// Nothing in the tree is for tillsyn: checking it would be a silent pass.
+    #[error("{0}")]
+    NothingToCheck(String),
 }
+
+/// What tillsyn reads, for messages about a tree where it found nothing to read.
+const WHAT_IS_READ: &str = "tillsyn reads TOML, YAML, JSON and Markdown (front matter) files whose top level has `kind` \
+(e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind; \
+`tillsyn init DIR` writes examples, and `-v` lists what was skipped and why";
 
 /// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, and
 /// the result holds the ledger as this run leaves it, for the caller to write or not.
@@ -85,6 +96,7 @@ pub fn check_observed(
     let catalog = Catalog::get()?;
     let mut clock = Stopwatch::start();
     let discovery = discover::discover(root, config);
+    sources_found(config, &discovery)?;
     let cell_type = |kind: &str, path: &[&str]| {
         catalog
             .kind(kind)
@@ -95,6 +107,13 @@ pub fn check_observed(
     clock.lap("discover and parse");
     let (mut repository, mut findings) =
         Repository::build(parsed, &discovery.problems, catalog, &config.limits());
+    if findings.is_empty() && repository.files.len() == repository.skipped.len() {
+        return Err(CheckError::NothingToCheck(nothing_to_check(
+            root,
+            &repository.skipped,
+            discovery.skipped.len(),
+        )));
+    }
     clock.lap("repository");
     let validation = validate(&repository, catalog, today);
     findings.extend(validation.findings);
@@ -161,7 +180,12 @@ pub fn check_observed(
     let initiatives = crate::figures::initiatives(&repository);
     let owners = crate::followup::responsible::owner_names(&repository);
     let records = repository.records.len();
-    let skipped = std::mem::take(&mut repository.skipped);
+    let mut skipped: Vec<(String, &'static str)> = std::mem::take(&mut repository.skipped)
+        .into_iter()
+        .map(|path| (path, "no `kind` and no [[sources]] mapping"))
+        .chain(discovery.skipped)
+        .collect();
+    skipped.sort();
     // Freeing millions of nodes takes a while and nothing waits for it: a command-line run exits
     // without waiting, a long-lived caller gets the memory back a moment later. If no thread can
     // be started, the closure and the repository with it are dropped here instead.
@@ -182,6 +206,55 @@ pub fn check_observed(
         unlisted: followed.unlisted,
         owners,
     })
+}
+
+/// Refuses a `[[sources]]` entry that matched no file, or matched one tillsyn cannot read: its
+/// register would be left out without a word.
+fn sources_found(config: &Config, discovery: &discover::Discovery) -> Result<(), CheckError> {
+    let location = |position: usize| {
+        config
+            .source_locations
+            .get(position)
+            .cloned()
+            .unwrap_or_else(|| crate::config::FILE_NAME.to_string())
+    };
+    if let Some((position, file)) = discovery.unreadable_sources.first() {
+        return Err(CheckError::Sources(format!(
+            "{}: [[sources]] path matches `{file}`, which tillsyn cannot read\n  \
+             help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`",
+            location(*position)
+        )));
+    }
+    if let Some(position) = discovery.unmatched_sources.first() {
+        let path = config
+            .sources
+            .get(*position)
+            .map_or("", |source| source.path.as_str());
+        return Err(CheckError::Sources(format!(
+            "{}: [[sources]] path `{path}` matches no file, so its register would not be checked\n  \
+             help: give the path relative to the root with `/` between folders (globs like `registers/*.csv` work), or remove the entry",
+            location(*position)
+        )));
+    }
+    Ok(())
+}
+
+/// What a tree without a tillsyn file holds, in words.
+fn nothing_to_check(root: &Path, without_kind: &[String], not_read: usize) -> String {
+    let shown: Vec<&str> = without_kind.iter().take(3).map(String::as_str).collect();
+    let found = match without_kind.len() {
+        0 => format!("no file to read ({not_read} other paths skipped)"),
+        count => format!(
+            "{count} file{} read ({}{}), none with a top-level `kind`, and {not_read} other paths skipped",
+            if count == 1 { "" } else { "s" },
+            shown.join(", "),
+            if count > shown.len() { ", …" } else { "" }
+        ),
+    };
+    format!(
+        "{}: nothing here for tillsyn: {found}\n  help: {WHAT_IS_READ}",
+        root.display()
+    )
 }
 
 /// Splits sorted findings into those listed — at most `limit` of one rule in one file, so that a

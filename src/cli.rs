@@ -532,8 +532,8 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
         lang::localize(&mut result.findings, &rules, lang);
     }
     if args.verbose {
-        for path in &result.skipped {
-            eprintln!("skipped {path}: no `kind` and no [[sources]] mapping");
+        for (path, reason) in &result.skipped {
+            eprintln!("skipped {path}: {reason}");
         }
     }
     let people_read = matches!(args.format, OutputFormat::Table | OutputFormat::Markdown);

@@ -46,6 +46,9 @@ pub struct Config {
     /// Where `[followup] maintainer` is written (`tillsyn.toml:12:14`), for a message about it.
     #[serde(skip)]
     pub maintainer_location: String,
+    /// Where each `[[sources]]` entry's `path` is written, in the entries' order.
+    #[serde(skip)]
+    pub source_locations: Vec<String>,
 }
 
 /// `[followup]`: who answers for what belongs to no record.
@@ -196,9 +199,25 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
     let tree = crate::source::toml::parse(text, &Limits::default())
         .map_err(|error| error_at(error.span, error.message, error.hint))?;
     check_keys(&tree, TOP_KEYS, "", &error_at)?;
+    let mut source_locations = Vec::new();
     if let Some(Value::Sequence(sources)) = tree.get("sources").map(|node| &node.value) {
         for source in sources {
             check_keys(source, SOURCE_KEYS, "[[sources]] ", &error_at)?;
+            let path_span = source.get("path").map_or(source.span(), Node::span);
+            let position = lines.position(path_span.start());
+            source_locations.push(format!("{file}:{}:{}", position.line, position.column));
+            if let Some(path) = source.get("path").and_then(Node::as_str)
+                && let Some(extension) = literal_extension(path)
+                && crate::source::Format::from_extension(extension).is_none()
+            {
+                return Err(error_at(
+                    path_span,
+                    format!("`{path}`: tillsyn cannot read .{extension} files"),
+                    Some(
+                        "[[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind".to_string(),
+                    ),
+                ));
+            }
             if let Some(kind) = source.get("kind")
                 && let Some(name) = kind.as_str()
                 && !known_kinds.contains(&name)
@@ -244,6 +263,7 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
         error_at(span, error.message().trim().to_string(), None)
     })?;
     config.maintainer_location = maintainer_location;
+    config.source_locations = source_locations;
     for pattern in config
         .exclude
         .iter()
@@ -259,6 +279,15 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
         }
     }
     Ok(config)
+}
+
+/// The extension a path or glob names literally (`registers/catalog.rdf`, `data/*.rdf`), or
+/// `None` when its last part has none or a wildcard stands in it (`data/*`, `a.{csv,xlsx}`).
+fn literal_extension(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next()?;
+    let (_, extension) = name.rsplit_once('.')?;
+    let literal = !extension.is_empty() && extension.chars().all(|c| c.is_ascii_alphanumeric());
+    literal.then_some(extension)
 }
 
 fn check_keys(

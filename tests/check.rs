@@ -481,7 +481,142 @@ fn links_are_not_followed() {
     )
     .unwrap();
     std::os::unix::fs::symlink(outside.path(), root.path().join("linked-dir")).unwrap();
-    let (code, json) = check_json(root.path(), &[]);
-    assert_eq!(code, 0, "{json:#}");
-    assert_eq!(json["checked"]["files"], 0);
+    // Nothing is read through the links, so there is nothing to check: said, not passed.
+    let (code, stdout, stderr) = run(&["check", root.path().to_str().unwrap(), "-v"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.contains("nothing here for tillsyn: no file to read (2 other paths skipped)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("P 1"), "{stderr}");
+    // With a file of its own, the tree is checked and the links are still not followed.
+    std::fs::write(root.path().join("own.yaml"), "kind: person\nid: P-2\n").unwrap();
+    let (_, json) = check_json(root.path(), &[]);
+    assert_eq!(json["checked"]["files"], 1);
+    let (_, _, stderr) = run(&["check", root.path().to_str().unwrap(), "-v"]);
+    assert!(
+        stderr.contains("skipped link.yaml: a link, which tillsyn does not follow\n")
+            && stderr.contains("skipped linked-dir: a link, which tillsyn does not follow\n"),
+        "{stderr}"
+    );
+}
+
+/// `tillsyn check ROOT EXTRA…` on a tree of `files`: exit code, stdout and stderr.
+fn check_tree(files: &[(&str, &str)], extra: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let root = dir.path().to_str().unwrap().to_string();
+    let (code, stdout, stderr) = run(&[&["check", root.as_str()], extra].concat());
+    (code, stdout, stderr.replace(&root, "ROOT"))
+}
+
+#[test]
+fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
+    let help = "  help: tillsyn reads TOML, YAML, JSON and Markdown (front matter) files whose top level has `kind` \
+        (e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind; \
+        `tillsyn init DIR` writes examples, and `-v` lists what was skipped and why\n";
+    let (code, stdout, stderr) = check_tree(&[], &[]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: ROOT: nothing here for tillsyn: no file to read (0 other paths skipped)\n{help}"
+        )
+    );
+    let (code, _, stderr) = check_tree(
+        &[
+            ("notes.md", "# Anteckningar\n"),
+            ("package.json", "{\"name\": \"x\"}"),
+            ("plan.pdf", "%PDF"),
+            ("data/systems.csv", "id,name\nS,Sys\n"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: ROOT: nothing here for tillsyn: 2 files read (notes.md, package.json), none with a top-level `kind`, \
+             and 2 other paths skipped\n{help}"
+        )
+    );
+    // `-v` on a tree that has records says why each other file was skipped.
+    let (code, _, stderr) = check_tree(
+        &[
+            ("own.yaml", "kind: person\nid: P-1\nname: Sara Lind\n"),
+            ("notes.md", "# Anteckningar\n"),
+            ("plan.pdf", "%PDF"),
+            ("data/systems.csv", "id,name\nS,Sys\n"),
+            ("drafts/x.yaml", "kind: person\n"),
+            ("tillsyn.toml", "exclude = [\"drafts\"]\n"),
+        ],
+        &["-v", "--format", "json", "-o", "/dev/null"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "skipped data/systems.csv: a table no [[sources]] entry maps to a kind\n\
+         skipped drafts: excluded by `exclude` in tillsyn.toml\n\
+         skipped notes.md: no `kind` and no [[sources]] mapping\n\
+         skipped plan.pdf: not a format tillsyn reads\n"
+    );
+}
+
+#[test]
+fn a_source_that_matches_nothing_or_cannot_be_read_is_a_configuration_error() {
+    let person = ("own.yaml", "kind: person\nid: P-1\nname: Sara Lind\n");
+    let (code, stdout, stderr) = check_tree(
+        &[
+            person,
+            (
+                "tillsyn.toml",
+                "[[sources]]\npath = \"registers/*.csv\"\nkind = \"system\"\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: ROOT/tillsyn.toml:2:8: [[sources]] path `registers/*.csv` matches no file, so its register would not be checked\n  \
+         help: give the path relative to the root with `/` between folders (globs like `registers/*.csv` work), or remove the entry\n"
+    );
+    let (code, _, stderr) = check_tree(
+        &[
+            person,
+            ("catalog.rdf", "<rdf:RDF/>"),
+            (
+                "tillsyn.toml",
+                "[[sources]]\npath = \"catalog.rdf\"\nkind = \"dataset\"\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: ROOT/tillsyn.toml:2:8: `catalog.rdf`: tillsyn cannot read .rdf files\n  \
+         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind\n"
+    );
+    let (code, _, stderr) = check_tree(
+        &[
+            person,
+            ("open/catalog.rdf", "<rdf:RDF/>"),
+            (
+                "tillsyn.toml",
+                "[[sources]]\npath = \"open/*\"\nkind = \"dataset\"\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: ROOT/tillsyn.toml:2:8: [[sources]] path matches `open/catalog.rdf`, which tillsyn cannot read\n  \
+         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`\n"
+    );
 }

@@ -405,6 +405,22 @@ fn an_imported_csv_yields_the_findings_of_the_csv() {
     );
     std::fs::write(dir.path().join("registers/suppliers.yaml"), yaml).expect("write");
     std::fs::remove_file(&csv).expect("remove the CSV");
+    // A mapping left behind for the removed CSV is refused, not ignored …
+    let (code, _, stderr) = run(&["check", dir.path().to_str().expect("UTF-8")]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "tillsyn.toml:3:8: [[sources]] path `registers/suppliers.csv` matches no file"
+        ),
+        "{stderr}"
+    );
+    // … and once it is gone too, the imported file gives the same findings.
+    let config = dir.path().join("tillsyn.toml");
+    let text = std::fs::read_to_string(&config).expect("read").replace(
+        "[[sources]]\npath = \"registers/suppliers.csv\"\nkind = \"supplier\"\n",
+        "",
+    );
+    std::fs::write(&config, text).expect("write");
     assert_eq!(rules_and_records(dir.path()), expected);
 }
 

@@ -62,11 +62,13 @@ fn malformed_files_are_parse_findings_at_their_position_and_the_rest_is_checked(
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), name, text.as_bytes());
         write(dir.path(), "ok.yaml", PERSON_OK);
-        write(
-            dir.path(),
-            "tillsyn.toml",
-            b"[[sources]]\npath = \"a.csv\"\nkind = \"person\"\n",
-        );
+        if name == "a.csv" {
+            write(
+                dir.path(),
+                "tillsyn.toml",
+                b"[[sources]]\npath = \"a.csv\"\nkind = \"person\"\n",
+            );
+        }
         let (rule, file, found_line, found_column, _) = one(dir.path(), "PARSE");
         assert_eq!(
             (rule.as_str(), file.as_str(), found_line, found_column),

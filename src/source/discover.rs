@@ -26,6 +26,13 @@ pub struct WalkProblem {
 pub struct Discovery {
     pub files: Vec<FoundFile>,
     pub problems: Vec<WalkProblem>,
+    /// Paths found but not read, with why, in walk order (for `-v`): excluded paths, files of
+    /// no format tillsyn reads, tables no `[[sources]]` maps.
+    pub skipped: Vec<(String, &'static str)>,
+    /// The `[[sources]]` entries (by position in the configuration) that matched no file.
+    pub unmatched_sources: Vec<usize>,
+    /// `[[sources]]` entries that matched a file of a format tillsyn cannot read, with the file.
+    pub unreadable_sources: Vec<(usize, String)>,
 }
 
 pub fn discover(root: &Path, config: &Config) -> Discovery {
@@ -43,6 +50,9 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
 
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let skipped = std::cell::RefCell::new(Vec::new());
+    let mut matched = vec![false; mappings.len()];
+    let mut unreadable_sources = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -56,7 +66,19 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             && SKIPPED_DIRECTORIES
                 .iter()
                 .any(|name| entry.file_name() == *name);
-        !is_skipped_directory && !exclude.is_match(&relative)
+        if is_skipped_directory {
+            skipped
+                .borrow_mut()
+                .push((relative, "a directory tillsyn never reads"));
+            return false;
+        }
+        if exclude.is_match(&relative) {
+            skipped
+                .borrow_mut()
+                .push((relative, "excluded by `exclude` in tillsyn.toml"));
+            return false;
+        }
+        true
     });
     for entry in walker {
         let entry = match entry {
@@ -74,6 +96,13 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 continue;
             }
         };
+        if entry.file_type().is_symlink() {
+            skipped.borrow_mut().push((
+                relative_path(root, entry.path()),
+                "a link, which tillsyn does not follow",
+            ));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -81,9 +110,11 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         if path == config::FILE_NAME || path == ledger {
             continue;
         }
-        let mapping = mappings
+        let position = mappings
             .iter()
-            .find(|(matcher, _)| matcher.is_match(&path))
+            .position(|(matcher, _)| matcher.is_match(&path));
+        let mapping = position
+            .and_then(|position| mappings.get(position))
             .map(|(_, mapping)| *mapping);
         let Some(format) = entry
             .path()
@@ -91,14 +122,29 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             .and_then(|ext| ext.to_str())
             .and_then(Format::from_extension)
         else {
+            if let Some(position) = position {
+                unreadable_sources.push((position, path.clone()));
+            }
+            skipped
+                .borrow_mut()
+                .push((path, "not a format tillsyn reads"));
             continue;
         };
         if matches!(format, Format::Csv | Format::Xlsx) && mapping.is_none() {
+            skipped
+                .borrow_mut()
+                .push((path, "a table no [[sources]] entry maps to a kind"));
             continue;
         }
         // Excel's lock file beside an open workbook (`~$assets.xlsx`) is not a register.
         if format == Format::Xlsx && entry.file_name().to_string_lossy().starts_with("~$") {
+            skipped
+                .borrow_mut()
+                .push((path, "Excel's lock file for an open workbook"));
             continue;
+        }
+        if let Some(flag) = position.and_then(|position| matched.get_mut(position)) {
+            *flag = true;
         }
         files.push(FoundFile {
             path,
@@ -108,7 +154,18 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             sheet: mapping.and_then(|mapping| mapping.sheet.clone()),
         });
     }
-    Discovery { files, problems }
+    Discovery {
+        files,
+        problems,
+        skipped: skipped.into_inner(),
+        unmatched_sources: matched
+            .iter()
+            .enumerate()
+            .filter(|(_, matched)| !**matched)
+            .map(|(position, _)| position)
+            .collect(),
+        unreadable_sources,
+    }
 }
 
 fn glob_set(patterns: &[String]) -> GlobSet {
