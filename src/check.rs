@@ -42,6 +42,9 @@ pub struct CheckResult {
     /// Findings beyond the cap `findings_per_rule_per_file`, followed up but not listed (the
     /// listed findings summarise them); they count for the exit code like any other.
     pub unlisted: Vec<Finding>,
+    /// What the readers had to assume, in file order (a CSV read as Windows-1252): for standard
+    /// error, never for the findings.
+    pub notes: Vec<String>,
     /// What `followup --owner` may name: person ids and names, role assignment ids and titles,
     /// unit ids and names, sorted.
     pub owners: Vec<String>,
@@ -103,6 +106,7 @@ pub fn check_observed(
             .map_or(CellType::Unknown, |schema| schema.cell_type(path))
     };
     let parsed = parse_all(&discovery.files, &config.limits(), &cell_type, progress);
+    let notes: Vec<String> = parsed.iter().filter_map(|file| file.note.clone()).collect();
     let files = parsed.len();
     clock.lap("discover and parse");
     let (mut repository, mut findings) =
@@ -204,6 +208,7 @@ pub fn check_observed(
         ledger: followed.ledger,
         baseline: followed.baseline,
         unlisted: followed.unlisted,
+        notes,
         owners,
     })
 }

@@ -531,6 +531,9 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     if for_people {
         lang::localize(&mut result.findings, &rules, lang);
     }
+    for note in &result.notes {
+        ui.note(&format!("note: {note}"));
+    }
     if args.verbose {
         for (path, reason) in &result.skipped {
             eprintln!("skipped {path}: {reason}");

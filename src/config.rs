@@ -69,6 +69,39 @@ pub struct SourceMapping {
     pub kind: String,
     /// For an `.xlsx` workbook: the sheet that holds the records (default: the first sheet).
     pub sheet: Option<String>,
+    /// The row (1-based) that names the columns; the rows above it are titles.
+    pub header_row: Option<usize>,
+    /// A CSV's delimiter: `,`, `;` or a tab (default: the one the header row uses most).
+    pub delimiter: Option<String>,
+    /// Header text → field path: `"Systemnamn" = "name"`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Field path → the register's words and their values: `lifecycle = { "I drift" =
+    /// "operating" }`.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, toml::Value>>,
+}
+
+impl SourceMapping {
+    /// How the parsers read the file this entry maps.
+    pub fn mapping(&self) -> crate::source::mapping::Mapping {
+        crate::source::mapping::Mapping {
+            header_row: self.header_row,
+            delimiter: self.delimiter.as_deref().and_then(delimiter_byte),
+            columns: self.columns.clone(),
+            values: self.values.clone(),
+        }
+    }
+}
+
+/// The byte of a delimiter tillsyn reads: `,`, `;` or a tab (`\t` or the character itself).
+fn delimiter_byte(text: &str) -> Option<u8> {
+    match text {
+        "," => Some(b','),
+        ";" => Some(b';'),
+        "\t" | "\\t" | "tab" => Some(b'\t'),
+        _ => None,
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -145,7 +178,15 @@ const TOP_KEYS: &[&str] = &[
     "followup",
 ];
 const FOLLOWUP_KEYS: &[&str] = &["maintainer"];
-const SOURCE_KEYS: &[&str] = &["path", "kind", "sheet"];
+const SOURCE_KEYS: &[&str] = &[
+    "path",
+    "kind",
+    "sheet",
+    "header_row",
+    "delimiter",
+    "columns",
+    "values",
+];
 const LIMIT_KEYS: &[&str] = &[
     "max_file_bytes",
     "max_depth",
@@ -229,6 +270,25 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                         did_you_mean(name, known_kinds.iter().copied())
                             .unwrap_or_else(|| "`tillsyn schema list` lists the kinds".to_string()),
                     ),
+                ));
+            }
+            if let Some(delimiter) = source.get("delimiter")
+                && delimiter.as_str().and_then(delimiter_byte).is_none()
+            {
+                return Err(error_at(
+                    delimiter.span(),
+                    "`delimiter` must be \",\", \";\" or \"\\t\" (a tab)".to_string(),
+                    Some("leave it out to use the one the header row uses most".to_string()),
+                ));
+            }
+            if let Some(header_row) = source.get("header_row")
+                && !matches!(header_row.value, Value::Integer(row) if row >= 1)
+            {
+                return Err(error_at(
+                    header_row.span(),
+                    "`header_row` must be the number of the row that names the columns, 1 or more"
+                        .to_string(),
+                    None,
                 ));
             }
             if let Some(sheet) = source.get("sheet")

@@ -46,6 +46,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
         format: request.format,
         mapped_kind: Some(request.kind.to_string()),
         sheet: request.sheet.map(str::to_string),
+        mapping: std::sync::Arc::default(),
     };
     let cell_type = |_: &str, path: &[&str]| schema.cell_type(path);
     let cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync) = &cell_type;

@@ -703,6 +703,7 @@ impl Builder<'_> {
             lines,
             outcome,
             kind_hint,
+            ..
         } = parsed;
         let file_index = self.files.len();
         self.files.push(SourceText {

@@ -18,7 +18,7 @@ proptest! {
         let _ = tillsyn::source::yaml::parse(&text, &limits);
         let _ = tillsyn::source::json::parse(&text, &limits);
         let _ = tillsyn::source::markdown::parse(&text, &limits);
-        let _ = tillsyn::source::csv::parse(&text, &cell_type);
+        let _ = tillsyn::source::csv::parse(&text, &cell_type, &Default::default());
     }
 
     #[test]
@@ -34,7 +34,7 @@ proptest! {
         let json = format!("{{\"kind\": \"person\", \"id\": \"P\", \"{key}\": {value}}}");
         let _ = tillsyn::source::json::parse(&json, &limits);
         let csv = format!("id,{key}\nP,{value}\n");
-        let _ = tillsyn::source::csv::parse(&csv, &cell_type);
+        let _ = tillsyn::source::csv::parse(&csv, &cell_type, &Default::default());
     }
 }
 
@@ -149,8 +149,8 @@ proptest! {
         // Also as a compound file (an encrypted workbook, an .xls): never a hang.
         let mut compound = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         compound.extend_from_slice(&bytes);
-        let _ = tillsyn::source::xlsx::parse(compound, None, &limits, &cell_type);
-        let _ = tillsyn::source::xlsx::parse(bytes, None, &limits, &cell_type);
+        let _ = tillsyn::source::xlsx::parse(compound, None, &limits, &cell_type, &Default::default());
+        let _ = tillsyn::source::xlsx::parse(bytes, None, &limits, &cell_type, &Default::default());
         let mut parts = workbook_parts();
         let count = parts.len();
         if let Some((_, content)) = parts.get_mut(part % count) {
@@ -158,6 +158,6 @@ proptest! {
             let end = (start + damage.len()).min(content.len());
             content.splice(start..end, damage);
         }
-        let _ = tillsyn::source::xlsx::parse(zipped(&parts), None, &limits, &cell_type);
+        let _ = tillsyn::source::xlsx::parse(zipped(&parts), None, &limits, &cell_type, &Default::default());
     }
 }

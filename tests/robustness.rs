@@ -398,6 +398,7 @@ fn a_file_that_disappears_or_cannot_be_read_is_a_parse_finding() {
         format: tillsyn::source::Format::Yaml,
         mapped_kind: None,
         sheet: None,
+        mapping: Default::default(),
     };
     let parsed = tillsyn::source::parse_all(
         &[gone],

@@ -7,6 +7,7 @@
 //! field starts.
 
 use super::ParseError;
+use super::mapping::Mapping;
 use super::node::{Entry, Key, List, Node, Value};
 use super::span::Span;
 
@@ -44,8 +45,26 @@ pub enum ItemSpans {
     Cell,
 }
 
-pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node, ParseError> {
-    let rows = tokenize(text)?;
+pub fn parse(
+    text: &str,
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+    mapping: &Mapping,
+) -> Result<Node, ParseError> {
+    // Title rows above the header are skipped by line, before any is split into cells: they
+    // need not have the header's delimiter or number of cells.
+    let start = match mapping.header_row {
+        Some(row) if row > 1 => text
+            .match_indices('\n')
+            .nth(row - 2)
+            .map_or(text.len(), |(position, _)| position + 1),
+        _ => 0,
+    };
+    let header_line = text[start..]
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default();
+    let delimiter = mapping.delimiter_of(header_line);
+    let rows = tokenize(text, start, delimiter)?;
     let rows = rows
         .into_iter()
         .filter(|row| !matches!(row.cells.as_slice(), [only] if only.text.is_empty()));
@@ -54,6 +73,7 @@ pub fn parse(text: &str, cell_type: &dyn Fn(&[&str]) -> CellType) -> Result<Node
         Span::new(0, text.len()),
         cell_type,
         ItemSpans::WithinCell,
+        mapping,
     )
 }
 
@@ -64,11 +84,12 @@ pub fn records(
     whole: Span,
     cell_type: &dyn Fn(&[&str]) -> CellType,
     item_spans: ItemSpans,
+    mapping: &Mapping,
 ) -> Result<Node, ParseError> {
     let Some(header) = rows.next() else {
         return Ok(Node::new(Value::Sequence(List::new()), whole));
     };
-    let columns = header_columns(&header.cells)?;
+    let columns = header_columns(&header.cells, mapping)?;
     let types: Vec<CellType> = columns
         .iter()
         .map(|column| cell_type(&column.path.iter().map(String::as_str).collect::<Vec<_>>()))
@@ -96,7 +117,10 @@ pub fn records(
             if cell.text.trim().is_empty() {
                 continue;
             }
-            let value = typed(&cell.text, cell.span, cell_type, item_spans);
+            let value = match mapping.value(&column.field, &cell.text) {
+                Some(value) => Node::new(value, cell.span),
+                None => typed(&cell.text, cell.span, cell_type, item_spans),
+            };
             insert(&mut entries, &column.keys, column.span, value);
         }
         records.push(Node::new(Value::Map(entries.into()), row.span));
@@ -105,16 +129,18 @@ pub fn records(
 }
 
 struct Column {
+    /// The field path, dotted (`classification.confidentiality`).
+    field: String,
     path: Vec<String>,
     /// The path's keys, made once for every row.
     keys: Vec<Key>,
     span: Span,
 }
 
-fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
+fn header_columns(cells: &[Cell], mapping: &Mapping) -> Result<Vec<Column>, ParseError> {
     let mut columns: Vec<Column> = Vec::with_capacity(cells.len());
     for cell in cells {
-        let name = cell.text.trim();
+        let name = mapping.field(cell.text.trim()).trim();
         if name.is_empty() || name.split('.').any(str::is_empty) {
             return Err(ParseError::ours("a header cell is empty", "en cell i rubrikraden är tom", cell.span)
                 .with_hint(
@@ -130,6 +156,7 @@ fn header_columns(cells: &[Cell]) -> Result<Vec<Column>, ParseError> {
             ));
         }
         columns.push(Column {
+            field: name.to_string(),
             path: name.split('.').map(str::to_string).collect(),
             keys: name.split('.').map(Key::from).collect(),
             span: cell.span,
@@ -143,7 +170,22 @@ fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) ->
     let value = match cell_type {
         CellType::Integer => trimmed.parse().map(Value::Integer).ok(),
         CellType::Number => trimmed.parse::<i64>().map(Value::Integer).ok().or_else(|| {
-            trimmed
+            // A decimal comma, as Swedish spreadsheets write it: `3,5`.
+            let point = match trimmed.split_once(',') {
+                Some((whole, fraction))
+                    if !whole.is_empty()
+                        && whole
+                            .trim_start_matches('-')
+                            .bytes()
+                            .all(|b| b.is_ascii_digit())
+                        && !fraction.is_empty()
+                        && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    format!("{whole}.{fraction}")
+                }
+                _ => trimmed.to_string(),
+            };
+            point
                 .parse::<f64>()
                 .ok()
                 .filter(|n| n.is_finite())
@@ -213,19 +255,19 @@ fn insert(entries: &mut Vec<Entry>, path: &[Key], key_span: Span, value: Node) {
 
 /// Splits the text into rows of cells, each with the span of its content. Quoted cells may hold
 /// commas, doubled quotes and line breaks.
-fn tokenize(text: &str) -> Result<Vec<Row>, ParseError> {
+fn tokenize(text: &str, start: usize, delimiter: u8) -> Result<Vec<Row>, ParseError> {
     let bytes = text.as_bytes();
     let mut rows = Vec::new();
-    let mut position = 0;
+    let mut position = start;
     while position < bytes.len() {
         let row_start = position;
         let mut cells = Vec::new();
         loop {
-            let (cell, next) = read_cell(text, position)?;
+            let (cell, next) = read_cell(text, position, delimiter)?;
             cells.push(cell);
             position = next;
             match bytes.get(position) {
-                Some(b',') => position += 1,
+                Some(byte) if *byte == delimiter => position += 1,
                 Some(b'\r') if bytes.get(position + 1) == Some(&b'\n') => {
                     position += 2;
                     break;
@@ -242,8 +284,8 @@ fn tokenize(text: &str) -> Result<Vec<Row>, ParseError> {
                         Span::at(position),
                     )
                     .with_hint(
-                        "a quoted cell must end at a comma or the end of the line",
-                        "en cell inom citattecken måste sluta vid ett kommatecken eller vid radens slut",
+                        "a quoted cell must end at the delimiter or the end of the line",
+                        "en cell inom citattecken måste sluta vid avgränsaren eller vid radens slut",
                     ));
                 }
             }
@@ -260,11 +302,12 @@ fn tokenize(text: &str) -> Result<Vec<Row>, ParseError> {
     Ok(rows)
 }
 
-fn read_cell(text: &str, start: usize) -> Result<(Cell, usize), ParseError> {
+fn read_cell(text: &str, start: usize, delimiter: u8) -> Result<(Cell, usize), ParseError> {
     let bytes = text.as_bytes();
     if bytes.get(start) != Some(&b'"') {
+        let delimiter = char::from(delimiter);
         let end = text[start..]
-            .find([',', '\n', '\r'])
+            .find([delimiter, '\n', '\r'])
             .map_or(text.len(), |found| start + found);
         let content = &text[start..end];
         if let Some(quote) = content.find('"') {
@@ -332,7 +375,7 @@ mod tests {
     }
 
     fn parse_ok(text: &str) -> Node {
-        parse(text, &types).unwrap()
+        parse(text, &types, &Mapping::default()).unwrap()
     }
 
     #[test]
@@ -382,9 +425,9 @@ mod tests {
     #[test]
     fn ragged_rows_and_repeated_headers_are_errors_at_the_cell() {
         let text = "id,name\nA,B,C\n";
-        let error = parse(text, &types).err().unwrap();
+        let error = parse(text, &types, &Mapping::default()).err().unwrap();
         assert_eq!(error.span.start(), text.find('C').unwrap());
-        let error = parse("id,id\n", &types).err().unwrap();
+        let error = parse("id,id\n", &types, &Mapping::default()).err().unwrap();
         assert!(error.message.contains("appears twice"));
     }
 }

@@ -46,6 +46,11 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 .map(|glob| (glob.compile_matcher(), source))
         })
         .collect();
+    // Made once per entry, shared by the files it maps.
+    let readings: Vec<std::sync::Arc<crate::source::mapping::Mapping>> = mappings
+        .iter()
+        .map(|(_, source)| std::sync::Arc::new(source.mapping()))
+        .collect();
     let ledger = config.ledger_path();
 
     let mut files = Vec::new();
@@ -152,6 +157,10 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             format,
             mapped_kind: mapping.map(|mapping| mapping.kind.clone()),
             sheet: mapping.and_then(|mapping| mapping.sheet.clone()),
+            mapping: position
+                .and_then(|position| readings.get(position))
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     Discovery {

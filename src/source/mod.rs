@@ -6,6 +6,7 @@ pub mod csv;
 pub mod discover;
 pub mod json;
 mod json_fast;
+pub mod mapping;
 pub mod markdown;
 pub mod node;
 pub mod span;
@@ -141,7 +142,7 @@ impl ParseError {
 }
 
 /// A file found by discovery, before it is read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FoundFile {
     /// Relative to the root, with `/` separators: what every finding prints.
     pub path: String,
@@ -151,6 +152,8 @@ pub struct FoundFile {
     pub mapped_kind: Option<String>,
     /// The sheet that a `[[sources]]` mapping names, for a workbook.
     pub sheet: Option<String>,
+    /// How a mapped register's rows, columns and words become fields (the default for others).
+    pub mapping: std::sync::Arc<mapping::Mapping>,
 }
 
 /// One file's text and what parsing it gave.
@@ -168,6 +171,9 @@ pub struct ParsedFile {
     /// (`kind: system`, `kind = "system"`, `"kind": "system"`), as far as a line-by-line look
     /// can tell: what the records it would have held are.
     pub kind_hint: Option<String>,
+    /// What the reader had to assume, for the person running the check (a CSV read as
+    /// Windows-1252).
+    pub note: Option<String>,
 }
 
 /// A parsed file: its tree (null when the file holds nothing for tillsyn) and, for Markdown,
@@ -205,7 +211,21 @@ fn parse_file(
     if file.format == Format::Xlsx {
         return parse_workbook(file, limits, cell_type);
     }
-    let (lines, outcome, kind_hint) = match read_text(file, limits) {
+    let mut note = None;
+    let read = if file.format == Format::Csv {
+        read_register_text(file, limits).map(|(text, decoded)| {
+            if decoded {
+                note = Some(format!(
+                    "{}: not UTF-8, read as Windows-1252 (as Excel writes CSV); save it as UTF-8 to be sure",
+                    file.path
+                ));
+            }
+            text
+        })
+    } else {
+        read_text(file, limits)
+    };
+    let (lines, outcome, kind_hint) = match read {
         Ok(text) => {
             let outcome = parse_text(&text, file, limits, cell_type);
             let kind_hint = match outcome {
@@ -227,6 +247,26 @@ fn parse_file(
         lines,
         outcome,
         kind_hint,
+        note,
+    }
+}
+
+/// A register's text: UTF-8 (a byte-order mark dropped), or else Windows-1252, which every byte
+/// sequence decodes as (`true` when it was). Spreadsheets export CSV in either.
+fn read_register_text(
+    file: &FoundFile,
+    limits: &Limits,
+) -> Result<(String, bool), (String, ParseError)> {
+    let bytes = read_bytes(file, limits).map_err(|error| (String::new(), error))?;
+    let bytes = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .map_or(bytes.as_slice(), |rest| rest);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_string(), false)),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Ok((text.into_owned(), true))
+        }
     }
 }
 
@@ -238,9 +278,13 @@ fn parse_workbook(
 ) -> ParsedFile {
     let kind = file.mapped_kind.as_deref().unwrap_or_default();
     let sheet = match read_bytes(file, limits) {
-        Ok(bytes) => xlsx::parse(bytes, file.sheet.as_deref(), limits, &|path| {
-            cell_type(kind, path)
-        }),
+        Ok(bytes) => xlsx::parse(
+            bytes,
+            file.sheet.as_deref(),
+            limits,
+            &|path| cell_type(kind, path),
+            &file.mapping,
+        ),
         Err(error) => xlsx::Sheet {
             name: None,
             outcome: Err(error),
@@ -254,6 +298,7 @@ fn parse_workbook(
         lines: LineIndex::default(),
         outcome: sheet.outcome.map(|root| Document { root, body: None }),
         kind_hint: None,
+        note: None,
     }
 }
 
@@ -368,7 +413,7 @@ fn parse_text(
         }
         Format::Csv => {
             let kind = file.mapped_kind.as_deref().unwrap_or_default();
-            csv::parse(text, &|path| cell_type(kind, path))?
+            csv::parse(text, &|path| cell_type(kind, path), &file.mapping)?
         }
         // Workbooks are read by `parse_workbook`, never as text.
         Format::Xlsx => Node::new(Value::Null, Span::at(0)),

@@ -13,6 +13,7 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use super::csv::{self, CellType, ItemSpans};
+use super::mapping::Mapping;
 use super::node::Node;
 use super::span::{Position, Span};
 use super::{Limits, ParseError};
@@ -92,6 +93,7 @@ pub fn parse(
     sheet: Option<&str>,
     limits: &Limits,
     cell_type: &dyn Fn(&[&str]) -> CellType,
+    mapping: &Mapping,
 ) -> Sheet {
     if let Err(error) =
         refuse_compound_file(&bytes).and_then(|()| check_unpacked_size(&bytes, limits))
@@ -151,7 +153,7 @@ pub fn parse(
             }
         },
     };
-    let outcome = read_sheet(&mut workbook, &name, limits, cell_type);
+    let outcome = read_sheet(&mut workbook, &name, limits, cell_type, mapping);
     Sheet {
         name: Some(name),
         outcome,
@@ -282,7 +284,12 @@ fn read_sheet(
     name: &str,
     limits: &Limits,
     cell_type: &dyn Fn(&[&str]) -> CellType,
+    mapping: &Mapping,
 ) -> Result<Node, ParseError> {
+    // Rows above the header row (1-based, as Excel numbers them) are titles.
+    let first_row = mapping.header_row.map_or(0, |row| {
+        u32::try_from(row.saturating_sub(1)).unwrap_or(u32::MAX)
+    });
     let unreadable = |error: XlsxError| {
         ParseError::ours(
             format!("the sheet `{name}` cannot be read: {error}"),
@@ -301,6 +308,9 @@ fn read_sheet(
     let mut rows: Vec<SheetRow> = Vec::new();
     while let Some(cell) = reader.next_cell().map_err(&unreadable)? {
         let (row, column) = cell.get_position();
+        if row < first_row {
+            continue;
+        }
         let text = cell_text(cell.get_value());
         if text.trim().is_empty() {
             continue;
@@ -375,6 +385,7 @@ fn read_sheet(
         Span::at(0),
         cell_type,
         ItemSpans::Cell,
+        mapping,
     )
 }
 
