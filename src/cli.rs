@@ -97,7 +97,10 @@ file of records of one kind, read exactly as `check` reads a register mapped in 
 first row names the fields (`classification.confidentiality` nests), every following non-empty \
 row is a record, an empty cell is an absent field, `;` separates the items of a list cell, and \
 each cell is typed by the kind's schema (numbers, booleans; Excel date cells become YYYY-MM-DD). \
-Fields keep the header's order.\n\nThe file is printed, or written to a new file with -o; an \
+Fields keep the header's order.\n\nA register in its owners' shape (title rows, Swedish \
+column names and words, `;` between cells, Windows-1252) is read through a mapping file given with \
+--map: the keys of a [[sources]] entry (`kind`, `sheet`, `header_row`, `delimiter`, `columns`, \
+`values.FIELD`), so that the file imported reads as `check` reads the register.\n\nThe file is printed, or written to a new file with -o; an \
 existing file is never overwritten.\n\nExample: tillsyn import xlsx registers/assets.xlsx \
 --kind information_asset --sheet Assets --to yaml -o registers/assets.yaml"
     )]
@@ -129,9 +132,15 @@ struct ImportArgs {
     from: ImportFrom,
     /// The register to import.
     file: PathBuf,
-    /// The kind of its records, e.g. information_asset (`tillsyn schema list` lists them).
+    /// The kind of its records, e.g. information_asset (`tillsyn schema list` lists them);
+    /// may be left to the mapping's `kind`.
     #[arg(long)]
-    kind: String,
+    kind: Option<String>,
+    /// A mapping file with the keys of a [[sources]] entry — `kind`, `sheet`, `header_row`,
+    /// `delimiter`, `columns` (header → field) and `values.FIELD` (word → value) — read exactly
+    /// as `check` reads them.
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
     /// For xlsx: the sheet that holds the records (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
@@ -832,18 +841,38 @@ pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
 }
 
 fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
+    let map = match &args.map {
+        Some(path) => config::MapFile::read(path)?,
+        None => config::MapFile::default(),
+    };
+    let kind = match (&args.kind, &map.kind) {
+        (Some(given), Some(mapped)) if given != mapped => {
+            return Err(format!(
+                "--kind {given} but the mapping says kind = \"{mapped}\": give one of them"
+            ));
+        }
+        (Some(kind), _) | (None, Some(kind)) => kind.clone(),
+        (None, None) => {
+            return Err(
+                "give the kind of the records with --kind KIND (or `kind` in the --map file)"
+                    .to_string(),
+            );
+        }
+    };
+    let sheet = args.sheet.clone().or_else(|| map.sheet.clone());
     let request = crate::import::Request {
         file: &args.file,
         format: match args.from {
             ImportFrom::Csv => crate::source::Format::Csv,
             ImportFrom::Xlsx => crate::source::Format::Xlsx,
         },
-        kind: &args.kind,
-        sheet: args.sheet.as_deref(),
+        kind: &kind,
+        sheet: sheet.as_deref(),
         target: match args.to {
             ImportTo::Toml => crate::import::Target::Toml,
             ImportTo::Yaml => crate::import::Target::Yaml,
         },
+        mapping: map.mapping(),
     };
     let text = crate::import::import(&request, &crate::source::Limits::default())?;
     match &args.output {

@@ -82,15 +82,89 @@ pub struct SourceMapping {
     pub values: BTreeMap<String, BTreeMap<String, toml::Value>>,
 }
 
+/// A mapping file for `tillsyn import --map FILE`: the keys of a `[[sources]]` entry, `path` and
+/// `kind` optional (the command line names the file, and may name the kind).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapFile {
+    pub path: Option<String>,
+    pub kind: Option<String>,
+    pub sheet: Option<String>,
+    pub header_row: Option<usize>,
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, toml::Value>>,
+}
+
+impl MapFile {
+    /// Reads a mapping file; a key it does not know, a delimiter other than `,` `;` tab, or a
+    /// header row below 1 is an error naming the file.
+    pub fn read(path: &Path) -> Result<MapFile, String> {
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("{shown}: cannot read the mapping: {error}"))?;
+        let map: MapFile = toml::from_str(&text).map_err(|error| {
+            let lines = LineIndex::new(&text);
+            let position = lines.position(error.span().map_or(0, |range| range.start));
+            format!(
+                "{shown}:{}:{}: {}\n  help: a mapping has the keys of a [[sources]] entry: kind, sheet, header_row, delimiter, columns, values",
+                position.line,
+                position.column,
+                error.message().trim()
+            )
+        })?;
+        if let Some(delimiter) = &map.delimiter
+            && delimiter_byte(delimiter).is_none()
+        {
+            return Err(format!(
+                "{shown}: `delimiter` must be \",\", \";\" or \"\\t\" (a tab), not \"{delimiter}\""
+            ));
+        }
+        if map.header_row == Some(0) {
+            return Err(format!(
+                "{shown}: `header_row` must be the number of the row that names the columns, 1 or more"
+            ));
+        }
+        Ok(map)
+    }
+
+    /// How the parsers read the file it maps.
+    pub fn mapping(&self) -> crate::source::mapping::Mapping {
+        reading(
+            self.header_row,
+            self.delimiter.as_deref(),
+            &self.columns,
+            &self.values,
+        )
+    }
+}
+
 impl SourceMapping {
     /// How the parsers read the file this entry maps.
     pub fn mapping(&self) -> crate::source::mapping::Mapping {
-        crate::source::mapping::Mapping {
-            header_row: self.header_row,
-            delimiter: self.delimiter.as_deref().and_then(delimiter_byte),
-            columns: self.columns.clone(),
-            values: self.values.clone(),
-        }
+        reading(
+            self.header_row,
+            self.delimiter.as_deref(),
+            &self.columns,
+            &self.values,
+        )
+    }
+}
+
+/// The parsers' reading of a mapping's keys, for `[[sources]]` and `--map` alike.
+fn reading(
+    header_row: Option<usize>,
+    delimiter: Option<&str>,
+    columns: &BTreeMap<String, String>,
+    values: &BTreeMap<String, BTreeMap<String, toml::Value>>,
+) -> crate::source::mapping::Mapping {
+    crate::source::mapping::Mapping {
+        header_row,
+        delimiter: delimiter.and_then(delimiter_byte),
+        columns: columns.clone(),
+        values: values.clone(),
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Request<'a> {
     pub kind: &'a str,
     pub sheet: Option<&'a str>,
     pub target: Target,
+    /// Title rows, column names and words, as `--map` gives them (default: none).
+    pub mapping: crate::source::mapping::Mapping,
 }
 
 /// The records of the file as the text of a TOML or YAML file, or why they cannot be read.
@@ -46,7 +48,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
         format: request.format,
         mapped_kind: Some(request.kind.to_string()),
         sheet: request.sheet.map(str::to_string),
-        mapping: std::sync::Arc::default(),
+        mapping: std::sync::Arc::new(request.mapping.clone()),
     };
     let cell_type = |_: &str, path: &[&str]| schema.cell_type(path);
     let cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync) = &cell_type;
@@ -54,6 +56,9 @@ pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
     let Some(parsed) = parsed else {
         return Err(format!("cannot read {shown}"));
     };
+    if let Some(note) = &parsed.note {
+        eprintln!("note: {note}");
+    }
     let source = SourceText {
         path: parsed.path,
         format: parsed.format,

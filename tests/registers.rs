@@ -223,3 +223,45 @@ fn a_delimiter_or_header_row_that_cannot_be_is_a_configuration_error() {
         assert!(stderr.contains(message), "{stderr}");
     }
 }
+
+#[test]
+fn import_with_the_same_mapping_writes_the_clean_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(SWEDISH);
+    let register = dir.path().join("system.csv");
+    std::fs::write(&register, &bytes).unwrap();
+    // The [[sources]] entry, without its `path`, is the mapping file.
+    let map = dir.path().join("map.toml");
+    std::fs::write(
+        &map,
+        MAPPING.replace("[[sources]]\npath = \"registers/system.csv\"\n", ""),
+    )
+    .unwrap();
+    let (code, imported, stderr) = run(&[
+        "import",
+        "csv",
+        register.to_str().unwrap(),
+        "--map",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("note: "), "{stderr}");
+    let imported: toml::Value = toml::from_str(&imported).unwrap();
+    let twin: toml::Value = toml::from_str(TWIN).unwrap();
+    assert_eq!(imported["records"], twin["records"]);
+    assert_eq!(imported["kind"].as_str(), Some("system"));
+
+    std::fs::write(&map, "kind = \"system\"\ncolumn = {}\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "import",
+        "csv",
+        register.to_str().unwrap(),
+        "--map",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("map.toml:2:1: unknown field `column`"),
+        "{stderr}"
+    );
+}
