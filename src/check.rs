@@ -39,9 +39,6 @@ pub struct CheckResult {
     pub ledger: Ledger,
     /// This run against the ledger it started from.
     pub baseline: Baseline,
-    /// Findings beyond the cap `findings_per_rule_per_file`, followed up but not listed (the
-    /// listed findings summarise them); they count for the exit code like any other.
-    pub unlisted: Vec<Finding>,
     /// What the readers had to assume, in file order (a CSV read as Windows-1252): for standard
     /// error, never for the findings.
     pub notes: Vec<String>,
@@ -178,6 +175,8 @@ pub fn check_observed(
         limit,
         followed.maintainer.as_ref(),
     ));
+    // The summaries stand for them from here on; freed with the repository, off the main path.
+    let unlisted = followed.unlisted;
     finding::sort(&mut findings);
     clock.lap("exceptions and follow-up");
     progress.finish();
@@ -194,7 +193,7 @@ pub fn check_observed(
     // without waiting, a long-lived caller gets the memory back a moment later. If no thread can
     // be started, the closure and the repository with it are dropped here instead.
     let freeing = std::thread::Builder::new().name("tillsyn-free".into());
-    let _ = freeing.spawn(move || drop(repository));
+    let _ = freeing.spawn(move || drop((repository, unlisted)));
     Ok(CheckResult {
         as_of: today,
         files,
@@ -207,7 +206,6 @@ pub fn check_observed(
         timings: clock.laps,
         ledger: followed.ledger,
         baseline: followed.baseline,
-        unlisted: followed.unlisted,
         notes,
         owners,
     })
@@ -266,15 +264,29 @@ fn nothing_to_check(root: &Path, without_kind: &[String], not_read: usize) -> St
 /// broken register cannot bury everything else — and the rest, which are followed up all the
 /// same and summarised by [`summarise_unlisted`]: nothing is dropped silently.
 fn cap(findings: Vec<Finding>, limit: usize) -> (Vec<Finding>, Vec<Finding>) {
-    let mut counts: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
-    let (mut listed, mut unlisted) = (Vec::with_capacity(findings.len()), Vec::new());
-    for finding in findings {
-        let count = counts
-            .entry((finding.rule.clone(), finding.file.clone()))
-            .or_default();
-        *count += 1;
-        if *count <= limit {
+    // Decided first with borrowed keys: a flood is a million findings, and a key of two owned
+    // strings each would be two million allocations.
+    let listed_flags: Vec<bool> = {
+        let mut counts: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        findings
+            .iter()
+            .map(|finding| {
+                let count = counts
+                    .entry((finding.rule.as_str(), finding.file.as_str()))
+                    .or_default();
+                *count += 1;
+                *count <= limit
+            })
+            .collect()
+    };
+    // Into two lists of exactly the size needed: a flood grown by doubling would hold the
+    // findings three times over at the run's peak of memory.
+    let unlisted_count = listed_flags.iter().filter(|listed| !**listed).count();
+    let mut listed = Vec::with_capacity(findings.len() - unlisted_count);
+    let mut unlisted = Vec::with_capacity(unlisted_count);
+    for (finding, is_listed) in findings.into_iter().zip(listed_flags) {
+        if is_listed {
             listed.push(finding);
         } else {
             unlisted.push(finding);
@@ -291,10 +303,10 @@ fn summarise_unlisted(
     limit: usize,
     maintainer: Option<&crate::finding::Responsible>,
 ) -> Vec<Finding> {
-    let mut summaries: std::collections::BTreeMap<(String, String), (Finding, usize)> =
-        std::collections::BTreeMap::new();
+    let mut summaries: std::collections::HashMap<(&str, &str), (Finding, usize)> =
+        std::collections::HashMap::new();
     for finding in unlisted {
-        let key = (finding.rule.clone(), finding.file.clone());
+        let key = (finding.rule.as_str(), finding.file.as_str());
         let (summary, count) = summaries.entry(key).or_insert_with(|| {
             let mut summary = finding.clone();
             summary.kind = None;
@@ -332,9 +344,12 @@ fn summarise_unlisted(
             summary.first_seen = finding.first_seen.clone();
         }
     }
+    let mut summaries: Vec<(Finding, usize)> = summaries.into_values().collect();
+    summaries.sort_by(|a, b| (&a.0.rule, &a.0.file).cmp(&(&b.0.rule, &b.0.file)));
     summaries
         .into_iter()
-        .map(|((rule, _), (mut summary, more))| {
+        .map(|(mut summary, more)| {
+            let rule = summary.rule.clone();
             summary.message = format!(
                 "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
                  fix the ones listed, or raise the limit in tillsyn.toml"

@@ -147,6 +147,21 @@ pub fn follow_up(
             .findings
             .get(&finding.fingerprint)
             .and_then(|entry| Remembered::as_of(entry, today));
+        if !is_listed && remembered.is_none() {
+            // Beyond a cap and new: it enters no ledger and no list, so its responsible and
+            // escalation are never read; only its state and due date count (for the cap's
+            // summary and the run's counts). Most of a flood takes this path.
+            finding.first_seen = today_text.clone();
+            finding.due = deadlines.due(today, finding.severity);
+            if finding.state != State::Accepted {
+                finding.state = State::New;
+                *severities
+                    .entry(finding.severity.as_str().to_string())
+                    .or_default() += 1;
+                baseline.new += 1;
+            }
+            continue;
+        }
         let reopened_on = judge(finding, remembered.as_ref(), deadlines, &resolver, today);
         seen.insert(finding.fingerprint.clone());
         if finding.state != State::Accepted {
@@ -157,9 +172,6 @@ pub fn follow_up(
                 State::New | State::Reopened => baseline.new += 1,
                 _ => baseline.still_open += 1,
             }
-        }
-        if !is_listed && remembered.is_none() {
-            continue;
         }
         ledger.findings.insert(
             finding.fingerprint.clone(),
