@@ -185,7 +185,6 @@ pub fn check_observed(
     let records = repository.records.len();
     let mut skipped: Vec<(String, &'static str)> = std::mem::take(&mut repository.skipped)
         .into_iter()
-        .map(|path| (path, "no `kind` and no [[sources]] mapping"))
         .chain(discovery.skipped)
         .collect();
     skipped.sort();
@@ -243,12 +242,16 @@ fn sources_found(config: &Config, discovery: &discover::Discovery) -> Result<(),
 }
 
 /// What a tree without a tillsyn file holds, in words.
-fn nothing_to_check(root: &Path, without_kind: &[String], not_read: usize) -> String {
-    let shown: Vec<&str> = without_kind.iter().take(3).map(String::as_str).collect();
+fn nothing_to_check(root: &Path, without_kind: &[(String, &str)], not_read: usize) -> String {
+    let shown: Vec<&str> = without_kind
+        .iter()
+        .take(3)
+        .map(|(path, _)| path.as_str())
+        .collect();
     let found = match without_kind.len() {
         0 => format!("no file to read ({not_read} other paths skipped)"),
         count => format!(
-            "{count} file{} read ({}{}), none with a top-level `kind`, and {not_read} other paths skipped",
+            "{count} file{} read ({}{}), none with a top-level `kind` of tillsyn's, and {not_read} other paths skipped",
             if count == 1 { "" } else { "s" },
             shown.join(", "),
             if count > shown.len() { ", …" } else { "" }

@@ -271,7 +271,7 @@ fn ids_at<'n>(node: &'n Node, field: &'static ReferenceField) -> Vec<(String, &'
 pub struct Repository {
     pub files: Vec<SourceText>,
     /// Files that were read but hold nothing for tillsyn (no `kind`, no mapping), for `-v`.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<(String, &'static str)>,
     pub records: Vec<Record>,
     /// Files whose records could not all be read, in file order: the follow-up must not take
     /// their records' absence for a fix.
@@ -687,7 +687,7 @@ struct Builder<'c> {
     catalog: &'c Catalog,
     records_per_file: usize,
     files: Vec<SourceText>,
-    skipped: Vec<String>,
+    skipped: Vec<(String, &'static str)>,
     unread: Vec<UnreadFile>,
     records: Vec<Record>,
     findings: Vec<Finding>,
@@ -773,7 +773,10 @@ impl Builder<'_> {
         let kind = match (&declared, mapped_kind) {
             // Not a tillsyn file: other files in the tree are none of our business.
             (None, None) => {
-                self.skipped.push(self.files[file].path.clone());
+                self.skipped.push((
+                    self.files[file].path.clone(),
+                    "no `kind` and no [[sources]] mapping",
+                ));
                 return;
             }
             (None, Some(mapped)) => self.catalog.intern(mapped),
@@ -793,6 +796,15 @@ impl Builder<'_> {
                     self.unread(file, mapped.and_then(|name| self.catalog.intern(name)));
                     return;
                 };
+                // A Kubernetes manifest (or any file with `apiVersion`) has a `kind` of its own
+                // world: not tillsyn's business, not an unknown kind.
+                if self.catalog.intern(name).is_none() && root.entry("apiVersion").is_some() {
+                    self.skipped.push((
+                        self.files[file].path.clone(),
+                        "its `kind` is another tool's (it has `apiVersion`)",
+                    ));
+                    return;
+                }
                 let Some(kind) = self.catalog.intern(name) else {
                     let hint = did_you_mean(name, self.catalog.kind_names())
                         .unwrap_or_else(|| "`tillsyn schema list` shows the kinds".to_string());

@@ -540,7 +540,7 @@ fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
     assert_eq!(
         stderr,
         format!(
-            "error: ROOT: nothing here for tillsyn: 2 files read (notes.md, package.json), none with a top-level `kind`, \
+            "error: ROOT: nothing here for tillsyn: 2 files read (notes.md, package.json), none with a top-level `kind` of tillsyn's, \
              and 2 other paths skipped\n{help}"
         )
     );
@@ -552,6 +552,7 @@ fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
             ("plan.pdf", "%PDF"),
             ("data/systems.csv", "id,name\nS,Sys\n"),
             ("drafts/x.yaml", "kind: person\n"),
+            ("deploy/app.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),
             ("tillsyn.toml", "exclude = [\"drafts\"]\n"),
         ],
         &["-v", "--format", "json", "-o", "/dev/null"],
@@ -560,6 +561,7 @@ fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
     assert_eq!(
         stderr,
         "skipped data/systems.csv: a table no [[sources]] entry maps to a kind\n\
+         skipped deploy/app.yaml: its `kind` is another tool's (it has `apiVersion`)\n\
          skipped drafts: excluded by `exclude` in tillsyn.toml\n\
          skipped notes.md: no `kind` and no [[sources]] mapping\n\
          skipped plan.pdf: not a format tillsyn reads\n"
