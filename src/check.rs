@@ -59,9 +59,13 @@ pub enum CheckError {
     /// A `[[sources]]` entry that matches no file, or a file tillsyn cannot read.
     #[error("{0}")]
     Sources(String),
-    /// Nothing in the tree is for tillsyn: checking it would be a silent pass.
-    #[error("{0}")]
-    NothingToCheck(String),
+    /// Nothing in the tree is for tillsyn: checking it would be a silent pass. `skipped` is
+    /// what was found instead, with why, in path order (for `-v`).
+    #[error("{message}")]
+    NothingToCheck {
+        message: String,
+        skipped: Vec<(String, &'static str)>,
+    },
 }
 
 /// What tillsyn reads, for messages about a tree where it found nothing to read.
@@ -109,11 +113,13 @@ pub fn check_observed(
     let (mut repository, mut findings) =
         Repository::build(parsed, &discovery.problems, catalog, &config.limits());
     if findings.is_empty() && repository.files.len() == repository.skipped.len() {
-        return Err(CheckError::NothingToCheck(nothing_to_check(
-            root,
-            &repository.skipped,
-            discovery.skipped.len(),
-        )));
+        let message = nothing_to_check(root, &repository.skipped, discovery.skipped.len());
+        let mut skipped: Vec<(String, &'static str)> = std::mem::take(&mut repository.skipped)
+            .into_iter()
+            .chain(discovery.skipped)
+            .collect();
+        skipped.sort();
+        return Err(CheckError::NothingToCheck { message, skipped });
     }
     clock.lap("repository");
     let validation = validate(&repository, catalog, today);

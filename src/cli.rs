@@ -530,7 +530,16 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     }
     let progress = ui.progress();
     let mut result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| {
+            if let (true, crate::check::CheckError::NothingToCheck { skipped, .. }) =
+                (args.verbose, &error)
+            {
+                for (path, reason) in skipped {
+                    eprintln!("skipped {path}: {reason}");
+                }
+            }
+            error.to_string()
+        })?;
     if args.ledger.is_some() {
         result
             .ledger

@@ -544,6 +544,16 @@ fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
              and 2 other paths skipped\n{help}"
         )
     );
+    let (_, _, stderr) = check_tree(
+        &[("notes.md", "# Anteckningar\n"), ("plan.pdf", "%PDF")],
+        &["-v"],
+    );
+    assert!(
+        stderr.starts_with(
+            "skipped notes.md: no `kind` and no [[sources]] mapping\nskipped plan.pdf: not a format tillsyn reads\nerror: "
+        ),
+        "{stderr}"
+    );
     // `-v` on a tree that has records says why each other file was skipped.
     let (code, _, stderr) = check_tree(
         &[
