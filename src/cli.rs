@@ -545,6 +545,18 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
             .ledger
             .write_locked(&ledger_path)
             .map_err(|error| error.to_string())?;
+        // A partial run must not read as a complete one to whoever keeps the ledger.
+        let kept = result.baseline.not_judged;
+        if kept > 0 {
+            let entries = if kept == 1 {
+                "entry was"
+            } else {
+                "entries were"
+            };
+            ui.note(&format!(
+                "note: {kept} open ledger {entries} left as they were: this run did not run their rules or read their records"
+            ));
+        }
     }
     if for_people {
         lang::localize(&mut result.findings, &rules, lang);

@@ -150,8 +150,12 @@ fn a_run_judges_only_what_it_looked_at_through_twelve_runs() {
         "2026-01-01 ran=3 not_run=[] unreadable=[] not_judged=0 states={\"new\":2}"
     );
 
-    // 2. Only OWN004 runs: OWN001's entry is left exactly as it was.
-    check(root, "2026-01-05", &["--select", "OWN004"]);
+    // 2. Only OWN004 runs: OWN001's entry is left exactly as it was, and the run says so.
+    let (_, stderr) = check(root, "2026-01-05", &["--select", "OWN004"]);
+    assert_eq!(
+        stderr,
+        "note: 1 open ledger entry was left as they were: this run did not run their rules or read their records\n"
+    );
     assert_eq!(
         entries(root),
         [
