@@ -228,9 +228,9 @@ fn sources_found(config: &Config, discovery: &discover::Discovery) -> Result<(),
     };
     if let Some((position, file)) = discovery.unreadable_sources.first() {
         return Err(CheckError::Sources(format!(
-            "{}: [[sources]] path matches `{file}`, which tillsyn cannot read\n  \
-             help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`",
-            location(*position)
+            "{}: [[sources]] path matches `{file}`, which tillsyn cannot read\n  help: {}",
+            location(*position),
+            crate::config::SOURCES_HELP
         )));
     }
     if let Some(position) = discovery.unmatched_sources.first() {

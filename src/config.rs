@@ -66,7 +66,12 @@ pub struct FollowupConfig {
 pub struct SourceMapping {
     /// A path or glob relative to the root.
     pub path: String,
-    pub kind: String,
+    /// The kind of a table's records, or of files without a `kind`. An importer's format gives
+    /// its kinds itself.
+    pub kind: Option<String>,
+    /// Another tool's format that an importer reads: `dcat`, `oscal` or `fides` (`dcat` is the
+    /// default for `.ttl`, `.rdf`, `.jsonld` and `.nt`).
+    pub format: Option<String>,
     /// For an `.xlsx` workbook: the sheet that holds the records (default: the first sheet).
     pub sheet: Option<String>,
     /// The row (1-based) that names the columns; the rows above it are titles.
@@ -252,9 +257,21 @@ const TOP_KEYS: &[&str] = &[
     "followup",
 ];
 const FOLLOWUP_KEYS: &[&str] = &["maintainer"];
+
+/// What `[[sources]]` reads, for the help line of its errors.
+pub const SOURCES_HELP: &str = "[[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind; with `format` it reads a DCAT catalogue (dcat: .ttl, .rdf, .jsonld), an OSCAL document (oscal) or a fides manifest (fides)";
+
+fn importer_names() -> String {
+    crate::source::Format::IMPORTER_NAMES
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 const SOURCE_KEYS: &[&str] = &[
     "path",
     "kind",
+    "format",
     "sheet",
     "header_row",
     "delimiter",
@@ -328,9 +345,74 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                 return Err(error_at(
                     path_span,
                     format!("`{path}`: tillsyn cannot read .{extension} files"),
-                    Some(
-                        "[[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind".to_string(),
-                    ),
+                    Some(SOURCES_HELP.to_string()),
+                ));
+            }
+            let format = source.get("format");
+            let importer = match format {
+                None => source
+                    .get("path")
+                    .and_then(Node::as_str)
+                    .and_then(literal_extension)
+                    .and_then(crate::source::Format::from_extension)
+                    .filter(|format| format.is_imported()),
+                Some(format) => {
+                    let name = format.as_str().unwrap_or_default();
+                    let Some(importer) = crate::source::Format::from_name(name) else {
+                        return Err(error_at(
+                            format.span(),
+                            format!("`format` must be one of {}, not `{name}`", importer_names()),
+                            Some(
+                                did_you_mean(
+                                    name,
+                                    crate::source::Format::IMPORTER_NAMES.iter().copied(),
+                                )
+                                .unwrap_or_else(|| {
+                                    "leave `format` out for CSV, Excel and tillsyn's own files"
+                                        .to_string()
+                                }),
+                            ),
+                        ));
+                    };
+                    Some(importer)
+                }
+            };
+            if let Some(importer) = importer {
+                let name = format.and_then(Node::as_str).unwrap_or("dcat");
+                for key in ["sheet", "header_row", "delimiter", "columns", "values"] {
+                    if let Some(entry) = source.entry(key) {
+                        return Err(error_at(
+                            entry.key_span(),
+                            format!(
+                                "`{key}` does not apply to a `{name}` source, which is read by its own format"
+                            ),
+                            Some(format!(
+                                "remove `{key}`; it maps the columns of a CSV or Excel register"
+                            )),
+                        ));
+                    }
+                }
+                if let Some(kind) = source.get("kind")
+                    && let Some(given) = kind.as_str()
+                    && !importer.imported_kinds().contains(&given)
+                {
+                    return Err(error_at(
+                        kind.span(),
+                        format!(
+                            "a `{name}` source gives {} records, not `{given}`",
+                            importer.imported_kinds().join(" and ")
+                        ),
+                        Some("remove `kind`: the format says what its records are".to_string()),
+                    ));
+                }
+            } else if source.get("kind").is_none() {
+                return Err(error_at(
+                    source.span(),
+                    "a [[sources]] entry needs `kind`, the kind of the records it maps".to_string(),
+                    Some(format!(
+                        "add e.g. kind = \"system\", or `format` ({}) for another tool's file",
+                        importer_names()
+                    )),
                 ));
             }
             if let Some(kind) = source.get("kind")
@@ -496,7 +578,7 @@ OWN005 = "medium"
 max_depth = 10
 "#;
         let config = parse("tillsyn.toml", text, &["system"]).unwrap();
-        assert_eq!(config.sources[0].kind, "system");
+        assert_eq!(config.sources[0].kind.as_deref(), Some("system"));
         assert_eq!(config.limits().max_depth, 10);
         assert_eq!(config.ledger_path(), "ledger.json");
     }

@@ -94,6 +94,9 @@ pub enum Place {
     Listed(u32),
     /// An item of the file's `records` (`/records/3`).
     InRecords(u32),
+    /// A record an importer read from another tool's format, the item of its kind's list
+    /// (`/dataset/3`).
+    Imported(u32),
 }
 
 impl Record {
@@ -109,6 +112,7 @@ impl Record {
             Place::Whole => String::new(),
             Place::Listed(index) => format!("/{index}"),
             Place::InRecords(index) => format!("/records/{index}"),
+            Place::Imported(index) => format!("/{}/{index}", self.kind),
         }
     }
 
@@ -767,6 +771,10 @@ impl Builder<'_> {
     }
 
     fn add_records(&mut self, file: usize, root: Node, mapped_kind: Option<&str>) {
+        if self.files[file].format.is_imported() {
+            self.add_imported(file, root);
+            return;
+        }
         let declared = root
             .entry("kind")
             .map(|entry| (entry.value.clone(), entry.key_span()));
@@ -858,6 +866,21 @@ impl Builder<'_> {
                 );
                 self.file_problem(&builtin::SCH001, file, root.span(), "", message);
                 self.unread(file, Some(kind));
+            }
+        }
+    }
+
+    /// What an importer read: for each kind it gives, the list of its records.
+    fn add_imported(&mut self, file: usize, root: Node) {
+        let Value::Map(groups) = root.value else {
+            return;
+        };
+        for group in groups {
+            let Some(kind) = self.catalog.intern(&group.key) else {
+                continue;
+            };
+            if let Value::Sequence(items) = group.value.value {
+                self.add_record_list(file, kind, items, &format!("/{kind}"));
             }
         }
     }
@@ -955,10 +978,10 @@ impl Builder<'_> {
             if let Value::Map(_) = item.value {
                 // A file under 4 GiB holds fewer than 2^31 items.
                 let position = u32::try_from(index).unwrap_or(u32::MAX);
-                let place = if base.is_empty() {
-                    Place::Listed(position)
-                } else {
-                    Place::InRecords(position)
+                let place = match base {
+                    "" => Place::Listed(position),
+                    "/records" => Place::InRecords(position),
+                    _ => Place::Imported(position),
                 };
                 self.push_record(file, kind, place, item);
             } else {

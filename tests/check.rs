@@ -600,10 +600,10 @@ fn a_source_that_matches_nothing_or_cannot_be_read_is_a_configuration_error() {
     let (code, _, stderr) = check_tree(
         &[
             person,
-            ("catalog.rdf", "<rdf:RDF/>"),
+            ("catalog.pdf", "%PDF-1.7"),
             (
                 "tillsyn.toml",
-                "[[sources]]\npath = \"catalog.rdf\"\nkind = \"dataset\"\n",
+                "[[sources]]\npath = \"catalog.pdf\"\nkind = \"dataset\"\n",
             ),
         ],
         &[],
@@ -611,13 +611,13 @@ fn a_source_that_matches_nothing_or_cannot_be_read_is_a_configuration_error() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: ROOT/tillsyn.toml:2:8: `catalog.rdf`: tillsyn cannot read .rdf files\n  \
-         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind\n"
+        "error: ROOT/tillsyn.toml:2:8: `catalog.pdf`: tillsyn cannot read .pdf files\n  \
+         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind; with `format` it reads a DCAT catalogue (dcat: .ttl, .rdf, .jsonld), an OSCAL document (oscal) or a fides manifest (fides)\n"
     );
     let (code, _, stderr) = check_tree(
         &[
             person,
-            ("open/catalog.rdf", "<rdf:RDF/>"),
+            ("open/catalog.pdf", "%PDF-1.7"),
             (
                 "tillsyn.toml",
                 "[[sources]]\npath = \"open/*\"\nkind = \"dataset\"\n",
@@ -628,7 +628,7 @@ fn a_source_that_matches_nothing_or_cannot_be_read_is_a_configuration_error() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: ROOT/tillsyn.toml:2:8: [[sources]] path matches `open/catalog.rdf`, which tillsyn cannot read\n  \
-         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`\n"
+        "error: ROOT/tillsyn.toml:2:8: [[sources]] path matches `open/catalog.pdf`, which tillsyn cannot read\n  \
+         help: [[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind; with `format` it reads a DCAT catalogue (dcat: .ttl, .rdf, .jsonld), an OSCAL document (oscal) or a fides manifest (fides)\n"
     );
 }

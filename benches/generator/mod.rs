@@ -987,7 +987,7 @@ fn is_personal_asset(index: usize) -> bool {
     is_personal_system(index / ASSETS_PER_SYSTEM) && index % ASSETS_PER_SYSTEM < PERSONAL_PER_SYSTEM
 }
 fn is_cloud_supplier(supplier: usize) -> bool {
-    supplier % 2 == 0
+    supplier.is_multiple_of(2)
 }
 fn asset_id(index: usize) -> String {
     format!("IA-{index:07}")
@@ -2051,7 +2051,7 @@ impl City {
             ("systems", strs([system_id(system)])),
             ("assets", strs(assets)),
         ];
-        if activity % 4 == 0 {
+        if activity.is_multiple_of(4) {
             record.push((
                 "dpia",
                 V::Map(vec![
@@ -2211,10 +2211,10 @@ impl City {
                 }
                 match self.risk_defects.get(&risk) {
                     Some(OverdueAction) => {
-                        if let Some(V::List(actions)) = field(&mut record, "actions") {
-                            if let Some(V::Map(action)) = actions.get_mut(1) {
-                                set(action, "due", d("2026-09-30"));
-                            }
+                        if let Some(V::List(actions)) = field(&mut record, "actions")
+                            && let Some(V::Map(action)) = actions.get_mut(1)
+                        {
+                            set(action, "due", d("2026-09-30"));
                         }
                     }
                     Some(AcceptedAboveAuthority) => {
@@ -2300,7 +2300,7 @@ impl City {
                 let orphan = n >= self.initiatives;
                 let area = &self.areas[n % areas];
                 // Every fourth initiative of an area (its first among them) explores.
-                let innovation = !orphan && (n / areas) % 4 == 0;
+                let innovation = !orphan && (n / areas).is_multiple_of(4);
                 let phase = if orphan || innovation {
                     "execution"
                 } else {

@@ -121,12 +121,16 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         let mapping = position
             .and_then(|position| mappings.get(position))
             .map(|(_, mapping)| *mapping);
-        let Some(format) = entry
-            .path()
-            .extension()
-            .and_then(|ext| ext.to_str())
-            .and_then(Format::from_extension)
-        else {
+        let named = mapping
+            .and_then(|mapping| mapping.format.as_deref())
+            .and_then(Format::from_name);
+        let Some(format) = named.or_else(|| {
+            entry
+                .path()
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .and_then(Format::from_extension)
+        }) else {
             if let Some(position) = position {
                 unreadable_sources.push((position, path.clone()));
             }
@@ -139,6 +143,13 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             skipped
                 .borrow_mut()
                 .push((path, "a table no [[sources]] entry maps to a kind"));
+            continue;
+        }
+        if format == Format::Dcat && mapping.is_none() {
+            skipped.borrow_mut().push((
+                path,
+                "RDF that no [[sources]] entry names (a DCAT catalogue is read with `format = \"dcat\"`)",
+            ));
             continue;
         }
         // Excel's lock file beside an open workbook (`~$assets.xlsx`) is not a register.
@@ -155,7 +166,9 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
             path,
             absolute: entry.path().to_path_buf(),
             format,
-            mapped_kind: mapping.map(|mapping| mapping.kind.clone()),
+            mapped_kind: mapping
+                .filter(|_| !format.is_imported())
+                .and_then(|mapping| mapping.kind.clone()),
             sheet: mapping.and_then(|mapping| mapping.sheet.clone()),
             mapping: position
                 .and_then(|position| readings.get(position))

@@ -3,12 +3,16 @@
 //! for its cells.
 
 pub mod csv;
+pub mod dcat;
 pub mod discover;
+pub mod fides;
+pub mod imported;
 pub mod json;
 mod json_fast;
 pub mod mapping;
 pub mod markdown;
 pub mod node;
+pub mod oscal;
 pub mod span;
 pub mod toml;
 pub mod xlsx;
@@ -35,9 +39,19 @@ pub enum Format {
     Csv,
     /// Excel workbooks: positions are cells, not text (see [`xlsx`]).
     Xlsx,
+    /// A DCAT(-AP-SE) catalogue in Turtle, RDF/XML or JSON-LD: `dataset` records (see [`dcat`]).
+    Dcat,
+    /// An OSCAL document in JSON or YAML: `system` and `risk_analysis` records (see [`oscal`]).
+    Oscal,
+    /// A fideslang manifest in YAML or JSON: `system` and `processing_activity` records (see
+    /// [`fides`]).
+    Fides,
 }
 
 impl Format {
+    /// The format a file's extension says. RDF (`.ttl`, `.rdf`, `.jsonld`, `.nt`) is read as a
+    /// DCAT catalogue, the only RDF tillsyn reads; OSCAL and fides files are JSON or YAML by
+    /// their extension and are named in `[[sources]]`.
     pub fn from_extension(extension: &str) -> Option<Format> {
         match extension.to_ascii_lowercase().as_str() {
             "toml" => Some(Format::Toml),
@@ -46,8 +60,39 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
+            "ttl" | "rdf" | "jsonld" | "nt" => Some(Format::Dcat),
             _ => None,
         }
+    }
+
+    /// The importer a `[[sources]]` entry's `format` names.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "dcat" => Some(Format::Dcat),
+            "oscal" => Some(Format::Oscal),
+            "fides" => Some(Format::Fides),
+            _ => None,
+        }
+    }
+
+    /// The names `format` may take in `[[sources]]`.
+    pub const IMPORTER_NAMES: &'static [&'static str] = &["dcat", "oscal", "fides"];
+
+    /// For a format whose files are another tool's (DCAT, OSCAL, fides): the kinds of records
+    /// it gives. Empty for tillsyn's own formats and for tables, whose kind a mapping names.
+    pub fn imported_kinds(self) -> &'static [&'static str] {
+        match self {
+            Format::Dcat => &["dataset"],
+            Format::Oscal => &["system", "risk_analysis"],
+            Format::Fides => &["system", "processing_activity"],
+            _ => &[],
+        }
+    }
+
+    /// Whether the format is another tool's, read by an importer into records of the kinds
+    /// [`Format::imported_kinds`] names.
+    pub fn is_imported(self) -> bool {
+        !self.imported_kinds().is_empty()
     }
 }
 
@@ -229,13 +274,14 @@ fn parse_file(
         Ok(text) => {
             let outcome = parse_text(&text, file, limits, cell_type);
             let kind_hint = match outcome {
-                Err(_) => declared_kind(&text, file.format),
+                Err(_) => imported_kind(file.format).or_else(|| declared_kind(&text, file.format)),
                 Ok(_) => None,
             };
             (LineIndex::new(&text), outcome, kind_hint)
         }
         Err((text, error)) => {
-            let kind_hint = declared_kind(&text, file.format);
+            let kind_hint =
+                imported_kind(file.format).or_else(|| declared_kind(&text, file.format));
             (LineIndex::new(&text), Err(error), kind_hint)
         }
     };
@@ -299,6 +345,14 @@ fn parse_workbook(
         outcome: sheet.outcome.map(|root| Document { root, body: None }),
         kind_hint: None,
         note: None,
+    }
+}
+
+/// The one kind an importer's format gives, if it gives only one.
+fn imported_kind(format: Format) -> Option<String> {
+    match format.imported_kinds() {
+        [kind] => Some((*kind).to_string()),
+        _ => None,
     }
 }
 
@@ -415,6 +469,9 @@ fn parse_text(
             let kind = file.mapped_kind.as_deref().unwrap_or_default();
             csv::parse(text, &|path| cell_type(kind, path), &file.mapping)?
         }
+        Format::Dcat => dcat::parse(text, &file.path, limits)?,
+        Format::Oscal => oscal::parse(text, &file.path, limits)?,
+        Format::Fides => fides::parse(text, &file.path, limits)?,
         // Workbooks are read by `parse_workbook`, never as text.
         Format::Xlsx => Node::new(Value::Null, Span::at(0)),
     };

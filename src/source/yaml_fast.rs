@@ -789,7 +789,7 @@ records:
                 .seed
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
-            (self.seed >> 33) % one_in == 0
+            (self.seed >> 33).is_multiple_of(one_in)
         }
 
         fn spaces(&mut self) -> &'static str {
