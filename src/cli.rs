@@ -154,10 +154,16 @@ struct ImportArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportFrom {
-    /// A CSV file (RFC 4180, UTF-8).
+    /// A CSV file (RFC 4180; UTF-8, or Windows-1252 as Excel writes it).
     Csv,
     /// An Excel workbook (.xlsx).
     Xlsx,
+    /// A DCAT(-AP-SE) catalogue in Turtle, RDF/XML or JSON-LD: dataset records.
+    Dcat,
+    /// An OSCAL system security plan, assessment results or POA&M (JSON or YAML).
+    Oscal,
+    /// A fideslang manifest (YAML or JSON): systems and processing activities.
+    Fides,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -872,13 +878,8 @@ fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
                 "--kind {given} but the mapping says kind = \"{mapped}\": give one of them"
             ));
         }
-        (Some(kind), _) | (None, Some(kind)) => kind.clone(),
-        (None, None) => {
-            return Err(
-                "give the kind of the records with --kind KIND (or `kind` in the --map file)"
-                    .to_string(),
-            );
-        }
+        (Some(kind), _) | (None, Some(kind)) => Some(kind.clone()),
+        (None, None) => None,
     };
     let sheet = args.sheet.clone().or_else(|| map.sheet.clone());
     let request = crate::import::Request {
@@ -886,16 +887,21 @@ fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
         format: match args.from {
             ImportFrom::Csv => crate::source::Format::Csv,
             ImportFrom::Xlsx => crate::source::Format::Xlsx,
+            ImportFrom::Dcat => crate::source::Format::Dcat,
+            ImportFrom::Oscal => crate::source::Format::Oscal,
+            ImportFrom::Fides => crate::source::Format::Fides,
         },
-        kind: &kind,
+        kind: kind.as_deref(),
         sheet: sheet.as_deref(),
         target: match args.to {
             ImportTo::Toml => crate::import::Target::Toml,
             ImportTo::Yaml => crate::import::Target::Yaml,
         },
         mapping: map.mapping(),
+        today: jiff::ZonedDateTime::now().date(),
     };
-    let text = crate::import::import(&request, &crate::source::Limits::default())?;
+    let imported = crate::import::import(&request, &crate::source::Limits::default())?;
+    let text = imported.text;
     match &args.output {
         None => emit(&text, None)?,
         Some(path) => {
@@ -913,6 +919,9 @@ fn run_import(args: ImportArgs) -> Result<ExitCode, String> {
             file.write_all(text.as_bytes())
                 .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         }
+    }
+    for line in &imported.report {
+        eprintln!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use crate::progress::Silent;
-use crate::repository::SourceText;
+use crate::repository::{Repository, SourceText};
 use crate::schema::Catalog;
 use crate::source::csv::CellType;
 use crate::source::node::{Node, Value};
 use crate::source::{Format, FoundFile, Limits, parse_all};
+use crate::validate::validate;
 
 /// The file format written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,85 +20,228 @@ pub enum Target {
     Yaml,
 }
 
-/// What to import: a CSV or a workbook's sheet (the first when `sheet` is `None`).
+/// What to import: a CSV or a workbook's sheet (the first when `sheet` is `None`) of `kind`, or
+/// another tool's file (DCAT, OSCAL, fides), whose format gives the kinds.
 pub struct Request<'a> {
     pub file: &'a Path,
     pub format: Format,
-    pub kind: &'a str,
+    /// Required for a table; for another tool's file, which of its kinds to write.
+    pub kind: Option<&'a str>,
     pub sheet: Option<&'a str>,
     pub target: Target,
     /// Title rows, column names and words, as `--map` gives them (default: none).
     pub mapping: crate::source::mapping::Mapping,
+    /// The day the values are judged on (a date that must not lie ahead, say).
+    pub today: jiff::civil::Date,
+}
+
+/// The file written, and what the import did, for the person running it: the records read,
+/// the sheet chosen, and every value the records' schema does not accept, at its place.
+pub struct Imported {
+    pub text: String,
+    pub report: Vec<String>,
 }
 
 /// The records of the file as the text of a TOML or YAML file, or why they cannot be read.
-pub fn import(request: &Request, limits: &Limits) -> Result<String, String> {
+pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
     let catalog = Catalog::get().map_err(|error| error.to_string())?;
-    let Some(schema) = catalog.kind(request.kind) else {
-        let hint = crate::suggest::did_you_mean(request.kind, catalog.kind_names())
+    let imported_kinds = request.format.imported_kinds();
+    if let Some(kind) = request.kind
+        && catalog.kind(kind).is_none()
+    {
+        let hint = crate::suggest::did_you_mean(kind, catalog.kind_names())
             .unwrap_or_else(|| "`tillsyn schema list` shows the kinds".to_string());
-        return Err(format!("`{}` is not a known kind; {hint}", request.kind));
-    };
+        return Err(format!("`{kind}` is not a known kind; {hint}"));
+    }
+    match (request.kind, imported_kinds) {
+        (None, []) => {
+            return Err(
+                "give the kind of the records with --kind KIND (or `kind` in the --map file)"
+                    .to_string(),
+            );
+        }
+        (Some(kind), kinds) if !kinds.is_empty() && !kinds.contains(&kind) => {
+            return Err(format!(
+                "{} gives {} records, not `{kind}`",
+                format_name(request.format),
+                kinds.join(" and ")
+            ));
+        }
+        _ => {}
+    }
     if request.sheet.is_some() && request.format != Format::Xlsx {
         return Err("--sheet applies to xlsx files only".to_string());
     }
-    let shown = request.file.display().to_string();
+    let shown = shown_path(request.file);
     let found = FoundFile {
         path: shown.clone(),
         absolute: request.file.to_path_buf(),
         format: request.format,
-        mapped_kind: Some(request.kind.to_string()),
+        mapped_kind: request
+            .kind
+            .filter(|_| imported_kinds.is_empty())
+            .map(str::to_string),
         sheet: request.sheet.map(str::to_string),
         mapping: std::sync::Arc::new(request.mapping.clone()),
     };
-    let cell_type = |_: &str, path: &[&str]| schema.cell_type(path);
+    let cell_type = |kind: &str, path: &[&str]| {
+        catalog
+            .kind(kind)
+            .map_or(CellType::Unknown, |schema| schema.cell_type(path))
+    };
     let cell_type: &(dyn Fn(&str, &[&str]) -> CellType + Sync) = &cell_type;
     let parsed = parse_all(std::slice::from_ref(&found), limits, cell_type, &Silent).pop();
     let Some(parsed) = parsed else {
         return Err(format!("cannot read {shown}"));
     };
+    let mut report = Vec::new();
     if let Some(note) = &parsed.note {
-        eprintln!("note: {note}");
+        report.push(format!("note: {note}"));
     }
-    let source = SourceText {
-        path: parsed.path,
-        format: parsed.format,
-        lines: parsed.lines,
-        body: None,
-        sheet: parsed.sheet.clone(),
-    };
-    let root = match parsed.outcome {
-        Ok(document) => document.root,
-        Err(error) => {
-            let hint = error
-                .hint
-                .map(|hint| format!("\n  help: {hint}"))
-                .unwrap_or_default();
-            return Err(format!(
-                "{}: {}{hint}",
-                source.location(error.span),
-                error.message
-            ));
-        }
-    };
-    let records = match root.value {
-        Value::Sequence(records) => records,
-        _ => Default::default(),
-    };
-    if records.len() > limits.records_per_file {
+    if let Err(error) = &parsed.outcome {
+        let source = SourceText {
+            path: parsed.path.clone(),
+            format: parsed.format,
+            lines: parsed.lines.clone(),
+            body: None,
+            sheet: parsed.sheet.clone(),
+        };
+        let hint = error
+            .hint
+            .as_ref()
+            .map(|hint| format!("\n  help: {hint}"))
+            .unwrap_or_default();
         return Err(format!(
-            "{shown} holds more than {} records (limit `records_per_file`); split it first",
-            limits.records_per_file
+            "{}: {}{hint}",
+            source.location(error.span),
+            error.message
         ));
     }
-    let origin = match &parsed.sheet {
-        Some(sheet) => format!("{shown} (sheet {sheet})"),
-        None => shown,
+    let sheet = parsed.sheet.clone();
+    let (repository, mut problems) = Repository::build(vec![parsed], &[], catalog, limits);
+    // A file cut short by a limit, or a kind it does not hold, is not imported in part.
+    if let Some(unread) = problems
+        .iter()
+        .find(|finding| matches!(finding.rule.as_str(), "PARSE001" | "SRC001"))
+    {
+        return Err(format!(
+            "{}:{}:{}: {}",
+            unread.file, unread.line, unread.column, unread.message
+        ));
+    }
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for record in &repository.records {
+        match counts.iter_mut().find(|(kind, _)| *kind == record.kind) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((record.kind, 1)),
+        }
+    }
+    let kind: &'static str = match request.kind {
+        Some(wanted) => catalog
+            .kind(wanted)
+            .map(|schema| schema.name)
+            .unwrap_or_default(),
+        None => match counts.as_slice() {
+            [(only, _)] => only,
+            [] => imported_kinds.first().copied().unwrap_or_default(),
+            several => {
+                let listed: Vec<String> = several
+                    .iter()
+                    .map(|(kind, count)| format!("{count} {kind}"))
+                    .collect();
+                let choices: Vec<String> = several
+                    .iter()
+                    .map(|(kind, _)| format!("--kind {kind}"))
+                    .collect();
+                return Err(format!(
+                    "{shown} holds records of several kinds ({}); a file holds one kind, so import them one at a time with {}",
+                    listed.join(", "),
+                    choices.join(" or ")
+                ));
+            }
+        },
     };
-    Ok(match request.target {
-        Target::Toml => toml_file(&origin, request.kind, &records),
-        Target::Yaml => yaml_file(&origin, request.kind, &records),
-    })
+    let records: Vec<&Node> = repository
+        .records
+        .iter()
+        .filter(|record| record.kind == kind)
+        .map(|record| &record.node)
+        .collect();
+    let origin = match &sheet {
+        Some(sheet) => format!("{shown} (sheet {sheet})"),
+        None => shown.clone(),
+    };
+    let others: Vec<String> = counts
+        .iter()
+        .filter(|(other, _)| *other != kind)
+        .map(|(other, count)| format!("{count} {other} (import them with --kind {other})"))
+        .collect();
+    report.push(format!(
+        "read {} {kind} record{} from {origin}{}",
+        records.len(),
+        if records.len() == 1 { "" } else { "s" },
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!("; also there: {}", others.join(", "))
+        }
+    ));
+    // What the schema does not accept is reported as `check` would; references to records in
+    // other files cannot be judged from this file alone.
+    problems.extend(validate(&repository, catalog, request.today).findings);
+    problems.retain(|finding| {
+        finding.rule != "XRF001" && finding.kind.as_deref().is_none_or(|of| of == kind)
+    });
+    problems.sort_by_key(|finding| (finding.line, finding.column));
+    for problem in &problems {
+        let place = problem.cell.as_ref().map_or_else(
+            || format!("{}:{}", problem.line, problem.column),
+            Clone::clone,
+        );
+        report.push(format!("{}:{place}: {}", problem.file, problem.message));
+    }
+    if !problems.is_empty() {
+        report.push(format!(
+            "{} value{} above will be findings when the imported file is checked",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let records: Vec<Node> = records.into_iter().cloned().collect();
+    let text = match request.target {
+        Target::Toml => toml_file(&origin, kind, &records),
+        Target::Yaml => yaml_file(&origin, kind, &records),
+    };
+    Ok(Imported { text, report })
+}
+
+/// The path as the comment of the written file names it: as given when it is relative and
+/// stays below the current directory, else only the file's name, so that no machine's layout
+/// ends up in a governance repository.
+fn shown_path(file: &Path) -> String {
+    let below = file.is_relative()
+        && file.components().all(|part| {
+            matches!(
+                part,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if below {
+        file.display().to_string()
+    } else {
+        file.file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Dcat => "a DCAT catalogue",
+        Format::Oscal => "an OSCAL document",
+        Format::Fides => "a fides manifest",
+        _ => "the file",
+    }
 }
 
 fn toml_file(origin: &str, kind: &str, records: &[Node]) -> String {
@@ -196,6 +340,30 @@ fn yaml_entry(text: &mut String, lead: &str, indent: &str, key: &str, value: &No
             let inner = format!("{indent}  ");
             for entry in entries {
                 yaml_entry(text, &inner, &inner, &entry.key, &entry.value);
+            }
+        }
+        // A list of tables (a dataset's distributions) as a block, one table per item.
+        Value::Sequence(items)
+            if items
+                .iter()
+                .any(|item| matches!(&item.value, Value::Map(entries) if !entries.is_empty())) =>
+        {
+            text.push_str(&format!("{lead}{}:\n", yaml_key(key)));
+            let item_indent = format!("{indent}    ");
+            for item in items {
+                match &item.value {
+                    Value::Map(entries) if !entries.is_empty() => {
+                        for (index, entry) in entries.iter().enumerate() {
+                            let lead = if index == 0 {
+                                format!("{indent}  - ")
+                            } else {
+                                item_indent.clone()
+                            };
+                            yaml_entry(text, &lead, &item_indent, &entry.key, &entry.value);
+                        }
+                    }
+                    _ => text.push_str(&format!("{indent}  - {}\n", yaml_flow(item))),
+                }
             }
         }
         _ => text.push_str(&format!("{lead}{}: {}\n", yaml_key(key), yaml_flow(value))),

@@ -281,6 +281,12 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     _ => format!("`{name}` följer inte schemat: {error}"),
                 };
                 let mut message = Message::new(format!("`{name}`: {error}"), sv);
+                if matches!(error.kind(), ValidationErrorKind::MinLength { limit: 1 }) {
+                    message = Message::new(
+                        format!("`{name}` is empty; give it a value or leave it out"),
+                        format!("`{name}` är tomt; ge det ett värde eller ta bort det"),
+                    );
+                }
                 // A conditional requirement says in its own words what the raw error does not.
                 if let Some(condition) = condition(schema, &schema_path) {
                     message = Message::new(
