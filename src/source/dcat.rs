@@ -64,12 +64,12 @@ pub fn parse(text: &str, path: &str, limits: &Limits) -> Result<Node, ParseError
     };
     let graph = Graph::new(statements);
     let mut records = Records::default();
-    for dataset in graph.datasets() {
+    for (dataset, listing) in graph.datasets() {
         if records.len() > limits.records_per_file {
             // The repository reports the cap; one more record is enough for it to see.
             break;
         }
-        records.push("dataset", graph.dataset(dataset, limits.max_depth));
+        records.push("dataset", graph.dataset(dataset, listing, limits.max_depth));
     }
     Ok(records.into_root())
 }
@@ -245,6 +245,13 @@ fn first_visible(text: &str, offset: usize) -> usize {
     }
 }
 
+/// A catalogue's `dcat:dataset` statement that lists a dataset.
+#[derive(Clone, Copy)]
+struct Listing<'a> {
+    catalog: &'a NamedOrBlankNode,
+    statement: &'a Statement,
+}
+
 /// The triples by subject, each subject's in the order of the file.
 struct Graph {
     by_subject: HashMap<NamedOrBlankNode, Vec<Statement>>,
@@ -308,37 +315,40 @@ impl Graph {
         })
     }
 
-    /// The datasets, in the order the file describes them: every `dcat:Dataset`, and every node
-    /// a catalogue lists with `dcat:dataset`.
-    fn datasets(&self) -> Vec<&NamedOrBlankNode> {
-        let listed: Vec<NamedOrBlankNode> = self
-            .subjects
-            .iter()
-            .flat_map(|catalog| self.values(catalog, DCAT, "dataset"))
-            .filter_map(|statement| node_of(&statement.triple.object))
-            .collect();
+    /// The datasets, in the order the file describes them (every `dcat:Dataset`, and every node
+    /// a catalogue lists with `dcat:dataset`), each with the catalogue that lists it first and
+    /// that listing's statement.
+    fn datasets(&self) -> Vec<(&NamedOrBlankNode, Option<Listing<'_>>)> {
+        let mut listings: HashMap<NamedOrBlankNode, Listing<'_>> = HashMap::new();
+        for catalog in &self.subjects {
+            for statement in self.values(catalog, DCAT, "dataset") {
+                if let Some(dataset) = node_of(&statement.triple.object) {
+                    listings.entry(dataset).or_insert(Listing { catalog, statement });
+                }
+            }
+        }
         self.subjects
             .iter()
-            .filter(|subject| self.has_type(subject, DCAT, "Dataset") || listed.contains(subject))
+            .filter_map(|subject| {
+                let listing = listings.get(subject).copied();
+                (listing.is_some() || self.has_type(subject, DCAT, "Dataset"))
+                    .then_some((subject, listing))
+            })
             .collect()
     }
 
-    /// The catalogue that lists `dataset`, with its statement.
-    fn catalog_of(&self, dataset: &NamedOrBlankNode) -> Option<(&NamedOrBlankNode, &Statement)> {
-        self.subjects.iter().find_map(|catalog| {
-            self.values(catalog, DCAT, "dataset")
-                .find(|statement| node_of(&statement.triple.object).as_ref() == Some(dataset))
-                .map(|statement| (catalog, statement))
-        })
-    }
-
-    fn dataset(&self, subject: &NamedOrBlankNode, max_depth: usize) -> Node {
+    fn dataset(
+        &self,
+        subject: &NamedOrBlankNode,
+        listing: Option<Listing<'_>>,
+        max_depth: usize,
+    ) -> Node {
         let statements = self.about(subject);
         let start = statements.first().map_or(0, |statement| statement.offset);
         let mut record = Fields::new(Span::at(start));
         record.set_str("id", &self.dataset_id(subject, max_depth), Span::at(start));
-        if let Some((catalog, listing)) = self.catalog_of(subject) {
-            record.set_str("catalog", &term_text(catalog), Span::at(listing.offset));
+        if let Some(Listing { catalog, statement }) = listing {
+            record.set_str("catalog", &term_text(catalog), Span::at(statement.offset));
             if let Some(license) = self.first(catalog, DCTERMS, "license") {
                 record.set(
                     "catalog_license",
