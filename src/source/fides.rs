@@ -195,7 +195,10 @@ fn processing_activities(system: &Node) -> Vec<Node> {
         }
         legal_basis(&mut record, declaration);
         subjects(&mut record, declaration);
-        let span = personal.first().map_or(declaration.span(), Node::span);
+        // The list as written (with its system categories, if any) is where the categories are.
+        let span = declaration
+            .get("data_categories")
+            .map_or(declaration.span(), Node::span);
         let art9 = personal
             .iter()
             .find(|category| category.as_str().is_some_and(is_special_category));
