@@ -244,13 +244,18 @@ fn personal_categories(declaration: &Node) -> Vec<Node> {
 }
 
 /// The declaration's own name, or else its system's name and data use.
-fn activity_name(record: &mut Fields, declaration: &Node, system_name: &str, use_: Option<&str>) {
+fn activity_name(
+    record: &mut Fields,
+    declaration: &Node,
+    system_name: &str,
+    data_use: Option<&str>,
+) {
     match declaration.get("name") {
         Some(name) if name.as_str().is_some_and(|name| !name.trim().is_empty()) => {
             record.set("name", name.clone());
         }
         _ => {
-            let (text, span) = match (use_, declaration.get("data_use")) {
+            let (text, span) = match (data_use, declaration.get("data_use")) {
                 (Some(data_use), Some(node)) => {
                     (format!("{system_name} ({data_use})"), node.span())
                 }
