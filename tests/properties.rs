@@ -19,6 +19,29 @@ proptest! {
         let _ = tillsyn::source::json::parse(&text, &limits);
         let _ = tillsyn::source::markdown::parse(&text, &limits);
         let _ = tillsyn::source::csv::parse(&text, &cell_type, &Default::default());
+        let _ = tillsyn::source::fides::parse(&text, "privacy/any.yml", &limits);
+        let _ = tillsyn::source::fides::parse(&text, "privacy/any.json", &limits);
+    }
+
+    #[test]
+    fn the_fides_reader_takes_any_value_in_any_field_it_maps(
+        field in prop::sample::select(vec![
+            "fides_key", "name", "description", "administrating_department", "system_dependencies",
+            "tags", "data_security_practices", "does_international_transfers",
+            "legal_basis_for_transfers", "privacy_declarations",
+        ]),
+        declared in prop::sample::select(vec![
+            "name", "data_use", "data_categories", "data_subjects", "legal_basis_for_processing",
+            "special_category_legal_basis", "processes_special_category_data", "retention_period",
+            "data_shared_with_third_parties", "third_parties",
+        ]),
+        value in "[ -~\\n\\t\"'\\[\\]{}:,#&*!|>-]{0,40}",
+    ) {
+        let limits = Limits::default();
+        let yaml = format!(
+            "system:\n  - fides_key: s\n    {field}: {value}\n    privacy_declarations:\n      - data_categories: [user.health]\n        data_use: x\n        {declared}: {value}\n"
+        );
+        let _ = tillsyn::source::fides::parse(&yaml, "privacy/s.yml", &limits);
     }
 
     #[test]
