@@ -372,3 +372,31 @@ fn a_file_that_is_no_fides_manifest_is_a_parse_finding() {
         "{finding:#}"
     );
 }
+
+#[test]
+fn import_writes_one_kind_of_a_manifest_at_a_time() {
+    let file = sample("sample_systems.yml");
+    let file = file.to_str().unwrap();
+    let (code, _, stderr) = common::run(&["import", "fides", file]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: sample_systems.yml holds records of several kinds (6 system, 5 processing_activity); a file holds one kind, so import them one at a time with --kind system or --kind processing_activity\n"
+    );
+    let (code, text, stderr) = common::run(&["import", "fides", file, "--kind", "system"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "read 6 system records from sample_systems.yml; also there: 5 processing_activity (import them with --kind processing_activity)\n"
+        ),
+        "{stderr}"
+    );
+    let imported: toml::Value = toml::from_str(&text).unwrap();
+    assert_eq!(imported["kind"].as_str(), Some("system"));
+    assert_eq!(imported["records"].as_array().map(Vec::len), Some(6));
+    // The imported file checks as the manifest does: the same systems, now in tillsyn's TOML.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "systems.toml", &text);
+    let (_, json) = check_json(dir.path(), &[]);
+    assert_eq!(json["checked"]["records"], 6);
+}

@@ -323,7 +323,9 @@ impl Graph {
         for catalog in &self.subjects {
             for statement in self.values(catalog, DCAT, "dataset") {
                 if let Some(dataset) = node_of(&statement.triple.object) {
-                    listings.entry(dataset).or_insert(Listing { catalog, statement });
+                    listings
+                        .entry(dataset)
+                        .or_insert(Listing { catalog, statement });
                 }
             }
         }
