@@ -78,6 +78,9 @@ pub struct SourceMapping {
     pub header_row: Option<usize>,
     /// A CSV's delimiter: `,`, `;` or a tab (default: the one the header row uses most).
     pub delimiter: Option<String>,
+    /// `"swedish"`: date fields also take the forms Swedish registers write (`1/3 2026`, `1 mars
+    /// 2026`, `20260301`); default `"iso"`, `2026-03-01` only.
+    pub dates: Option<String>,
     /// Header text → field path: `"Systemnamn" = "name"`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -97,6 +100,7 @@ pub struct MapFile {
     pub sheet: Option<String>,
     pub header_row: Option<usize>,
     pub delimiter: Option<String>,
+    pub dates: Option<String>,
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
@@ -114,7 +118,7 @@ impl MapFile {
             let lines = LineIndex::new(&text);
             let position = lines.position(error.span().map_or(0, |range| range.start));
             format!(
-                "{shown}:{}:{}: {}\n  help: a mapping has the keys of a [[sources]] entry: kind, sheet, header_row, delimiter, columns, values",
+                "{shown}:{}:{}: {}\n  help: a mapping has the keys of a [[sources]] entry: kind, sheet, header_row, delimiter, dates, columns, values",
                 position.line,
                 position.column,
                 error.message().trim()
@@ -126,6 +130,9 @@ impl MapFile {
             return Err(format!(
                 "{shown}: `delimiter` must be \",\", \";\" or \"\\t\" (a tab), not \"{delimiter}\""
             ));
+        }
+        if date_forms(map.dates.as_deref()).is_none() {
+            return Err(format!("{shown}: {DATES_MESSAGE}"));
         }
         if map.header_row == Some(0) {
             return Err(format!(
@@ -140,6 +147,7 @@ impl MapFile {
         reading(
             self.header_row,
             self.delimiter.as_deref(),
+            self.dates.as_deref(),
             &self.columns,
             &self.values,
         )
@@ -152,6 +160,7 @@ impl SourceMapping {
         reading(
             self.header_row,
             self.delimiter.as_deref(),
+            self.dates.as_deref(),
             &self.columns,
             &self.values,
         )
@@ -162,16 +171,29 @@ impl SourceMapping {
 fn reading(
     header_row: Option<usize>,
     delimiter: Option<&str>,
+    dates: Option<&str>,
     columns: &BTreeMap<String, String>,
     values: &BTreeMap<String, BTreeMap<String, toml::Value>>,
 ) -> crate::source::mapping::Mapping {
     crate::source::mapping::Mapping {
         header_row,
         delimiter: delimiter.and_then(delimiter_byte),
+        dates: date_forms(dates).unwrap_or_default(),
         columns: columns.clone(),
         values: values.clone(),
     }
 }
+
+/// The date forms `dates` names: `"iso"` or `"swedish"`.
+fn date_forms(name: Option<&str>) -> Option<crate::source::mapping::DateForms> {
+    match name {
+        None | Some("iso") => Some(crate::source::mapping::DateForms::Iso),
+        Some("swedish") => Some(crate::source::mapping::DateForms::Swedish),
+        Some(_) => None,
+    }
+}
+
+const DATES_MESSAGE: &str = "`dates` must be \"swedish\" (also 1/3 2026, 1 mars 2026, 20260301) or \"iso\" (2026-03-01 only)";
 
 /// The byte of a delimiter tillsyn reads: `,`, `;` or a tab (`\t` or the character itself).
 fn delimiter_byte(text: &str) -> Option<u8> {
@@ -275,6 +297,7 @@ const SOURCE_KEYS: &[&str] = &[
     "sheet",
     "header_row",
     "delimiter",
+    "dates",
     "columns",
     "values",
 ];
@@ -379,7 +402,14 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
             };
             if let Some(importer) = importer {
                 let name = format.and_then(Node::as_str).unwrap_or("dcat");
-                for key in ["sheet", "header_row", "delimiter", "columns", "values"] {
+                for key in [
+                    "sheet",
+                    "header_row",
+                    "delimiter",
+                    "dates",
+                    "columns",
+                    "values",
+                ] {
                     if let Some(entry) = source.entry(key) {
                         return Err(error_at(
                             entry.key_span(),
@@ -436,6 +466,11 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                     "`delimiter` must be \",\", \";\" or \"\\t\" (a tab)".to_string(),
                     Some("leave it out to use the one the header row uses most".to_string()),
                 ));
+            }
+            if let Some(dates) = source.get("dates")
+                && date_forms(Some(dates.as_str().unwrap_or_default())).is_none()
+            {
+                return Err(error_at(dates.span(), DATES_MESSAGE.to_string(), None));
             }
             if let Some(header_row) = source.get("header_row")
                 && !matches!(header_row.value, Value::Integer(row) if row >= 1)

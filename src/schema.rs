@@ -260,6 +260,12 @@ impl KindSchema {
             }
             return CellType::List(Box::new(self.type_of(&items)));
         }
+        let is_date = schemas
+            .iter()
+            .any(|schema| schema.get("format").and_then(Json::as_str) == Some("date"));
+        if is_date && types.contains(&"string") {
+            return CellType::Date;
+        }
         for (name, cell_type) in [
             ("boolean", CellType::Boolean),
             ("integer", CellType::Integer),

@@ -265,3 +265,114 @@ fn import_with_the_same_mapping_writes_the_clean_twin() {
         "{stderr}"
     );
 }
+
+/// Dates as Swedish registers write them, read only where the mapping says `dates = "swedish"`.
+const DATED: &str = "id;name;last_reviewed\n\
+SYS-1;Elevsystem;1 mars 2026\n\
+SYS-2;Bokning;20260301\n\
+SYS-3;Diarium;1/3 2026\n\
+SYS-4;Lön;2026-03-01 08:15\n\
+SYS-5;Webb;1.3.2026\n\
+SYS-6;E-tjänst;31/2 2026\n";
+
+fn dated_tree(dates: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("system.csv"), DATED).unwrap();
+    std::fs::write(
+        dir.path().join("tillsyn.toml"),
+        format!("[[sources]]\npath = \"system.csv\"\nkind = \"system\"\n{dates}"),
+    )
+    .unwrap();
+    dir
+}
+
+/// `record line:column` of each finding about `last_reviewed`.
+fn date_findings(root: &Path) -> Vec<String> {
+    let (_, json) = common::check_json(root, &["--select", "SCH001", "--fail-on", "none"]);
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| {
+            finding["pointer"]
+                .as_str()
+                .unwrap()
+                .ends_with("/last_reviewed")
+        })
+        .map(|finding| {
+            format!(
+                "{} {}:{}",
+                finding["record"].as_str().unwrap(),
+                finding["line"],
+                finding["column"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn swedish_date_forms_are_read_only_when_the_mapping_says_so() {
+    // Without `dates`, only 2026-03-01 is a date: every other form is a finding at its cell.
+    let iso = dated_tree("");
+    assert_eq!(
+        date_findings(iso.path()),
+        [
+            "SYS-1 2:18",
+            "SYS-2 3:15",
+            "SYS-3 4:15",
+            "SYS-4 5:11",
+            "SYS-5 6:12",
+            "SYS-6 7:16"
+        ]
+    );
+    // With `dates = "swedish"` each form is the first of March; 31/2 is no day and stays a
+    // finding.
+    let swedish = dated_tree("dates = \"swedish\"\n");
+    assert_eq!(date_findings(swedish.path()), ["SYS-6 7:16"]);
+    let (code, text, stderr) = run(&[
+        "import",
+        "csv",
+        swedish.path().join("system.csv").to_str().unwrap(),
+        "--map",
+        swedish.path().join("tillsyn.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{text}{stderr}");
+    // A mapping file has no `[[sources]]`: its keys stand at the top.
+    let map = swedish.path().join("map.toml");
+    std::fs::write(&map, "kind = \"system\"\ndates = \"swedish\"\n").unwrap();
+    let (code, text, stderr) = run(&[
+        "import",
+        "csv",
+        swedish.path().join("system.csv").to_str().unwrap(),
+        "--map",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let imported: toml::Value = toml::from_str(&text).unwrap();
+    let days: Vec<&str> = imported["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| record["last_reviewed"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-03-01",
+            "2026-03-01",
+            "2026-03-01",
+            "2026-03-01",
+            "2026-03-01",
+            "31/2 2026"
+        ]
+    );
+    assert!(stderr.contains("system.csv:7:16: "), "{stderr}");
+    // Another word for `dates` is a configuration error at its value.
+    let wrong = dated_tree("dates = \"svenska\"\n");
+    let (code, _, stderr) = run(&["check", wrong.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("tillsyn.toml:4:9: `dates` must be \"swedish\""),
+        "{stderr}"
+    );
+}

@@ -7,7 +7,7 @@
 //! field starts.
 
 use super::ParseError;
-use super::mapping::Mapping;
+use super::mapping::{DateForms, Mapping};
 use super::node::{Entry, Key, List, Node, Value};
 use super::span::Span;
 
@@ -18,6 +18,8 @@ pub enum CellType {
     Integer,
     Number,
     Boolean,
+    /// A calendar date (`YYYY-MM-DD`); other forms are read only when the mapping says so.
+    Date,
     List(Box<CellType>),
     /// Not known to the schema: kept as text, and the schema reports the unknown field.
     Unknown,
@@ -119,7 +121,7 @@ pub fn records(
             }
             let value = match mapping.value(&column.field, &cell.text) {
                 Some(value) => Node::new(value, cell.span),
-                None => typed(&cell.text, cell.span, cell_type, item_spans),
+                None => typed(&cell.text, cell.span, cell_type, item_spans, mapping.dates),
             };
             insert(&mut entries, &column.keys, column.span, value);
         }
@@ -165,7 +167,13 @@ fn header_columns(cells: &[Cell], mapping: &Mapping) -> Result<Vec<Column>, Pars
     Ok(columns)
 }
 
-fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) -> Node {
+fn typed(
+    text: &str,
+    span: Span,
+    cell_type: &CellType,
+    item_spans: ItemSpans,
+    dates: DateForms,
+) -> Node {
     let trimmed = text.trim();
     let value = match cell_type {
         CellType::Integer => trimmed.parse().map(Value::Integer).ok(),
@@ -211,11 +219,17 @@ fn typed(text: &str, span: Span, cell_type: &CellType, item_spans: ItemSpans) ->
                         }
                         ItemSpans::Cell => span,
                     };
-                    (!item.trim().is_empty()).then(|| typed(item, item_span, item_type, item_spans))
+                    (!item.trim().is_empty())
+                        .then(|| typed(item, item_span, item_type, item_spans, dates))
                 })
                 .collect();
             Some(Value::Sequence(items))
         }
+        CellType::Date => match dates {
+            DateForms::Iso => None,
+            DateForms::Swedish => super::mapping::swedish_date(trimmed)
+                .map(|date| Value::String(date.to_string().as_str().into())),
+        },
         CellType::String | CellType::Unknown => None,
     };
     // A cell that does not convert stays text, so that the schema names the type it wanted.

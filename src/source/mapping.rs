@@ -22,6 +22,96 @@ pub struct Mapping {
     /// Field path → the register's words and the values they stand for (`"I drift" =
     /// "operating"`, `"Ja" = true`, `"Hög" = 3`).
     pub values: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Which written forms of a date a date field takes.
+    pub dates: DateForms,
+}
+
+/// The forms of a date that a register's date cells are read in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateForms {
+    /// `2026-03-01` only (and an Excel date cell): anything else is reported, not guessed.
+    #[default]
+    Iso,
+    /// Also the forms Swedish registers write (`dates = "swedish"`): `20260301`, `1/3 2026`,
+    /// `1.3.2026`, `1 mars 2026`, `1 mar. 2026`, and a date with a time (`2026-03-01 08:00`).
+    Swedish,
+}
+
+/// The date a text in one of the Swedish forms stands for, if it is one and a real day.
+/// Day-first forms only: a Swedish `1/3` is the first of March.
+pub fn swedish_date(text: &str) -> Option<jiff::civil::Date> {
+    let text = text.trim();
+    let date = |year: &str, month: &str, day: &str| -> Option<jiff::civil::Date> {
+        let year: i16 = year
+            .parse()
+            .ok()
+            .filter(|year| (1000..=9999).contains(year))?;
+        let month: i8 = month.parse().ok()?;
+        let day: i8 = day.parse().ok()?;
+        jiff::civil::Date::new(year, month, day).ok()
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // `2026-03-01`, with a time after it.
+    if let Some(day) = text.get(..10)
+        && let Ok(parsed) = day.parse::<jiff::civil::Date>()
+        && text
+            .get(10..)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', 'T']))
+    {
+        return Some(parsed);
+    }
+    // `20260301`
+    if text.len() == 8 && digits(text) {
+        return date(text.get(..4)?, text.get(4..6)?, text.get(6..)?);
+    }
+    // `1/3 2026`, `1/3-2026`, `1.3.2026`, `1/3/2026`
+    let parts: Vec<&str> = text
+        .split(['/', '.', ' ', '-'])
+        .filter(|part| !part.is_empty())
+        .collect();
+    if let [day, month, year] = parts.as_slice()
+        && digits(day)
+        && digits(month)
+        && digits(year)
+        && year.len() == 4
+        && day.len() <= 2
+        && month.len() <= 2
+    {
+        return date(year, month, day);
+    }
+    // `1 mars 2026`, `1 mar. 2026`
+    if let [day, month, year] = parts.as_slice()
+        && digits(day)
+        && let Some(number) = swedish_month(month)
+    {
+        return date(year, &number.to_string(), day);
+    }
+    None
+}
+
+fn swedish_month(name: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let name = name.trim_end_matches('.').to_lowercase();
+    if name.chars().count() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|month| month.starts_with(&name))
+        .and_then(|index| u8::try_from(index + 1).ok())
 }
 
 impl Mapping {
@@ -116,5 +206,37 @@ mod tests {
         assert_eq!(mapping.value("is_cloud", "JA"), Some(Value::Bool(true)));
         assert_eq!(mapping.value("lifecycle", "Avvecklad"), None);
         assert_eq!(mapping.value("name", "Ja"), None);
+    }
+
+    #[test]
+    fn swedish_dates_are_day_first_and_real_days() {
+        let day = |text: &str| swedish_date(text).map(|date| date.to_string());
+        for text in [
+            "2026-03-01",
+            "2026-03-01 08:00",
+            "2026-03-01T08:00:00",
+            "20260301",
+            "1/3 2026",
+            "1/3-2026",
+            "01.03.2026",
+            "1 mars 2026",
+            "1 Mar. 2026",
+            " 1 mar 2026 ",
+        ] {
+            assert_eq!(day(text).as_deref(), Some("2026-03-01"), "{text}");
+        }
+        assert_eq!(day("24 dec 2026").as_deref(), Some("2026-12-24"));
+        assert_eq!(day("5 maj 2026").as_deref(), Some("2026-05-05"));
+        for text in [
+            "31/2 2026",
+            "1/3",
+            "1 ma 2026",
+            "March 1, 2026",
+            "2026-3-1x",
+            "1/3 26",
+            "0",
+        ] {
+            assert_eq!(day(text), None, "{text}");
+        }
     }
 }
