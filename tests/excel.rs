@@ -539,3 +539,62 @@ fn an_encrypted_workbook_and_an_old_xls_say_what_to_do() {
         )]
     );
 }
+
+/// A workbook as a program writes it that saves formulas without calculating them: each
+/// formula cell has no saved value.
+fn without_formula_values(mut workbook: Workbook) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let bytes = workbook.save_to_buffer().expect("save workbook");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut written = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).expect("a part");
+        let name = part.name().to_string();
+        let mut content = String::new();
+        part.read_to_string(&mut content).expect("XML text");
+        if name.starts_with("xl/worksheets/") {
+            content = content.replace("</f><v>0</v>", "</f>");
+        }
+        written
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start part");
+        written.write_all(content.as_bytes()).expect("write part");
+    }
+    written.finish().expect("finish zip").into_inner()
+}
+
+#[test]
+fn a_formula_cell_without_its_saved_value_says_so() {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Assets").expect("name");
+    for (column, header) in ["id", "name", "classification.confidentiality"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string(0, column as u16, *header)
+            .expect("write");
+    }
+    sheet.write_string(1, 0, "IA-1").expect("write");
+    sheet.write_string(1, 1, "Elevjournaler").expect("write");
+    sheet.write_number(1, 2, 3).expect("write");
+    sheet.write_string(2, 0, "IA-2").expect("write");
+    sheet.write_string(2, 1, "Lönelistor").expect("write");
+    sheet.write_formula(2, 2, "=C2-1").expect("write");
+    sheet.write_string(3, 0, "IA-3").expect("write");
+    sheet.write_string(3, 1, "Webbtexter").expect("write");
+    sheet.write_formula(3, 2, "=C3-1").expect("write");
+    let dir = variant(MAPPING, None);
+    std::fs::write(dir.path().join(WORKBOOK), without_formula_values(workbook)).expect("write");
+    assert_eq!(
+        parse_findings(dir.path()),
+        [(
+            "Assets!C3".to_string(),
+            "this cell holds a formula whose value the workbook does not hold (and 1 more such cells): \
+             it was saved by a program that does not calculate formulas (open the workbook in Excel \
+             (or LibreOffice) and save it, so that each formula's value is saved with it)"
+                .to_string()
+        )]
+    );
+}

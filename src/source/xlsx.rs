@@ -328,6 +328,10 @@ fn read_sheet(
             }
         }
     }
+    drop(reader);
+    if let Some(error) = formula_without_value(workbook, name, &rows)? {
+        return Err(error);
+    }
     let mut rows = rows.into_iter();
     let Some(header) = rows.next() else {
         return Err(ParseError::ours(
@@ -387,6 +391,84 @@ fn read_sheet(
         ItemSpans::Cell,
         mapping,
     )
+}
+
+/// A formula cell whose value the workbook does not hold — saved by a program that writes
+/// formulas without calculating them — reads as empty, and a record would lose the field without
+/// a word. Such a cell is an error at the first of them. The sheet is read a second time, for its
+/// formulas, only when a record row has an empty cell among the header's columns.
+fn formula_without_value(
+    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    rows: &[SheetRow],
+) -> Result<Option<ParseError>, ParseError> {
+    let Some((header, records)) = rows.split_first() else {
+        return Ok(None);
+    };
+    let width = header.cells.len();
+    if records.iter().all(|row| row.cells.len() >= width) {
+        return Ok(None);
+    }
+    let (Some(first), Some(last)) = (
+        header.cells.iter().map(|(column, _)| *column).min(),
+        header.cells.iter().map(|(column, _)| *column).max(),
+    ) else {
+        return Ok(None);
+    };
+    let last_row = records.last().map_or(header.row, |row| row.row);
+    let has_value = |row: u32, column: u32| {
+        records
+            .binary_search_by_key(&row, |record| record.row)
+            .ok()
+            .and_then(|index| records.get(index))
+            .is_some_and(|record| record.cells.iter().any(|(at, _)| *at == column))
+    };
+    let unreadable = |error: XlsxError| {
+        ParseError::ours(
+            format!("the formulas of the sheet `{name}` cannot be read: {error}"),
+            format!("formlerna i bladet `{name}` kan inte läsas: {error}"),
+            Span::at(0),
+        )
+    };
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(&unreadable)?;
+    let mut found: Option<(u32, u32)> = None;
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_formula().map_err(&unreadable)? {
+        let (row, column) = cell.get_position();
+        if row > last_row {
+            break;
+        }
+        if row <= header.row || column < first || column > last || cell.get_value().is_empty() {
+            continue;
+        }
+        if !has_value(row, column) {
+            count += 1;
+            found.get_or_insert((row, column));
+        }
+    }
+    Ok(found.map(|(row, column)| {
+        let others = match count {
+            0 | 1 => String::new(),
+            more => format!(" (and {} more such cells)", more - 1),
+        };
+        let others_sv = match count {
+            0 | 1 => String::new(),
+            more => format!(" (och {} celler till)", more - 1),
+        };
+        ParseError::ours(
+            format!(
+                "this cell holds a formula whose value the workbook does not hold{others}: it was saved by a program that does not calculate formulas"
+            ),
+            format!(
+                "cellen innehåller en formel vars värde arbetsboken inte har sparat{others_sv}: den sparades av ett program som inte räknar ut formler"
+            ),
+            cell_span(row, column),
+        )
+        .with_hint(
+            "open the workbook in Excel (or LibreOffice) and save it, so that each formula's value is saved with it",
+            "öppna arbetsboken i Excel (eller LibreOffice) och spara den, så att varje formels värde sparas med den",
+        )
+    }))
 }
 
 /// A row with one cell per header column (`first` to `last`), empty where the sheet has none.
