@@ -21,6 +21,9 @@ pub struct Config {
     /// Globs, relative to the root, of paths that are not read.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Whether the tree's own `.gitignore` and `.ignore` files keep what they ignore from being
+    /// read (default: yes). `check --no-ignore` sets it to no.
+    pub respect_gitignore: Option<bool>,
     /// Directories or files, relative to the root, holding the repository's own rule packs.
     #[serde(default)]
     pub rule_paths: Vec<String>,
@@ -228,6 +231,11 @@ impl Config {
             })
     }
 
+    /// Whether discovery honours the tree's `.gitignore` and `.ignore` files.
+    pub fn respects_gitignore(&self) -> bool {
+        self.respect_gitignore.unwrap_or(true)
+    }
+
     pub fn ledger_path(&self) -> &str {
         self.ledger.as_deref().unwrap_or(DEFAULT_LEDGER)
     }
@@ -246,6 +254,7 @@ pub struct ConfigError {
 
 const TOP_KEYS: &[&str] = &[
     "exclude",
+    "respect_gitignore",
     "rule_paths",
     "select",
     "ignore",
