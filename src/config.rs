@@ -295,6 +295,23 @@ const LIMIT_KEYS: &[&str] = &[
     "findings_per_rule_per_file",
 ];
 
+/// The root of a run given no ROOT, found as cargo finds `Cargo.toml`: the nearest directory at
+/// or above `start` (the current directory) that holds `tillsyn.toml`, as the number of levels
+/// above `start`. The search stops at the top of a repository (a directory holding `.git`, a
+/// directory or a worktree's file): a `tillsyn.toml` above it belongs to another tree. `None`
+/// when there is none, and the current directory is the root.
+pub fn find_root_above(start: &Path) -> Option<usize> {
+    for (levels, directory) in start.ancestors().enumerate() {
+        if directory.join(FILE_NAME).is_file() {
+            return Some(levels);
+        }
+        if std::fs::symlink_metadata(directory.join(".git")).is_ok() {
+            return None;
+        }
+    }
+    None
+}
+
 /// Reads the configuration: `explicit` when given (it must exist), else `ROOT/tillsyn.toml` when
 /// present, else the defaults. `known_kinds` checks the kinds that `[[sources]]` names.
 pub fn load(
