@@ -172,7 +172,9 @@ enum ImportTo {
 struct CheckArgs {
     /// The repository to check. Default: the nearest directory at or above the current one
     /// that holds tillsyn.toml, looking no higher than the repository's top (the directory
-    /// with .git), else the current directory. Paths in findings are relative to it.
+    /// with .git); else, or with --config, the current directory. Paths in findings are
+    /// relative to it. What its own .gitignore and .ignore files ignore is not read, unless a
+    /// [[sources]] entry names it (see --no-ignore).
     root: Option<PathBuf>,
     /// Read what the tree's .gitignore and .ignore files ignore as well (sets
     /// `respect_gitignore = false`).
