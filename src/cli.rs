@@ -176,9 +176,16 @@ enum ImportTo {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The repository to check.
-    #[arg(default_value = ".")]
-    root: PathBuf,
+    /// The repository to check. Default: the nearest directory at or above the current one
+    /// that holds tillsyn.toml, looking no higher than the repository's top (the directory
+    /// with .git); else, or with --config, the current directory. Paths in findings are
+    /// relative to it. What its own .gitignore and .ignore files ignore is not read, unless a
+    /// [[sources]] entry names it (see --no-ignore).
+    root: Option<PathBuf>,
+    /// Read what the tree's .gitignore and .ignore files ignore as well (sets
+    /// `respect_gitignore = false`).
+    #[arg(long)]
+    no_ignore: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -213,7 +220,8 @@ struct CheckArgs {
     /// best earlier run in the ledger that ran the same rules, instead of on any such finding.
     #[arg(long)]
     ratchet: bool,
-    /// Also list, on standard error, the files that were read but hold no `kind`.
+    /// Also list, on standard error, the paths that were not read or hold no `kind` of
+    /// tillsyn's, with why, and the root found when none was given.
     #[arg(short, long)]
     verbose: bool,
     /// Print how long each pipeline stage took, on standard error.
@@ -230,9 +238,11 @@ struct CheckArgs {
 /// and ledger.
 #[derive(clap::Args)]
 struct ReadOnlyArgs {
-    /// The repository.
-    #[arg(default_value = ".")]
-    root: PathBuf,
+    /// The repository. Default: found as `check` finds it (the nearest tillsyn.toml above).
+    root: Option<PathBuf>,
+    /// Read what the tree's .gitignore and .ignore files ignore as well.
+    #[arg(long)]
+    no_ignore: bool,
     /// Judge the repository as of this day (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<Date>,
@@ -502,8 +512,12 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
                 .to_string(),
         );
     }
-    let config = config::load(&args.root, args.config.as_deref(), &schema::kind_names())
+    let root = resolve_root(args.root.as_deref(), args.config.is_some(), args.verbose);
+    let mut config = config::load(&root, args.config.as_deref(), &schema::kind_names())
         .map_err(|error| error.to_string())?;
+    if args.no_ignore {
+        config.respect_gitignore = Some(false);
+    }
     // The only place the clock is read: everything downstream is handed the as-of day.
     let today = args
         .as_of
@@ -512,8 +526,7 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let mut rules =
-        RuleSet::load(&args.root, &config, &selection).map_err(|error| error.to_string())?;
+    let mut rules = RuleSet::load(&root, &config, &selection).map_err(|error| error.to_string())?;
     let lang = Lang::resolve(args.lang);
     let for_people = matches!(args.format, OutputFormat::Table | OutputFormat::Markdown);
     if for_people {
@@ -521,7 +534,7 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     }
     let ledger_path = match &args.ledger {
         Some(Some(path)) => path.clone(),
-        _ => args.root.join(config.ledger_path()),
+        _ => root.join(config.ledger_path()),
     };
     // Hold the lock from reading to writing, so that two runs cannot lose each other's update.
     let _lock = match args.ledger {
@@ -535,8 +548,8 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
             .map_err(|error| error.to_string())?;
     }
     let progress = ui.progress();
-    let mut result = check_observed(&args.root, &config, &rules, &previous, today, &*progress)
-        .map_err(|error| {
+    let mut result =
+        check_observed(&root, &config, &rules, &previous, today, &*progress).map_err(|error| {
             if let (true, crate::check::CheckError::NothingToCheck { skipped, .. }) =
                 (args.verbose, &error)
             {
@@ -655,6 +668,40 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     })
 }
 
+/// The root of a run: ROOT when given; else, unless --config names the configuration, the
+/// nearest directory above that holds tillsyn.toml (see [`config::find_root_above`]), as a
+/// relative path (`../..`) so that no output holds an absolute path; else the current directory.
+fn resolve_root(given: Option<&Path>, explicit_config: bool, verbose: bool) -> PathBuf {
+    if let Some(root) = given {
+        return root.to_path_buf();
+    }
+    let levels = if explicit_config {
+        None
+    } else {
+        std::env::current_dir()
+            .ok()
+            .and_then(|start| config::find_root_above(&start))
+    };
+    match levels {
+        None | Some(0) => PathBuf::from("."),
+        Some(levels) => {
+            let root: PathBuf = std::iter::repeat_n("..", levels).collect();
+            if verbose {
+                let directories = if levels == 1 {
+                    "directory"
+                } else {
+                    "directories"
+                };
+                eprintln!(
+                    "using {} as the root: tillsyn.toml found {levels} {directories} above the current directory",
+                    root.display()
+                );
+            }
+            root
+        }
+    }
+}
+
 /// What the ratchet says, for standard error: the two numbers and the run compared with.
 fn ratchet_note(ratchet: &Ratchet, threshold: Severity) -> String {
     let Ratchet { current, best } = ratchet;
@@ -717,11 +764,13 @@ struct ReadOnlyRun {
 fn read_only_check(args: &ReadOnlyArgs, for_people: bool, ui: Ui) -> Result<ReadOnlyRun, String> {
     let ReadOnlyArgs {
         root,
+        no_ignore,
         config: config_path,
         ledger: ledger_path,
         as_of,
         lang,
     } = args;
+    let root = &resolve_root(root.as_deref(), config_path.is_some(), false);
     let lang = if for_people {
         Lang::resolve(*lang)
     } else {
@@ -729,8 +778,11 @@ fn read_only_check(args: &ReadOnlyArgs, for_people: bool, ui: Ui) -> Result<Read
     };
     let (config_path, ledger_path, as_of) =
         (config_path.as_deref(), ledger_path.as_deref(), *as_of);
-    let config = config::load(root, config_path, &schema::kind_names())
+    let mut config = config::load(root, config_path, &schema::kind_names())
         .map_err(|error| error.to_string())?;
+    if *no_ignore {
+        config.respect_gitignore = Some(false);
+    }
     // The only place besides `check` that reads the clock.
     let today = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let mut rules =

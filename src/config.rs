@@ -21,6 +21,9 @@ pub struct Config {
     /// Globs, relative to the root, of paths that are not read.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Whether the tree's own `.gitignore` and `.ignore` files keep what they ignore from being
+    /// read (default: yes). `check --no-ignore` sets it to no.
+    pub respect_gitignore: Option<bool>,
     /// Directories or files, relative to the root, holding the repository's own rule packs.
     #[serde(default)]
     pub rule_paths: Vec<String>,
@@ -250,6 +253,11 @@ impl Config {
             })
     }
 
+    /// Whether discovery honours the tree's `.gitignore` and `.ignore` files.
+    pub fn respects_gitignore(&self) -> bool {
+        self.respect_gitignore.unwrap_or(true)
+    }
+
     pub fn ledger_path(&self) -> &str {
         self.ledger.as_deref().unwrap_or(DEFAULT_LEDGER)
     }
@@ -268,6 +276,7 @@ pub struct ConfigError {
 
 const TOP_KEYS: &[&str] = &[
     "exclude",
+    "respect_gitignore",
     "rule_paths",
     "select",
     "ignore",
@@ -308,6 +317,23 @@ const LIMIT_KEYS: &[&str] = &[
     "records_per_file",
     "findings_per_rule_per_file",
 ];
+
+/// The root of a run given no ROOT, found as cargo finds `Cargo.toml`: the nearest directory at
+/// or above `start` (the current directory) that holds `tillsyn.toml`, as the number of levels
+/// above `start`. The search stops at the top of a repository (a directory holding `.git`, a
+/// directory or a worktree's file): a `tillsyn.toml` above it belongs to another tree. `None`
+/// when there is none, and the current directory is the root.
+pub fn find_root_above(start: &Path) -> Option<usize> {
+    for (levels, directory) in start.ancestors().enumerate() {
+        if directory.join(FILE_NAME).is_file() {
+            return Some(levels);
+        }
+        if std::fs::symlink_metadata(directory.join(".git")).is_ok() {
+            return None;
+        }
+    }
+    None
+}
 
 /// Reads the configuration: `explicit` when given (it must exist), else `ROOT/tillsyn.toml` when
 /// present, else the defaults. `known_kinds` checks the kinds that `[[sources]]` names.

@@ -1,7 +1,11 @@
 //! Finding the files to read: a sorted walk of the root that follows no links and skips `.git`,
-//! `target` and the configuration's `exclude` globs. Each file is classified by its extension
-//! and by the `[[sources]]` mappings; a CSV or an Excel workbook is read only when a mapping
-//! names its kind.
+//! `target`, the configuration's `exclude` globs and what the tree's own `.gitignore` and
+//! `.ignore` files ignore (see [`ignore_files`]; a file a `[[sources]]` entry names is read all
+//! the same, as the user asked for it by name). Each file is classified by its extension and by
+//! the `[[sources]]` mappings; a CSV or an Excel workbook is read only when a mapping names its
+//! kind.
+
+mod ignore_files;
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +14,7 @@ use walkdir::WalkDir;
 
 use super::{Format, FoundFile};
 use crate::config::{self, Config};
+use ignore_files::{IgnoreFiles, Verdict};
 
 /// Directories that are never part of a governance repository's content.
 const SKIPPED_DIRECTORIES: &[&str] = &[".git", "target"];
@@ -26,8 +31,9 @@ pub struct WalkProblem {
 pub struct Discovery {
     pub files: Vec<FoundFile>,
     pub problems: Vec<WalkProblem>,
-    /// Paths found but not read, with why, in walk order (for `-v`): excluded paths, files of
-    /// no format tillsyn reads, tables no `[[sources]]` maps.
+    /// Paths found but not read, with why, in walk order (for `-v`): excluded and ignored paths
+    /// (an ignored directory once, not what it holds), files of no format tillsyn reads, tables
+    /// no `[[sources]]` maps.
     pub skipped: Vec<(String, &'static str)>,
     /// The `[[sources]]` entries (by position in the configuration) that matched no file.
     pub unmatched_sources: Vec<usize>,
@@ -52,6 +58,17 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         .map(|(_, source)| std::sync::Arc::new(source.mapping()))
         .collect();
     let ledger = config.ledger_path();
+    let ignore_files = config
+        .respects_gitignore()
+        .then(|| std::cell::RefCell::new(IgnoreFiles::new()));
+    // A directory leading to a file a `[[sources]]` entry names by its literal path.
+    let named_below = |directory: &str| {
+        let directory = format!("{directory}/");
+        config.sources.iter().any(|source| {
+            format!("{}/", literal_prefix(&source.path)).starts_with(&directory)
+                && source.path.len() >= directory.len()
+        })
+    };
 
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -63,11 +80,18 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         .sort_by_file_name()
         .into_iter();
     let walker = walker.filter_entry(|entry| {
+        let is_dir = entry.file_type().is_dir();
+        if let Some(ignore_files) = &ignore_files {
+            ignore_files.borrow_mut().leave_to(entry.depth());
+        }
         if entry.depth() == 0 {
+            if let Some(ignore_files) = &ignore_files {
+                ignore_files.borrow_mut().enter(entry.path(), "", None);
+            }
             return true;
         }
         let relative = relative_path(root, entry.path());
-        let is_skipped_directory = entry.file_type().is_dir()
+        let is_skipped_directory = is_dir
             && SKIPPED_DIRECTORIES
                 .iter()
                 .any(|name| entry.file_name() == *name);
@@ -82,6 +106,46 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 .borrow_mut()
                 .push((relative, "excluded by `exclude` in tillsyn.toml"));
             return false;
+        }
+        let Some(ignore_files) = &ignore_files else {
+            return true;
+        };
+        // tillsyn's own files are never listed as ignored: a gitignored ledger is still the ledger.
+        if relative == config::FILE_NAME || relative == ledger {
+            return true;
+        }
+        let verdict = ignore_files.borrow().verdict(&relative, is_dir);
+        // Read all the same: the user asked for it by name.
+        let wanted = || {
+            if is_dir {
+                named_below(&relative)
+            } else {
+                mappings
+                    .iter()
+                    .any(|(matcher, _)| matcher.is_match(&relative))
+            }
+        };
+        let entered = match verdict {
+            Verdict::Kept => None,
+            Verdict::Ignored(file) | Verdict::Inside(file) if wanted() => {
+                if is_dir && matches!(verdict, Verdict::Ignored(_)) {
+                    skipped
+                        .borrow_mut()
+                        .push((relative.clone(), file.reason_entered()));
+                }
+                Some(file)
+            }
+            Verdict::Ignored(file) => {
+                skipped.borrow_mut().push((relative, file.reason()));
+                return false;
+            }
+            // Listed once, with the directory.
+            Verdict::Inside(_) => return false,
+        };
+        if is_dir {
+            ignore_files
+                .borrow_mut()
+                .enter(entry.path(), &relative, entered);
         }
         true
     });
@@ -176,6 +240,9 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 .unwrap_or_default(),
         });
     }
+    if let Some(ignore_files) = ignore_files {
+        problems.extend(ignore_files.into_inner().problems);
+    }
     Discovery {
         files,
         problems,
@@ -203,6 +270,16 @@ fn glob_set(patterns: &[String]) -> GlobSet {
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The leading directories and name of a `[[sources]]` path up to its first wildcard:
+/// `registers/2026/*.csv` → `registers/2026`.
+fn literal_prefix(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .take_while(|component| !component.contains(['*', '?', '[', '{', '\\']))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The path relative to the root with `/` separators, as every output prints it.
