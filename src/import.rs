@@ -95,7 +95,10 @@ pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
         return Err(format!("cannot read {shown}"));
     };
     let mut report = Vec::new();
-    if let Some(note) = &parsed.note {
+    // A workbook's sheet and why are told in the report's first line instead.
+    if let Some(note) = &parsed.note
+        && parsed.sheet_reason.is_none()
+    {
         report.push(format!("note: {note}"));
     }
     if let Err(error) = &parsed.outcome {
@@ -118,6 +121,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
         ));
     }
     let sheet = parsed.sheet.clone();
+    let sheet_reason = parsed.sheet_reason.clone();
     let (repository, mut problems) = Repository::build(vec![parsed], &[], catalog, limits);
     // A file cut short by a limit, or a kind it does not hold, is not imported in part.
     if let Some(unread) = problems
@@ -176,8 +180,12 @@ pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
         .filter(|(other, _)| *other != kind)
         .map(|(other, count)| format!("{count} {other} (import them with --kind {other})"))
         .collect();
+    let read_from = match (&sheet, &sheet_reason) {
+        (Some(sheet), Some(why)) => format!("{shown}, sheet `{sheet}` ({why})"),
+        _ => origin.clone(),
+    };
     report.push(format!(
-        "read {} {kind} record{} from {origin}{}",
+        "read {} {kind} record{} from {read_from}{}",
         records.len(),
         if records.len() == 1 { "" } else { "s" },
         if others.is_empty() {

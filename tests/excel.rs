@@ -598,3 +598,61 @@ fn a_formula_cell_without_its_saved_value_says_so() {
         )]
     );
 }
+
+/// A register behind a title sheet, as registers are often handed over.
+fn behind_a_title_sheet() -> Workbook {
+    let mut workbook = Workbook::new();
+    let title = workbook.add_worksheet();
+    title.set_name("Om registret").expect("name");
+    title
+        .write_string(0, 0, "Informationstillgångar, Felstads kommun")
+        .expect("write");
+    title
+        .write_string(1, 0, "Förvaltas av informationssäkerhetssamordnaren")
+        .expect("write");
+    let register = workbook.add_worksheet();
+    register.set_name("Register").expect("name");
+    register.write_string(0, 0, "id").expect("write");
+    register.write_string(0, 1, "name").expect("write");
+    register.write_string(1, 0, "IA-1").expect("write");
+    register.write_string(1, 1, "Elevjournaler").expect("write");
+    workbook
+}
+
+#[test]
+fn without_a_sheet_a_title_sheet_is_passed_over_and_the_choice_is_told() {
+    let dir = variant(MAPPING, Some(behind_a_title_sheet()));
+    let root = dir.path().to_str().expect("UTF-8");
+    let (_, stdout, stderr) = run(&["check", root, "--format", "json", "--as-of", AS_OF]);
+    let json: Value = serde_json::from_str(&stdout).expect("JSON");
+    let cells: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|finding| finding["cell"].as_str())
+        .collect();
+    assert!(
+        !cells.is_empty() && cells.iter().all(|cell| cell.starts_with("Register!")),
+        "{cells:?}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "note: {WORKBOOK}: read sheet `Register`, the first sheet whose header names fields of the kind; `Om registret` before it does not\n"
+        )),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "import",
+        "xlsx",
+        dir.path().join(WORKBOOK).to_str().expect("UTF-8"),
+        "--kind",
+        "information_asset",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "read 1 information_asset record from information-assets.xlsx, sheet `Register` (the first sheet whose header names fields of the kind; `Om registret` before it does not)\n"
+        ),
+        "{stderr}"
+    );
+}

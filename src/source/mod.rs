@@ -217,8 +217,10 @@ pub struct ParsedFile {
     /// can tell: what the records it would have held are.
     pub kind_hint: Option<String>,
     /// What the reader had to assume, for the person running the check (a CSV read as
-    /// Windows-1252).
+    /// Windows-1252, a workbook's sheet other than the first).
     pub note: Option<String>,
+    /// For a workbook, why its sheet was the one read (for `import`'s report).
+    pub sheet_reason: Option<String>,
 }
 
 /// A parsed file: its tree (null when the file holds nothing for tillsyn) and, for Markdown,
@@ -294,6 +296,7 @@ fn parse_file(
         outcome,
         kind_hint,
         note,
+        sheet_reason: None,
     }
 }
 
@@ -333,8 +336,17 @@ fn parse_workbook(
         ),
         Err(error) => xlsx::Sheet {
             name: None,
+            why: None,
             outcome: Err(error),
         },
+    };
+    // Reading a sheet other than the first is worth a word on every run: it may not be the one
+    // the owner of the register meant.
+    let note = match (&sheet.name, &sheet.why) {
+        (Some(name), Some(why)) if file.sheet.is_none() && why.contains("before it") => {
+            Some(format!("{}: read sheet `{name}`, {why}", file.path))
+        }
+        _ => None,
     };
     ParsedFile {
         path: file.path.clone(),
@@ -344,7 +356,8 @@ fn parse_workbook(
         lines: LineIndex::default(),
         outcome: sheet.outcome.map(|root| Document { root, body: None }),
         kind_hint: None,
-        note: None,
+        note,
+        sheet_reason: sheet.why,
     }
 }
 

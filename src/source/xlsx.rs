@@ -82,6 +82,9 @@ fn quoted_sheet(sheet: &str) -> String {
 /// one) and the records, or why there are none.
 pub struct Sheet {
     pub name: Option<String>,
+    /// Why this sheet was read, in words for the person running tillsyn: `as named`, `the first
+    /// sheet`, or, when it is not the first, which sheets came before it and why they were not.
+    pub why: Option<String>,
     pub outcome: Result<Node, ParseError>,
 }
 
@@ -100,6 +103,7 @@ pub fn parse(
     {
         return Sheet {
             name: None,
+            why: None,
             outcome: Err(error),
         };
     }
@@ -108,16 +112,22 @@ pub fn parse(
         Err(error) => {
             return Sheet {
                 name: None,
+                why: None,
                 outcome: Err(open_error(&error)),
             };
         }
     };
     let names = workbook.sheet_names();
+    let why;
     let name = match sheet {
-        Some(wanted) if names.iter().any(|name| name == wanted) => wanted.to_string(),
+        Some(wanted) if names.iter().any(|name| name == wanted) => {
+            why = Some("the sheet named in the mapping".to_string());
+            wanted.to_string()
+        }
         Some(wanted) => {
             return Sheet {
                 name: None,
+                why: None,
                 outcome: Err(ParseError::ours(
                     format!(
                         "the workbook has no sheet `{wanted}`; its sheets are: {}",
@@ -135,11 +145,20 @@ pub fn parse(
                 )),
             };
         }
+        None if names.len() > 1 => {
+            let (name, reason) = first_sheet_of_the_kind(&mut workbook, &names, cell_type, mapping);
+            why = Some(reason);
+            name
+        }
         None => match names.first() {
-            Some(first) => first.clone(),
+            Some(first) => {
+                why = Some("the workbook's only sheet".to_string());
+                first.clone()
+            }
             None => {
                 return Sheet {
                     name: None,
+                    why: None,
                     outcome: Err(ParseError::ours(
                         "the workbook has no sheets",
                         "arbetsboken har inga blad",
@@ -156,8 +175,67 @@ pub fn parse(
     let outcome = read_sheet(&mut workbook, &name, limits, cell_type, mapping);
     Sheet {
         name: Some(name),
+        why,
         outcome,
     }
+}
+
+/// Without a named sheet: the first sheet whose header row names a field of the kind, so that a
+/// title or instructions sheet in front of the register is passed over; the first sheet when
+/// none does (its header is then reported field by field). With why, in words.
+fn first_sheet_of_the_kind(
+    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    names: &[String],
+    cell_type: &dyn Fn(&[&str]) -> CellType,
+    mapping: &Mapping,
+) -> (String, String) {
+    let first_row = mapping.header_row.map_or(0, |row| {
+        u32::try_from(row.saturating_sub(1)).unwrap_or(u32::MAX)
+    });
+    let names_a_field = |header: &str| {
+        let path: Vec<&str> = mapping.field(header.trim()).split('.').collect();
+        cell_type(&path) != CellType::Unknown
+    };
+    for (index, name) in names.iter().enumerate() {
+        let Ok(mut reader) = workbook.worksheet_cells_reader(name) else {
+            continue;
+        };
+        let mut header_row = None;
+        let mut matches = false;
+        while let Ok(Some(cell)) = reader.next_cell() {
+            let (row, _) = cell.get_position();
+            if row < first_row {
+                continue;
+            }
+            let text = cell_text(cell.get_value());
+            if text.trim().is_empty() {
+                continue;
+            }
+            match header_row {
+                Some(header) if header != row => break,
+                _ => header_row = Some(row),
+            }
+            if names_a_field(&text) {
+                matches = true;
+                break;
+            }
+        }
+        if matches {
+            let reason = match index {
+                0 => "the first sheet, and its header names fields of the kind".to_string(),
+                _ => format!(
+                    "the first sheet whose header names fields of the kind; {} before it do{} not",
+                    quoted_list(names.get(..index).unwrap_or_default(), "none"),
+                    if index == 1 { "es" } else { "" }
+                ),
+            };
+            return (name.clone(), reason);
+        }
+    }
+    (
+        names.first().cloned().unwrap_or_default(),
+        "the first sheet: no sheet's header names a field of the kind".to_string(),
+    )
 }
 
 /// The signature of an OLE compound file: what an encrypted workbook and an old `.xls` are.
