@@ -19,6 +19,7 @@ use crate::schema::{Catalog, KindSchema};
 use crate::source::node::{Node, escape_pointer_token};
 use crate::source::span::Span;
 use crate::suggest::{did_you_mean, did_you_mean_sv};
+use std::collections::HashMap;
 
 /// What validation found, and the findings it could not judge: the fingerprints of XRF001s
 /// whose target may be in a file that could not be read.
@@ -28,12 +29,13 @@ pub struct Validation {
 }
 
 pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Validation {
+    let hints = Hints::default();
     let mut findings: Vec<Finding> = (0..repository.records.len())
         .into_par_iter()
         .flat_map_iter(|index| {
             let record = repository.record(index);
             match catalog.kind(record.kind) {
-                Some(schema) => validate_record(repository, schema, index),
+                Some(schema) => validate_record(repository, schema, index, &hints),
                 None => Vec::new(),
             }
         })
@@ -46,7 +48,58 @@ pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vali
     }
 }
 
-fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -> Vec<Finding> {
+/// The "did you mean" of each unknown field, worked out once: a register's unknown column is the
+/// same unknown field in every one of its rows, and comparing it with every known name for each
+/// of 100,000 rows took a second.
+#[derive(Default)]
+struct Hints {
+    unknown_fields: std::sync::Mutex<HashMap<(&'static str, String, String), (String, String)>>,
+}
+
+impl Hints {
+    fn unknown_field(
+        &self,
+        kind: &'static str,
+        path: &str,
+        key: &str,
+        work_out: impl FnOnce() -> (String, String),
+    ) -> (String, String) {
+        let cache_key = (kind, path.to_string(), key.to_string());
+        if let Ok(known) = self.unknown_fields.lock()
+            && let Some(hints) = known.get(&cache_key)
+        {
+            return hints.clone();
+        }
+        let hints = work_out();
+        if let Ok(mut known) = self.unknown_fields.lock() {
+            known.insert(cache_key, hints.clone());
+        }
+        hints
+    }
+}
+
+/// A pointer with its list indices made alike (`/distributions/3/x` is `/distributions/*/x`):
+/// the fields allowed at a place do not depend on which item of a list it is.
+fn pointer_shape(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|token| {
+            if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                token
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn validate_record(
+    repository: &Repository,
+    schema: &KindSchema,
+    index: usize,
+    hints: &Hints,
+) -> Vec<Finding> {
     let record = repository.record(index);
     // The tree is read in place: nearly every record is valid, and the verdict needs no copy.
     if schema.validator.is_valid(&record.node) {
@@ -63,7 +116,6 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let path = tokens(&pointer);
-                    let known = schema.property_names(&path);
                     let (place, place_sv) = if pointer.is_empty() {
                         (
                             article(record.kind),
@@ -72,12 +124,21 @@ fn validate_record(repository: &Repository, schema: &KindSchema, index: usize) -
                     } else {
                         (format!("`{field}`"), format!("`{field}`"))
                     };
-                    let hint = did_you_mean(key, known.iter().copied()).unwrap_or_else(|| {
-                        format!("`tillsyn schema show {}` lists the fields", record.kind)
-                    });
-                    let hint_sv =
-                        did_you_mean_sv(key, known.iter().copied()).unwrap_or_else(|| {
-                            format!("`tillsyn schema show {}` listar fälten", record.kind)
+                    let (hint, hint_sv) =
+                        hints.unknown_field(record.kind, &pointer_shape(&pointer), key, || {
+                            let known = schema.property_names(&path);
+                            let hint =
+                                did_you_mean(key, known.iter().copied()).unwrap_or_else(|| {
+                                    format!(
+                                        "`tillsyn schema show {}` lists the fields",
+                                        record.kind
+                                    )
+                                });
+                            let hint_sv = did_you_mean_sv(key, known.iter().copied())
+                                .unwrap_or_else(|| {
+                                    format!("`tillsyn schema show {}` listar fälten", record.kind)
+                                });
+                            (hint, hint_sv)
                         });
                     let span = node
                         .entry(key)
