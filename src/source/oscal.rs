@@ -317,6 +317,8 @@ fn assessment(result: &Node) -> Node {
 /// The components the observations of `holder` name as their subjects, each once.
 fn assessed_components(holder: &Node) -> Vec<Node> {
     let mut assessed: Vec<Node> = Vec::new();
+    // A set, so that a file naming a million subjects is read in one pass.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let observations = holder.get("observations").map(items).unwrap_or_default();
     for observation in observations {
         let subjects = observation.get("subjects").map(items).unwrap_or_default();
@@ -325,7 +327,7 @@ fn assessed_components(holder: &Node) -> Vec<Node> {
                 continue;
             }
             if let Some((uuid, node)) = text(subject.get("subject-uuid"))
-                && !assessed.iter().any(|known| known.as_str() == Some(uuid))
+                && seen.insert(uuid)
             {
                 assessed.push(string(uuid, node.span()));
             }
