@@ -326,6 +326,7 @@ impl Repository {
         for file in parsed {
             builder.add_file(file);
         }
+        builder.link_oscal_assessments();
         let Builder {
             files,
             skipped,
@@ -998,6 +999,68 @@ impl Builder<'_> {
                     ),
                 );
                 self.file_problem(&builtin::SCH001, file, item.span(), &pointer, message);
+            }
+        }
+    }
+
+    /// An OSCAL assessment results document does not name the system it assessed, only the
+    /// components it observed: its analyses (without an `object`) are taken to be of the OSCAL
+    /// system whose plan lists one of those components, the first in the order they are named.
+    /// The `object` stands where that component is named in the assessment.
+    fn link_oscal_assessments(&mut self) {
+        let from_oscal = |record: &Record, files: &[SourceText]| {
+            files
+                .get(record.file)
+                .is_some_and(|file| file.format == Format::Oscal)
+        };
+        let mut system_of: std::collections::HashMap<String, String> = Default::default();
+        for record in &self.records {
+            if record.kind != "system" || !from_oscal(record, &self.files) {
+                continue;
+            }
+            let Some(id) = record.id() else { continue };
+            if let Some(Value::Sequence(components)) =
+                record.node.get("components").map(|n| &n.value)
+            {
+                for component in components.iter().filter_map(Node::as_str) {
+                    system_of
+                        .entry(component.to_string())
+                        .or_insert_with(|| id.to_string());
+                }
+            }
+        }
+        if system_of.is_empty() {
+            return;
+        }
+        for index in 0..self.records.len() {
+            let record = &self.records[index];
+            if record.kind != "risk_analysis"
+                || !from_oscal(record, &self.files)
+                || record.node.get("object").is_some()
+            {
+                continue;
+            }
+            let Some(Value::Sequence(assessed)) =
+                record.node.get("assessed_components").map(|n| &n.value)
+            else {
+                continue;
+            };
+            let linked = assessed.iter().find_map(|component| {
+                let system = system_of.get(component.as_str()?)?;
+                Some(Node::new(
+                    Value::String(system.as_str().into()),
+                    component.span(),
+                ))
+            });
+            if let Some(object) = linked
+                && let Value::Map(entries) = &mut self.records[index].node.value
+            {
+                let span = object.span();
+                entries.push(crate::source::node::Entry::new(
+                    "object".into(),
+                    span,
+                    object,
+                ));
             }
         }
     }
