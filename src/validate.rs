@@ -53,8 +53,11 @@ pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vali
 /// of 100,000 rows took a second.
 #[derive(Default)]
 struct Hints {
-    unknown_fields: std::sync::Mutex<HashMap<(&'static str, String, String), (String, String)>>,
+    /// (kind, place, field) → the hint in English and in Swedish.
+    unknown_fields: std::sync::Mutex<HashMap<UnknownField, (String, String)>>,
 }
+
+type UnknownField = (&'static str, String, String);
 
 impl Hints {
     fn unknown_field(
