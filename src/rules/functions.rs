@@ -72,7 +72,17 @@ pub struct World<'a> {
     /// machines: a run makes a machine per chunk of records, and compiling a pattern costs as
     /// much as checking a few hundred records.
     pub patterns: std::sync::Mutex<StdHashMap<String, std::sync::Arc<regex::Regex>>>,
+    /// `referrers(record, kind, field)` of records that many refer to, worked out once: a
+    /// supplier named by 100,000 systems was otherwise scanned for its agreements once per
+    /// system, 10^10 steps.
+    many_referrers: std::sync::Mutex<ManyReferrers>,
 }
+
+/// Target record, kind, field → the referring records.
+type ManyReferrers = StdHashMap<(usize, String, String), std::sync::Arc<Vec<usize>>>;
+
+/// A record with more referrers than this has its filtered referrers kept for the run.
+const MANY_REFERRERS: usize = 256;
 
 const LEVELS: [&str; 3] = ["confidentiality", "integrity", "availability"];
 
@@ -125,6 +135,7 @@ impl<'a> World<'a> {
             role_function: role_function.into_iter().collect(),
             severities,
             patterns: std::sync::Mutex::default(),
+            many_referrers: std::sync::Mutex::default(),
         };
         world.hwm = world.high_water_marks();
         world.coverage = world.document_coverage();
@@ -641,13 +652,42 @@ impl<'a> World<'a> {
 
     fn referrers_of(&self, target: usize, kind: &str, field: &str, steps: &mut u64) -> Outcome<'a> {
         let referrers = self.referrers(target);
-        *steps += referrers.len() as u64;
+        if referrers.len() <= MANY_REFERRERS {
+            *steps += referrers.len() as u64;
+            return Ok(Val::records(Self::filter_referrers(referrers, kind, field)));
+        }
+        let key = (target, kind.to_string(), field.to_string());
+        let cached = self
+            .many_referrers
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned());
+        let found = match cached {
+            Some(found) => found,
+            None => {
+                *steps += referrers.len() as u64;
+                let found = std::sync::Arc::new(Self::filter_referrers(referrers, kind, field));
+                if let Ok(mut cache) = self.many_referrers.lock() {
+                    cache.insert(key, found.clone());
+                }
+                found
+            }
+        };
+        *steps += found.len() as u64;
+        Ok(Val::records(found.as_ref().clone()))
+    }
+
+    fn filter_referrers(
+        referrers: impl Iterator<Item = (usize, &'static str, &'static str)>,
+        kind: &str,
+        field: &str,
+    ) -> Vec<usize> {
         let mut found: Vec<usize> = referrers
             .filter(|(_, holder, via)| *holder == kind && *via == field)
             .map(|(from, _, _)| from)
             .collect();
         found.dedup();
-        Ok(Val::records(found))
+        found
     }
 }
 
