@@ -342,3 +342,33 @@ fn json_of_a_dataset_field_is_at_its_value() {
         (Some(15), Some(5))
     );
 }
+
+#[test]
+fn a_file_that_gives_no_dataset_is_told_not_passed() {
+    let processor_input = std::fs::read_to_string(digg("processor_full_example.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("digg.json"), &processor_input).unwrap();
+    std::fs::write(
+        dir.path().join("vocabulary.ttl"),
+        "<https://data.felstad.se/theme/bad> <http://www.w3.org/2000/01/rdf-schema#label> \"Bad\"@sv .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tillsyn.toml"),
+        "[[sources]]\npath = \"digg.json\"\nformat = \"dcat\"\n\n[[sources]]\npath = \"vocabulary.ttl\"\n",
+    )
+    .unwrap();
+    let found = findings(dir.path());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0]
+            .starts_with("PARSE001 digg.json:1:1 the file gives no RDF statements, so no datasets"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].starts_with(
+            "PARSE001 vocabulary.ttl:1:1 the file holds 1 RDF statement but no DCAT dataset"
+        ),
+        "{found:?}"
+    );
+}

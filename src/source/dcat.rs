@@ -62,9 +62,14 @@ pub fn parse(text: &str, path: &str, limits: &Limits) -> Result<Node, ParseError
         Syntax::RdfXml => rdf_xml(text, &base)?,
         Syntax::JsonLd => json_ld(text, &base)?,
     };
+    let statement_count = statements.len();
     let graph = Graph::new(statements);
+    let datasets = graph.datasets();
+    if datasets.is_empty() {
+        return Err(no_datasets(&graph, statement_count));
+    }
     let mut records = Records::default();
-    for (dataset, listing) in graph.datasets() {
+    for (dataset, listing) in datasets {
         if records.len() > limits.records_per_file {
             // The repository reports the cap; one more record is enough for it to see.
             break;
@@ -187,6 +192,52 @@ fn json_ld(text: &str, base: &str) -> Result<Vec<Statement>, ParseError> {
         });
     }
     Ok(statements)
+}
+
+/// Why a file named as a DCAT catalogue gives no dataset: it would otherwise pass without a word.
+fn no_datasets(graph: &Graph, statement_count: usize) -> ParseError {
+    let has_catalog = graph
+        .subjects
+        .iter()
+        .any(|subject| graph.has_type(subject, DCAT, "Catalog"));
+    if statement_count == 0 {
+        ParseError::ours(
+            "the file gives no RDF statements, so no datasets",
+            "filen ger inga RDF-påståenden, och alltså inga datamängder",
+            Span::at(0),
+        )
+        .with_hint(
+            "a DCAT catalogue in JSON-LD needs its @context; a file in another JSON shape (such as the input of DIGG's DCAT-AP-SE processor) is converted to DCAT first",
+            "en DCAT-katalog i JSON-LD behöver sin @context; en fil i en annan JSON-form (som indata till DIGG:s DCAT-AP-SE-processor) konverteras till DCAT först",
+        )
+    } else if has_catalog {
+        ParseError::ours(
+            "the catalogue lists no datasets (no dcat:dataset, and no dcat:Dataset in the file)",
+            "katalogen listar inga datamängder (inget dcat:dataset och ingen dcat:Dataset i filen)",
+            Span::at(0),
+        )
+    } else {
+        let (statements, statements_sv) = match statement_count {
+            1 => ("1 RDF statement".to_string(), "1 RDF-påstående".to_string()),
+            many => (
+                format!("{many} RDF statements"),
+                format!("{many} RDF-påståenden"),
+            ),
+        };
+        ParseError::ours(
+            format!(
+                "the file holds {statements} but no DCAT dataset (no dcat:Dataset, and no dcat:Catalog listing one)"
+            ),
+            format!(
+                "filen innehåller {statements_sv} men ingen DCAT-datamängd (ingen dcat:Dataset och ingen dcat:Catalog som listar en)"
+            ),
+            Span::at(0),
+        )
+        .with_hint(
+            "point the [[sources]] entry with format = \"dcat\" at the catalogue",
+            "låt [[sources]]-posten med format = \"dcat\" peka på katalogen",
+        )
+    }
 }
 
 /// An RDF/XML document type whose entities are built of other entities could expand a small
