@@ -70,7 +70,7 @@ pub enum CheckError {
 
 /// What tillsyn reads, for messages about a tree where it found nothing to read.
 const WHAT_IS_READ: &str = "tillsyn reads TOML, YAML, JSON and Markdown (front matter) files whose top level has `kind` \
-(e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind; \
+(e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind, or DCAT, OSCAL and fides files it names with `format`; \
 `tillsyn init DIR` writes examples, and `-v` lists what was skipped and why";
 
 /// Runs the pipeline. `ledger` is what earlier runs remember (empty for none); it is read, and

@@ -876,6 +876,18 @@ impl Builder<'_> {
         let Value::Map(groups) = root.value else {
             return;
         };
+        let holds_records = groups
+            .iter()
+            .any(|group| matches!(&group.value.value, Value::Sequence(items) if !items.is_empty()));
+        if !holds_records {
+            // An OSCAL catalog or a fides dataset manifest is not a register: not an error, but
+            // not read either, and `-v` says so.
+            self.skipped.push((
+                self.files[file].path.clone(),
+                "another tool's file with nothing tillsyn reads as records",
+            ));
+            return;
+        }
         for group in groups {
             let Some(kind) = self.catalog.intern(&group.key) else {
                 continue;

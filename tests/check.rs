@@ -517,7 +517,7 @@ fn check_tree(files: &[(&str, &str)], extra: &[&str]) -> (i32, String, String) {
 #[test]
 fn a_tree_with_nothing_for_tillsyn_is_not_a_silent_pass() {
     let help = "  help: tillsyn reads TOML, YAML, JSON and Markdown (front matter) files whose top level has `kind` \
-        (e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind; \
+        (e.g. `kind: information_asset`), and CSV or Excel registers that tillsyn.toml's [[sources]] maps to a kind, or DCAT, OSCAL and fides files it names with `format`; \
         `tillsyn init DIR` writes examples, and `-v` lists what was skipped and why\n";
     let (code, stdout, stderr) = check_tree(&[], &[]);
     assert_eq!((code, stdout.as_str()), (2, ""));

@@ -400,3 +400,28 @@ fn import_writes_one_kind_of_a_manifest_at_a_time() {
     let (_, json) = check_json(dir.path(), &[]);
     assert_eq!(json["checked"]["records"], 6);
 }
+
+#[test]
+fn a_manifest_with_no_records_is_listed_and_not_a_silent_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "demo_dataset.yml",
+        &read_sample("demo_dataset.yml"),
+    );
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        "[[sources]]\npath = \"*.yml\"\nformat = \"fides\"\n",
+    );
+    let root = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = common::run(&["check", root, "-v", "--as-of", common::AS_OF]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.starts_with(
+            "skipped demo_dataset.yml: another tool's file with nothing tillsyn reads as records\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing here for tillsyn"), "{stderr}");
+}
