@@ -111,7 +111,9 @@ pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
         };
         let hint = error
             .hint
-            .as_ref()
+            .as_deref()
+            .map(import_hint)
+            .filter(|hint| !hint.is_empty())
             .map(|hint| format!("\n  help: {hint}"))
             .unwrap_or_default();
         return Err(format!(
@@ -241,6 +243,32 @@ fn shown_path(file: &Path) -> String {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
+}
+
+/// A reader's help in the words of `import`: the readers speak of `[[sources]]` and
+/// `tillsyn.toml`, which an import does not read.
+fn import_hint(hint: &str) -> String {
+    const SAID_FOR_CHECK: &[(&str, &str)] = &[
+        (
+            "set `sheet` in this file's [[sources]] mapping in tillsyn.toml to one of them",
+            "give one of them with --sheet NAME (or `sheet` in the --map file)",
+        ),
+        (", or raise `[limits] max_depth` in tillsyn.toml", ""),
+        (", or raise `[limits] max_file_bytes`", ""),
+        (
+            "point the [[sources]] entry with format = \"dcat\" at the catalogue",
+            "import the catalogue itself",
+        ),
+        (
+            "point the [[sources]] entry with format = \"oscal\" at OSCAL files only",
+            "import OSCAL files only",
+        ),
+    ];
+    SAID_FOR_CHECK
+        .iter()
+        .fold(hint.to_string(), |hint, (check, import)| {
+            hint.replace(check, import)
+        })
 }
 
 fn format_name(format: Format) -> &'static str {

@@ -470,6 +470,14 @@ fn import_never_overwrites_and_names_what_is_wrong() {
         stderr.contains("information-assets.xlsx:1:1: the workbook has no sheet `Nope`; its sheets are: `Assets`, `Read me`"),
         "{stderr}"
     );
+    // The help speaks of import's own options, not of tillsyn.toml.
+    assert!(
+        stderr.contains(
+            "\n  help: give one of them with --sheet NAME (or `sheet` in the --map file)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tillsyn.toml"), "{stderr}");
 }
 
 #[test]
