@@ -99,8 +99,17 @@ pub fn check_observed(
     }
     let catalog = Catalog::get()?;
     let mut clock = Stopwatch::start();
-    let discovery = discover::discover(root, config);
+    let mut discovery = discover::discover(root, config);
     sources_found(config, &discovery)?;
+    // OSCAL's impact words are read through the param, known before any file is parsed.
+    let impact_levels = rules.impact_levels();
+    for file in &mut discovery.files {
+        if file.format == crate::source::Format::Oscal {
+            let mut mapping = (*file.mapping).clone();
+            mapping.impact_levels.clone_from(&impact_levels);
+            file.mapping = std::sync::Arc::new(mapping);
+        }
+    }
     let cell_type = |kind: &str, path: &[&str]| {
         catalog
             .kind(kind)

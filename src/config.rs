@@ -182,6 +182,7 @@ fn reading(
         header_row,
         delimiter: delimiter.and_then(delimiter_byte),
         dates: date_forms(dates).unwrap_or_default(),
+        impact_levels: BTreeMap::new(),
         columns: columns.clone(),
         values: values.clone(),
     }

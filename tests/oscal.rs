@@ -232,6 +232,45 @@ fn medium_is_a_finding_at_its_value_and_not_a_level() {
             "plan.yaml:6:5 /system/0: Kassasystem: classified at level 3 or higher (C/I/A: high-water mark none, declared medium/3/2) and never risk-analysed"
         ]
     );
+    // An organisation whose plans say `medium` names it in the param; then it is a level.
+    let config = small.path().join("tillsyn.toml");
+    let with_medium = "[[sources]]\npath = \"plan.yaml\"\nformat = \"oscal\"\n\n[params]\noscal_impact_levels = { low = 1, medium = 2, moderate = 2, high = 3, \"fips-199-high\" = 3, \"fips-199-moderate\" = 2 }\n";
+    std::fs::write(&config, with_medium).unwrap();
+    let (_, report) = check_json(small.path(), &[]);
+    assert_eq!(
+        findings_of(&report, "SCH001"),
+        ["plan.yaml:6:5 /system/0/unit: missing required field `unit`"]
+    );
+    assert_eq!(
+        findings_of(&report, "RSK001"),
+        [
+            "plan.yaml:6:5 /system/0: Kassasystem: classified at level 3 or higher (C/I/A: high-water mark none, declared 2/3/2) and never risk-analysed"
+        ]
+    );
+    // A word read as something that is not a level is refused before anything is read.
+    std::fs::write(&config, with_medium.replace("medium = 2", "medium = 7")).unwrap();
+    let (code, _, stderr) = common::run(&["check", small.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr
+            .contains("[params] oscal_impact_levels: `medium` must be a level from 0 to 4, not 7"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_param_default_is_fips_199() {
+    let rules = tillsyn::rules::RuleSet::load(
+        Path::new("."),
+        &tillsyn::config::Config::default(),
+        &tillsyn::rules::Selection::default(),
+    )
+    .unwrap();
+    let fips: std::collections::BTreeMap<String, i64> = tillsyn::source::oscal::FIPS_199_LEVELS
+        .iter()
+        .map(|(word, level)| (word.to_string(), *level))
+        .collect();
+    assert_eq!(rules.impact_levels(), fips);
 }
 
 /// The IFA plan with its integrity written as FIPS 199 says (`moderate`, level 2).

@@ -267,9 +267,34 @@ impl RuleSet {
                     value.type_str()
                 )));
             }
+            if name == "oscal_impact_levels"
+                && let Some(table) = value.as_table()
+                && let Some((word, level)) = table
+                    .iter()
+                    .find(|(_, level)| !matches!(level.as_integer(), Some(0..=4)))
+            {
+                return Err(RulesError::Config(format!(
+                    "[params] oscal_impact_levels: `{word}` must be a level from 0 to 4, not {level}"
+                )));
+            }
             self.values.insert(name.clone(), value.clone());
         }
         Ok(())
+    }
+
+    /// The param `oscal_impact_levels`: OSCAL's security impact words and the levels they are
+    /// read as (entries that are not a level are refused when the configuration is read).
+    pub fn impact_levels(&self) -> BTreeMap<String, i64> {
+        self.values
+            .get("oscal_impact_levels")
+            .and_then(toml::Value::as_table)
+            .map(|table| {
+                table
+                    .iter()
+                    .filter_map(|(word, level)| Some((word.clone(), level.as_integer()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Every rule id this run knows, built-in and from packs, selected or not.

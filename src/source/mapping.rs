@@ -24,6 +24,9 @@ pub struct Mapping {
     pub values: BTreeMap<String, BTreeMap<String, toml::Value>>,
     /// Which written forms of a date a date field takes.
     pub dates: DateForms,
+    /// For an OSCAL file: the security impact words and tillsyn's levels for them (the param
+    /// `oscal_impact_levels`); empty means FIPS 199's, as [`crate::source::oscal`] knows them.
+    pub impact_levels: BTreeMap<String, i64>,
 }
 
 /// The forms of a date that a register's date cells are read in.

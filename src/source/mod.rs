@@ -483,7 +483,9 @@ fn parse_text(
             csv::parse(text, &|path| cell_type(kind, path), &file.mapping)?
         }
         Format::Dcat => dcat::parse(text, &file.path, limits)?,
-        Format::Oscal => oscal::parse(text, &file.path, limits)?,
+        Format::Oscal => {
+            oscal::parse_with_levels(text, &file.path, limits, &file.mapping.impact_levels)?
+        }
         Format::Fides => fides::parse(text, &file.path, limits)?,
         // Workbooks are read by `parse_workbook`, never as text.
         Format::Xlsx => Node::new(Value::Null, Span::at(0)),

@@ -18,11 +18,12 @@
 //! - `security-impact-level` becomes `declared_classification`. The FIPS 199 impact values
 //!   (`fips-199-low`, `fips-199-moderate`, `fips-199-high`, also written without the prefix) are
 //!   tillsyn's levels 1, 2 and 3: FIPS 199's "limited", "serious" and "severe" adverse effects
-//!   read as KLASSA's måttlig, betydande and allvarlig. The table is fixed rather than a param
-//!   because it is the meaning of a published standard, not a local choice, and because the
-//!   source stage runs before, and without, the rules. A value outside FIPS 199 (NIST's own IFA
-//!   example writes `medium`) is kept as written: the schema then reports it at the value instead
-//!   of the importer guessing which level was meant.
+//!   read as KLASSA's måttlig, betydande and allvarlig. The table is the param
+//!   `oscal_impact_levels` (its default is [`FIPS_199_LEVELS`]), which `check` passes down
+//!   through the file's mapping before anything is parsed; `import`, which loads no rules, reads
+//!   FIPS 199's. A value outside the table (NIST's own IFA example writes `medium`) is kept as
+//!   written: the schema then reports it at the value instead of the importer guessing which
+//!   level was meant, and an organisation whose plans say `medium` names it in the param.
 //! - `responsible-parties` (of the system characteristics, else of the metadata) with the role
 //!   `system-owner` or `owner` give `system_owner`, with `system-manager` or `maintainer` give
 //!   `system_manager`; the value is the party's uuid, which a `role_assignment` of that id
@@ -38,6 +39,8 @@
 //!   takes the `object` to be the system whose `components` hold one of the assessed ones.
 //! - a POA&M's `id` is its `uuid`, its `object` its `system-id`, and `performed_on` the day it
 //!   was last modified: the day its account of the system's risks was last brought up to date.
+
+use std::collections::BTreeMap;
 
 use super::imported::{Fields, Records, list, string};
 use super::node::{Node, Value};
@@ -61,6 +64,17 @@ const OTHER_MODELS: &[&str] = &[
 
 /// The records of an OSCAL document, or why it cannot be read.
 pub fn parse(text: &str, path: &str, limits: &Limits) -> Result<Node, ParseError> {
+    parse_with_levels(text, path, limits, &BTreeMap::new())
+}
+
+/// [`parse`] with the impact words and levels of the param `oscal_impact_levels` (empty: FIPS
+/// 199's, [`FIPS_199_LEVELS`]).
+pub fn parse_with_levels(
+    text: &str,
+    path: &str,
+    limits: &Limits,
+    levels: &BTreeMap<String, i64>,
+) -> Result<Node, ParseError> {
     let root = if is_yaml(path) {
         super::yaml::parse(text, limits)?
     } else {
@@ -86,7 +100,7 @@ pub fn parse(text: &str, path: &str, limits: &Limits) -> Result<Node, ParseError
     check_version(body)?;
     match document.key.as_str() {
         "system-security-plan" => {
-            if let Some(system) = system(body) {
+            if let Some(system) = system(body, levels) {
                 records.push("system", system);
             }
         }
@@ -162,7 +176,7 @@ fn text(node: Option<&Node>) -> Option<(&str, &Node)> {
     (!written.is_empty()).then_some((written, node))
 }
 
-fn system(plan: &Node) -> Option<Node> {
+fn system(plan: &Node, impact_levels: &BTreeMap<String, i64>) -> Option<Node> {
     let characteristics = plan.get("system-characteristics")?;
     let mut record = Fields::new(characteristics.span());
     let system_id = characteristics
@@ -193,7 +207,7 @@ fn system(plan: &Node) -> Option<Node> {
             ("availability", "security-objective-availability"),
         ] {
             if let Some((written, node)) = text(levels.get(objective)) {
-                let value = match impact_level(written) {
+                let value = match impact_level(written, impact_levels) {
                     Some(level) => Node::new(Value::Integer(level), node.span()),
                     None => string(written, node.span()),
                 };
@@ -241,15 +255,31 @@ fn lifecycle(state: &str) -> &str {
     }
 }
 
-/// tillsyn's level for a FIPS 199 impact value, or `None` for a value FIPS 199 does not have.
-fn impact_level(written: &str) -> Option<i64> {
-    let word = written.to_ascii_lowercase();
-    match word.strip_prefix("fips-199-").unwrap_or(&word) {
-        "low" => Some(1),
-        "moderate" => Some(2),
-        "high" => Some(3),
-        _ => None,
+/// FIPS 199's impact values and tillsyn's levels for them: the default of the param
+/// `oscal_impact_levels` (rules/params.toml), which a test holds equal to this table.
+pub const FIPS_199_LEVELS: &[(&str, i64)] = &[
+    ("fips-199-low", 1),
+    ("fips-199-moderate", 2),
+    ("fips-199-high", 3),
+    ("low", 1),
+    ("moderate", 2),
+    ("high", 3),
+];
+
+/// tillsyn's level for an impact value (compared ignoring case), by `levels` or, when that is
+/// empty, FIPS 199's; `None` for a word neither names.
+fn impact_level(written: &str, levels: &BTreeMap<String, i64>) -> Option<i64> {
+    let word = written.trim().to_lowercase();
+    if levels.is_empty() {
+        return FIPS_199_LEVELS
+            .iter()
+            .find(|(name, _)| *name == word)
+            .map(|(_, level)| *level);
     }
+    levels
+        .iter()
+        .find(|(name, _)| name.to_lowercase() == word)
+        .map(|(_, level)| *level)
 }
 
 /// The value of the first prop named `name`.
@@ -387,11 +417,16 @@ mod tests {
 
     #[test]
     fn fips_199_values_are_levels_and_other_words_are_kept() {
-        assert_eq!(impact_level("fips-199-low"), Some(1));
-        assert_eq!(impact_level("moderate"), Some(2));
-        assert_eq!(impact_level("FIPS-199-HIGH"), Some(3));
-        assert_eq!(impact_level("medium"), None);
-        assert_eq!(impact_level("fips-199-medium"), None);
+        let fips = BTreeMap::new();
+        assert_eq!(impact_level("fips-199-low", &fips), Some(1));
+        assert_eq!(impact_level("moderate", &fips), Some(2));
+        assert_eq!(impact_level("FIPS-199-HIGH", &fips), Some(3));
+        assert_eq!(impact_level("medium", &fips), None);
+        assert_eq!(impact_level("fips-199-medium", &fips), None);
+        // An organisation's own table replaces FIPS 199's.
+        let own: BTreeMap<String, i64> = [("Medium".to_string(), 2)].into_iter().collect();
+        assert_eq!(impact_level("medium", &own), Some(2));
+        assert_eq!(impact_level("fips-199-low", &own), None);
     }
 
     #[test]
