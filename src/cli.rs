@@ -100,7 +100,12 @@ each cell is typed by the kind's schema (numbers, booleans; Excel date cells bec
 Fields keep the header's order.\n\nA register in its owners' shape (title rows, Swedish \
 column names and words, `;` between cells, Windows-1252) is read through a mapping file given with \
 --map: the keys of a [[sources]] entry (`kind`, `sheet`, `header_row`, `delimiter`, `columns`, \
-`values.FIELD`), so that the file imported reads as `check` reads the register.\n\nThe file is printed, or written to a new file with -o; an \
+`values.FIELD`, `dates`), so that the file imported reads as `check` reads the register.\n\nAnother tool's file \
+is read as `check` reads it with `format` in [[sources]]: a DCAT(-AP-SE) catalogue (dcat: Turtle, RDF/XML, JSON-LD) gives \
+datasets, an OSCAL plan, assessment results or POA&M (oscal) systems and risk analyses, a fides manifest (fides) systems and \
+processing activities. A file writes one kind: give --kind when the file holds several.\n\nOn standard error the import \
+says how many records it read (and from which sheet, and why that one) and every value the kind's schema will not accept, \
+at its line and column. The file is printed, or written to a new file with -o; an \
 existing file is never overwritten.\n\nExample: tillsyn import xlsx registers/assets.xlsx \
 --kind information_asset --sheet Assets --to yaml -o registers/assets.yaml"
     )]
@@ -133,7 +138,8 @@ struct ImportArgs {
     /// The register to import.
     file: PathBuf,
     /// The kind of its records, e.g. information_asset (`tillsyn schema list` lists them);
-    /// may be left to the mapping's `kind`.
+    /// may be left to the mapping's `kind`, or, for dcat, oscal and fides, to the file when it
+    /// holds one kind.
     #[arg(long)]
     kind: Option<String>,
     /// A mapping file with the keys of a [[sources]] entry — `kind`, `sheet`, `header_row`,
