@@ -428,15 +428,12 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                 }
             };
             if let Some(importer) = importer {
-                let name = format.and_then(Node::as_str).unwrap_or("dcat");
-                for key in [
-                    "sheet",
-                    "header_row",
-                    "delimiter",
-                    "dates",
-                    "columns",
-                    "values",
-                ] {
+                let name = importer.name();
+                // What maps a table's rows and cells means nothing to another tool's format.
+                let table_keys = SOURCE_KEYS
+                    .iter()
+                    .filter(|key| !matches!(**key, "path" | "kind" | "format"));
+                for &key in table_keys {
                     if let Some(entry) = source.entry(key) {
                         return Err(error_at(
                             entry.key_span(),

@@ -27,24 +27,10 @@ fn catalogue_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// `rule line:column message` of every finding of a check, in output order.
+/// `rule file:line:column message` of every finding of a check, in output order.
 fn findings(root: &Path) -> Vec<String> {
     let (_, json) = check_json(root, &[]);
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|finding| {
-            format!(
-                "{} {}:{}:{} {}",
-                finding["rule"].as_str().unwrap(),
-                finding["file"].as_str().unwrap(),
-                finding["line"],
-                finding["column"],
-                finding["message"].as_str().unwrap()
-            )
-        })
-        .collect()
+    common::finding_lines(&json)
 }
 
 fn import(file: &Path, extra: &[&str]) -> (i32, String, String) {

@@ -33,6 +33,41 @@ const DCATAP: &str = "http://data.europa.eu/r5r/";
 const SCHEMA_ORG: &str = "http://schema.org/";
 const ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/access-right/";
 
+/// How a field is read from its predicate.
+#[derive(Clone, Copy)]
+enum Read {
+    /// Every object, as a list.
+    All,
+    /// The first object.
+    First,
+    /// The first object's day (a date, or the day of a date-time).
+    Day,
+}
+
+/// The dataset fields that are one predicate's objects as they are written.
+const DIRECT_FIELDS: &[(&str, &str, &str, Read)] = &[
+    ("themes", DCAT, "theme", Read::All),
+    ("keywords", DCAT, "keyword", Read::All),
+    ("spatial", DCTERMS, "spatial", Read::All),
+    ("landing_page", DCAT, "landingPage", Read::First),
+    ("languages", DCTERMS, "language", Read::All),
+    (
+        "accrual_periodicity",
+        DCTERMS,
+        "accrualPeriodicity",
+        Read::First,
+    ),
+    ("issued", DCTERMS, "issued", Read::Day),
+    ("modified", DCTERMS, "modified", Read::Day),
+    ("hvd_category", DCATAP, "hvdCategory", Read::All),
+    (
+        "applicable_legislation",
+        DCATAP,
+        "applicableLegislation",
+        Read::All,
+    ),
+];
+
 /// The syntaxes of RDF, told by the file's extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Syntax {
@@ -425,31 +460,16 @@ impl Graph {
             let word = access_right(&written).unwrap_or(&written);
             record.set_str("access_rights", word, Span::at(rights.offset));
         }
-        self.set_list(&mut record, "themes", subject, DCAT, "theme");
-        self.set_list(&mut record, "keywords", subject, DCAT, "keyword");
-        self.set_list(&mut record, "spatial", subject, DCTERMS, "spatial");
         if let Some(temporal) = self.first(subject, DCTERMS, "temporal") {
             record.set("temporal", self.period(temporal));
         }
-        self.set_one(&mut record, "landing_page", subject, DCAT, "landingPage");
-        self.set_list(&mut record, "languages", subject, DCTERMS, "language");
-        self.set_one(
-            &mut record,
-            "accrual_periodicity",
-            subject,
-            DCTERMS,
-            "accrualPeriodicity",
-        );
-        self.set_date(&mut record, "issued", subject, DCTERMS, "issued");
-        self.set_date(&mut record, "modified", subject, DCTERMS, "modified");
-        self.set_list(&mut record, "hvd_category", subject, DCATAP, "hvdCategory");
-        self.set_list(
-            &mut record,
-            "applicable_legislation",
-            subject,
-            DCATAP,
-            "applicableLegislation",
-        );
+        for &(field, namespace, name, read) in DIRECT_FIELDS {
+            match read {
+                Read::All => self.set_list(&mut record, field, subject, namespace, name),
+                Read::First => self.set_one(&mut record, field, subject, namespace, name),
+                Read::Day => self.set_date(&mut record, field, subject, namespace, name),
+            }
+        }
         let distributions: Vec<Node> = self
             .values(subject, DCAT, "distribution")
             .map(|statement| self.distribution(statement))
@@ -563,13 +583,7 @@ impl Graph {
         namespace: &str,
         name: &str,
     ) {
-        if let Some(statement) = self.first(subject, namespace, name) {
-            record.set_str(
-                field,
-                &object_text(&statement.triple.object),
-                Span::at(statement.offset),
-            );
-        }
+        self.set_written(record, field, subject, (namespace, name), |written| written);
     }
 
     /// A date (`xsd:date`, or the day of an `xsd:dateTime`); another text is kept as written,
@@ -582,9 +596,21 @@ impl Graph {
         namespace: &str,
         name: &str,
     ) {
+        self.set_written(record, field, subject, (namespace, name), day_of);
+    }
+
+    /// Sets `field` to the first object of the predicate, as `shown` shows its text.
+    fn set_written(
+        &self,
+        record: &mut Fields,
+        field: &str,
+        subject: &NamedOrBlankNode,
+        (namespace, name): (&str, &str),
+        shown: fn(&str) -> &str,
+    ) {
         if let Some(statement) = self.first(subject, namespace, name) {
             let written = object_text(&statement.triple.object);
-            record.set_str(field, day_of(&written), Span::at(statement.offset));
+            record.set_str(field, shown(&written), Span::at(statement.offset));
         }
     }
 

@@ -75,6 +75,22 @@ impl Format {
         }
     }
 
+    /// The name `format` gives the format in `[[sources]]` (and `import`): `dcat`, `oscal`,
+    /// `fides`; the file extension's for tillsyn's own formats and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Toml => "toml",
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Dcat => "dcat",
+            Format::Oscal => "oscal",
+            Format::Fides => "fides",
+        }
+    }
+
     /// The names `format` may take in `[[sources]]`.
     pub const IMPORTER_NAMES: &'static [&'static str] = &["dcat", "oscal", "fides"];
 

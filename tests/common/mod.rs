@@ -46,6 +46,25 @@ pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Value) {
     (code, json)
 }
 
+/// `rule file:line:column message` of every finding of a `--format json` report, in its order.
+pub fn finding_lines(json: &Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|finding| {
+            format!(
+                "{} {}:{}:{} {}",
+                finding["rule"].as_str().unwrap_or_default(),
+                finding["file"].as_str().unwrap_or_default(),
+                finding["line"],
+                finding["column"],
+                finding["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
 /// Copies a directory tree, for tests that change a fixture.
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
