@@ -290,6 +290,26 @@ const TOP_KEYS: &[&str] = &[
 ];
 const FOLLOWUP_KEYS: &[&str] = &["maintainer"];
 
+/// Whether a path that tillsyn.toml names stays inside the root as written: relative, and never
+/// climbing above where it starts (`a/../b` does, `../b` and `/etc/passwd` do not). Links are
+/// judged where the path is opened.
+pub fn stays_inside(path: &str) -> bool {
+    let path = Path::new(path);
+    let mut depth: usize = 0;
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return false,
+            },
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
 /// What `[[sources]]` reads, for the help line of its errors.
 pub const SOURCES_HELP: &str = "[[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind; with `format` it reads a DCAT catalogue (dcat: .ttl, .rdf, .jsonld), an OSCAL document (oscal) or a fides manifest (fides)";
 
@@ -381,6 +401,47 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
     let tree = crate::source::toml::parse(text, &Limits::default())
         .map_err(|error| error_at(error.span, error.message, error.hint))?;
     check_keys(&tree, TOP_KEYS, "", &error_at)?;
+    // tillsyn.toml is part of the checked tree, which in CI is a contributor's: what it names
+    // must stay inside the root (the command line may name anything).
+    let named_paths = tree
+        .get("ledger")
+        .into_iter()
+        .map(|node| ("ledger", node))
+        .chain(
+            tree.get("rule_paths")
+                .and_then(|node| match &node.value {
+                    Value::Sequence(items) => Some(items.iter()),
+                    _ => None,
+                })
+                .into_iter()
+                .flatten()
+                .map(|node| ("rule_paths", node)),
+        )
+        .chain(
+            tree.get("sources")
+                .and_then(|node| match &node.value {
+                    Value::Sequence(items) => Some(items.iter()),
+                    _ => None,
+                })
+                .into_iter()
+                .flatten()
+                .filter_map(|source| source.get("path"))
+                .map(|node| ("[[sources]] path", node)),
+        );
+    for (key, node) in named_paths {
+        if let Some(path) = node.as_str()
+            && !stays_inside(path)
+        {
+            return Err(error_at(
+                node.span(),
+                format!("{key} `{path}` leads out of the checked root"),
+                Some(
+                    "give a path relative to the root, without `..` above it; what tillsyn.toml names stays inside the tree it belongs to (a ledger elsewhere is given on the command line with --ledger PATH)"
+                        .to_string(),
+                ),
+            ));
+        }
+    }
     let mut source_locations = Vec::new();
     if let Some(Value::Sequence(sources)) = tree.get("sources").map(|node| &node.value) {
         for source in sources {

@@ -417,3 +417,109 @@ fn a_file_that_disappears_or_cannot_be_read_is_a_parse_finding() {
         error.message
     );
 }
+
+/// A tree whose tillsyn.toml is `config`, beside an `outside` directory it must not reach.
+fn tree_beside_outside(config: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    write(&root, "people.yaml", PERSON_OK);
+    write(&root, "tillsyn.toml", config.as_bytes());
+    std::fs::write(
+        outside.join("pack.toml"),
+        "[[rule]]\nid = \"OUT001\"\ntitle = \"From outside\"\nseverity = \"high\"\nkind = \"person\"\nassert = \"false\"\nmessage = \"ran\"\nrationale = \"x\"\nremediation = \"x\"\n",
+    )
+    .unwrap();
+    (dir, root)
+}
+
+#[test]
+fn what_the_trees_own_configuration_names_stays_inside_the_root() {
+    for (config, expected) in [
+        (
+            "rule_paths = [\"/etc/passwd\"]\n",
+            "tillsyn.toml:1:15: rule_paths `/etc/passwd` leads out of the checked root",
+        ),
+        (
+            "rule_paths = [\"packs/../../outside\"]\n",
+            "tillsyn.toml:1:15: rule_paths `packs/../../outside` leads out of the checked root",
+        ),
+        (
+            "ledger = \"../outside/ledger.json\"\n",
+            "tillsyn.toml:1:10: ledger `../outside/ledger.json` leads out of the checked root",
+        ),
+        (
+            "[[sources]]\npath = \"/etc/*.csv\"\nkind = \"person\"\n",
+            "tillsyn.toml:2:8: [[sources]] path `/etc/*.csv` leads out of the checked root",
+        ),
+    ] {
+        let (_dir, root) = tree_beside_outside(config);
+        let (code, stdout, stderr) = run(&["check", root.to_str().unwrap(), "--ledger"]);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{config}: {stderr}");
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+        // Nothing of the file outside is shown, and nothing is written there.
+        assert!(!stderr.contains("root:"), "{stderr}");
+        assert!(!root.parent().unwrap().join("outside/ledger.json").exists());
+    }
+    // Inside the root, `..` that stays below it is fine.
+    let (_dir, root) = tree_beside_outside("ledger = \"state/../tillsyn-ledger.json\"\n");
+    let (code, _, stderr) = run(&["check", root.to_str().unwrap(), "--as-of", "2026-11-27"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_do_not_lead_a_pack_or_the_ledger_out_of_the_root() {
+    // A pack directory that is a link to a directory outside.
+    let (_dir, root) = tree_beside_outside("rule_paths = [\"packs\"]\n");
+    std::os::unix::fs::symlink(root.parent().unwrap().join("outside"), root.join("packs")).unwrap();
+    let (code, stdout, stderr) = run(&["check", root.to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(
+        stderr.contains(
+            "rule_paths names `packs`, which leads out of the checked root through a link"
+        ),
+        "{stderr}"
+    );
+    // A pack file inside the tree that is a link to one outside.
+    let (_dir, root) = tree_beside_outside("rule_paths = [\"packs\"]\n");
+    std::fs::create_dir_all(root.join("packs")).unwrap();
+    std::os::unix::fs::symlink(
+        root.parent().unwrap().join("outside/pack.toml"),
+        root.join("packs/pack.toml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["check", root.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .contains("packs/pack.toml: a rule pack that is a link, which tillsyn does not follow"),
+        "{stderr}"
+    );
+    // A ledger that is a link to a file outside is neither read nor replaced.
+    let (_dir, root) = tree_beside_outside("");
+    let target = root.parent().unwrap().join("outside/ledger.json");
+    std::fs::write(&target, "not a ledger").unwrap();
+    std::os::unix::fs::symlink(&target, root.join("tillsyn-ledger.json")).unwrap();
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-11-27",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the ledger is a link, which tillsyn neither follows nor replaces"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "not a ledger");
+    assert!(
+        std::fs::symlink_metadata(root.join("tillsyn-ledger.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}

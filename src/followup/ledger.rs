@@ -121,6 +121,7 @@ impl Ledger {
     /// Reads a ledger; a missing file is an empty ledger.
     pub fn read(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
+        refuse_link(path)?;
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -225,6 +226,7 @@ impl Ledger {
     /// Writes the ledger atomically; the caller holds the [`Lock`].
     pub fn write_locked(&self, path: &Path) -> Result<(), LedgerError> {
         let shown = path.display().to_string();
+        refuse_link(path)?;
         let io = |message: String| LedgerError::Io {
             path: shown.clone(),
             message,
@@ -252,6 +254,18 @@ impl Ledger {
             .persist(path)
             .map_err(|error| io(format!("cannot replace the ledger: {}", error.error)))?;
         Ok(())
+    }
+}
+
+/// A ledger that is a link could make a run read, and replace, a file outside the tree; it is
+/// refused rather than followed or silently replaced by a file of its own.
+fn refuse_link(path: &Path) -> Result<(), LedgerError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(LedgerError::Io {
+            path: path.display().to_string(),
+            message: "the ledger is a link, which tillsyn neither follows nor replaces; keep the ledger as a file of its own (or name another with --ledger PATH)".to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 

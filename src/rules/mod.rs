@@ -475,6 +475,21 @@ fn compile_check(
 
 fn read_user_packs(root: &Path, rule_path: &str) -> Result<Vec<PackSource>, RulesError> {
     let path = root.join(rule_path);
+    // A pack runs on the checked tree's data, so it must be the tree's own: no link may lead
+    // it in from outside (tillsyn.toml's paths are already kept from climbing out as written).
+    let out_of_root = || {
+        RulesError::Pack(format!(
+            "rule_paths names `{rule_path}`, which leads out of the checked root through a link; a rule pack must lie inside the tree it checks"
+        ))
+    };
+    if let (Ok(real_root), Ok(real_path)) = (root.canonicalize(), path.canonicalize())
+        && !real_path.starts_with(&real_root)
+    {
+        return Err(out_of_root());
+    }
+    if std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+        return Err(out_of_root());
+    }
     let mut files = Vec::new();
     if path.is_dir() {
         for entry in walkdir::WalkDir::new(&path)
@@ -483,9 +498,14 @@ fn read_user_packs(root: &Path, rule_path: &str) -> Result<Vec<PackSource>, Rule
         {
             let entry = entry
                 .map_err(|error| RulesError::Pack(format!("{rule_path}: cannot read: {error}")))?;
-            if entry.file_type().is_file()
-                && entry.path().extension().is_some_and(|ext| ext == "toml")
-            {
+            let is_pack = entry.path().extension().is_some_and(|ext| ext == "toml");
+            if is_pack && entry.file_type().is_symlink() {
+                let shown = crate::source::discover::relative_path(root, entry.path());
+                return Err(RulesError::Pack(format!(
+                    "{shown}: a rule pack that is a link, which tillsyn does not follow; put the pack itself in `{rule_path}`"
+                )));
+            }
+            if is_pack && entry.file_type().is_file() {
                 files.push(entry.path().to_path_buf());
             }
         }
