@@ -1091,3 +1091,47 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_ledger_with_two_entries_of_one_finding_is_refused_not_halved() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    let (code, stderr) = check(root, "2026-11-01", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let path = root.join("tillsyn-ledger.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let written = ledger(root);
+    let (fingerprint, entry) = written["findings"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    // The same finding again, as an older entry first seen years before.
+    let mut older = entry.clone();
+    older["first_seen"] = Value::String("2020-01-01".to_string());
+    let doubled = text.replacen(
+        "\"findings\": {",
+        &format!("\"findings\": {{\n    \"{fingerprint}\": {older},"),
+        1,
+    );
+    assert_ne!(doubled, text);
+    std::fs::write(&path, &doubled).unwrap();
+    let (code, stderr) = check(root, "2026-11-02", &[]);
+    assert_eq!(code, 2, "{stderr}");
+    // Reported at the second of the two: the entry as tillsyn wrote it, on a line of its own.
+    let second = doubled
+        .lines()
+        .position(|line| line.trim() == format!("\"{fingerprint}\": {{"))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains(&format!(
+            "tillsyn-ledger.json:{second}:5: the ledger holds a duplicate key \"{fingerprint}\": two entries of one finding"
+        )),
+        "{stderr}"
+    );
+    // Nothing is dropped: the file is as it was.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), doubled);
+}

@@ -523,3 +523,30 @@ fn links_do_not_lead_a_pack_or_the_ledger_out_of_the_root() {
             .is_symlink()
     );
 }
+
+#[test]
+fn a_csv_header_of_300000_cells_is_read_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut header: Vec<String> = (0..300_000).map(|index| format!("c{index}")).collect();
+    header.push("c7".to_string());
+    write(
+        dir.path(),
+        "wide.csv",
+        format!("{}\n", header.join(",")).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[[sources]]\npath = \"wide.csv\"\nkind = \"person\"\n",
+    );
+    write(dir.path(), "people.yaml", PERSON_OK);
+    let (rule, file, line, _, message) = one(dir.path(), "PARSE001");
+    assert_eq!(
+        (rule.as_str(), file.as_str(), line),
+        ("PARSE001", "wide.csv", 1)
+    );
+    assert!(
+        message.contains("the column `c7` appears twice in the header"),
+        "{message}"
+    );
+}

@@ -106,6 +106,15 @@ pub enum LedgerError {
         day: String,
         today: String,
     },
+    #[error(
+        "{path}:{line}:{column}: the ledger holds a {message}: two entries of one finding, and keeping one would lose the other\n  help: merge the two entries by hand (or restore the ledger from version control); tillsyn will not overwrite it"
+    )]
+    Duplicate {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
 }
@@ -146,6 +155,19 @@ impl Ledger {
                     .unwrap_or_default()
                     .to_string(),
             })?;
+        // serde keeps the last of two equal keys: two entries of one fingerprint would lose the
+        // older without a word. The project's own reader refuses duplicate keys at the second.
+        if let Err(error) = crate::source::json::parse(&text, &crate::source::Limits::default())
+            && error.message.starts_with("duplicate key")
+        {
+            let position = crate::source::span::LineIndex::new(&text).position(error.span.start());
+            return Err(LedgerError::Duplicate {
+                path: shown,
+                line: position.line,
+                column: position.column,
+                message: error.message,
+            });
+        }
         let version = value
             .get("version")
             .cloned()

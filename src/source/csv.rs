@@ -141,6 +141,8 @@ struct Column {
 
 fn header_columns(cells: &[Cell], mapping: &Mapping) -> Result<Vec<Column>, ParseError> {
     let mut columns: Vec<Column> = Vec::with_capacity(cells.len());
+    // A hostile header of a million cells must not be compared cell by cell with every other.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for cell in cells {
         let name = mapping.field(cell.text.trim()).trim();
         if name.is_empty() || name.split('.').any(str::is_empty) {
@@ -150,7 +152,7 @@ fn header_columns(cells: &[Cell], mapping: &Mapping) -> Result<Vec<Column>, Pars
                     "namnge varje kolumn efter fältet den innehåller, t.ex. `id` eller `classification.confidentiality`",
                 ));
         }
-        if columns.iter().any(|column| column.path.join(".") == name) {
+        if !seen.insert(name) {
             return Err(ParseError::ours(
                 format!("the column `{name}` appears twice in the header"),
                 format!("kolumnen `{name}` förekommer två gånger i rubrikraden"),
