@@ -349,12 +349,9 @@ fn a_held_lock_makes_the_second_run_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     city(root);
-    // The lock names a running process: this one.
-    write(
-        root,
-        "tillsyn-ledger.json.lock",
-        &format!("{}\n", std::process::id()),
-    );
+    // Another run holds the lock: this test, on the ledger's directory.
+    let held = std::fs::File::open(root).unwrap();
+    held.try_lock().unwrap();
     let (code, _, stderr) = run(&[
         "check",
         root.to_str().unwrap(),
@@ -368,6 +365,43 @@ fn a_held_lock_makes_the_second_run_say_so() {
         "{stderr}"
     );
     assert!(!root.join("tillsyn-ledger.json").exists());
+    // Once it is released, however its holder ended, the next run takes it.
+    drop(held);
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(root.join("tillsyn-ledger.json").exists());
+}
+
+#[test]
+fn what_a_killed_run_left_beside_the_ledger_is_cleaned_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    // A run killed while it wrote leaves its temporary file; an old tillsyn its lock file.
+    write(root, ".tillsyn-ledger-x1Yz9Q", "{\"version\": 2, \"half");
+    write(root, "tillsyn-ledger.json.lock", "4194304\n");
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--ledger",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!root.join(".tillsyn-ledger-x1Yz9Q").exists());
+    assert!(!root.join("tillsyn-ledger.json.lock").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with(".tillsyn-ledger-") || name.ends_with(".lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[cfg(unix)]

@@ -92,9 +92,9 @@ pub enum LedgerError {
     )]
     Version { path: String, found: String },
     #[error(
-        "{path}: the ledger is locked by another run ({lock} exists)\n  help: wait for the other run; if none is running, remove {lock}"
+        "{path}: the ledger is locked by another run, which holds the lock of its directory\n  help: wait for the other run to end; the lock goes with it, however it ends"
     )]
-    Locked { path: String, lock: String },
+    Locked { path: String },
     #[error(
         "{path}: the ledger's latest run is as of {latest}, later than {day}; a ledger only moves forward in time\n  \
          help: to see the repository as of {today} without changing the ledger, run `tillsyn check --as-of {today}` without --ledger"
@@ -239,7 +239,7 @@ impl Ledger {
         text
     }
 
-    /// Writes the ledger atomically under `path.lock`. A failure leaves the old file as it was.
+    /// Writes the ledger atomically under its [`Lock`]. A failure leaves the old file as it was.
     pub fn write(&self, path: &Path) -> Result<(), LedgerError> {
         let _lock = Lock::acquire(path)?;
         self.write_locked(path)
@@ -304,44 +304,84 @@ fn ordinary_file(builder: &mut tempfile::Builder<'_, '_>) {
     let _ = builder;
 }
 
-/// A lock file beside the ledger, removed when dropped.
+/// The ledger's lock: an exclusive lock of the operating system on the directory that holds the
+/// ledger (`flock`), held from reading the ledger to writing it and released when the run ends,
+/// however it ends. No lock file is made, so none is left behind or removed by path from under
+/// another run; a run that finds the directory locked stops and says so.
 pub struct Lock {
-    path: PathBuf,
+    _directory: std::fs::File,
 }
 
 impl Lock {
     pub fn acquire(ledger: &Path) -> Result<Lock, LedgerError> {
-        let mut lock = ledger.as_os_str().to_owned();
-        lock.push(".lock");
-        let path = PathBuf::from(lock);
-        // A run that was killed leaves its lock behind; one whose process is gone is taken over.
-        if stale(&path) {
-            let _ = std::fs::remove_file(&path);
-        }
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                let _ = writeln!(file, "{}", std::process::id());
-                Ok(Lock { path })
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(LedgerError::Locked {
+        let directory = ledger
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let io = |message: String| LedgerError::Io {
+            path: ledger.display().to_string(),
+            message,
+        };
+        // Where a directory cannot be opened as a file (Windows), a file beside the ledger is
+        // locked instead; it stays, since removing it by path could remove another run's lock.
+        #[cfg(unix)]
+        let handle = std::fs::File::open(directory);
+        #[cfg(not(unix))]
+        let handle = {
+            let mut beside = ledger.as_os_str().to_owned();
+            beside.push(".lock");
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(PathBuf::from(beside))
+        };
+        let handle = handle.map_err(|error| {
+            io(format!(
+                "cannot open the ledger's directory to lock it: {error}"
+            ))
+        })?;
+        match handle.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(LedgerError::Locked {
                     path: ledger.display().to_string(),
-                    lock: path.display().to_string(),
-                })
+                });
             }
-            Err(error) => Err(LedgerError::Io {
-                path: ledger.display().to_string(),
-                message: format!("cannot create the lock file {}: {error}", path.display()),
-            }),
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(io(format!("cannot lock the ledger's directory: {error}")));
+            }
         }
+        clean_leftovers(directory, ledger);
+        Ok(Lock { _directory: handle })
     }
 }
 
-/// Whether a lock file names a process that no longer runs (known only where `/proc` is).
+/// What a run killed while it wrote the ledger left beside it: its temporary file, and the lock
+/// file of earlier versions of tillsyn when its process is gone. Only the holder of the lock
+/// writes there, so whatever the lock's holder finds is a dead run's.
+fn clean_leftovers(directory: &Path, ledger: &Path) {
+    if let Ok(entries) = std::fs::read_dir(directory) {
+        for entry in entries.flatten() {
+            let is_temporary = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| name.starts_with(".tillsyn-ledger-"));
+            if is_temporary && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let mut old_lock = ledger.as_os_str().to_owned();
+    old_lock.push(".lock");
+    let old_lock = PathBuf::from(old_lock);
+    if stale(&old_lock) {
+        let _ = std::fs::remove_file(&old_lock);
+    }
+}
+
+/// Whether a lock file of an earlier tillsyn names a process that no longer runs (known only
+/// where `/proc` is).
 fn stale(lock: &Path) -> bool {
     let Ok(text) = std::fs::read_to_string(lock) else {
         return false;
@@ -351,12 +391,6 @@ fn stale(lock: &Path) -> bool {
     };
     let proc = Path::new("/proc");
     proc.is_dir() && pid != std::process::id() && !proc.join(pid.to_string()).exists()
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 #[cfg(test)]
