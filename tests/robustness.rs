@@ -550,3 +550,47 @@ fn a_csv_header_of_300000_cells_is_read_in_one_pass() {
         "{message}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn hidden_characters_file_names_and_mentions_cannot_steer_what_people_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name with an OSC 52 clipboard write and a screen clear; a value with a bidi
+    // override; a value that would mention someone and link an issue in a pull request.
+    let name = "p\u{1b}]52;c;aGk=\u{7}\u{1b}[2J.yaml";
+    write(
+        dir.path(),
+        name,
+        "kind: person\nid: \"P-1 \u{202e}txt.exe @octocat #123\"\nname: Ada\n".as_bytes(),
+    );
+    let root = dir.path().to_str().unwrap();
+    let (_, table, _) = run(&["check", root, "--as-of", "2026-11-27", "--color", "never"]);
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table:?}"
+    );
+    assert!(!table.contains('\u{202e}'), "{table:?}");
+    assert!(table.contains("<U+202E>"), "{table}");
+    let (_, annotations, _) = run(&["check", root, "--as-of", "2026-11-27", "--format", "github"]);
+    assert!(
+        !annotations.contains('\u{202e}') && !annotations.contains('\u{1b}'),
+        "{annotations:?}"
+    );
+    assert!(annotations.contains("<U+202E>"), "{annotations}");
+    let (_, markdown, _) = run(&[
+        "check",
+        root,
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        !markdown.contains("@octocat") && !markdown.contains("#123"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("&#64;octocat") && markdown.contains("&#35;123"),
+        "{markdown}"
+    );
+}

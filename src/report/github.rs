@@ -31,6 +31,7 @@ pub fn escape_data(text: &str) -> String {
             '\n' => escaped.push_str("%0A"),
             '\t' => escaped.push(' '),
             c if c.is_control() => escaped.push(char::REPLACEMENT_CHARACTER),
+            c if super::is_hidden(c) => escaped.push_str(&format!("<U+{:04X}>", u32::from(c))),
             c => escaped.push(c),
         }
     }

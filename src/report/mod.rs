@@ -141,15 +141,37 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 /// Replaces terminal control characters in data before it reaches a terminal, so that a value
-/// in a register cannot move the cursor, change colours or rewrite the screen.
+/// in a register cannot move the cursor, change colours or rewrite the screen; and shows the
+/// characters that reorder or hide text (bidi overrides, zero-width characters) as escapes
+/// (`<U+202E>`), so that what a reviewer reads is what the file holds.
 pub fn neutralise_controls(text: &str) -> String {
-    text.chars()
-        .map(|character| match character {
-            '\n' | '\t' => character,
-            c if c.is_control() => char::REPLACEMENT_CHARACTER,
-            c => c,
-        })
-        .collect()
+    let mut shown = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '\n' | '\t' => shown.push(character),
+            c if c.is_control() => shown.push(char::REPLACEMENT_CHARACTER),
+            c if is_hidden(c) => shown.push_str(&format!("<U+{:04X}>", u32::from(c))),
+            c => shown.push(c),
+        }
+    }
+    shown
+}
+
+/// Characters that change how the text around them reads without showing themselves: bidi
+/// embeddings, overrides, isolates and marks, zero-width spaces and joiners, word joiners and
+/// invisible operators, the byte-order mark, the soft hyphen.
+pub fn is_hidden(character: char) -> bool {
+    matches!(
+        character,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// One CSV record (RFC 4180, CRLF-terminated): every cell with terminal control characters
@@ -185,10 +207,14 @@ pub fn markdown_cell(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in neutralise_controls(text).chars() {
         match character {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' => {
                 escaped.push('\\');
                 escaped.push(character);
             }
+            // As entities, so that a value's `@name` mentions no one and `#123` links no issue
+            // in a pull-request comment (an escaped `\@` still mentions).
+            '@' => escaped.push_str("&#64;"),
+            '#' => escaped.push_str("&#35;"),
             '\n' | '\t' => escaped.push(' '),
             other => escaped.push(other),
         }

@@ -148,7 +148,8 @@ pub fn render(
             rule = styled(rule, finding.severity);
         }
         table.add_row([
-            Cell::new(finding.location()),
+            // A file name is the tree's data too.
+            Cell::new(neutralise_controls(&finding.location())),
             rule,
             Cell::new(neutralise_controls(&message)),
         ]);
