@@ -594,3 +594,44 @@ fn hidden_characters_file_names_and_mentions_cannot_steer_what_people_read() {
         "{markdown}"
     );
 }
+
+#[test]
+fn compact_and_deep_yaml_is_refused_before_it_can_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let compact = format!("x:\n{}a\n", "- ".repeat(5_000));
+    let deep: String = (0..5_000)
+        .map(|depth| format!("{}k:\n", " ".repeat(depth)))
+        .collect();
+    write(dir.path(), "compact.yaml", compact.as_bytes());
+    write(dir.path(), "deep.yaml", deep.as_bytes());
+    write(
+        dir.path(),
+        "front.md",
+        format!("---\n{compact}---\nBody.\n").as_bytes(),
+    );
+    // Text in a block scalar may be indented as deep as it likes.
+    let poem: String = (0..200)
+        .map(|depth| format!("  {}rad\n", " ".repeat(depth)))
+        .collect();
+    write(
+        dir.path(),
+        "person.yaml",
+        format!("kind: person\nid: P-1\nname: Ada\nnotes: |\n{poem}").as_bytes(),
+    );
+    let found = findings(dir.path(), "PARSE001");
+    let places: Vec<(&str, u64)> = found
+        .iter()
+        .map(|(_, file, line, _, _)| (file.as_str(), *line))
+        .collect();
+    assert_eq!(
+        places,
+        [("compact.yaml", 2), ("deep.yaml", 66), ("front.md", 3)],
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(_, _, _, _, message)| message.starts_with("nesting deeper than 64 levels")),
+        "{found:?}"
+    );
+}

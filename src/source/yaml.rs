@@ -20,6 +20,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
 /// The careful reader: saphyr's events, converted; it reads all of YAML and says what is wrong
 /// and where.
 pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    refuse_deep_nesting(text, limits)?;
     let offsets = CharOffsets::new(text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     loader.alias_limit(limits.yaml_alias_nodes);
@@ -68,6 +69,99 @@ pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         Some(document) => convert(&document, &offsets, 0, limits, &mut Keys::default()),
         None => Ok(Node::new(Value::Null, Span::at(0))),
     }
+}
+
+/// The most levels the careful reader is given, whatever `max_depth` says: saphyr builds and
+/// drops its tree by recursion, and 5,000 compact levels (`- - - … a`) overflowed the stack of a
+/// debug build before `max_depth` was looked at.
+const CAREFUL_DEPTH: usize = 1_000;
+
+/// Refuses, before saphyr sees it, a text whose lines nest deeper than the limit, estimated line
+/// by line: the indentations still open, the compact `- ` items that start the line, and the
+/// flow brackets still open. The estimate never counts more levels than the tree will have, so
+/// nothing legitimate is refused; `max_depth` itself is judged exactly on the tree.
+fn refuse_deep_nesting(text: &str, limits: &Limits) -> Result<(), ParseError> {
+    let limit = limits.max_depth.saturating_add(1).min(CAREFUL_DEPTH);
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow: usize = 0;
+    // A block scalar's lines (after `key: |`) are text, however they are indented.
+    let mut scalar_above: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start_matches(' ');
+        let indent = content.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(scalar) = scalar_above {
+            if indent > scalar {
+                continue;
+            }
+            scalar_above = None;
+        }
+        if flow == 0 {
+            while indents.last().is_some_and(|open| *open >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut rest = trimmed;
+        let mut compact = 0;
+        while let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            compact += 1;
+            rest = after.trim_start_matches([' ', '\t']);
+        }
+        let mut quoted: Option<char> = None;
+        for character in rest.chars() {
+            match (quoted, character) {
+                (Some(quote), c) if c == quote => quoted = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quoted = Some(character),
+                (None, '#') => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let depth = indents.len() + compact + flow;
+        if depth > limit {
+            let shown = limits.max_depth.min(CAREFUL_DEPTH);
+            return Err(ParseError::ours(
+                format!("nesting deeper than {shown} levels (limit `max_depth`)"),
+                format!("nästlat djupare än {shown} nivåer (gränsen `max_depth`)"),
+                Span::at(line_start + indent),
+            )
+            .with_hint(
+                "flatten the structure, or raise `[limits] max_depth` in tillsyn.toml",
+                "gör strukturen plattare, eller höj `[limits] max_depth` i tillsyn.toml",
+            ));
+        }
+        let ends_in_block_scalar = block_scalar_follows(rest);
+        if ends_in_block_scalar {
+            scalar_above = Some(indent);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a line's content ends in a block scalar's indicator (`key: |`, `- >-`, `|2`), after
+/// which the more indented lines are the scalar's text.
+fn block_scalar_follows(content: &str) -> bool {
+    let content = content.trim_end();
+    let (before, last) = content
+        .rsplit_once([' ', '\t'])
+        .map_or(("", content), |(before, last)| (before.trim_end(), last));
+    let indicator = last
+        .strip_prefix('|')
+        .or_else(|| last.strip_prefix('>'))
+        .is_some_and(|rest| {
+            rest.chars()
+                .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
+        });
+    indicator && (before.is_empty() || before.ends_with(':') || before.ends_with('-'))
 }
 
 fn convert(
