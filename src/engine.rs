@@ -202,6 +202,7 @@ impl<'a> Evaluator<'a> {
         let mut findings = Vec::new();
         let mut counted = usize::MAX;
         for &(position, rule, check) in checks {
+            machine.allow(RECORD_STEPS);
             match guards(check, machine) {
                 Ok(true) => {
                     // A rule of several checks judges a record once.
@@ -339,6 +340,7 @@ impl<'a> Evaluator<'a> {
             CompiledScope::Group(group_by) => {
                 for &index in &members {
                     machine.bind(SELF, Val::Record(index));
+                    machine.allow(RECORD_STEPS);
                     match machine.eval(&group_by.code) {
                         Ok(Val::Null) => {}
                         Ok(key) => groups.entry(machine.display(&key)).or_default().push(index),
@@ -355,6 +357,7 @@ impl<'a> Evaluator<'a> {
         for (key, indexes) in groups {
             let first = indexes[0];
             machine.bind(GROUP, Val::text(key.clone()));
+            machine.allow(RECORD_STEPS.saturating_add(STEPS_PER_MEMBER * indexes.len() as u64));
             machine.bind(RECORDS, Val::records(indexes));
             let outcome = guards(check, machine).and_then(|applies| {
                 if applies {
@@ -414,6 +417,14 @@ impl<'a> Evaluator<'a> {
         finding
     }
 }
+
+/// The steps one check may take on one record (guards, assertion and message together). The
+/// default pack's costliest check takes a few thousand on a large city; a rule that walks a
+/// hundred thousand referrers fits many times over.
+const RECORD_STEPS: u64 = 5_000_000;
+
+/// The further steps a group or kind check may take per record it is given.
+const STEPS_PER_MEMBER: u64 = 1_000;
 
 /// Whether every guard of a check holds (evaluated in order, stopping at the first false).
 fn guards<'a>(check: &'a Check, machine: &mut Machine<'a>) -> Result<bool, Fault> {

@@ -635,3 +635,34 @@ fn compact_and_deep_yaml_is_refused_before_it_can_overflow_the_stack() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_rule_that_would_run_without_bound_is_stopped_at_its_step_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "people.yaml", PERSON_OK);
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"rule_paths = [\"packs\"]\nselect = [\"BIG001\"]\n",
+    );
+    let sixty = (1..=60)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    // 60^4 = 13 million sums: accepted when the pack is read, stopped when it runs.
+    let pack = format!(
+        "[[rule]]\nid = \"BIG001\"\ntitle = \"Explodes\"\nseverity = \"low\"\nkind = \"person\"\n\
+         assert = '[{sixty}].map(a, [{sixty}].map(b, [{sixty}].map(c, [{sixty}].map(d, a + b + c + d)))).size() == 0'\n\
+         message = \"never shown\"\nrationale = \"x\"\nremediation = \"x\"\n"
+    );
+    write(dir.path(), "packs/big.toml", pack.as_bytes());
+    let (rule, file, line, _, message) = one(dir.path(), "BIG001");
+    assert_eq!(
+        (rule.as_str(), file.as_str(), line),
+        ("BIG001", "people.yaml", 1)
+    );
+    assert!(
+        message.contains("the rule took more than 5000000 steps (the step budget) and was stopped"),
+        "{message}"
+    );
+}

@@ -30,6 +30,8 @@ enum FaultKind {
     },
     /// Anything else: an operator on the wrong types, an overflow.
     Other(String),
+    /// The evaluation took more steps than it is allowed (the step budget).
+    Budget(u64),
 }
 
 impl Fault {
@@ -45,6 +47,9 @@ impl Fault {
     pub fn explain(&self) -> String {
         match &*self.0 {
             FaultKind::Missing(field) => format!("the field `{field}` is missing"),
+            FaultKind::Budget(steps) => format!(
+                "the rule took more than {steps} steps (the step budget) and was stopped, so that no rule can run without bound; simplify the rule"
+            ),
             FaultKind::Function { function, message } => format!("{function}(): {message}"),
             FaultKind::Other(message) => message.clone(),
         }
@@ -54,6 +59,9 @@ impl Fault {
     pub fn explain_sv(&self) -> String {
         match &*self.0 {
             FaultKind::Missing(field) => format!("fältet `{field}` saknas"),
+            FaultKind::Budget(steps) => format!(
+                "regeln tog fler än {steps} steg (stegbudgeten) och stoppades, så att ingen regel kan köra utan gräns; förenkla regeln"
+            ),
             _ => self.explain(),
         }
     }
@@ -101,6 +109,10 @@ pub struct Machine<'a> {
     /// Work done: expression steps, loop iterations and index entries read. Counted, so that a
     /// test can tell linear from quadratic without a stopwatch.
     pub steps: u64,
+    /// The step count at which the current evaluation is stopped, and the budget it was given
+    /// (see [`Machine::allow`]).
+    step_limit: u64,
+    budget: u64,
     patterns: RefCell<HashMap<String, Arc<regex::Regex>>>,
     /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
     pub null_word: &'static str,
@@ -127,6 +139,8 @@ impl<'a> Machine<'a> {
             world,
             slots: vec![Val::Null; super::code::FIRST_LOOP_SLOT + 8],
             steps: 0,
+            step_limit: u64::MAX,
+            budget: u64::MAX,
             patterns: RefCell::new(HashMap::new()),
             null_word: KEEPING_NULL_WORD,
             kept: Vec::new(),
@@ -184,10 +198,21 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Allows the evaluations that follow `steps` more steps in all: a rule from the checked
+    /// tree's own packs (`map` nested four deep over long lists, say) is stopped there with a
+    /// fault that names the budget, rather than running, and allocating, without bound.
+    pub fn allow(&mut self, steps: u64) {
+        self.budget = steps;
+        self.step_limit = self.steps.saturating_add(steps);
+    }
+
     pub fn eval(&mut self, code: &'a Code) -> Outcome<'a> {
         // The common cases are handled here and the rest in functions of their own, so that
         // this function, entered for every node, stays small: its frame is set up on every call.
         self.steps += 1;
+        if self.steps > self.step_limit {
+            return Err(Fault(Box::new(FaultKind::Budget(self.budget))));
+        }
         match code {
             Code::Null => Ok(Val::Null),
             Code::Bool(flag) => Ok(Val::Bool(*flag)),
