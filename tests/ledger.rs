@@ -1135,3 +1135,23 @@ fn a_ledger_with_two_entries_of_one_finding_is_refused_not_halved() {
     // Nothing is dropped: the file is as it was.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), doubled);
 }
+
+#[test]
+fn a_ledger_beyond_the_size_tillsyn_reads_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    city(root);
+    let path = root.join("tillsyn-ledger.json");
+    // Sparse: 300 MB as the file system reports it, nothing written.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(300 * 1024 * 1024).unwrap();
+    drop(file);
+    let (code, stderr) = check(root, "2026-11-02", &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .contains("the ledger is 314572800 bytes, more than the 268435456 bytes tillsyn reads"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 300 * 1024 * 1024);
+}

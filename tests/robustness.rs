@@ -666,3 +666,44 @@ fn a_rule_that_would_run_without_bound_is_stopped_at_its_step_budget() {
         "{message}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_swapped_for_a_link_or_a_device_after_discovery_is_not_read_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.yaml");
+    std::fs::write(&secret, "kind: person\nid: P-SECRET\nname: Hemlig\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("repo")).unwrap();
+    let swapped = dir.path().join("repo/people.yaml");
+    std::os::unix::fs::symlink(&secret, &swapped).unwrap();
+    let found = |absolute: std::path::PathBuf| tillsyn::source::FoundFile {
+        path: "people.yaml".to_string(),
+        absolute,
+        format: tillsyn::source::Format::Yaml,
+        mapped_kind: None,
+        sheet: None,
+        mapping: Default::default(),
+    };
+    let parsed = tillsyn::source::parse_all(
+        &[found(swapped), found("/dev/zero".into())],
+        &tillsyn::source::Limits::default(),
+        &|_, _| tillsyn::source::csv::CellType::String,
+        &tillsyn::progress::Silent,
+    );
+    let messages: Vec<&str> = parsed
+        .iter()
+        .map(|file| {
+            file.outcome
+                .as_ref()
+                .err()
+                .map_or("read", |error| error.message.as_str())
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "the file became a link after it was found, and is not read",
+            "the file became something other than an ordinary file (a device, a pipe or a directory) after it was found, and is not read",
+        ]
+    );
+}

@@ -131,6 +131,17 @@ impl Ledger {
     pub fn read(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
         refuse_link(path)?;
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.len() > MAX_LEDGER_BYTES
+        {
+            return Err(LedgerError::Io {
+                path: shown,
+                message: format!(
+                    "the ledger is {} bytes, more than the {MAX_LEDGER_BYTES} bytes tillsyn reads (about a million findings); it is left as it is\n  help: a repository with that many open findings needs them fixed or accepted in bulk first; check without --ledger meanwhile",
+                    metadata.len()
+                ),
+            });
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -278,6 +289,11 @@ impl Ledger {
         Ok(())
     }
 }
+
+/// The largest ledger read: reading one means holding all its entries, a few times its size, so
+/// a ledger beyond this (hand-made, or a million findings never fixed) is refused, whole, with a
+/// message, rather than aborting the run on allocation.
+pub const MAX_LEDGER_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A ledger that is a link could make a run read, and replace, a file outside the tree; it is
 /// refused rather than followed or silently replaced by a file of its own.

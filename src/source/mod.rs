@@ -446,7 +446,30 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
 
 /// The file's bytes, unless it is over `max_file_bytes`.
 fn read_bytes(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, ParseError> {
-    let metadata = std::fs::metadata(&file.absolute).map_err(|error| io_error(&error))?;
+    use std::io::Read;
+    // Opened without following a link, and judged by what was opened: a file swapped for a
+    // link (to `../secret.yaml`, or to `/dev/zero`) after discovery is not read through it.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut handle = options.open(&file.absolute).map_err(|error| {
+        if is_link_refused(&error) {
+            not_a_file("a link", "en länk")
+        } else {
+            io_error(&error)
+        }
+    })?;
+    let metadata = handle.metadata().map_err(|error| io_error(&error))?;
+    if !metadata.is_file() {
+        return Err(not_a_file(
+            "something other than an ordinary file (a device, a pipe or a directory)",
+            "något annat än en vanlig fil (en enhet, ett rör eller en katalog)",
+        ));
+    }
     // Spans are 32-bit offsets, so no file is read past 4 GiB whatever the limit says.
     let limit = limits.max_file_bytes.min(u64::from(u32::MAX));
     if metadata.len() > limit {
@@ -465,7 +488,46 @@ fn read_bytes(file: &FoundFile, limits: &Limits) -> Result<Vec<u8>, ParseError> 
             "dela registret i mindre filer, eller höj `[limits] max_file_bytes`",
         ));
     }
-    std::fs::read(&file.absolute).map_err(|error| io_error(&error))
+    // Read no further than the limit even if the file grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    handle
+        .by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| io_error(&error))?;
+    if bytes.len() as u64 > limit {
+        return Err(ParseError::ours(
+            format!(
+                "the file grew past the limit of {limit} bytes while it was read (limit `max_file_bytes`)"
+            ),
+            format!(
+                "filen växte förbi gränsen på {limit} byte medan den lästes (gränsen `max_file_bytes`)"
+            ),
+            Span::at(0),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Whether opening failed because the path is a link (`O_NOFOLLOW` gives `ELOOP`).
+fn is_link_refused(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+fn not_a_file(what: &str, what_sv: &str) -> ParseError {
+    ParseError::ours(
+        format!("the file became {what} after it was found, and is not read"),
+        format!("filen blev {what_sv} efter att den hittades, och läses inte"),
+        Span::at(0),
+    )
 }
 
 fn io_error(error: &std::io::Error) -> ParseError {
