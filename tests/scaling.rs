@@ -75,3 +75,58 @@ fn the_guard_catches_a_rule_that_reads_a_growing_index_per_record() {
         "a per-asset scan of the unit's referrers should grow the work per record ({small:.1} → {large:.1})"
     );
 }
+
+/// The rules' work per unit for `units` departments under one administration, each asked for
+/// its assignments by a rule of the repository's own.
+fn assignment_work_per_unit(units: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = vec![serde_json::json!({
+        "id": "ADM", "name": "Förvaltningen", "unit_type": "administration", "is_controller": false
+    })];
+    for index in 0..units {
+        records.push(serde_json::json!({
+            "id": format!("D-{index}"), "name": format!("Avdelning {index}"),
+            "unit_type": "department", "parent": "ADM", "is_controller": false
+        }));
+    }
+    let file = serde_json::json!({ "kind": "org_unit", "records": records });
+    std::fs::write(dir.path().join("units.json"), file.to_string()).unwrap();
+    std::fs::create_dir_all(dir.path().join(".rules")).unwrap();
+    std::fs::write(
+        dir.path().join(".rules/local.toml"),
+        r#"[[rule]]
+id = "LOC901"
+title = "Unit without a coordinator"
+severity = "low"
+kind = "org_unit"
+assert = 'size(assignments(self, "information_security_coordinator")) >= 0'
+message = "never"
+rationale = "Reads every unit's assignments, up its parents."
+remediation = "None."
+references = []
+"#,
+    )
+    .unwrap();
+    let mut config =
+        tillsyn::config::load(dir.path(), None, &tillsyn::schema::kind_names()).unwrap();
+    config.rule_paths = vec![".rules".into()];
+    config.select = Some(vec!["LOC901".into()]);
+    let rules = RuleSet::load(dir.path(), &config, &Selection::default()).unwrap();
+    let today = jiff::civil::date(2026, 11, 27);
+    let result =
+        tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today).unwrap();
+    result.rule_work as f64 / result.records as f64
+}
+
+#[test]
+fn assignments_of_units_under_one_parent_take_linear_work() {
+    let (small, large) = (
+        assignment_work_per_unit(2_000),
+        assignment_work_per_unit(20_000),
+    );
+    eprintln!("assignments() work per unit: {small:.1} at 2,000 units, {large:.1} at 20,000");
+    assert!(
+        large <= small * 1.25,
+        "asking each unit for its assignments grew from {small:.1} to {large:.1} steps per unit when the units grew tenfold: it scans the parent's referrers"
+    );
+}

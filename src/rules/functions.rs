@@ -76,6 +76,10 @@ pub struct World<'a> {
     /// supplier named by 100,000 systems was otherwise scanned for its agreements once per
     /// system, 10^10 steps.
     many_referrers: std::sync::Mutex<ManyReferrers>,
+    /// Per org unit: the role assignments whose `scope_unit` names it, in repository order, so
+    /// that `assignments()` reads a unit's own assignments instead of everything that refers to
+    /// the unit (200,000 units under one parent made every call scan all of them).
+    assignments_by_scope: HashMap<usize, Vec<usize>>,
 }
 
 /// Target record, kind, field → the referring records.
@@ -136,7 +140,9 @@ impl<'a> World<'a> {
             severities,
             patterns: std::sync::Mutex::default(),
             many_referrers: std::sync::Mutex::default(),
+            assignments_by_scope: HashMap::default(),
         };
+        world.assignments_by_scope = world.assignments_by_scope();
         world.hwm = world.high_water_marks();
         world.coverage = world.document_coverage();
         world
@@ -196,6 +202,22 @@ impl<'a> World<'a> {
                 ),
                 None => (referrer.from(), "", ""),
             })
+    }
+
+    fn assignments_by_scope(&self) -> HashMap<usize, Vec<usize>> {
+        let mut by_scope: HashMap<usize, Vec<usize>> = HashMap::default();
+        for &assignment in self.by_kind.get("role_assignment").into_iter().flatten() {
+            for reference in self.repository.references_of(assignment) {
+                let names_scope = matches!(
+                    reference.schema.path.as_slice(),
+                    [crate::schema::Step::Key(key)] if key == "scope_unit"
+                );
+                if names_scope && let Some(unit) = reference.resolved() {
+                    by_scope.entry(unit).or_default().push(assignment);
+                }
+            }
+        }
+        by_scope
     }
 
     /// Per system: the highest level per dimension among the assets it lists and the assets that
@@ -488,12 +510,13 @@ impl<'a> World<'a> {
                 let role_function = text_arg(function, role_function)?;
                 let mut found = Vec::new();
                 for scope in std::iter::once(unit).chain(self.ancestors(unit)) {
-                    let referrers = self.referrers(scope);
-                    *steps += referrers.len() as u64 + 1;
-                    for (assignment, kind, field) in referrers {
-                        let matches = kind == "role_assignment"
-                            && field == "scope_unit"
-                            && self.in_force[assignment]
+                    let assignments = self
+                        .assignments_by_scope
+                        .get(&scope)
+                        .map_or(&[][..], Vec::as_slice);
+                    *steps += assignments.len() as u64 + 1;
+                    for &assignment in assignments {
+                        let matches = self.in_force[assignment]
                             && self.role_function.get(&assignment).copied() == Some(role_function);
                         if matches {
                             found.push(assignment);
