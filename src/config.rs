@@ -367,8 +367,22 @@ pub fn load(
         Some(path) => path.to_path_buf(),
         None => {
             let path = root.join(FILE_NAME);
-            if !path.exists() {
+            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
                 return Ok(Config::default());
+            };
+            // The tree's own configuration is the tree's file: a link could make a run read
+            // (and show in an error) a file from elsewhere. `--config` may name any file.
+            if metadata.file_type().is_symlink() {
+                return Err(ConfigError {
+                    file: path.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: "tillsyn.toml is a link, which tillsyn does not follow".to_string(),
+                    hint: Some(
+                        "keep the configuration in the tree as a file of its own, or name it with --config FILE"
+                            .to_string(),
+                    ),
+                });
             }
             path
         }

@@ -707,3 +707,29 @@ fn a_file_swapped_for_a_link_or_a_device_after_discovery_is_not_read_through_it(
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_tillsyn_toml_that_is_a_link_is_refused() {
+    let (_dir, root) = tree_beside_outside("");
+    std::fs::remove_file(root.join("tillsyn.toml")).unwrap();
+    let outside = root.parent().unwrap().join("outside/tillsyn.toml");
+    std::fs::write(&outside, "secret = \"hemligt\"\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("tillsyn.toml")).unwrap();
+    let (code, _, stderr) = run(&["check", root.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("tillsyn.toml is a link, which tillsyn does not follow"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hemligt"), "{stderr}");
+    // Named on the command line, the same file is the person's choice and is read.
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--config",
+        outside.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown key `secret`"), "{stderr}");
+}
