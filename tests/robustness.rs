@@ -733,3 +733,65 @@ fn a_tillsyn_toml_that_is_a_link_is_refused() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown key `secret`"), "{stderr}");
 }
+
+#[test]
+fn raw_control_characters_and_utf16_are_named_and_excels_unicode_text_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ctrl.json",
+        b"{\"kind\": \"person\", \"id\": \"P-1\", \"name\": \"A\x01b\"}\n",
+    );
+    let utf16: Vec<u8> = "{\"kind\": \"person\", \"id\": \"P-2\", \"name\": \"B\"}\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    write(dir.path(), "u16.json", &utf16);
+    // Excel's "Unicode text": UTF-16 with a byte-order mark, cells between tabs.
+    let mut register = vec![0xFF, 0xFE];
+    register.extend(
+        "id\tname\r\nP-3\tÅsa\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    write(dir.path(), "people.txt.csv", &register);
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[[sources]]\npath = \"people.txt.csv\"\nkind = \"person\"\n",
+    );
+    let found = findings(dir.path(), "PARSE001");
+    let shown: Vec<(&str, u64, u64, &str)> = found
+        .iter()
+        .map(|(_, file, line, column, message)| (file.as_str(), *line, *column, message.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "ctrl.json",
+                1,
+                43,
+                "a raw control character (U+0001) in the text; JSON allows one only escaped, as \\u0001"
+            ),
+            (
+                "u16.json",
+                1,
+                1,
+                "the file is UTF-16LE, not UTF-8 (save the file as UTF-8)"
+            ),
+        ]
+    );
+    let (_, json) = check_json(dir.path(), &["--select", "SCH001"]);
+    assert_eq!(json["checked"]["records"], 1, "{json}");
+    let (_, _, stderr) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-27",
+    ]);
+    assert!(
+        stderr.contains("note: people.txt.csv: read as UTF-16LE (as Excel writes \"Unicode text\"); save it as UTF-8 to be sure"),
+        "{stderr}"
+    );
+}

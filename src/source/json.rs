@@ -32,6 +32,22 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
 
 /// The careful reader: `jsonc-parser`'s syntax tree, converted; it says what is wrong and where.
 pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    // JSON allows a control character only escaped; the library takes it raw without a word.
+    if let Some(offset) = text
+        .bytes()
+        .position(|byte| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r'))
+    {
+        let code = text.as_bytes().get(offset).copied().unwrap_or_default();
+        return Err(ParseError::ours(
+            format!(
+                "a raw control character (U+{code:04X}) in the text; JSON allows one only escaped, as \\u{code:04x}"
+            ),
+            format!(
+                "ett oskyddat styrtecken (U+{code:04X}) i texten; JSON tillåter det bara skyddat, som \\u{code:04x}"
+            ),
+            Span::at(offset),
+        ));
+    }
     let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT).map_err(|error| {
         let range = error.range();
         let parse_error =

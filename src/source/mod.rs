@@ -277,12 +277,16 @@ fn parse_file(
     let mut note = None;
     let read = if file.format == Format::Csv {
         read_register_text(file, limits).map(|(text, decoded)| {
-            if decoded {
-                note = Some(format!(
+            note = decoded.map(|encoding| match encoding {
+                "windows-1252" => format!(
                     "{}: not UTF-8, read as Windows-1252 (as Excel writes CSV); save it as UTF-8 to be sure",
                     file.path
-                ));
-            }
+                ),
+                other => format!(
+                    "{}: read as {other} (as Excel writes \"Unicode text\"); save it as UTF-8 to be sure",
+                    file.path
+                ),
+            });
             text
         })
     } else {
@@ -316,21 +320,27 @@ fn parse_file(
     }
 }
 
-/// A register's text: UTF-8 (a byte-order mark dropped), or else Windows-1252, which every byte
-/// sequence decodes as (`true` when it was). Spreadsheets export CSV in either.
+/// A register's text: UTF-8 (a byte-order mark dropped), UTF-16, or else Windows-1252, which
+/// every byte sequence decodes as, with the encoding it was decoded from when it was not UTF-8.
+/// Spreadsheets export CSV in each.
 fn read_register_text(
     file: &FoundFile,
     limits: &Limits,
-) -> Result<(String, bool), (String, ParseError)> {
+) -> Result<(String, Option<&'static str>), (String, ParseError)> {
     let bytes = read_bytes(file, limits).map_err(|error| (String::new(), error))?;
+    // Excel's "Unicode text" export is UTF-16: decoded, with the note a decoding gets.
+    if let Some(encoding) = utf16(&bytes) {
+        let (text, _) = encoding.decode_with_bom_removal(&bytes);
+        return Ok((text.into_owned(), Some(encoding.name())));
+    }
     let bytes = bytes
         .strip_prefix("\u{feff}".as_bytes())
         .map_or(bytes.as_slice(), |rest| rest);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), false)),
+        Ok(text) => Ok((text.to_string(), None)),
         Err(_) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Ok((text.into_owned(), true))
+            Ok((text.into_owned(), Some("windows-1252")))
         }
     }
 }
@@ -419,6 +429,18 @@ fn declared_kind(text: &str, format: Format) -> Option<String> {
 /// (lossy for invalid UTF-8) and the error.
 fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, ParseError)> {
     let bytes = read_bytes(file, limits).map_err(|error| (String::new(), error))?;
+    if let Some(encoding) = utf16(&bytes) {
+        let name = encoding.name();
+        return Err((
+            String::new(),
+            ParseError::ours(
+                format!("the file is {name}, not UTF-8"),
+                format!("filen är {name}, inte UTF-8"),
+                Span::at(0),
+            )
+            .with_hint("save the file as UTF-8", "spara filen som UTF-8"),
+        ));
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -441,6 +463,35 @@ fn read_text(file: &FoundFile, limits: &Limits) -> Result<String, (String, Parse
                 .with_hint("save the file as UTF-8", "spara filen som UTF-8"),
             ))
         }
+    }
+}
+
+/// The UTF-16 a text is in, if it is: told by its byte-order mark, or, without one, by the zero
+/// bytes that every other byte of Latin text in UTF-16 is.
+fn utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => return Some(encoding_rs::UTF_16BE),
+        _ => {}
+    }
+    let head = bytes.get(..bytes.len().min(256))?;
+    if head.len() < 4 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|(index, byte)| index % 2 == parity && **byte == 0)
+            .count()
+    };
+    let pairs = head.len() / 2;
+    // Mostly zero on one side and hardly ever on the other: UTF-16 of mostly Latin text.
+    if zeros_at(1) * 4 >= pairs * 3 && zeros_at(0) * 8 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if zeros_at(0) * 4 >= pairs * 3 && zeros_at(1) * 8 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
