@@ -795,3 +795,22 @@ fn raw_control_characters_and_utf16_are_named_and_excels_unicode_text_is_read() 
         "{stderr}"
     );
 }
+
+#[test]
+fn a_yaml_tag_tillsyn_does_not_read_is_named_as_such_not_as_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "binary.yaml",
+        b"kind: person\nid: P-1\nname: !!binary aGVq\n",
+    );
+    let (rule, file, line, column, message) = one(dir.path(), "PARSE001");
+    assert_eq!(
+        (rule.as_str(), file.as_str(), line, column),
+        ("PARSE001", "binary.yaml", 3, 7)
+    );
+    assert_eq!(
+        message,
+        "a value that its tag does not allow, or a tag tillsyn does not read (such as !!binary) (write the value plainly, without the tag)"
+    );
+}

@@ -213,11 +213,24 @@ fn convert(
             }
             Value::Map(entries.into())
         }
-        YamlData::Alias(_) | YamlData::BadValue => {
+        YamlData::Alias(_) => {
             return Err(ParseError::ours(
                 "an alias that cannot be resolved",
                 "ett alias som inte kan lösas upp",
                 span,
+            ));
+        }
+        // What the YAML library could not make a value of: a value its tag does not allow, or a
+        // tag of a type tillsyn has no use for (`!!binary`).
+        YamlData::BadValue => {
+            return Err(ParseError::ours(
+                "a value that its tag does not allow, or a tag tillsyn does not read (such as !!binary)",
+                "ett värde som dess tagg inte tillåter, eller en tagg som tillsyn inte läser (som !!binary)",
+                span,
+            )
+            .with_hint(
+                "write the value plainly, without the tag",
+                "skriv värdet som det är, utan taggen",
             ));
         }
     };
