@@ -314,8 +314,7 @@ pub fn stays_inside(path: &str) -> bool {
 pub const SOURCES_HELP: &str = "[[sources]] maps CSV (.csv) and Excel (.xlsx) registers, or TOML, YAML, JSON and Markdown files without a `kind`, to a kind; with `format` it reads a DCAT catalogue (dcat: .ttl, .rdf, .jsonld), an OSCAL document (oscal) or a fides manifest (fides)";
 
 fn importer_names() -> String {
-    crate::source::Format::IMPORTER_NAMES
-        .iter()
+    crate::source::Format::importer_names()
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
         .join(", ")
@@ -488,14 +487,11 @@ pub fn parse(file: &str, text: &str, known_kinds: &[&str]) -> Result<Config, Con
                             format.span(),
                             format!("`format` must be one of {}, not `{name}`", importer_names()),
                             Some(
-                                did_you_mean(
-                                    name,
-                                    crate::source::Format::IMPORTER_NAMES.iter().copied(),
-                                )
-                                .unwrap_or_else(|| {
-                                    "leave `format` out for CSV, Excel and tillsyn's own files"
-                                        .to_string()
-                                }),
+                                did_you_mean(name, crate::source::Format::importer_names())
+                                    .unwrap_or_else(|| {
+                                        "leave `format` out for CSV, Excel and tillsyn's own files"
+                                            .to_string()
+                                    }),
                             ),
                         ));
                     };

@@ -65,14 +65,14 @@ impl Format {
         }
     }
 
+    /// The formats of other tools, which an importer reads.
+    pub const IMPORTED: [Format; 3] = [Format::Dcat, Format::Oscal, Format::Fides];
+
     /// The importer a `[[sources]]` entry's `format` names.
     pub fn from_name(name: &str) -> Option<Format> {
-        match name {
-            "dcat" => Some(Format::Dcat),
-            "oscal" => Some(Format::Oscal),
-            "fides" => Some(Format::Fides),
-            _ => None,
-        }
+        Format::IMPORTED
+            .into_iter()
+            .find(|format| format.name() == name)
     }
 
     /// The name `format` gives the format in `[[sources]]` (and `import`): `dcat`, `oscal`,
@@ -92,7 +92,9 @@ impl Format {
     }
 
     /// The names `format` may take in `[[sources]]`.
-    pub const IMPORTER_NAMES: &'static [&'static str] = &["dcat", "oscal", "fides"];
+    pub fn importer_names() -> impl Iterator<Item = &'static str> {
+        Format::IMPORTED.into_iter().map(Format::name)
+    }
 
     /// For a format whose files are another tool's (DCAT, OSCAL, fides): the kinds of records
     /// it gives. Empty for tillsyn's own formats and for tables, whose kind a mapping names.
