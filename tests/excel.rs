@@ -664,3 +664,158 @@ fn without_a_sheet_a_title_sheet_is_passed_over_and_the_choice_is_told() {
         "{stderr}"
     );
 }
+
+/// A workbook whose parts are `edit`ed (by part name and XML text) and written again.
+fn with_parts(mut workbook: Workbook, edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let bytes = workbook.save_to_buffer().expect("save workbook");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut written = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).expect("a part");
+        let name = part.name().to_string();
+        let mut content = String::new();
+        part.read_to_string(&mut content).expect("XML text");
+        let content = edit(&name, content);
+        written
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start part");
+        written.write_all(content.as_bytes()).expect("write part");
+    }
+    written.finish().expect("finish zip").into_inner()
+}
+
+/// The zip's bytes with the unpacked size of `part` set to `declared`, in its local header and
+/// in the central directory, as a crafted zip declares it.
+fn declaring(mut bytes: Vec<u8>, part: &str, declared: u32) -> Vec<u8> {
+    let name = part.as_bytes();
+    let read_u16 =
+        |bytes: &[u8], at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize;
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        let (size_at, name_length_at, name_at) = match &bytes[at..at + 4] {
+            b"PK\x03\x04" => (at + 22, at + 26, at + 30),
+            b"PK\x01\x02" => (at + 24, at + 28, at + 46),
+            _ => continue,
+        };
+        let length = read_u16(&bytes, name_length_at);
+        if bytes.get(name_at..name_at + length) == Some(name) {
+            bytes[size_at..size_at + 4].copy_from_slice(&declared.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the part's two headers");
+    bytes
+}
+
+fn one_asset() -> Workbook {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Assets").expect("name");
+    sheet.write_string(0, 0, "id").expect("write");
+    sheet.write_string(1, 0, "IA-1").expect("write");
+    workbook
+}
+
+#[test]
+fn a_part_that_unpacks_past_its_declared_size_is_refused_before_calamine_reads_it() {
+    // 600,000 empty cells (2.4 MB) in a part whose directory says 1,000 bytes: the shape of the
+    // 6 GiB sheet and the 6 GiB shared strings, which calamine walked or allocated without end.
+    let inflated = with_parts(one_asset(), |name, content| {
+        if name == "xl/worksheets/sheet1.xml" {
+            content.replace(
+                "</sheetData>",
+                &format!("<row r=\"3\">{}</row></sheetData>", "<c/>".repeat(600_000)),
+            )
+        } else {
+            content
+        }
+    });
+    let dir = variant(MAPPING, None);
+    std::fs::write(
+        dir.path().join(WORKBOOK),
+        declaring(inflated, "xl/worksheets/sheet1.xml", 1_000),
+    )
+    .expect("write");
+    assert_eq!(
+        parse_findings(dir.path()),
+        [(
+            "1:1".to_string(),
+            "the workbook's part `xl/worksheets/sheet1.xml` unpacks to more than the 1000 bytes \
+             its zip directory declares: the file is damaged or made to exhaust memory (open and \
+             save the workbook again in Excel, or export the sheet as CSV)"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_workbook_that_would_unpack_to_a_thousand_times_its_size_is_refused() {
+    // Within 16 × `max_file_bytes` (1 GiB by default), but a few kilobytes that declare 200 MB:
+    // no workbook Excel writes packs that tightly.
+    let bytes = with_parts(one_asset(), |_, content| content);
+    let own = bytes.len();
+    let dir = variant(MAPPING, None);
+    std::fs::write(
+        dir.path().join(WORKBOOK),
+        declaring(bytes, "xl/worksheets/sheet1.xml", 200_000_000),
+    )
+    .expect("write");
+    let findings = parse_findings(dir.path());
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].1.contains(&format!(
+            "bytes, more than 100 times its own {own} bytes: a workbook Excel writes unpacks to \
+             some 5 to 15 times its size, so this one is damaged or made to exhaust memory"
+        )),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_header_of_100001_cells_is_read_and_its_first_unknown_field_named() {
+    let mut workbook = one_asset();
+    let sheet = workbook.worksheet_from_name("Assets").expect("sheet");
+    sheet
+        .write_string(1, 1, "a value under `f0`")
+        .expect("write");
+    let wide = with_parts(workbook, |name, content| {
+        if name == "xl/worksheets/sheet1.xml" {
+            // Cells without a reference take the next column, past Excel's last (XFD).
+            let header: String = (0..100_000)
+                .map(|column| format!("<c t=\"inlineStr\"><is><t>f{column}</t></is></c>"))
+                .collect();
+            content.replacen("</row>", &format!("{header}</row>"), 1)
+        } else {
+            content
+        }
+    });
+    let dir = variant(MAPPING, None);
+    std::fs::write(dir.path().join(WORKBOOK), &wide).expect("write");
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let unknown: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| {
+            finding["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("unknown field"))
+        })
+        .map(|finding| {
+            (
+                finding["cell"].as_str().unwrap_or_default(),
+                finding["message"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [(
+            "Assets!B1",
+            "unknown field `f0` in an information_asset; `tillsyn schema show information_asset` \
+             lists the fields"
+        )]
+    );
+}

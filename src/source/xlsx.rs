@@ -274,14 +274,29 @@ fn refuse_compound_file(bytes: &[u8]) -> Result<(), ParseError> {
 /// a workbook within the file limit stays within this one, and a zip bomb does not.
 pub const UNPACKED_FACTOR: u64 = 16;
 
+/// How many times its own size a workbook may unpack to, beyond `UNPACKED_FLOOR`. Registers
+/// Excel writes unpack to 5–15 times their size; a zip bomb of empty cells, to a thousand.
+pub const UNPACKED_RATIO: u64 = 100;
+
+/// What any workbook may unpack to whatever its size, so that a small workbook is never judged
+/// by its ratio: 64 MiB of XML is read in about a second.
+pub const UNPACKED_FLOOR: u64 = 64 * 1024 * 1024;
+
 /// Refuses a workbook whose parts, by the sizes its zip directory declares, unpack to more than
-/// `UNPACKED_FACTOR` × `max_file_bytes`, before anything is unpacked.
+/// `UNPACKED_FACTOR` × `max_file_bytes`, or to more than `UNPACKED_RATIO` times the workbook's
+/// own size (and `UNPACKED_FLOOR`), before anything is unpacked; then holds each part to the
+/// size declared for it.
 fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
     // Not a zip at all: calamine says so, in its own words.
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
     let limit = u128::from(limits.max_file_bytes.saturating_mul(UNPACKED_FACTOR));
+    let ratio_limit = u128::from(UNPACKED_FLOOR).max(
+        u128::try_from(bytes.len())
+            .unwrap_or(u128::MAX)
+            .saturating_mul(u128::from(UNPACKED_RATIO)),
+    );
     // The sizes of the central directory, which every writer fills in (the zip crate's own
     // total gives up on parts streamed with data descriptors, as most writers stream them).
     let mut size: u128 = 0;
@@ -290,8 +305,8 @@ fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> 
             size = size.saturating_add(u128::from(part.size()));
         }
     }
-    match size {
-        size if size > limit => Err(ParseError::ours(
+    if size > limit {
+        return Err(ParseError::ours(
             format!(
                 "the workbook unpacks to {size} bytes, over the limit of {limit} bytes ({UNPACKED_FACTOR} × `max_file_bytes`)"
             ),
@@ -303,9 +318,61 @@ fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> 
         .with_hint(
             "split the register into smaller workbooks, or raise `[limits] max_file_bytes`",
             "dela registret i mindre arbetsböcker, eller höj `[limits] max_file_bytes`",
-        )),
-        _ => Ok(()),
+        ));
     }
+    if size > ratio_limit {
+        let own = bytes.len();
+        return Err(ParseError::ours(
+            format!(
+                "the workbook unpacks to {size} bytes, more than {UNPACKED_RATIO} times its own {own} bytes: a workbook Excel writes unpacks to some 5 to 15 times its size, so this one is damaged or made to exhaust memory"
+            ),
+            format!(
+                "arbetsboken packas upp till {size} byte, mer än {UNPACKED_RATIO} gånger sina egna {own} byte: en arbetsbok som Excel skriver packas upp till 5–15 gånger sin storlek, så den här är skadad eller gjord för att fylla minnet"
+            ),
+            Span::at(0),
+        )
+        .with_hint(
+            "open and save the workbook again in Excel, or export the sheet as CSV",
+            "öppna och spara arbetsboken igen i Excel, eller exportera bladet som CSV",
+        ));
+    }
+    inflated_as_declared(&mut archive)
+}
+
+/// Refuses a workbook with a part that unpacks to more than its zip directory declares: the
+/// declared sizes are what the limit was judged by, and the zip reader does not hold a part to
+/// them, so a part declaring 1,000 bytes could otherwise unpack to gigabytes inside calamine.
+/// Each part is unpacked once, up to one byte past its declared size, into nothing.
+fn inflated_as_declared(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), ParseError> {
+    use std::io::Read;
+    for index in 0..archive.len() {
+        // A part that cannot be opened is left to calamine, which says why in its own words.
+        let Ok(part) = archive.by_index(index) else {
+            continue;
+        };
+        let declared = part.size();
+        let name = part.name().to_string();
+        let mut bounded = part.take(declared.saturating_add(1));
+        let Ok(unpacked) = std::io::copy(&mut bounded, &mut std::io::sink()) else {
+            continue;
+        };
+        if unpacked > declared {
+            return Err(ParseError::ours(
+                format!(
+                    "the workbook's part `{name}` unpacks to more than the {declared} bytes its zip directory declares: the file is damaged or made to exhaust memory"
+                ),
+                format!(
+                    "arbetsbokens del `{name}` packas upp till mer än de {declared} byte som dess zip-katalog anger: filen är skadad eller gjord för att fylla minnet"
+                ),
+                Span::at(0),
+            )
+            .with_hint(
+                "open and save the workbook again in Excel, or export the sheet as CSV",
+                "öppna och spara arbetsboken igen i Excel, eller exportera bladet som CSV",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn quoted_list(names: &[String], none: &str) -> String {
