@@ -130,6 +130,24 @@ pub const XRF003: BuiltinRule = BuiltinRule {
     },
 };
 
+/// An org unit's chain of `parent`s loops back to itself, or climbs more than
+/// [`crate::repository::MOST_PARENT_LEVELS`] levels. Checked by the validation stage, which
+/// walks each unit once, so that the rules' `ancestors()` and `assignments()` need not guard
+/// against it at every call.
+pub const XRF004: BuiltinRule = BuiltinRule {
+    id: "XRF004",
+    severity: Severity::High,
+    title: "Org unit whose chain of parents loops or has no end in sight",
+    rationale: "Responsibility is found by walking up the organisation (a coordinator or DPO at the council covers every unit below it): a unit whose parents loop has no top, so whoever governs it cannot be found, and a chain of more than 64 levels is no organisation chart but an error in the register.",
+    remediation: "Correct `parent` so that the chain ends at the council (or the top unit), without coming back to a unit already on it.",
+    references: &["ISO27001:A.5.2", "ISO27001:5.3"],
+    sv: BuiltinText {
+        title: "Organisatorisk enhet vars kedja av överordnade går i cirkel eller saknar slut",
+        rationale: "Ansvar hittas genom att gå uppåt i organisationen (en samordnare eller ett dataskyddsombud vid kommunfullmäktige omfattar alla enheter under): en enhet vars överordnade går i cirkel har ingen topp, så den som styr den går inte att hitta, och en kedja på fler än 64 nivåer är inget organisationsschema utan ett fel i registret.",
+        remediation: "Rätta `parent` så att kedjan slutar vid kommunfullmäktige (eller den översta enheten), utan att komma tillbaka till en enhet som redan finns i den.",
+    },
+};
+
 /// An exception in force that covers no finding of this run. Computed by the exceptions stage,
 /// after every rule has run, so it cannot be a rule of a pack.
 pub const EXC003: BuiltinRule = BuiltinRule {
@@ -163,5 +181,5 @@ pub const EXC005: BuiltinRule = BuiltinRule {
 };
 
 pub const ALL: &[BuiltinRule] = &[
-    PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, EXC003, EXC005,
+    PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, XRF004, EXC003, EXC005,
 ];

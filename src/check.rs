@@ -141,7 +141,7 @@ pub fn check_observed(
     // The built-in checks judge every file, record or reference.
     evaluated.insert("PARSE001".into(), files);
     evaluated.insert("SRC001".into(), files);
-    for id in ["SCH001", "XRF002"] {
+    for id in ["SCH001", "XRF002", "XRF004"] {
         evaluated.insert(id.into(), repository.records.len());
     }
     for id in ["XRF001", "XRF003"] {

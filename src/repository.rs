@@ -214,6 +214,12 @@ pub struct Reference {
 
 const UNRESOLVED: u32 = u32::MAX;
 
+/// How many levels of `parent` above an org unit are followed. An organisation chart has a
+/// handful (council, board, administration, department, unit); a longer chain is an error in
+/// the register, reported once as XRF004, and bounding the walk keeps `ancestors()` and
+/// `assignments()` linear in the units however long a chain a register holds.
+pub const MOST_PARENT_LEVELS: usize = 64;
+
 impl Reference {
     /// Where the id is.
     pub fn span(&self) -> Span {

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 
 use crate::builtin;
 use crate::finding::{Finding, Message};
-use crate::repository::{Record, Repository};
+use crate::repository::{MOST_PARENT_LEVELS, Record, Repository};
 use crate::schema::{Catalog, KindSchema};
 use crate::source::node::{Node, escape_pointer_token};
 use crate::source::span::Span;
@@ -42,6 +42,7 @@ pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Vali
         .collect();
     let references = check_references(repository, today);
     findings.extend(references.findings);
+    findings.extend(check_parent_chains(repository));
     Validation {
         findings,
         unjudged: references.unjudged,
@@ -545,6 +546,150 @@ fn check_references(repository: &Repository, today: Date) -> Validation {
         }
     }
     Validation { findings, unjudged }
+}
+
+/// XRF004: an org unit's chain of `parent`s that comes back to where it started, once per loop
+/// at the loop's first unit in file order; and the first unit of a chain more than
+/// [`MOST_PARENT_LEVELS`] below its top, once per such unit (not once for every unit below it).
+/// Each unit is walked once: a walk stops at a unit an earlier walk has settled.
+fn check_parent_chains(repository: &Repository) -> Vec<Finding> {
+    // unit → the reference of its `parent` that resolves to another org unit.
+    let mut parent: HashMap<usize, &crate::repository::Reference> = HashMap::new();
+    for reference in &repository.references {
+        let names_parent = matches!(
+            reference.schema.path.as_slice(),
+            [crate::schema::Step::Key(key)] if key == "parent"
+        );
+        let from = reference.from();
+        if names_parent
+            && repository.record(from).kind == "org_unit"
+            && let Some(target) = reference.resolved()
+            && repository.record(target).kind == "org_unit"
+        {
+            parent.insert(from, reference);
+        }
+    }
+    #[derive(Clone, Copy)]
+    enum Walk {
+        OnPath,
+        /// The number of units above it, when its chain ends at a top unit.
+        Levels(usize),
+        /// Its chain runs into a loop.
+        Loops,
+    }
+    let mut walk: HashMap<usize, Walk> = HashMap::new();
+    let mut findings = Vec::new();
+    let mut units: Vec<usize> = parent.keys().copied().collect();
+    units.sort_unstable();
+    for &start in &units {
+        let mut path = Vec::new();
+        let mut current = start;
+        // The number of units above the path's last unit, or `None` when the chain loops.
+        let end = loop {
+            match walk.get(&current).copied() {
+                None => {
+                    walk.insert(current, Walk::OnPath);
+                    path.push(current);
+                    match parent
+                        .get(&current)
+                        .and_then(|reference| reference.resolved())
+                    {
+                        Some(above) => current = above,
+                        None => break Some(0),
+                    }
+                }
+                Some(Walk::OnPath) => {
+                    let first = path.iter().position(|&unit| unit == current).unwrap_or(0);
+                    if let Some(&reported) = path.get(first..).unwrap_or_default().iter().min() {
+                        findings.push(loop_finding(repository, &parent, reported));
+                    }
+                    break None;
+                }
+                Some(Walk::Levels(levels)) => break Some(levels + 1),
+                Some(Walk::Loops) => break None,
+            }
+        };
+        for (steps_up, &unit) in path.iter().rev().enumerate() {
+            let settled = match end {
+                Some(levels) => Walk::Levels(levels + steps_up),
+                None => Walk::Loops,
+            };
+            if let Walk::Levels(levels) = settled
+                && levels == MOST_PARENT_LEVELS + 1
+            {
+                findings.push(too_deep_finding(repository, &parent, unit));
+            }
+            walk.insert(unit, settled);
+        }
+    }
+    findings
+}
+
+/// The chain of a loop, from `unit` round to it again: `A → B → A`.
+fn loop_chain(
+    repository: &Repository,
+    parent: &HashMap<usize, &crate::repository::Reference>,
+    unit: usize,
+) -> String {
+    let name = |index: usize| repository.record(index).id().unwrap_or("?").to_string();
+    let mut chain = vec![name(unit)];
+    let mut current = unit;
+    while let Some(above) = parent
+        .get(&current)
+        .and_then(|reference| reference.resolved())
+    {
+        chain.push(name(above));
+        if above == unit || chain.len() > MOST_PARENT_LEVELS + 1 {
+            break;
+        }
+        current = above;
+    }
+    chain.join(" → ")
+}
+
+fn loop_finding(
+    repository: &Repository,
+    parent: &HashMap<usize, &crate::repository::Reference>,
+    unit: usize,
+) -> Finding {
+    let chain = loop_chain(repository, parent, unit);
+    let message = Message::new(
+        format!("the chain of `parent` comes back to this unit: {chain}, so no unit is at its top"),
+        format!(
+            "kedjan av `parent` leder tillbaka till enheten: {chain}, så ingen enhet står överst"
+        ),
+    );
+    parent_finding(repository, parent, unit, message)
+}
+
+fn too_deep_finding(
+    repository: &Repository,
+    parent: &HashMap<usize, &crate::repository::Reference>,
+    unit: usize,
+) -> Finding {
+    let message = Message::new(
+        format!(
+            "this unit has more than {MOST_PARENT_LEVELS} units above it through `parent`; tillsyn follows `parent` at most {MOST_PARENT_LEVELS} levels, so for it and the units below it only the nearest {MOST_PARENT_LEVELS} are seen"
+        ),
+        format!(
+            "enheten har fler än {MOST_PARENT_LEVELS} enheter ovanför sig genom `parent`; tillsyn följer `parent` högst {MOST_PARENT_LEVELS} nivåer, så för den och enheterna under den syns bara de {MOST_PARENT_LEVELS} närmaste"
+        ),
+    );
+    parent_finding(repository, parent, unit, message)
+}
+
+/// An XRF004 at the unit's `parent` value.
+fn parent_finding(
+    repository: &Repository,
+    parent: &HashMap<usize, &crate::repository::Reference>,
+    unit: usize,
+    message: Message,
+) -> Finding {
+    let (pointer, span) = match parent.get(&unit) {
+        Some(reference) => (reference.located(repository).0, reference.span()),
+        None => (String::new(), Span::at(0)),
+    };
+    repository.finding(&builtin::XRF004.origin(), unit, &pointer, span, "", message)
 }
 
 /// A reference whose target may be in a file that could not be read.

@@ -105,6 +105,37 @@ fn a_byte_order_mark_and_mixed_line_endings_keep_positions_right() {
 }
 
 #[test]
+fn lone_carriage_returns_end_lines_in_every_format() {
+    // Files saved with old Mac line endings: each `\r` ends a line, as YAML, CSV and editors
+    // take it. They were all reported on line 1.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.yaml", b"kind: person\rname: A\rid: P 1\r");
+    write(
+        dir.path(),
+        "p.json",
+        b"{\"kind\": \"person\",\r\"name\": \"A\",\r\"id\": \"P 2\"}",
+    );
+    write(dir.path(), "persons.csv", b"id,name\rP 3,B\r");
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"[[sources]]\npath = \"persons.csv\"\nkind = \"person\"\n",
+    );
+    let places: Vec<(String, u64, u64)> = findings(dir.path(), "SCH001")
+        .into_iter()
+        .map(|(_, file, line, column, _)| (file, line, column))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("p.json".to_string(), 3, 7),
+            ("p.yaml".to_string(), 3, 5),
+            ("persons.csv".to_string(), 2, 1),
+        ]
+    );
+}
+
+#[test]
 fn empty_files_and_empty_registers_are_not_findings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "empty.yaml", b"");
@@ -316,6 +347,73 @@ fn reference_cycles_neither_hang_nor_crash() {
             .unwrap()
             .contains("could not be evaluated")
     }));
+    // The loop of parents is one finding, at the first unit's `parent`.
+    assert_eq!(
+        findings(dir.path(), "XRF004"),
+        [(
+            "XRF004".to_string(),
+            "units.yaml".to_string(),
+            3,
+            53,
+            "the chain of `parent` comes back to this unit: A → B → A, so no unit is at its top"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_chain_of_16000_parents_is_one_finding_and_linear_work() {
+    // Each unit's parent is the one before: U0 at the top, U16000 sixteen thousand levels down.
+    // `ancestors()` walked, and compared against, the whole chain for every unit.
+    let dir = tempfile::tempdir().unwrap();
+    let mut units = vec![serde_json::json!({
+        "id": "U0", "name": "Kommunfullmäktige", "unit_type": "council", "is_controller": false
+    })];
+    for level in 1..=16_000 {
+        units.push(serde_json::json!({
+            "id": format!("U{level}"), "name": format!("Enhet {level}"),
+            "unit_type": "department", "parent": format!("U{}", level - 1), "is_controller": true
+        }));
+    }
+    let text =
+        serde_json::to_string_pretty(&serde_json::json!({ "kind": "org_unit", "records": units }))
+            .unwrap();
+    write(dir.path(), "units.json", text.as_bytes());
+    let line = text
+        .lines()
+        .position(|line| line.contains("\"parent\": \"U64\""))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(
+        findings(dir.path(), "XRF004"),
+        [(
+            "XRF004".to_string(),
+            "units.json".to_string(),
+            line,
+            17,
+            "this unit has more than 64 units above it through `parent`; tillsyn follows `parent` \
+             at most 64 levels, so for it and the units below it only the nearest 64 are seen"
+                .to_string()
+        )]
+    );
+    // ORG001 reads `ancestors()` for every unit: at most 64 of them, whatever the chain.
+    let (code, json) = check_json(dir.path(), &["--select", "ORG001"]);
+    assert_eq!(code, 1);
+    let deep = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["record"] == "U900")
+        .and_then(|finding| finding["message"].as_str())
+        .unwrap();
+    assert!(
+        deep.ends_with(
+            "above it (U899, U898, U897, U896, U895, U894, U893, U892, U891, U890, \
+             U889, U888, U887, U886, U885, U884, U883, U882, U881, U880, U879, U878, U877, U876, \
+             U875 … (and 39 more))"
+        ),
+        "{deep}"
+    );
 }
 
 #[test]

@@ -387,7 +387,7 @@ impl Template {
             match part {
                 Part::Text(literal) => text.push_str(literal),
                 Part::Expr(expr) => match machine.eval(&expr.code) {
-                    Ok(value) => text.push_str(&machine.display(&value)),
+                    Ok(value) => text.push_str(&machine.display_in_message(&value)),
                     Err(fault) => {
                         text.push_str(&format!("{{{}: {}}}", expr.source.text, fault.explain()))
                     }

@@ -43,7 +43,7 @@ use rayon::prelude::*;
 use super::code::Function;
 use super::interpreter::{Fault, Outcome, fail, items, text_arg};
 use super::value::{FieldName, Map, Text, Val, field};
-use crate::repository::{Record, Repository};
+use crate::repository::{MOST_PARENT_LEVELS, Record, Repository};
 use crate::source::node::{Node, Value};
 
 /// The data behind the rule functions, shared by every evaluation of one run. Everything a
@@ -58,8 +58,8 @@ pub struct World<'a> {
     /// the few records they concern, not of all: a Vec per record would cost megabytes per
     /// table at a million records.
     hwm: HashMap<usize, [i64; 3]>,
-    /// For every org unit: the governing documents whose `applies_to` covers it.
-    coverage: HashMap<usize, Vec<usize>>,
+    /// Which governing documents cover which org units.
+    coverage: Coverage,
     active: Vec<bool>,
     in_force: Vec<bool>,
     parent: HashMap<usize, usize>,
@@ -134,7 +134,7 @@ impl<'a> World<'a> {
             repository,
             by_kind,
             hwm: HashMap::default(),
-            coverage: HashMap::default(),
+            coverage: Coverage::default(),
             parent: parent.into_iter().collect(),
             role_function: role_function.into_iter().collect(),
             severities,
@@ -263,9 +263,10 @@ impl<'a> World<'a> {
 
     /// Which governing documents cover each org unit: named in `applies_to`, or through the
     /// tokens `all_committees` (committees and the executive board) and `all_company_boards`.
-    fn document_coverage(&self) -> HashMap<usize, Vec<usize>> {
-        let mut coverage: HashMap<usize, Vec<usize>> = HashMap::default();
-        let units = self.by_kind.get("org_unit").cloned().unwrap_or_default();
+    /// The tokens' documents are kept once, not copied to every unit they cover: 8,000 policies
+    /// for all of 8,000 committees made 64 million entries, each checked against the others.
+    fn document_coverage(&self) -> Coverage {
+        let mut coverage = Coverage::default();
         for &document in self.by_kind.get("governing_document").into_iter().flatten() {
             let Some(Value::Sequence(targets)) = self.records[document]
                 .node
@@ -275,43 +276,71 @@ impl<'a> World<'a> {
                 continue;
             };
             for target in targets.iter().filter_map(Node::as_str) {
-                let covered: Vec<usize> = match target {
-                    "all_committees" => units
-                        .iter()
-                        .copied()
-                        .filter(|&unit| {
-                            matches!(
-                                self.records[unit].get_str("unit_type"),
-                                Some("committee" | "executive_board")
-                            )
-                        })
-                        .collect(),
-                    "all_company_boards" => units
-                        .iter()
-                        .copied()
-                        .filter(|&unit| {
-                            self.records[unit].get_str("unit_type") == Some("company_board")
-                        })
-                        .collect(),
-                    id => self.lookup("org_unit", id).into_iter().collect(),
+                let documents = match target {
+                    "all_committees" => &mut coverage.all_committees,
+                    "all_company_boards" => &mut coverage.all_company_boards,
+                    id => match self.lookup("org_unit", id) {
+                        Some(unit) => coverage.named.entry(unit).or_default(),
+                        None => continue,
+                    },
                 };
-                for unit in covered {
-                    let documents = coverage.entry(unit).or_default();
-                    if !documents.contains(&document) {
-                        documents.push(document);
-                    }
+                // Documents come in order, so a repeat is the last one pushed.
+                if documents.last() != Some(&document) {
+                    documents.push(document);
                 }
             }
         }
         coverage
     }
 
-    /// The unit's ancestors through `parent`, nearest first, stopping at a cycle.
+    /// The governing documents that cover a unit, in record order, each once: for a unit that
+    /// no document names, the list shared by its type (`all_committees`, `all_company_boards`),
+    /// which a machine makes once, however many units share it.
+    pub fn covering_documents(&self, unit: usize) -> Covering<'_> {
+        let named = self
+            .coverage
+            .named
+            .get(&unit)
+            .map_or(&[][..], Vec::as_slice);
+        let (class, shared) = match self
+            .records
+            .get(unit)
+            .and_then(|record| record.get_str("unit_type"))
+        {
+            Some("committee" | "executive_board") => (0, self.coverage.all_committees.as_slice()),
+            Some("company_board") => (1, self.coverage.all_company_boards.as_slice()),
+            _ => (2, &[][..]),
+        };
+        if named.is_empty() {
+            return Covering::Shared { class, shared };
+        }
+        let mut documents = Vec::with_capacity(named.len() + shared.len());
+        let (mut named, mut shared) = (named.iter().peekable(), shared.iter().peekable());
+        loop {
+            let next = match (named.peek(), shared.peek()) {
+                (Some(&&a), Some(&&b)) if a == b => {
+                    named.next();
+                    shared.next()
+                }
+                (Some(&&a), Some(&&b)) if a < b => named.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => shared.next(),
+                (Some(_), None) => named.next(),
+                (None, None) => break,
+            };
+            documents.extend(next.copied());
+        }
+        Covering::Own(documents)
+    }
+
+    /// The unit's ancestors through `parent`, nearest first, stopping at a cycle and after
+    /// [`MOST_PARENT_LEVELS`] (both XRF004), so that a call costs at most that many steps
+    /// whatever the register holds: a chain of 16,000 units made each call walk, and compare
+    /// against, its whole chain.
     fn ancestors(&self, unit: usize) -> Vec<usize> {
         let mut chain = Vec::new();
         let mut current = unit;
         while let Some(&parent) = self.parent.get(&current) {
-            if parent == unit || chain.contains(&parent) {
+            if chain.len() == MOST_PARENT_LEVELS || parent == unit || chain.contains(&parent) {
                 break;
             }
             chain.push(parent);
@@ -321,7 +350,23 @@ impl<'a> World<'a> {
     }
 }
 
-fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
+/// The documents covering a unit: a list shared by every unit of its class (committees and the
+/// executive board 0, company boards 1, other units 2) that no document names, or its own.
+pub enum Covering<'w> {
+    Shared { class: usize, shared: &'w [usize] },
+    Own(Vec<usize>),
+}
+
+/// The governing documents by what their `applies_to` names: units by id, and the two tokens.
+/// Each list is in record order.
+#[derive(Default)]
+struct Coverage {
+    named: HashMap<usize, Vec<usize>>,
+    all_committees: Vec<usize>,
+    all_company_boards: Vec<usize>,
+}
+
+pub fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
     match value {
         Val::Record(index) => Ok(*index),
         other => Err(fail(
@@ -497,8 +542,10 @@ impl<'a> World<'a> {
             (Function::HighestLevel, [levels]) => highest_level(function, levels),
             (Function::Ancestors, [unit]) => {
                 let unit = record_arg(function, unit)?;
+                let ancestors = self.ancestors(unit);
+                *steps += ancestors.len() as u64;
                 Ok(Val::list(
-                    self.ancestors(unit)
+                    ancestors
                         .into_iter()
                         .filter_map(|index| self.record_id(index))
                         .map(|id| Val::Text(Text::Borrowed(id)))
@@ -524,12 +571,6 @@ impl<'a> World<'a> {
                     }
                 }
                 Ok(Val::records(found))
-            }
-            (Function::CoveringDocuments, [unit]) => {
-                let unit = record_arg(function, unit)?;
-                let documents = self.coverage.get(&unit).cloned().unwrap_or_default();
-                *steps += documents.len() as u64;
-                Ok(Val::records(documents))
             }
             (Function::Records, [kind]) => {
                 let kind = text_arg(function, kind)?;

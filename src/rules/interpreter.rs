@@ -121,7 +121,19 @@ pub struct Machine<'a> {
     /// Bumped whenever `self`, `group` or `records` is bound: values kept for the record with an
     /// older binding are stale.
     binding: u64,
+    /// The values of loops with a pure body ([`Loop::pure_body`]) by (loop, range list), with
+    /// the range kept alive so that its allocation is not reused for another list.
+    kept_loops: HashMap<(usize, usize), (Val<'a>, Outcome<'a>), foldhash::fast::RandomState>,
+    /// Per class of unit, the list of documents covering every unit of the class that no
+    /// document names (see [`World::covering_documents`]), made once.
+    shared_coverage: [Option<Rc<[usize]>>; 3],
 }
+
+/// How many items of a list a message shows.
+pub const MOST_LISTED: usize = 25;
+
+/// How many loop values a machine keeps: a bound on the memory they take.
+const MOST_KEPT_LOOPS: usize = 1 << 16;
 
 /// A kept value and the binding of `self` it was computed with (`u64::MAX` for none yet).
 struct Kept<'a> {
@@ -145,6 +157,8 @@ impl<'a> Machine<'a> {
             null_word: KEEPING_NULL_WORD,
             kept: Vec::new(),
             binding: 0,
+            kept_loops: HashMap::default(),
+            shared_coverage: Default::default(),
         };
         machine.bind(super::code::PARAMS, params);
         machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
@@ -159,6 +173,7 @@ impl<'a> Machine<'a> {
             super::code::PARAMS | super::code::TODAY => {
                 self.binding += 1;
                 self.kept.clear();
+                self.kept_loops.clear();
             }
             _ => {}
         }
@@ -185,6 +200,31 @@ impl<'a> Machine<'a> {
             &|index| self.world.record_id(index).map(str::to_string),
             self.null_word,
         )
+    }
+
+    /// How a value reads in a rendered message: as [`Machine::display`], but a list of more
+    /// than [`MOST_LISTED`] items shows the first of them and how many more there are, so that
+    /// a unit covered by 8,000 documents gets a message of a line, not of 200 kB.
+    pub fn display_in_message(&self, value: &Val<'_>) -> String {
+        let Val::List(list) = value else {
+            return self.display(value);
+        };
+        let count = list.len();
+        if count <= MOST_LISTED {
+            return self.display(value);
+        }
+        let shown: Vec<String> = list
+            .items()
+            .take(MOST_LISTED)
+            .map(|item| self.display(&item))
+            .collect();
+        let more = count - MOST_LISTED;
+        // The word for `null` is how the machine knows a Swedish message is being rendered.
+        if self.null_word == KEEPING_NULL_WORD {
+            format!("{} … (and {more} more)", shown.join(", "))
+        } else {
+            format!("{} … (och {more} till)", shown.join(", "))
+        }
     }
 
     /// Evaluates an expression that must give true or false.
@@ -491,6 +531,27 @@ impl<'a> Machine<'a> {
 
     fn run_loop(&mut self, body: &'a Loop) -> Outcome<'a> {
         let range = self.eval(&body.range)?;
+        let list = match &range {
+            Val::List(super::value::List::Records(records)) => Some(records.as_ptr() as usize),
+            Val::List(super::value::List::Values(values)) => Some(Rc::as_ptr(values) as usize),
+            _ => None,
+        };
+        let Some(list) = list.filter(|_| body.pure_body && self.null_word == KEEPING_NULL_WORD)
+        else {
+            return self.loop_over(body, range);
+        };
+        let key = (std::ptr::from_ref(body) as usize, list);
+        if let Some((_, outcome)) = self.kept_loops.get(&key) {
+            return outcome.clone();
+        }
+        let outcome = self.loop_over(body, range.clone());
+        if self.kept_loops.len() < MOST_KEPT_LOOPS {
+            self.kept_loops.insert(key, (range, outcome.clone()));
+        }
+        outcome
+    }
+
+    fn loop_over(&mut self, body: &'a Loop, range: Val<'a>) -> Outcome<'a> {
         // Lists and maps are walked in place; only a record's field names are gathered first.
         let names;
         let range = match &range {
@@ -821,10 +882,38 @@ impl<'a> Machine<'a> {
                 })))
             }
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
+            (Function::CoveringDocuments, [unit]) => self.covering_documents(unit),
             _ => {
                 // `self` is lent where it is bound, not cloned for every call.
                 let current = self.slots.get(super::code::SELF).unwrap_or(&Val::Null);
                 self.world.call(current, function, args, &mut self.steps)
+            }
+        }
+    }
+
+    /// `covering_documents(unit)`: a unit that no document names gets its class's list, one
+    /// allocation per machine, so that the loops over it are kept (see `Machine::run_loop`).
+    fn covering_documents(&mut self, unit: &Val<'a>) -> Outcome<'a> {
+        let unit = super::functions::record_arg(Function::CoveringDocuments, unit)?;
+        match self.world.covering_documents(unit) {
+            super::functions::Covering::Own(documents) => {
+                self.steps += documents.len() as u64;
+                Ok(Val::records(documents))
+            }
+            super::functions::Covering::Shared { class, shared } => {
+                self.steps += 1;
+                let slot = self.shared_coverage.get_mut(class);
+                let list = match slot {
+                    Some(Some(list)) => Rc::clone(list),
+                    Some(place) => {
+                        self.steps += shared.len() as u64;
+                        let list: Rc<[usize]> = Rc::from(shared);
+                        *place = Some(Rc::clone(&list));
+                        list
+                    }
+                    None => Rc::from(shared),
+                };
+                Ok(Val::List(super::value::List::Records(list)))
             }
         }
     }
@@ -901,6 +990,11 @@ fn binary<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a
 /// else (`map(…)`, an earlier `+`) is extended in place, so that a chain `a + b + c + …` copies
 /// each item once rather than once per `+` after it.
 fn add_owned<'a>(mut left: Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    if let (Val::List(_), Val::List(more)) = (&left, right)
+        && more.is_empty()
+    {
+        return Ok(left);
+    }
     if let (Val::List(super::value::List::Values(values)), Val::List(more)) = (&mut left, right)
         && let Some(values) = Rc::get_mut(values)
     {
@@ -915,6 +1009,10 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
         (Val::Text(left), Val::Text(right)) => {
             Ok(Val::text(format!("{}{}", left.as_str(), right.as_str())))
         }
+        // A list plus nothing is the list itself, the same allocation, so that a loop over it
+        // can be kept (see `Machine::run_loop`).
+        (Val::List(_), Val::List(more)) if more.is_empty() => Ok(left.clone()),
+        (Val::List(none), Val::List(_)) if none.is_empty() => Ok(right.clone()),
         (Val::List(left), Val::List(right)) => {
             Ok(Val::list(left.items().chain(right.items()).collect()))
         }

@@ -162,8 +162,13 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut lines = Blocked::default();
         lines.push(0, 0);
-        for offset in memchr::memchr_iter(b'\n', bytes) {
-            lines.push(offset32(offset + 1), 0);
+        // A line ends at `\n`, at `\r\n`, and at a lone `\r` (old Mac files, and what YAML, CSV
+        // and editors take for a line break): a file of lone `\r`s is not all one line.
+        for offset in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let crlf = bytes.get(offset) == Some(&b'\r') && bytes.get(offset + 1) == Some(&b'\n');
+            if !crlf {
+                lines.push(offset32(offset + 1), 0);
+            }
         }
         let mut wide_chars = Blocked::default();
         let mut extra = Vec::new();
@@ -303,19 +308,24 @@ mod tests {
         assert_eq!(index.position(99), Position { line: 1, column: 4 });
     }
 
-    /// The position as the text gives it: the line is the newlines before the offset, the column
-    /// the characters between the line's start and the offset, after clamping the offset to a
-    /// character boundary within the text.
+    /// The position as the text gives it: the line is the line breaks before the offset (`\n`,
+    /// and `\r` not followed by `\n`), the column the characters between the line's start and
+    /// the offset, after clamping the offset to a character boundary within the text.
     fn position_from_text(text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        let breaks: Vec<usize> = text
+            .char_indices()
+            .filter(|&(at, c)| c == '\n' || (c == '\r' && !text[at + 1..].starts_with('\n')))
+            .map(|(at, _)| at + 1)
+            .filter(|&end| end <= offset)
+            .collect();
+        let line_start = breaks.last().copied().unwrap_or(0);
         Position {
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+            line: breaks.len() + 1,
+            column: text[line_start..offset].chars().count() + 1,
         }
     }
 
