@@ -421,7 +421,7 @@ impl<'a> Evaluator<'a> {
 /// The steps one check may take on one record (guards, assertion and message together). The
 /// default pack's costliest check takes a few thousand on a large city; a rule that walks a
 /// hundred thousand referrers fits many times over.
-const RECORD_STEPS: u64 = 5_000_000;
+const RECORD_STEPS: u64 = crate::rules::expr::MOST_KNOWN_STEPS;
 
 /// The further steps a group or kind check may take per record it is given.
 const STEPS_PER_MEMBER: u64 = 1_000;

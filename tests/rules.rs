@@ -305,6 +305,36 @@ fn a_pathological_expression_is_stopped_at_load_with_a_clear_message() {
         "{stderr}"
     );
 
+    // Four loops over lists of 200 it writes out are 1.6 billion steps per record: refused when
+    // the pack is read, not run until the budget stops it on every record.
+    let two_hundred = (1..=200)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let list = format!("[{two_hundred}]");
+    let costly =
+        format!("{list}.all(a, {list}.all(b, {list}.all(c, {list}.all(d, a + b + c + d > 0))))");
+    std::fs::write(
+        &pack,
+        std::fs::read_to_string(&pack)
+            .unwrap()
+            .replace(nested, &costly),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`assert` of LOC001 is not accepted: its loops over the lists it writes out take 27272361801 steps for every record, more than the 5000000 a check may take (the step budget)"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &pack,
+        std::fs::read_to_string(&pack)
+            .unwrap()
+            .replace(&costly, nested),
+    )
+    .unwrap();
+
     // A per-record rule may not scan a whole kind.
     let text = std::fs::read_to_string(&pack)
         .unwrap()

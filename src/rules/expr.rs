@@ -46,6 +46,12 @@ fn bounded(expression: &IdedExpr) -> Result<(), String> {
             "it has {nodes} parts, more than {MAX_EXPRESSION_NODES}; split the rule"
         ));
     }
+    let cost = known_cost(expression);
+    if cost > MOST_KNOWN_STEPS {
+        return Err(format!(
+            "its loops over the lists it writes out take {cost} steps for every record, more than the {MOST_KNOWN_STEPS} a check may take (the step budget); loop over the records' own lists, or look records up with ref() and referrers()"
+        ));
+    }
     if depth > MAX_LOOP_NESTING {
         return Err(format!(
             "it nests {depth} loops (all, exists, map, filter) inside each other, more than {MAX_LOOP_NESTING}: \
@@ -53,6 +59,60 @@ fn bounded(expression: &IdedExpr) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The step budget of a check on one record (see the engine): a check whose loops over the
+/// lists written in the expression already take more is refused when the pack is read, rather
+/// than stopped on every record.
+pub const MOST_KNOWN_STEPS: u64 = 5_000_000;
+
+/// The steps the expression takes at the least, as far as the expression itself tells: one per
+/// part, and a loop's body once per item of a list it writes out (`[1, 2, 3]`, or `map` and
+/// `filter` over one, which have at most as many). A list that comes from the data counts as
+/// one item here; the step budget bounds it when the rule runs.
+fn known_cost(expression: &IdedExpr) -> u64 {
+    match &expression.expr {
+        Ast::Comprehension(comprehension) => {
+            let items = known_length(&comprehension.iter_range).unwrap_or(1);
+            let body = [
+                &comprehension.loop_cond,
+                &comprehension.loop_step,
+                &comprehension.result,
+                &comprehension.accu_init,
+            ]
+            .into_iter()
+            .map(known_cost)
+            .fold(0u64, u64::saturating_add);
+            known_cost(&comprehension.iter_range)
+                .saturating_add(items.saturating_mul(body.saturating_add(1)))
+        }
+        Ast::Call(call) => call
+            .target
+            .iter()
+            .map(|target| &**target)
+            .chain(call.args.iter())
+            .map(known_cost)
+            .fold(1, u64::saturating_add),
+        Ast::List(list) => list
+            .elements
+            .iter()
+            .map(known_cost)
+            .fold(1, u64::saturating_add),
+        Ast::Select(select) => known_cost(&select.operand).saturating_add(1),
+        Ast::Map(_) | Ast::Struct(_) | Ast::Ident(_) | Ast::Literal(_) | Ast::Unspecified => 1,
+    }
+}
+
+/// How many items a list has, when the expression writes it out: a list literal, or `map` or
+/// `filter` over one (a comprehension that builds a list from an empty one).
+fn known_length(expression: &IdedExpr) -> Option<u64> {
+    match &expression.expr {
+        Ast::List(list) => u64::try_from(list.elements.len()).ok(),
+        Ast::Comprehension(comprehension) if matches!(&comprehension.accu_init.expr, Ast::List(list) if list.elements.is_empty()) => {
+            known_length(&comprehension.iter_range)
+        }
+        _ => None,
+    }
 }
 
 /// The deepest nesting of comprehension bodies, counting nodes on the way.

@@ -239,7 +239,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Allows the evaluations that follow `steps` more steps in all: a rule from the checked
-    /// tree's own packs (`map` nested four deep over long lists, say) is stopped there with a
+    /// tree's own packs (`map` nested three deep over long lists, say) is stopped there with a
     /// fault that names the budget, rather than running, and allocating, without bound.
     pub fn allow(&mut self, steps: u64) {
         self.budget = steps;
