@@ -914,3 +914,111 @@ fn a_yaml_tag_tillsyn_does_not_read_is_named_as_such_not_as_an_alias() {
         "a value that its tag does not allow, or a tag tillsyn does not read (such as !!binary) (write the value plainly, without the tag)"
     );
 }
+
+/// Every path a traced run of tillsyn names to the kernel, from strace's log of its file and
+/// descriptor calls, with the call's name.
+#[cfg(target_os = "linux")]
+fn traced_paths(log: &str) -> Vec<(String, String)> {
+    let mut paths = Vec::new();
+    for line in log.lines() {
+        // `1234  openat(AT_FDCWD, "/tmp/…/repo/people.yaml", O_RDONLY|…) = 3`
+        let Some((head, arguments)) = line.split_once('(') else {
+            continue;
+        };
+        let call = head.rsplit(' ').next().unwrap_or_default();
+        // Data read or written is quoted too; only the calls that name files are paths.
+        if matches!(
+            call,
+            "read" | "pread64" | "readv" | "write" | "pwrite64" | "writev"
+        ) {
+            continue;
+        }
+        for path in arguments.split('"').skip(1).step_by(2) {
+            paths.push((call.to_string(), path.to_string()));
+        }
+    }
+    paths
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn strace_sees_nothing_read_or_written_outside_the_root() {
+    // What the tree's own files name that lies outside: a pack and a ledger through `..`, a
+    // source through an absolute path, links to a secret beside the tree. Every file system
+    // call of the run is traced; none may name a path outside the root, whether it reads,
+    // writes, opens, stats or resolves.
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        panic!("strace is not installed: .ci/run installs it (apt-get install strace)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    let outside = dir.path().join("OUTSIDE");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    write(
+        &outside,
+        "secret.yaml",
+        b"kind: person\nid: SECRET\nname: Hemlig\n",
+    );
+    write(&outside, "pack.toml", b"[[rule]]\nid = \"OUT001\"\n");
+    write(&root, "people.yaml", PERSON_OK);
+    std::os::unix::fs::symlink(outside.join("secret.yaml"), root.join("linked.yaml")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("linked-dir")).unwrap();
+    let configs = [
+        "rule_paths = [\"../OUTSIDE\"]\n".to_string(),
+        "ledger = \"../OUTSIDE/ledger.json\"\n".to_string(),
+        format!(
+            "[[sources]]\npath = \"{}\"\nkind = \"person\"\n",
+            outside.join("secret.yaml").display()
+        ),
+        "rule_paths = [\"linked-dir\"]\n".to_string(),
+        // With nothing hostile in it, the run reads the tree and writes its ledger, inside.
+        String::new(),
+    ];
+    let binary = assert_cmd::cargo::cargo_bin("tillsyn");
+    for config in configs {
+        write(&root, "tillsyn.toml", config.as_bytes());
+        let log = dir.path().join("strace.log");
+        let status = std::process::Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=%file,%desc", "-o"])
+            .arg(&log)
+            .arg(&binary)
+            .args([
+                "check",
+                "--ledger",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-27",
+            ])
+            .arg(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let code = status.status.code().unwrap_or(-1);
+        assert!(
+            (0..=2).contains(&code),
+            "{config}: exit {code}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let log = std::fs::read_to_string(&log).unwrap();
+        let outside_text = outside.to_string_lossy().to_string();
+        let named: Vec<(String, String)> = traced_paths(&log)
+            .into_iter()
+            .filter(|(_, path)| path.contains("OUTSIDE") || path.contains(&outside_text))
+            .collect();
+        assert!(
+            named.is_empty(),
+            "{config}: named outside the root: {named:?}"
+        );
+        assert!(
+            !log.contains("SECRET") && !String::from_utf8_lossy(&status.stdout).contains("SECRET"),
+            "{config}"
+        );
+    }
+    assert!(!outside.join("ledger.json").exists());
+}

@@ -124,6 +124,9 @@ pub struct Machine<'a> {
     /// The values of loops with a pure body ([`Loop::pure_body`]) by (loop, range list), with
     /// the range kept alive so that its allocation is not reused for another list.
     kept_loops: HashMap<(usize, usize), (Val<'a>, Outcome<'a>), foldhash::fast::RandomState>,
+    /// The addresses of the lists above and of the lists kept loops made of them, which the
+    /// machine holds until it ends, so that no other list can take an address.
+    shared_addresses: std::collections::HashSet<usize, foldhash::fast::RandomState>,
     /// Per class of unit, the list of documents covering every unit of the class that no
     /// document names (see [`World::covering_documents`]), made once.
     shared_coverage: [Option<Rc<[usize]>>; 3],
@@ -159,6 +162,7 @@ impl<'a> Machine<'a> {
             binding: 0,
             kept_loops: HashMap::default(),
             shared_coverage: Default::default(),
+            shared_addresses: Default::default(),
         };
         machine.bind(super::code::PARAMS, params);
         machine.bind(super::code::TODAY, Val::text(world.today.to_string()));
@@ -531,13 +535,15 @@ impl<'a> Machine<'a> {
 
     fn run_loop(&mut self, body: &'a Loop) -> Outcome<'a> {
         let range = self.eval(&body.range)?;
-        let list = match &range {
-            Val::List(super::value::List::Records(records)) => Some(records.as_ptr() as usize),
-            Val::List(super::value::List::Values(values)) => Some(Rc::as_ptr(values) as usize),
-            _ => None,
-        };
-        let Some(list) = list.filter(|_| body.pure_body && self.null_word == KEEPING_NULL_WORD)
-        else {
+        // Only a list the machine shares between records (the documents covering a class of
+        // units, and what a kept loop made of one) comes again: a list made for one record is
+        // neither looked up nor kept, nor is the memory it holds.
+        let list = list_address(&range).filter(|address| {
+            body.pure_body
+                && self.null_word == KEEPING_NULL_WORD
+                && self.shared_addresses.contains(address)
+        });
+        let Some(list) = list else {
             return self.loop_over(body, range);
         };
         let key = (std::ptr::from_ref(body) as usize, list);
@@ -546,6 +552,11 @@ impl<'a> Machine<'a> {
         }
         let outcome = self.loop_over(body, range.clone());
         if self.kept_loops.len() < MOST_KEPT_LOOPS {
+            if let Ok(value) = &outcome
+                && let Some(address) = list_address(value)
+            {
+                self.shared_addresses.insert(address);
+            }
             self.kept_loops.insert(key, (range, outcome.clone()));
         }
         outcome
@@ -909,6 +920,7 @@ impl<'a> Machine<'a> {
                         self.steps += shared.len() as u64;
                         let list: Rc<[usize]> = Rc::from(shared);
                         *place = Some(Rc::clone(&list));
+                        self.shared_addresses.insert(list.as_ptr() as usize);
                         list
                     }
                     None => Rc::from(shared),
@@ -983,6 +995,15 @@ fn binary<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a
         Operator::Subtract | Operator::Multiply | Operator::Divide | Operator::Modulo => {
             arithmetic(operator, left, right)
         }
+    }
+}
+
+/// Where a list's items are, for a list the machine may keep loops over.
+fn list_address(value: &Val<'_>) -> Option<usize> {
+    match value {
+        Val::List(super::value::List::Records(records)) => Some(records.as_ptr() as usize),
+        Val::List(super::value::List::Values(values)) => Some(Rc::as_ptr(values) as usize),
+        _ => None,
     }
 }
 

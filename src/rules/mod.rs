@@ -482,13 +482,24 @@ fn read_user_packs(root: &Path, rule_path: &str) -> Result<Vec<PackSource>, Rule
             "rule_paths names `{rule_path}`, which leads out of the checked root through a link; a rule pack must lie inside the tree it checks"
         ))
     };
-    if let (Ok(real_root), Ok(real_path)) = (root.canonicalize(), path.canonicalize())
-        && !real_path.starts_with(&real_root)
-    {
-        return Err(out_of_root());
-    }
-    if std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
-        return Err(out_of_root());
+    // Each step of the path below the root is looked at, not resolved: a link is refused where
+    // it is, without reading where it leads (not even the target's name is looked up).
+    let mut below = root.to_path_buf();
+    for component in Path::new(rule_path).components() {
+        match component {
+            std::path::Component::Normal(name) => below.push(name),
+            std::path::Component::CurDir => continue,
+            // `a/../b`: tillsyn.toml's paths never climb above the root as written.
+            std::path::Component::ParentDir if below != root => {
+                below.pop();
+                continue;
+            }
+            _ => return Err(out_of_root()),
+        }
+        if std::fs::symlink_metadata(&below).is_ok_and(|metadata| metadata.file_type().is_symlink())
+        {
+            return Err(out_of_root());
+        }
     }
     let mut files = Vec::new();
     if path.is_dir() {
