@@ -915,6 +915,39 @@ fn a_yaml_tag_tillsyn_does_not_read_is_named_as_such_not_as_an_alias() {
     );
 }
 
+/// The YAML library reads every quoted value as text and drops its tag, so `!!float "x"` would
+/// pass as the text "x" and `!!int "12"` as the text "12": neither is what its tag says.
+#[test]
+fn a_quoted_value_with_a_type_tag_is_named_not_read_as_text() {
+    for (value, message) in [
+        (
+            "!!float \"x\"",
+            "the tag !!float says a number, but \"x\" is not a number (write a number without quotes and without the tag, or the text without the tag)",
+        ),
+        (
+            "!!int '12'",
+            "the tag !!int says a whole number, but the value \"12\" is quoted, and a quoted value is read as text (write a whole number without quotes and without the tag, or the text without the tag)",
+        ),
+        (
+            "!!bool \"yes\"",
+            "the tag !!bool says true or false, but \"yes\" is not true or false (write true or false without quotes and without the tag, or the text without the tag)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "tagged.yaml",
+            format!("kind: person\nid: P-1\nname: {value}\n").as_bytes(),
+        );
+        let (rule, file, line, column, found) = one(dir.path(), "PARSE001");
+        assert_eq!(
+            (rule.as_str(), file.as_str(), line, column, found.as_str()),
+            ("PARSE001", "tagged.yaml", 3, 7, message),
+            "{value}"
+        );
+    }
+}
+
 /// Every path a traced run of tillsyn names to the kernel, from strace's log of its file and
 /// descriptor calls, with the call's name.
 #[cfg(target_os = "linux")]

@@ -47,9 +47,16 @@ pub fn careful(text: &str, limits: &Limits) -> Result<Node, ParseError> {
             parse_error
         }
     };
+    let mut receiver = TypeTags {
+        loader: &mut loader,
+        quoted: None,
+    };
     parser
-        .load(&mut loader, true)
+        .load(&mut receiver, true)
         .map_err(|error| scan_error(&error))?;
+    if let Some((tag, value, index)) = receiver.quoted {
+        return Err(quoted_with_type_tag(&tag, &value, offsets.byte(index)));
+    }
     if let Some(error) = loader.error() {
         return Err(scan_error(error));
     }
@@ -162,6 +169,68 @@ fn block_scalar_follows(content: &str) -> bool {
                 .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
         });
     indicator && (before.is_empty() || before.ends_with(':') || before.ends_with('-'))
+}
+
+/// Passes the parser's events to the loader, and notes the first quoted value with a tag of a
+/// type (`!!int "12"`, `!!float "x"`). The YAML library reads any quoted value as text and
+/// drops the tag, so such a value would be read as something other than its tag says, without
+/// a word.
+struct TypeTags<'l, 'input> {
+    loader: &'l mut YamlLoader<'input, MarkedYaml<'input>>,
+    /// The tag's suffix, the value, and the character index where the value starts.
+    quoted: Option<(String, String, usize)>,
+}
+
+impl<'input> saphyr_parser::SpannedEventReceiver<'input> for TypeTags<'_, 'input> {
+    fn on_event(&mut self, event: saphyr_parser::Event<'input>, span: saphyr_parser::Span) {
+        if self.quoted.is_none()
+            && let saphyr_parser::Event::Scalar(value, style, _, Some(tag)) = &event
+            && *style != saphyr::ScalarStyle::Plain
+            && tag.is_yaml_core_schema()
+            && matches!(tag.suffix.as_str(), "int" | "float" | "bool" | "null")
+        {
+            self.quoted = Some((tag.suffix.clone(), value.to_string(), span.start.index()));
+        }
+        self.loader.on_event(event, span);
+    }
+}
+
+/// A quoted value with a type tag: what to write instead.
+fn quoted_with_type_tag(tag: &str, value: &str, offset: usize) -> ParseError {
+    let (kind, kind_sv, fits) = match tag {
+        "int" => ("a whole number", "ett heltal", value.parse::<i64>().is_ok()),
+        "float" => (
+            "a number",
+            "ett tal",
+            saphyr::parse_core_schema_fp(value).is_some(),
+        ),
+        "bool" => (
+            "true or false",
+            "true eller false",
+            matches!(value, "true" | "false"),
+        ),
+        _ => ("null", "null", matches!(value, "null" | "~" | "")),
+    };
+    let shown = format!("{value:?}");
+    let (message, message_sv) = if fits {
+        (
+            format!(
+                "the tag !!{tag} says {kind}, but the value {shown} is quoted, and a quoted value is read as text"
+            ),
+            format!(
+                "taggen !!{tag} anger {kind_sv}, men värdet {shown} står inom citattecken, och ett värde inom citattecken läses som text"
+            ),
+        )
+    } else {
+        (
+            format!("the tag !!{tag} says {kind}, but {shown} is not {kind}"),
+            format!("taggen !!{tag} anger {kind_sv}, men {shown} är inte {kind_sv}"),
+        )
+    };
+    ParseError::ours(message, message_sv, Span::at(offset)).with_hint(
+        format!("write {kind} without quotes and without the tag, or the text without the tag"),
+        format!("skriv {kind_sv} utan citattecken och utan taggen, eller texten utan taggen"),
+    )
 }
 
 fn convert(
