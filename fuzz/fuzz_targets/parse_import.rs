@@ -6,8 +6,12 @@
 use tillsyn::source::{Limits, dcat, fides, oscal};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let limits = Limits::default();
     let _ = match selector % 6 {
         0 => dcat::parse(text, "catalog.ttl", &limits),

@@ -77,11 +77,15 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let mapping = Mapping::default();
     let _ = tillsyn::source::xlsx::parse(data.to_vec(), None, &limits, &cell_type, &mapping);
-    let Some((&control, rest)) = data.split_first() else { return };
+    let Some((&control, rest)) = data.split_first() else {
+        return;
+    };
     let split = rest.len() / 2;
     let (sheet, strings) = rest.split_at(split);
     let repeat = 1 + usize::from(control & 0x3F) * 256;
-    let Some(bytes) = workbook(sheet, strings, repeat) else { return };
+    let Some(bytes) = workbook(sheet, strings, repeat) else {
+        return;
+    };
     let declared = u32::from(control) * 17;
     let bytes = match control >> 6 {
         0 => bytes,
