@@ -9,7 +9,7 @@
 //! look-up. Ids are looked up by kind (a reference names the kinds it may point at) and by id
 //! alone (`ref(id)`), which must know whether several records share the id.
 
-use foldhash::fast::FixedState;
+use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use rayon::prelude::*;
 use std::hash::BuildHasher;
@@ -52,7 +52,10 @@ impl KindTable {
 /// The tables of every kind, in the order their kinds first occur in the repository.
 pub struct IdIndex {
     kinds: Vec<KindTable>,
-    hasher: FixedState,
+    /// Seeded per process: ids come from the checked tree, and ids made to collide under a
+    /// fixed seed would turn every look-up into a scan. Only look-ups use the hashes, so the
+    /// seed never changes an output.
+    hasher: RandomState,
 }
 
 /// A record that has the same id as an earlier record of its own kind.
@@ -66,7 +69,7 @@ impl IdIndex {
     /// Indexes the records' ids. Records of the same kind that share an id are returned as
     /// duplicates, in repository order: lookups find the first.
     pub fn build(records: &[Record]) -> (IdIndex, Vec<Duplicate>) {
-        let hasher = FixedState::default();
+        let hasher = RandomState::default();
         // Records past 2^32 cannot be referred to (references are 32-bit too).
         let records = &records[..records.len().min(u32::MAX as usize)];
         let mut kinds: Vec<&'static str> = Vec::new();
@@ -134,7 +137,7 @@ impl KindTable {
         kind: &'static str,
         records: &[Record],
         members: &[u32],
-        hasher: &FixedState,
+        hasher: &RandomState,
     ) -> (KindTable, Vec<Duplicate>) {
         let id_of = |index: u32| records.get(index as usize).and_then(Record::id);
         // Hashing is most of the cost and needs no shared state, so it runs in parallel.

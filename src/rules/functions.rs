@@ -32,9 +32,9 @@
 
 use std::collections::HashMap as StdHashMap;
 
-/// Hash maps with a fast, fixed hasher: lookups by id are the functions' hot path, and the ids
-/// come from the repository being checked, not from an adversary that could aim for collisions
-/// (and a collision costs time, never a wrong answer).
+/// Hash maps with a fast, fixed hasher: their keys are record positions and kind names, which
+/// the checked tree cannot choose to collide (text from the tree is hashed with a seed per
+/// process, in `repository::id_index` and `source::node`).
 type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::FixedState>;
 
 use jiff::civil::Date;

@@ -243,14 +243,16 @@ impl From<std::borrow::Cow<'_, str>> for Str {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Key(Arc<Box<str>>);
 
-/// Every distinct key of the process.
-static INTERNED: std::sync::LazyLock<std::sync::Mutex<HashSet<Key>>> =
+/// Every distinct key of the process. Keys come from the checked tree, which in CI anyone may
+/// write, so every set of them is hashed with a seed chosen per process: with a fixed seed a
+/// file of keys made to collide would make each insertion scan all the others.
+static INTERNED: std::sync::LazyLock<std::sync::Mutex<HashSet<Key, foldhash::fast::RandomState>>> =
     std::sync::LazyLock::new(Default::default);
 
 thread_local! {
     /// The keys this thread has interned, so that parsing threads take the shared lock once per
     /// distinct key rather than once per file.
-    static NEAR: std::cell::RefCell<HashSet<Key, foldhash::fast::FixedState>> =
+    static NEAR: std::cell::RefCell<HashSet<Key, foldhash::fast::RandomState>> =
         std::cell::RefCell::default();
 }
 
@@ -338,7 +340,7 @@ impl MapKeys {
 /// with callgrind against calling `Key::from` for every key).
 #[derive(Default)]
 pub struct Keys {
-    seen: HashSet<Key, foldhash::fast::FixedState>,
+    seen: HashSet<Key, foldhash::fast::RandomState>,
 }
 
 impl Keys {
