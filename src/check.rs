@@ -66,6 +66,27 @@ pub enum CheckError {
         message: String,
         skipped: Vec<(String, &'static str)>,
     },
+    /// The rules took more than the run's step budget together: what they found so far would
+    /// read as a complete check, so none of it is reported. `own_rules` are the selected rules
+    /// of the tree's own packs, the likely cause (the default pack's rules are cheap).
+    #[error("{}", out_of_steps(*run_steps, own_rules))]
+    OutOfSteps {
+        run_steps: u64,
+        own_rules: Vec<String>,
+    },
+}
+
+fn out_of_steps(run_steps: u64, own_rules: &[String]) -> String {
+    let suspects = match own_rules {
+        [] => "run `tillsyn check --select RULE` on a part of the rules at a time to find the costly ones".to_string(),
+        rules => format!(
+            "the tree's own packs' rules ({}) are the likely cause: run `tillsyn check --select RULE` with one of them at a time to find it, and write it to read less",
+            rules.join(", ")
+        ),
+    };
+    format!(
+        "the rules took more than {run_steps} steps together (limit `rule_steps`) and were stopped before every record was checked, so no finding is reported\n  help: {suspects}"
+    )
 }
 
 /// What tillsyn reads, for messages about a tree where it found nothing to read.
@@ -134,7 +155,14 @@ pub fn check_observed(
     let validation = validate(&repository, catalog, today);
     findings.extend(validation.findings);
     clock.lap("validate");
-    let evaluation = evaluate(&repository, rules, today, progress);
+    let run_steps = config.rule_steps();
+    let evaluation = evaluate(&repository, rules, today, run_steps, progress);
+    if evaluation.out_of_steps {
+        return Err(CheckError::OutOfSteps {
+            run_steps,
+            own_rules: rules.own_selected_rules(),
+        });
+    }
     let rule_work = evaluation.work;
     findings.extend(evaluation.findings);
     let mut evaluated = evaluation.evaluated;

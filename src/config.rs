@@ -217,6 +217,8 @@ pub struct LimitsConfig {
     pub yaml_alias_nodes: Option<usize>,
     pub records_per_file: Option<usize>,
     pub findings_per_rule_per_file: Option<usize>,
+    /// The steps the rules may take together in one run; see [`Config::rule_steps`].
+    pub rule_steps: Option<u64>,
 }
 
 impl Config {
@@ -241,6 +243,16 @@ impl Config {
                 .findings_per_rule_per_file
                 .unwrap_or(defaults.findings_per_rule_per_file),
         }
+    }
+
+    /// The steps the rules may take together in one run: `[limits] rule_steps`, by default
+    /// [`crate::engine::RUN_STEPS`], and never more than [`crate::engine::MOST_RUN_STEPS`]
+    /// whatever the tree's configuration says.
+    pub fn rule_steps(&self) -> u64 {
+        self.limits
+            .rule_steps
+            .unwrap_or(crate::engine::RUN_STEPS)
+            .min(crate::engine::MOST_RUN_STEPS)
     }
 
     /// `[followup] maintainer`, with where it is written.
@@ -336,6 +348,7 @@ const LIMIT_KEYS: &[&str] = &[
     "yaml_alias_nodes",
     "records_per_file",
     "findings_per_rule_per_file",
+    "rule_steps",
 ];
 
 /// The root of a run given no ROOT, found as cargo finds `Cargo.toml`: the nearest directory at
@@ -670,6 +683,17 @@ fn find_string(node: &Node, wanted: &str) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trees_rule_steps_may_lower_the_run_budget_but_not_raise_it_past_the_ceiling() {
+        let steps = |text: &str| parse("tillsyn.toml", text, &[]).unwrap().rule_steps();
+        assert_eq!(steps(""), crate::engine::RUN_STEPS);
+        assert_eq!(steps("[limits]\nrule_steps = 1000\n"), 1000);
+        assert_eq!(
+            steps("[limits]\nrule_steps = 100000000000\n"),
+            crate::engine::MOST_RUN_STEPS
+        );
+    }
 
     #[test]
     fn an_unknown_key_is_named_with_its_position_and_a_suggestion() {

@@ -8,7 +8,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -31,6 +31,9 @@ pub struct Evaluation {
     /// The work the rules did (expression steps and index entries read): a count that grows
     /// linearly with the repository unless a rule or function is quadratic.
     pub work: u64,
+    /// Whether the rules took more than their run's steps together and were stopped: the findings
+    /// are then incomplete, and the run must not pass for a check.
+    pub out_of_steps: bool,
 }
 
 /// `progress` is told of the records judged, chunk by chunk.
@@ -38,6 +41,7 @@ pub fn evaluate(
     repository: &Repository,
     rules: &RuleSet,
     today: Date,
+    run_steps: u64,
     progress: &dyn Progress,
 ) -> Evaluation {
     let world = World::new(repository, today, severities(rules));
@@ -71,12 +75,15 @@ pub fn evaluate(
     let evaluated: Vec<AtomicUsize> = rules.rules.iter().map(|_| AtomicUsize::new(0)).collect();
 
     let work = AtomicU64::new(0);
+    let out_of_steps = AtomicBool::new(false);
     let evaluator = Evaluator {
         repository,
         world: &world,
         params: &params,
         evaluated: &evaluated,
         work: &work,
+        out_of_steps: &out_of_steps,
+        run_steps,
         lang: rules.lang,
     };
     let judged_records = record_checks
@@ -88,11 +95,15 @@ pub fn evaluate(
         let Some(records) = world.by_kind.get(*kind) else {
             continue;
         };
-        // Chunks of records, a few per thread, so that a slow chunk does not hold up the rest.
+        // Chunks of records, several per thread, so that a slow chunk does not hold up the
+        // rest. Their number does not depend on the threads: a machine keeps the loops over
+        // shared lists it has computed, so a record's steps, and whether it meets its step
+        // budget, depend on the records before it in its chunk. A fixed number, not a fixed
+        // size, keeps those loops' work linear: each is computed once per chunk.
         let chunk = records
             .len()
-            .div_ceil(rayon::current_num_threads() * 4)
-            .max(64);
+            .div_ceil(EVALUATION_CHUNKS)
+            .max(EVALUATION_CHUNKS);
         let kind_findings: Vec<Finding> = records
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
@@ -100,16 +111,21 @@ pub fn evaluate(
                 // Counted per chunk and added once: two threads bumping shared counters per
                 // record would fight over the same cache line.
                 let mut judged = vec![0usize; evaluator.evaluated.len()];
+                let mut counted = 0;
                 let found = chunk
                     .iter()
-                    .flat_map(|&index| evaluator.record(&mut machine, index, checks, &mut judged))
+                    .flat_map(|&index| {
+                        evaluator.record(&mut machine, index, checks, &mut judged, &mut counted)
+                    })
                     .collect::<Vec<_>>();
                 for (counter, count) in evaluator.evaluated.iter().zip(judged) {
                     if count > 0 {
                         counter.fetch_add(count, Ordering::Relaxed);
                     }
                 }
-                evaluator.work.fetch_add(machine.steps, Ordering::Relaxed);
+                evaluator
+                    .work
+                    .fetch_add(machine.steps - counted, Ordering::Relaxed);
                 progress.advance(chunk.len());
                 found
             })
@@ -117,10 +133,11 @@ pub fn evaluate(
         findings.extend(kind_findings);
     }
     let mut machine = evaluator.machine();
+    let mut counted = 0;
     for (position, rule, check) in collective_checks {
-        findings.extend(evaluator.collective(&mut machine, position, rule, check));
+        findings.extend(evaluator.collective(&mut machine, position, rule, check, &mut counted));
     }
-    work.fetch_add(machine.steps, Ordering::Relaxed);
+    work.fetch_add(machine.steps - counted, Ordering::Relaxed);
     let evaluated = selected
         .iter()
         .map(|(position, rule)| {
@@ -134,6 +151,7 @@ pub fn evaluate(
         findings,
         evaluated,
         work: work.load(Ordering::Relaxed),
+        out_of_steps: out_of_steps.load(Ordering::Relaxed),
     }
 }
 
@@ -181,6 +199,10 @@ struct Evaluator<'a> {
     /// Per rule (by position in the rule set): records or groups judged.
     evaluated: &'a [AtomicUsize],
     work: &'a AtomicU64,
+    /// Set when the rules have taken more than `run_steps` together: every thread then stops.
+    out_of_steps: &'a AtomicBool,
+    /// The steps the rules may take together (`[limits] rule_steps`).
+    run_steps: u64,
     /// The language messages are rendered in besides English.
     lang: crate::lang::Lang,
 }
@@ -191,17 +213,38 @@ impl<'a> Evaluator<'a> {
         Machine::new(self.world, Val::of_node(self.params))
     }
 
+    /// Whether the run's rules have taken more than `run_steps`, counting this machine's
+    /// steps since `counted` (those it has not yet added to the shared count). The shared count
+    /// is added to in batches, since threads adding to it for every check would fight over it.
+    fn out_of_steps(&self, machine: &Machine<'a>, counted: &mut u64) -> bool {
+        let pending = machine.steps - *counted;
+        let shared = if pending >= STEPS_COUNTED_TOGETHER {
+            *counted = machine.steps;
+            self.work.fetch_add(pending, Ordering::Relaxed) + pending
+        } else {
+            self.work.load(Ordering::Relaxed) + pending
+        };
+        if shared > self.run_steps {
+            self.out_of_steps.store(true, Ordering::Relaxed);
+        }
+        self.out_of_steps.load(Ordering::Relaxed)
+    }
+
     fn record(
         &self,
         machine: &mut Machine<'a>,
         index: usize,
         checks: &[Judged<'a>],
         judged: &mut [usize],
+        counted_steps: &mut u64,
     ) -> Vec<Finding> {
         machine.bind(SELF, Val::Record(index));
         let mut findings = Vec::new();
         let mut counted = usize::MAX;
         for &(position, rule, check) in checks {
+            if self.out_of_steps(machine, counted_steps) {
+                break;
+            }
             machine.allow(RECORD_STEPS);
             match guards(check, machine) {
                 Ok(true) => {
@@ -318,6 +361,7 @@ impl<'a> Evaluator<'a> {
         position: usize,
         rule: &'a Rule,
         check: &'a Check,
+        counted_steps: &mut u64,
     ) -> Vec<Finding> {
         let mut members: Vec<usize> = check
             .kinds
@@ -339,6 +383,9 @@ impl<'a> Evaluator<'a> {
         match &check.scope {
             CompiledScope::Group(group_by) => {
                 for &index in &members {
+                    if self.out_of_steps(machine, counted_steps) {
+                        return findings;
+                    }
                     machine.bind(SELF, Val::Record(index));
                     machine.allow(RECORD_STEPS);
                     match machine.eval(&group_by.code) {
@@ -355,6 +402,9 @@ impl<'a> Evaluator<'a> {
         }
         machine.bind(SELF, Val::Null);
         for (key, indexes) in groups {
+            if self.out_of_steps(machine, counted_steps) {
+                break;
+            }
             let first = indexes[0];
             machine.bind(GROUP, Val::text(key.clone()));
             machine.allow(RECORD_STEPS.saturating_add(STEPS_PER_MEMBER * indexes.len() as u64));
@@ -422,6 +472,24 @@ impl<'a> Evaluator<'a> {
 /// default pack's costliest check takes a few thousand on a large city; a rule that walks a
 /// hundred thousand referrers fits many times over.
 const RECORD_STEPS: u64 = crate::rules::expr::MOST_KNOWN_STEPS;
+
+/// The steps all the rules of one run may take together unless `[limits] rule_steps` says
+/// otherwise: 4 to 6 s on two cores. The default
+/// pack takes about 180 per record, so this is more than two million records' worth; rules
+/// that would take more (a tree's own pack that stays just under the budget of every record)
+/// stop the run, rather than hold CI until its time limit.
+pub const RUN_STEPS: u64 = 500_000_000;
+
+/// The most `[limits] rule_steps` may allow, whatever a tree's configuration says: about 20 s.
+pub const MOST_RUN_STEPS: u64 = 2_000_000_000;
+
+/// The chunks a kind's records are evaluated in, once it has more than their square.
+const EVALUATION_CHUNKS: usize = 32;
+
+/// How many steps a machine takes before it adds them to the run's shared count: with two
+/// threads per core and [`RECORD_STEPS`] per check, the run stops within a few per cent of
+/// its budget.
+const STEPS_COUNTED_TOGETHER: u64 = 1_000_000;
 
 /// The further steps a group or kind check may take per record it is given.
 const STEPS_PER_MEMBER: u64 = 1_000;

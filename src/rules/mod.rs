@@ -91,6 +91,20 @@ pub struct Selection {
 }
 
 impl RuleSet {
+    /// The ids of the selected rules that come from the tree's own packs (`rule_paths`).
+    pub fn own_selected_rules(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|rule| {
+                self.packs
+                    .get(rule.def.pack)
+                    .is_some_and(|pack| !pack.builtin)
+            })
+            .filter(|rule| self.is_selected(&rule.def.id))
+            .map(|rule| rule.def.id.clone())
+            .collect()
+    }
+
     /// Loads the default packs and the repository's own (`rule_paths`, relative to `root`),
     /// compiles every expression, and applies the configuration.
     pub fn load(
