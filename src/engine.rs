@@ -151,7 +151,10 @@ pub fn evaluate(
         findings,
         evaluated,
         work: work.load(Ordering::Relaxed),
-        out_of_steps: out_of_steps.load(Ordering::Relaxed),
+        // Compared once more at the end: a last check that went past the budget is seen by no
+        // later one, and the verdict must not depend on which thread ran last.
+        out_of_steps: out_of_steps.load(Ordering::Relaxed)
+            || work.load(Ordering::Relaxed) > run_steps,
     }
 }
 
@@ -474,8 +477,8 @@ impl<'a> Evaluator<'a> {
 const RECORD_STEPS: u64 = crate::rules::expr::MOST_KNOWN_STEPS;
 
 /// The steps all the rules of one run may take together unless `[limits] rule_steps` says
-/// otherwise: 4 to 6 s on two cores. The default
-/// pack takes about 180 per record, so this is more than two million records' worth; rules
+/// otherwise: 4 to 6 s on two cores. The default pack takes about 180 per record, so this is
+/// more than two million records' worth; rules
 /// that would take more (a tree's own pack that stays just under the budget of every record)
 /// stop the run, rather than hold CI until its time limit.
 pub const RUN_STEPS: u64 = 500_000_000;
