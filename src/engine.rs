@@ -216,18 +216,16 @@ impl<'a> Evaluator<'a> {
         Machine::new(self.world, Val::of_node(self.params))
     }
 
-    /// Whether the run's rules have taken more than `run_steps`, counting this machine's
-    /// steps since `counted` (those it has not yet added to the shared count). The shared count
-    /// is added to in batches, since threads adding to it for every check would fight over it.
+    /// Whether the run's rules have taken more than `run_steps`. A machine adds its steps to the
+    /// shared count, and looks at it, only every [`STEPS_COUNTED_TOGETHER`] steps (`counted` is
+    /// how far it has added): threads touching it for every check would fight over it.
     fn out_of_steps(&self, machine: &Machine<'a>, counted: &mut u64) -> bool {
         let pending = machine.steps - *counted;
-        let shared = if pending >= STEPS_COUNTED_TOGETHER {
-            *counted = machine.steps;
-            self.work.fetch_add(pending, Ordering::Relaxed) + pending
-        } else {
-            self.work.load(Ordering::Relaxed) + pending
-        };
-        if shared > self.run_steps {
+        if pending < STEPS_COUNTED_TOGETHER {
+            return false;
+        }
+        *counted = machine.steps;
+        if self.work.fetch_add(pending, Ordering::Relaxed) + pending > self.run_steps {
             self.out_of_steps.store(true, Ordering::Relaxed);
         }
         self.out_of_steps.load(Ordering::Relaxed)

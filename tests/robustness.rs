@@ -734,6 +734,26 @@ fn compact_and_deep_yaml_is_refused_before_it_can_overflow_the_stack() {
     );
 }
 
+/// A pack of one person rule `id` that sums the numbers 1 to 200 in `depth` nested `map`s:
+/// 200^depth steps per record. The lists depend on the record, so their length is not known when
+/// the pack is read (written out, a costly pack is refused then) and only running bounds it.
+fn summing_pack(id: &str, depth: usize) -> String {
+    let two_hundred = (1..=200)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let list = format!("(self.id != \"\" ? [{two_hundred}] : [])");
+    let names: Vec<String> = (0..depth).map(|level| format!("n{level}")).collect();
+    let mut sum = names.join(" + ");
+    for name in names.iter().rev() {
+        sum = format!("{list}.map({name}, {sum})");
+    }
+    format!(
+        "[[rule]]\nid = \"{id}\"\ntitle = \"Sums\"\nseverity = \"low\"\nkind = \"person\"\n\
+         assert = '{sum}.size() == 0'\nmessage = \"sums\"\nrationale = \"x\"\nremediation = \"x\"\n"
+    )
+}
+
 #[test]
 fn a_rule_that_would_run_without_bound_is_stopped_at_its_step_budget() {
     let dir = tempfile::tempdir().unwrap();
@@ -743,19 +763,12 @@ fn a_rule_that_would_run_without_bound_is_stopped_at_its_step_budget() {
         "tillsyn.toml",
         b"rule_paths = [\"packs\"]\nselect = [\"BIG001\"]\n",
     );
-    let two_hundred = (1..=200)
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    // 200^3 = 8 million sums over lists that depend on the record, so that their length is not
-    // known when the pack is read (written out, the pack is refused then): stopped when it runs.
-    let list = format!("(self.id != \"\" ? [{two_hundred}] : [])");
-    let pack = format!(
-        "[[rule]]\nid = \"BIG001\"\ntitle = \"Explodes\"\nseverity = \"low\"\nkind = \"person\"\n\
-         assert = '{list}.map(a, {list}.map(b, {list}.map(c, a + b + c))).size() == 0'\n\
-         message = \"never shown\"\nrationale = \"x\"\nremediation = \"x\"\n"
+    // 200^3 = 8 million sums: stopped when it runs.
+    write(
+        dir.path(),
+        "packs/big.toml",
+        summing_pack("BIG001", 3).as_bytes(),
     );
-    write(dir.path(), "packs/big.toml", pack.as_bytes());
     let (rule, file, line, _, message) = one(dir.path(), "BIG001");
     assert_eq!(
         (rule.as_str(), file.as_str(), line),
@@ -782,18 +795,12 @@ fn rules_that_stay_under_each_records_budget_are_stopped_by_the_runs() {
         "people.yaml",
         format!("kind: person\nrecords:\n{people}").as_bytes(),
     );
-    let two_hundred = (1..=200)
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
     // 40,000 sums per record, far under the budget of one record; 2 million for the 50.
-    let list = format!("(self.id != \"\" ? [{two_hundred}] : [])");
-    let pack = format!(
-        "[[rule]]\nid = \"SUM001\"\ntitle = \"Sums\"\nseverity = \"low\"\nkind = \"person\"\n\
-         assert = '{list}.map(a, {list}.map(b, a + b)).size() == 0'\n\
-         message = \"sums\"\nrationale = \"x\"\nremediation = \"x\"\n"
+    write(
+        dir.path(),
+        "packs/sums.toml",
+        summing_pack("SUM001", 2).as_bytes(),
     );
-    write(dir.path(), "packs/sums.toml", pack.as_bytes());
     let root = dir.path().to_str().unwrap();
     for (rule_steps, code) in [(1_000_000, 2), (10_000_000, 0)] {
         write(
