@@ -73,6 +73,9 @@ pub enum CheckError {
     OutOfSteps {
         run_steps: u64,
         own_rules: Vec<String>,
+        /// The steps taken before every thread stopped: a little past `run_steps`, never all
+        /// the rules would have taken (not shown: it depends on the scheduling).
+        taken: u64,
     },
 }
 
@@ -161,6 +164,7 @@ pub fn check_observed(
         return Err(CheckError::OutOfSteps {
             run_steps,
             own_rules: rules.own_selected_rules(),
+            taken: evaluation.work,
         });
     }
     let rule_work = evaluation.work;

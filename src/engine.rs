@@ -220,15 +220,21 @@ impl<'a> Evaluator<'a> {
     /// shared count, and looks at it, only every [`STEPS_COUNTED_TOGETHER`] steps (`counted` is
     /// how far it has added): threads touching it for every check would fight over it.
     fn out_of_steps(&self, machine: &Machine<'a>, counted: &mut u64) -> bool {
+        // Once the run is out of steps, every later check is skipped, not only the next.
+        if self.out_of_steps.load(Ordering::Relaxed) {
+            return true;
+        }
         let pending = machine.steps - *counted;
         if pending < STEPS_COUNTED_TOGETHER {
             return false;
         }
         *counted = machine.steps;
-        if self.work.fetch_add(pending, Ordering::Relaxed) + pending > self.run_steps {
+        let out_of_steps =
+            self.work.fetch_add(pending, Ordering::Relaxed) + pending > self.run_steps;
+        if out_of_steps {
             self.out_of_steps.store(true, Ordering::Relaxed);
         }
-        self.out_of_steps.load(Ordering::Relaxed)
+        out_of_steps
     }
 
     fn record(

@@ -787,7 +787,7 @@ fn a_rule_that_would_run_without_bound_is_stopped_at_its_step_budget() {
 #[test]
 fn rules_that_stay_under_each_records_budget_are_stopped_by_the_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let people: String = (0..50)
+    let people: String = (0..500)
         .map(|n| format!("  - id: P-{n}\n    name: N\n"))
         .collect();
     write(
@@ -795,14 +795,15 @@ fn rules_that_stay_under_each_records_budget_are_stopped_by_the_runs() {
         "people.yaml",
         format!("kind: person\nrecords:\n{people}").as_bytes(),
     );
-    // 40,000 sums per record, far under the budget of one record; 2 million for the 50.
+    // 40,000 sums per record, 121,000 steps: far under the budget of one record, 60 million
+    // for the 500.
     write(
         dir.path(),
         "packs/sums.toml",
         summing_pack("SUM001", 2).as_bytes(),
     );
     let root = dir.path().to_str().unwrap();
-    for (rule_steps, code) in [(1_000_000, 2), (10_000_000, 0)] {
+    for (rule_steps, code) in [(1_000_000, 2), (100_000_000, 0)] {
         write(
             dir.path(),
             "tillsyn.toml",
@@ -822,8 +823,31 @@ fn rules_that_stay_under_each_records_budget_are_stopped_by_the_runs() {
             );
         } else {
             let report: Value = serde_json::from_str(&stdout).unwrap();
-            assert_eq!(report["findings"].as_array().unwrap().len(), 50);
+            assert_eq!(report["findings"].as_array().unwrap().len(), 500);
         }
+    }
+    // The run stops soon after the budget, not after every rule has run on every record: the
+    // 500 records would take 60 million steps, the bound here is 100,000, and each of two
+    // threads adds its steps to the run's count every million.
+    write(
+        dir.path(),
+        "tillsyn.toml",
+        b"rule_paths = [\"packs\"]\nselect = [\"SUM001\"]\n[limits]\nrule_steps = 100000\n",
+    );
+    let config = tillsyn::config::load(dir.path(), None, &tillsyn::schema::kind_names()).unwrap();
+    let rules = tillsyn::rules::RuleSet::load(dir.path(), &config, &Default::default()).unwrap();
+    let ledger = tillsyn::followup::ledger::Ledger::empty();
+    let today = jiff::civil::date(2026, 12, 3);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    match pool.install(|| tillsyn::check::check(dir.path(), &config, &rules, &ledger, today)) {
+        Err(tillsyn::check::CheckError::OutOfSteps { taken, .. }) => assert!(
+            taken < 4_000_000,
+            "{taken} steps taken of the 60 million the rules would take"
+        ),
+        _ => panic!("the run is out of steps"),
     }
 }
 
