@@ -155,7 +155,7 @@ pub fn check_observed(
         return Err(CheckError::NothingToCheck { message, skipped });
     }
     clock.lap("repository");
-    let validation = validate(&repository, catalog, today);
+    let validation = validate(&repository, catalog, today, &|rule| rules.is_selected(rule));
     findings.extend(validation.findings);
     clock.lap("validate");
     let run_steps = config.rule_steps();

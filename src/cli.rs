@@ -233,6 +233,11 @@ struct CheckArgs {
     /// Print how long each pipeline stage took, on standard error.
     #[arg(long)]
     timings: bool,
+    /// Print how many findings each rule gave at each severity, most first, instead of the
+    /// findings (as ruff's --statistics): a rule that floods a register shows at a glance. The
+    /// exit code is the same as without it.
+    #[arg(long, conflicts_with = "format")]
+    statistics: bool,
     /// The language of human output (table, Markdown, HTML, XLSX): sv or en. Default: the
     /// locale of LC_ALL, LC_MESSAGES or LANG (sv_SE.UTF-8 is Swedish). Machine formats are
     /// always English.
@@ -602,6 +607,7 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     }
     let rendering = std::time::Instant::now();
     let text = match args.format {
+        _ if args.statistics => report::statistics::render(&result, lang),
         OutputFormat::Json => report::json::render(&result, baseline.as_ref()),
         OutputFormat::Sarif => report::sarif::render(
             &result,

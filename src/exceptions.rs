@@ -220,7 +220,7 @@ fn stale(repository: &Repository, exception: &Exception) -> Finding {
         .node
         .get("targets")
         .map_or(record.node.span(), |node| node.span());
-    let (id, rule) = (&exception.id, &exception.rule);
+    let rule = &exception.rule;
     let targets = exception
         .targets
         .iter()
@@ -234,11 +234,9 @@ fn stale(repository: &Repository, exception: &Exception) -> Finding {
         .collect::<Vec<_>>()
         .join(", ");
     let message = crate::finding::Message::new(
+        format!("accepts {rule} on {targets}, but no such finding exists in this run: remove it"),
         format!(
-            "exception {id} accepts {rule} on {targets}, but no such finding exists in this run: remove it"
-        ),
-        format!(
-            "undantaget {id} godtar {rule} för {targets}, men inget sådant fynd finns i den här körningen: ta bort det"
+            "godtar {rule} för {targets}, men inget sådant fynd finns i den här körningen: ta bort det"
         ),
     );
     repository.finding(
@@ -261,7 +259,6 @@ fn missing(
     unknown_rule: bool,
 ) -> Vec<Finding> {
     let record = repository.record(exception.index);
-    let id = &exception.id;
     let mut findings = Vec::new();
     if unknown_rule {
         let rule = &exception.rule;
@@ -284,10 +281,10 @@ fn missing(
             "rule",
             Message::new(
                 format!(
-                    "exception {id} accepts findings of `{rule}`, but no rule has that id and no rule cites it{hint}"
+                    "accepts findings of `{rule}`, but no rule has that id and no rule cites it{hint}"
                 ),
                 format!(
-                    "undantaget {id} godtar fynd av `{rule}`, men ingen regel har det id:t och ingen regel hänvisar till det{hint_sv}"
+                    "godtar fynd av `{rule}`, men ingen regel har det id:t och ingen regel hänvisar till det{hint_sv}"
                 ),
             ),
         ));
@@ -298,19 +295,17 @@ fn missing(
         let message = if !catalog_kinds.contains(&kind.as_str()) {
             let (hint, hint_sv) = suggestion(kind, &catalog_kinds);
             Message::new(
-                format!("exception {id} targets `{text}`, but `{kind}` is no kind{hint}"),
-                format!("undantaget {id} gäller `{text}`, men `{kind}` är ingen posttyp{hint_sv}"),
+                format!("targets `{text}`, but `{kind}` is no kind{hint}"),
+                format!("gäller `{text}`, men `{kind}` är ingen posttyp{hint_sv}"),
             )
         } else if let Some(wanted) = &target.record
             && repository.resolve(&[kind.as_str()], wanted).is_none()
         {
             let (hint, hint_sv) = suggestion(wanted, &repository.ids_of(kind));
             Message::new(
+                format!("targets `{text}`, but no {kind} has the id `{wanted}`{hint}"),
                 format!(
-                    "exception {id} targets `{text}`, but no {kind} has the id `{wanted}`{hint}"
-                ),
-                format!(
-                    "undantaget {id} gäller `{text}`, men ingen post av typen {kind} har id:t `{wanted}`{hint_sv}"
+                    "gäller `{text}`, men ingen post av typen {kind} har id:t `{wanted}`{hint_sv}"
                 ),
             )
         } else {

@@ -198,7 +198,7 @@ pub fn import(request: &Request, limits: &Limits) -> Result<Imported, String> {
     ));
     // What the schema does not accept is reported as `check` would; references to records in
     // other files cannot be judged from this file alone.
-    problems.extend(validate(&repository, catalog, request.today).findings);
+    problems.extend(validate(&repository, catalog, request.today, &|_| false).findings);
     problems.retain(|finding| {
         finding.rule != "XRF001" && finding.kind.as_deref().is_none_or(|of| of == kind)
     });

@@ -122,6 +122,15 @@ impl ReferenceField {
     }
 }
 
+/// A conditional requirement of a kind (`allOf` of its record schema), in both languages.
+pub struct Condition<'a> {
+    pub en: &'a str,
+    pub sv: &'a str,
+    /// The rule that checks the same requirement (`x-reported-by`): while that rule runs, it
+    /// reports the gap with its own rationale and SCH001 does not report it again.
+    pub reported_by: Option<&'a str>,
+}
+
 pub struct KindSchema {
     pub name: &'static str,
     pub source: &'static str,
@@ -221,12 +230,15 @@ impl KindSchema {
     }
 
     /// The description of a conditional requirement (`allOf[n]` of the record), for messages.
-    pub fn condition_description(&self, index: usize) -> Option<&str> {
-        self.record()
-            .get("allOf")?
-            .get(index)?
-            .get("description")?
-            .as_str()
+    pub fn condition(&self, index: usize) -> Option<Condition<'_>> {
+        let condition = self.record().get("allOf")?.get(index)?;
+        let text = |key: &str| condition.get(key).and_then(Json::as_str);
+        let en = text("description")?;
+        Some(Condition {
+            en,
+            sv: text("description_sv").unwrap_or(en),
+            reported_by: text("x-reported-by"),
+        })
     }
 
     /// The type a CSV cell under the (dotted) column `path` converts to.

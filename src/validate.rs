@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 use crate::builtin;
 use crate::finding::{Finding, Message};
 use crate::repository::{MOST_PARENT_LEVELS, Record, Repository};
-use crate::schema::{Catalog, KindSchema};
+use crate::schema::{Catalog, Condition, KindSchema};
 use crate::source::node::{Node, escape_pointer_token};
 use crate::source::span::Span;
 use crate::suggest::{did_you_mean, did_you_mean_sv};
@@ -28,14 +28,23 @@ pub struct Validation {
     pub unjudged: Vec<String>,
 }
 
-pub fn validate(repository: &Repository, catalog: &Catalog, today: Date) -> Validation {
+/// `reported_by_rule` says whether a rule runs that reports a conditional requirement itself
+/// (`x-reported-by` in the schema): one defect, one finding, with the rule's rationale.
+pub fn validate(
+    repository: &Repository,
+    catalog: &Catalog,
+    today: Date,
+    reported_by_rule: &(dyn Fn(&str) -> bool + Sync),
+) -> Validation {
     let hints = Hints::default();
     let mut findings: Vec<Finding> = (0..repository.records.len())
         .into_par_iter()
         .flat_map_iter(|index| {
             let record = repository.record(index);
             match catalog.kind(record.kind) {
-                Some(schema) => validate_record(repository, schema, index, &hints),
+                Some(schema) => {
+                    validate_record(repository, schema, index, &hints, reported_by_rule)
+                }
                 None => Vec::new(),
             }
         })
@@ -103,6 +112,7 @@ fn validate_record(
     schema: &KindSchema,
     index: usize,
     hints: &Hints,
+    reported_by_rule: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Finding> {
     let record = repository.record(index);
     // The tree is read in place: nearly every record is valid, and the verdict needs no copy.
@@ -113,6 +123,14 @@ fn validate_record(
     for error in schema.validator.iter_errors(&record.node) {
         let pointer = error.instance_path().as_str().to_string();
         let schema_path = error.schema_path().as_str().to_string();
+        let condition = condition(schema, &schema_path);
+        if let Some(rule) = condition
+            .as_ref()
+            .and_then(|condition| condition.reported_by)
+            && reported_by_rule(rule)
+        {
+            continue;
+        }
         let node = record.node.pointer(&pointer);
         let field = field_name(&pointer);
         let value = || show(error.instance());
@@ -174,10 +192,10 @@ fn validate_record(
                     format!("missing required field {missing}"),
                     format!("obligatoriskt fält {missing} saknas"),
                 );
-                if let Some(condition) = condition(schema, &schema_path) {
+                if let Some(condition) = &condition {
                     message = Message::new(
-                        format!("{}: {condition}", message.en),
-                        format!("{}: {condition}", message.sv.unwrap_or_default()),
+                        format!("{}: {}", message.en, condition.en),
+                        format!("{}: {}", message.sv.unwrap_or_default(), condition.sv),
                     );
                 }
                 let missing_pointer = format!("{pointer}/{}", escape_pointer_token(name));
@@ -353,11 +371,8 @@ fn validate_record(
                     );
                 }
                 // A conditional requirement says in its own words what the raw error does not.
-                if let Some(condition) = condition(schema, &schema_path) {
-                    message = Message::new(
-                        condition,
-                        format!("schemats villkor är inte uppfyllt: {condition}"),
-                    );
+                if let Some(condition) = &condition {
+                    message = Message::new(condition.en, condition.sv);
                 }
                 let keyword = schema_path
                     .rsplit('/')
@@ -416,10 +431,10 @@ fn field_name(pointer: &str) -> String {
 }
 
 /// The description of the conditional requirement an error came from (`/allOf/N/…`).
-fn condition<'a>(schema: &'a KindSchema, schema_path: &str) -> Option<&'a str> {
+fn condition<'a>(schema: &'a KindSchema, schema_path: &str) -> Option<Condition<'a>> {
     let after = schema_path.split("/allOf/").nth(1)?;
     let index = after.split('/').next()?.parse().ok()?;
-    schema.condition_description(index)
+    schema.condition(index)
 }
 
 fn show(value: &Json) -> String {

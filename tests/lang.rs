@@ -505,7 +505,7 @@ fn built_in_findings_speak_swedish() {
         (
             "EXC003",
             "registers/exceptions/EXC-2026-04.yaml:7:3",
-            "undantaget EXC-2026-04 godtar OWN001 för information_asset:IA-022, men inget sådant \
+            "godtar OWN001 för information_asset:IA-022, men inget sådant \
              fynd finns i den här körningen: ta bort det",
         ),
         (

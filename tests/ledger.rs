@@ -539,12 +539,12 @@ fn exceptions_are_judged_on_the_rules_that_ran() {
     assert_eq!(
         all,
         [
-            "EXC001 EXC-2025-05 14:13 EXC-2025-05 (exception from RSK003): expired on 2026-06-30",
-            "EXC002 EXC-2026-02 12:14 EXC-2026-02 (exception from OWN005): approved by its own requester RA-SBF-FC",
-            "EXC004 EXC-2026-03 11:14 EXC-2026-03 (exception from OWN003): expires on 2027-01-15, within P90D",
-            "EXC003 EXC-2026-04 7:3 exception EXC-2026-04 accepts OWN001 on information_asset:IA-022, but no such finding exists in this run: remove it",
-            "EXC005 EXC-2026-05 5:7 exception EXC-2026-05 accepts findings of `OWN01`, but no rule has that id and no rule cites it; did you mean `OWN001`?",
-            "EXC005 EXC-2026-05 8:5 exception EXC-2026-05 targets `system:SYS-090`, but no system has the id `SYS-090`; did you mean `SYS-001`?",
+            "EXC001 EXC-2025-05 14:13 exception from RSK003: expired on 2026-06-30",
+            "EXC002 EXC-2026-02 12:14 exception from OWN005: approved by its own requester RA-SBF-FC",
+            "EXC004 EXC-2026-03 11:14 exception from OWN003: expires on 2027-01-15, within P90D",
+            "EXC003 EXC-2026-04 7:3 accepts OWN001 on information_asset:IA-022, but no such finding exists in this run: remove it",
+            "EXC005 EXC-2026-05 5:7 accepts findings of `OWN01`, but no rule has that id and no rule cites it; did you mean `OWN001`?",
+            "EXC005 EXC-2026-05 8:5 targets `system:SYS-090`, but no system has the id `SYS-090`; did you mean `SYS-001`?",
         ]
     );
     // With only the exceptions' rules, the rules they cover did not run: none is stale.

@@ -12,6 +12,7 @@ pub mod junit;
 pub mod markdown;
 pub mod oscal;
 pub mod sarif;
+pub mod statistics;
 pub mod table;
 pub mod xlsx;
 

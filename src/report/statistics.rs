@@ -1,0 +1,81 @@
+//! `check --statistics`: how many findings each rule gave, at each severity, so that a flood
+//! (one rule giving hundreds of findings on a register) is seen at a glance, as ruff's
+//! `--statistics` shows it. Accepted findings are counted apart: they are not open work.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::check::CheckResult;
+use crate::finding::{Severity, State};
+use crate::lang::Lang;
+
+/// One line per rule and severity: the open count, the accepted count when there are any, the
+/// rule, its severity and its title; most findings first, then by rule. Ends with the totals.
+pub fn render(result: &CheckResult, lang: Lang) -> String {
+    // (rule, severity) → (open, accepted, title)
+    let mut counts: BTreeMap<(&str, std::cmp::Reverse<Severity>), (usize, usize, &str)> =
+        BTreeMap::new();
+    for finding in &result.findings {
+        let entry = counts
+            .entry((finding.rule.as_str(), std::cmp::Reverse(finding.severity)))
+            .or_insert((0, 0, finding.title.as_str()));
+        if finding.state == State::Accepted {
+            entry.1 += 1;
+        } else {
+            entry.0 += 1;
+        }
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|left, right| {
+        (right.1.0 + right.1.1)
+            .cmp(&(left.1.0 + left.1.1))
+            .then_with(|| left.0.cmp(&right.0))
+    });
+    let count_width = rows
+        .iter()
+        .map(|(_, (open, _, _))| open.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let rule_width = rows
+        .iter()
+        .map(|((rule, _), _)| rule.len())
+        .max()
+        .unwrap_or(0);
+    let accepted_word = match lang {
+        Lang::Sv => "godtagna",
+        Lang::En => "accepted",
+    };
+    let mut text = String::new();
+    for ((rule, severity), (open, accepted, title)) in &rows {
+        let accepted = if *accepted > 0 {
+            format!(" (+{accepted} {accepted_word})")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            text,
+            "{open:>count_width$}  {rule:<rule_width$}  {:<8}  {title}{accepted}",
+            severity.0.as_str()
+        );
+    }
+    let total: usize = rows.iter().map(|(_, (open, _, _))| open).sum();
+    let accepted: usize = rows.iter().map(|(_, (_, accepted, _))| accepted).sum();
+    let rules = rows
+        .iter()
+        .map(|((rule, _), _)| *rule)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let _ = match lang {
+        Lang::Sv => writeln!(
+            text,
+            "{total} öppna fynd och {accepted} godtagna från {rules} regler, per den {}.",
+            result.as_of
+        ),
+        Lang::En => writeln!(
+            text,
+            "{total} open and {accepted} accepted findings from {rules} rules, as of {}.",
+            result.as_of
+        ),
+    };
+    text
+}

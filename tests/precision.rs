@@ -1,0 +1,150 @@
+//! Precision on real data (issue 18): one defect is one finding, at the level where it is true,
+//! in words that do not repeat what the location already says; and `--statistics` to see a
+//! flood at a glance.
+
+mod common;
+
+use common::{check_json, finding_lines, fixture, run};
+
+/// The findings of one record, as `rule file:line:column message`.
+fn of_record(json: &serde_json::Value, record: &str) -> Vec<String> {
+    let only: Vec<serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["record"] == record)
+        .cloned()
+        .collect();
+    finding_lines(&serde_json::json!({ "findings": only }))
+}
+
+#[test]
+fn a_requirement_a_rule_checks_is_reported_by_the_rule_alone() {
+    let root = fixture("city-broken");
+    // AGR-001 is a processor agreement with neither its activities nor its Art. 28(3) clauses.
+    let (_, json) = check_json(&root, &["--select", "PRV005,SCH001"]);
+    assert_eq!(
+        of_record(&json, "AGR-001"),
+        [
+            "PRV005 registers/agreements.json:1:1 processor agreement with SUP-001: no art28_clauses; Art. 28(3) clauses missing or false: subject_duration_nature_purpose, instructions, confidentiality, security, subprocessors, data_subject_rights, assistance, deletion_return, audit",
+            "SCH001 registers/agreements.json:1:1 missing required field `processing_activities`: A processor agreement must list the processing activities it covers.",
+        ]
+    );
+    // Without the rule, the schema still says it: nothing is lost.
+    let (_, json) = check_json(&root, &["--select", "SCH001"]);
+    assert_eq!(
+        of_record(&json, "AGR-001"),
+        [
+            "SCH001 registers/agreements.json:1:1 missing required field `art28_clauses`: A processor agreement must record its Art. 28(3) clauses.",
+            "SCH001 registers/agreements.json:1:1 missing required field `processing_activities`: A processor agreement must list the processing activities it covers.",
+        ]
+    );
+}
+
+#[test]
+fn a_legal_basis_without_its_law_is_one_finding_of_prv002() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    std::fs::write(
+        dir.path().join("activities.yaml"),
+        "kind: processing_activity
+records:
+  - id: PA-1
+    name: Bygglov
+    controller_unit: KS
+    purposes: [Handläggning av bygglov]
+    legal_basis: [art6_1_e]
+    data_subject_categories: [Sökande]
+    personal_data_categories: [Namn och adress, Hälsa]
+    special_categories: true
+    criminal_offence_data: false
+    recipients: [{ category: Länsstyrelsen }]
+    security_measures: Behörighetsstyrning efter roll.
+    retention:
+      - { data_category: Bygglovsärenden, period: preserve }
+",
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "PRV002,SCH001"]);
+    let lines = of_record(&json, "PA-1");
+    assert_eq!(
+        lines
+            .iter()
+            .map(|line| line.split(' ').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["PRV002", "PRV002"],
+        "{lines:#?} ({root})"
+    );
+    assert!(
+        lines[0].contains("legal basis art6_1_e without the national law"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].contains("without an Art. 9(2) condition"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn no_message_repeats_the_record_id_its_location_gives() {
+    let (_, json) = check_json(&fixture("city-broken"), &[]);
+    for finding in json["findings"].as_array().unwrap() {
+        let (Some(record), Some(message)) =
+            (finding["record"].as_str(), finding["message"].as_str())
+        else {
+            continue;
+        };
+        // A duplicate id names the other record; an invalid id is the value being judged.
+        if finding["rule"] == "XRF002"
+            || finding["pointer"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/id"))
+        {
+            continue;
+        }
+        // A distribution's access URL may be the dataset's page: that is data, not a repeat.
+        let repeats = message.starts_with(record)
+            || message.contains(&format!("({record})"))
+            || message.contains(&format!(" {record} ("))
+            || message.contains(&format!(" {record} with"));
+        assert!(!repeats, "{} repeats {record}: {message}", finding["rule"]);
+    }
+}
+
+#[test]
+fn statistics_count_the_findings_of_each_rule_most_first() {
+    let root = fixture("city-broken");
+    let (code, stdout, _) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--as-of",
+        "2026-11-27",
+        "--statistics",
+    ]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "15  SCH001    high      Record does not match its kind's schema"
+    );
+    assert!(
+        lines.contains(
+            &" 1  OWN003    medium    System without system owner or system manager (+1 accepted)"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("94 open and 3 accepted findings from 67 rules, as of 2026-11-27.")
+    );
+    // With a machine format, clap refuses the combination rather than ignore one of them.
+    let (code, _, stderr) = run(&[
+        "check",
+        root.to_str().unwrap(),
+        "--statistics",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+}
