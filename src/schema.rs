@@ -229,6 +229,19 @@ impl KindSchema {
         names
     }
 
+    /// What the value at `path` may be, in words with an example (`x-accepts` of its schema,
+    /// in English and Swedish), for messages that would otherwise show a pattern or `anyOf`.
+    pub fn accepts(&self, path: &[&str]) -> Option<(&str, &str)> {
+        self.schemas_at(path).into_iter().find_map(|schema| {
+            let en = schema.get("x-accepts")?.as_str()?;
+            let sv = schema
+                .get("x-accepts-sv")
+                .and_then(Json::as_str)
+                .unwrap_or(en);
+            Some((en, sv))
+        })
+    }
+
     /// The description of a conditional requirement (`allOf[n]` of the record), for messages.
     pub fn condition(&self, index: usize) -> Option<Condition<'_>> {
         let condition = self.record().get("allOf")?.get(index)?;

@@ -120,6 +120,7 @@ fn validate_record(
         return Vec::new();
     }
     let mut findings = Vec::new();
+    let mut judged_values = std::collections::HashSet::new();
     for error in schema.validator.iter_errors(&record.node) {
         let pointer = error.instance_path().as_str().to_string();
         let schema_path = error.schema_path().as_str().to_string();
@@ -283,6 +284,9 @@ fn validate_record(
                     ),
                     other => (other, other),
                 };
+                let (expected, expected_sv) = schema
+                    .accepts(&tokens(&pointer))
+                    .unwrap_or((expected, expected_sv));
                 (
                     Message::new(
                         format!("{} is not a valid `{field}`: expected {expected}", value()),
@@ -312,13 +316,14 @@ fn validate_record(
                         ),
                     )
                 } else {
+                    let (accepts, accepts_sv) = schema.accepts(&tokens(&pointer)).unwrap_or((
+                        "a value in the form its field description gives (`tillsyn schema show`)",
+                        "ett värde i den form fältets beskrivning anger (`tillsyn schema show`)",
+                    ));
                     Message::new(
+                        format!("{} is not a valid `{field}`: expected {accepts}", value()),
                         format!(
-                            "{} is not a valid `{field}`: it must match {pattern}",
-                            value()
-                        ),
-                        format!(
-                            "{} är inget giltigt värde för `{field}`: det måste matcha {pattern}",
+                            "{} är inget giltigt värde för `{field}`: förväntade {accepts_sv}",
                             value()
                         ),
                     )
@@ -370,6 +375,18 @@ fn validate_record(
                         format!("`{name}` är tomt; ge det ett värde eller ta bort det"),
                     );
                 }
+                if matches!(
+                    error.kind(),
+                    ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+                ) && let Some((accepts, accepts_sv)) = schema.accepts(&tokens(&pointer))
+                {
+                    message = Message::new(
+                        format!("{shown} is not a valid `{name}`: expected {accepts}"),
+                        format!(
+                            "{shown} är inget giltigt värde för `{name}`: förväntade {accepts_sv}"
+                        ),
+                    );
+                }
                 // A conditional requirement says in its own words what the raw error does not.
                 if let Some(condition) = &condition {
                     message = Message::new(condition.en, condition.sv);
@@ -382,6 +399,11 @@ fn validate_record(
                 (message, node.span(), pointer, keyword)
             }
         };
+        // A value that breaks two keywords (a period that is neither a duration nor of its
+        // pattern) is one defect: the first error says it.
+        if detail != "required" && !judged_values.insert(pointer.clone()) {
+            continue;
+        }
         findings.push(repository.finding(
             &builtin::SCH001.origin(),
             index,

@@ -148,3 +148,74 @@ fn statistics_count_the_findings_of_each_rule_most_first() {
     ]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn a_value_the_schema_refuses_is_explained_with_an_example_not_a_pattern() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "kind: governing_document
+records:
+  - id: DOC-X1
+    title: Riktlinje X
+    doc_kind: guideline
+    decided_by: KS
+    applies_to: [KS]
+    decision: { body: KS, date: 2026-02-12, paragraph: 14 }
+    valid_from: 2026-03-01
+    valid_to: tills vidare
+    review_interval: 12 månader
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("exceptions.yaml"),
+        "kind: exception
+records:
+  - id: EXC-1
+    rule: OWN001
+    targets: [IA 1]
+    justification: Övergång till nytt system.
+    requested_by: RA-KS-KD
+    approved_by: RA-KS-KD
+    approved_on: 2026-01-10
+    expires_on: 2026-12-31
+",
+    )
+    .unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "SCH001"]);
+    let lines: Vec<String> = finding_lines(&json)
+        .into_iter()
+        .filter(|line| line.contains("is not a valid"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "SCH001 bad.yaml:10:15 \"tills vidare\" is not a valid `valid_to`: expected a date such as 2026-12-31, or `until_further_notice`",
+            // A period that is neither an ISO 8601 duration nor of its form is one finding.
+            "SCH001 bad.yaml:11:22 \"12 månader\" is not a valid `review_interval`: expected a period such as P12M, P3Y or P90D",
+            "SCH001 exceptions.yaml:5:15 \"IA 1\" is not a valid `targets[0]`: expected a kind and an id such as system:SYS-001, or a whole kind such as system:*",
+        ]
+    );
+}
+
+#[test]
+fn no_message_shows_schema_vocabulary_or_a_pattern() {
+    for name in ["city-broken", "hostile"] {
+        let (_, json) = check_json(&fixture(name), &[]);
+        for line in finding_lines(&json) {
+            for word in [
+                "anyOf",
+                "oneOf",
+                "allOf",
+                "additionalProperties",
+                "must match",
+                "^\\",
+                "$ref",
+            ] {
+                assert!(!line.contains(word), "{name}: `{word}` in {line}");
+            }
+        }
+    }
+}

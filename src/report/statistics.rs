@@ -68,12 +68,14 @@ pub fn render(result: &CheckResult, lang: Lang) -> String {
     let _ = match lang {
         Lang::Sv => writeln!(
             text,
-            "{total} öppna fynd och {accepted} godtagna från {rules} regler, per den {}.",
+            "{total} öppna fynd och {accepted} godtagna från {rules} {}, per den {}.",
+            if rules == 1 { "regel" } else { "regler" },
             result.as_of
         ),
         Lang::En => writeln!(
             text,
-            "{total} open and {accepted} accepted findings from {rules} rules, as of {}.",
+            "{total} open and {accepted} accepted findings from {rules} {}, as of {}.",
+            if rules == 1 { "rule" } else { "rules" },
             result.as_of
         ),
     };
