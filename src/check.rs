@@ -157,9 +157,10 @@ pub fn check_observed(
     clock.lap("repository");
     let validation = validate(&repository, catalog, today, &|rule| rules.is_selected(rule));
     findings.extend(validation.findings);
+    let defective = validation.defective;
     clock.lap("validate");
     let run_steps = config.rule_steps();
-    let evaluation = evaluate(&repository, rules, today, run_steps, progress);
+    let evaluation = evaluate(&repository, rules, today, run_steps, &defective, progress);
     if evaluation.out_of_steps {
         return Err(CheckError::OutOfSteps {
             run_steps,

@@ -42,6 +42,7 @@ pub fn evaluate(
     rules: &RuleSet,
     today: Date,
     run_steps: u64,
+    defective: &std::collections::HashMap<usize, Vec<String>>,
     progress: &dyn Progress,
 ) -> Evaluation {
     let world = World::new(repository, today, severities(rules));
@@ -84,6 +85,7 @@ pub fn evaluate(
         work: &work,
         out_of_steps: &out_of_steps,
         run_steps,
+        defective,
         lang: rules.lang,
     };
     let judged_records = record_checks
@@ -206,11 +208,22 @@ struct Evaluator<'a> {
     out_of_steps: &'a AtomicBool,
     /// The steps the rules may take together (`[limits] rule_steps`).
     run_steps: u64,
+    /// Per record with a schema defect: the fields on the way to each. A rule that fails for
+    /// want of one of them fails on the defect the schema reported, so its "could not be
+    /// evaluated" would be the same defect twice; any other failure is the rule's own.
+    defective: &'a std::collections::HashMap<usize, Vec<String>>,
     /// The language messages are rendered in besides English.
     lang: crate::lang::Lang,
 }
 
 impl<'a> Evaluator<'a> {
+    fn fails_on_reported_defect(&self, index: usize, error: &Fault) -> bool {
+        match (self.defective.get(&index), error.missing_field()) {
+            (Some(fields), Some(field)) => fields.iter().any(|name| name == field),
+            _ => false,
+        }
+    }
+
     /// The evaluation state of one thread.
     fn machine(&self) -> Machine<'a> {
         Machine::new(self.world, Val::of_node(self.params))
@@ -263,7 +276,9 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(false) => continue,
                 Err(error) => {
-                    findings.push(self.error_finding(rule, check, index, "when", &error));
+                    if !self.fails_on_reported_defect(index, &error) {
+                        findings.push(self.error_finding(rule, check, index, "when", &error));
+                    }
                     continue;
                 }
             }
@@ -277,7 +292,9 @@ impl<'a> Evaluator<'a> {
                     findings.push(self.record_finding(rule, check, index, message, ""));
                 }
                 Err(error) => {
-                    findings.push(self.error_finding(rule, check, index, "assert", &error))
+                    if !self.fails_on_reported_defect(index, &error) {
+                        findings.push(self.error_finding(rule, check, index, "assert", &error));
+                    }
                 }
             }
         }

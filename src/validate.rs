@@ -26,6 +26,10 @@ use std::collections::HashMap;
 pub struct Validation {
     pub findings: Vec<Finding>,
     pub unjudged: Vec<String>,
+    /// Per record with a schema defect: the names on the way to each defective value or missing
+    /// field (`classification`, `availability`). A rule that fails for want of one of them
+    /// fails on that defect, so it does not report a rule error (see [`crate::engine::evaluate`]).
+    pub defective: HashMap<usize, Vec<String>>,
 }
 
 /// `reported_by_rule` says whether a rule runs that reports a conditional requirement itself
@@ -37,9 +41,9 @@ pub fn validate(
     reported_by_rule: &(dyn Fn(&str) -> bool + Sync),
 ) -> Validation {
     let hints = Hints::default();
-    let mut findings: Vec<Finding> = (0..repository.records.len())
+    let per_record: Vec<Vec<Finding>> = (0..repository.records.len())
         .into_par_iter()
-        .flat_map_iter(|index| {
+        .map(|index| {
             let record = repository.record(index);
             match catalog.kind(record.kind) {
                 Some(schema) => {
@@ -49,12 +53,30 @@ pub fn validate(
             }
         })
         .collect();
+    let defective = per_record
+        .iter()
+        .enumerate()
+        .filter(|(_, found)| !found.is_empty())
+        .map(|(index, found)| {
+            let mut names: Vec<String> = found
+                .iter()
+                .flat_map(|finding| finding.pointer.split('/').skip(1))
+                .filter(|token| token.parse::<usize>().is_err())
+                .map(|token| token.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            (index, names)
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_record.into_iter().flatten().collect();
     let references = check_references(repository, today);
     findings.extend(references.findings);
     findings.extend(check_parent_chains(repository));
     Validation {
         findings,
         unjudged: references.unjudged,
+        defective,
     }
 }
 
@@ -582,7 +604,11 @@ fn check_references(repository: &Repository, today: Date) -> Validation {
             findings.push(waiting_finding(source, &references));
         }
     }
-    Validation { findings, unjudged }
+    Validation {
+        findings,
+        unjudged,
+        defective: HashMap::new(),
+    }
 }
 
 /// XRF004: an org unit's chain of `parent`s that comes back to where it started, once per loop

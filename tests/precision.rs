@@ -219,3 +219,20 @@ fn no_message_shows_schema_vocabulary_or_a_pattern() {
         }
     }
 }
+
+#[test]
+fn a_rule_failing_on_a_defect_the_schema_reported_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    std::fs::write(
+        dir.path().join("suppliers.yaml"),
+        "kind: supplier\nrecords:\n  - id: SUP-X\n    name: Molnbolaget AB\n    country: SE\n",
+    )
+    .unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "SUP004,SCH001"]);
+    // SUP004 reads `is_cloud`, which is missing: the schema's finding is the one defect.
+    assert_eq!(
+        of_record(&json, "SUP-X"),
+        ["SCH001 suppliers.yaml:3:5 missing required field `is_cloud`"]
+    );
+}

@@ -43,6 +43,14 @@ impl Fault {
         Fault(Box::new(FaultKind::Other(message)))
     }
 
+    /// The field whose absence the fault is, when it is one.
+    pub fn missing_field(&self) -> Option<&str> {
+        match &*self.0 {
+            FaultKind::Missing(field) => Some(field),
+            _ => None,
+        }
+    }
+
     /// The fault in words, for the finding that reports it.
     pub fn explain(&self) -> String {
         match &*self.0 {
