@@ -18,6 +18,16 @@ fn of_record(json: &serde_json::Value, record: &str) -> Vec<String> {
     finding_lines(&serde_json::json!({ "findings": only }))
 }
 
+/// `check --format json` of the small city with `files` added, with `extra` arguments.
+fn small_city_with(files: &[(&str, &str)], extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    check_json(dir.path(), extra).1
+}
+
 #[test]
 fn a_requirement_a_rule_checks_is_reported_by_the_rule_alone() {
     let root = fixture("city-broken");
@@ -43,11 +53,10 @@ fn a_requirement_a_rule_checks_is_reported_by_the_rule_alone() {
 
 #[test]
 fn a_legal_basis_without_its_law_is_one_finding_of_prv002() {
-    let dir = tempfile::tempdir().unwrap();
-    common::small_city(dir.path());
-    std::fs::write(
-        dir.path().join("activities.yaml"),
-        "kind: processing_activity
+    let json = small_city_with(
+        &[(
+            "activities.yaml",
+            "kind: processing_activity
 records:
   - id: PA-1
     name: Bygglov
@@ -63,10 +72,9 @@ records:
     retention:
       - { data_category: Bygglovsärenden, period: preserve }
 ",
-    )
-    .unwrap();
-    let root = dir.path().to_str().unwrap();
-    let (_, json) = check_json(dir.path(), &["--select", "PRV002,SCH001"]);
+        )],
+        &["--select", "PRV002,SCH001"],
+    );
     let lines = of_record(&json, "PA-1");
     assert_eq!(
         lines
@@ -74,7 +82,7 @@ records:
             .map(|line| line.split(' ').next().unwrap())
             .collect::<Vec<_>>(),
         ["PRV002", "PRV002"],
-        "{lines:#?} ({root})"
+        "{lines:#?}"
     );
     assert!(
         lines[0].contains("legal basis art6_1_e without the national law"),
@@ -151,11 +159,11 @@ fn statistics_count_the_findings_of_each_rule_most_first() {
 
 #[test]
 fn a_value_the_schema_refuses_is_explained_with_an_example_not_a_pattern() {
-    let dir = tempfile::tempdir().unwrap();
-    common::small_city(dir.path());
-    std::fs::write(
-        dir.path().join("bad.yaml"),
-        "kind: governing_document
+    let json = small_city_with(
+        &[
+            (
+                "bad.yaml",
+                "kind: governing_document
 records:
   - id: DOC-X1
     title: Riktlinje X
@@ -167,11 +175,10 @@ records:
     valid_to: tills vidare
     review_interval: 12 månader
 ",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("exceptions.yaml"),
-        "kind: exception
+            ),
+            (
+                "exceptions.yaml",
+                "kind: exception
 records:
   - id: EXC-1
     rule: OWN001
@@ -182,9 +189,10 @@ records:
     approved_on: 2026-01-10
     expires_on: 2026-12-31
 ",
-    )
-    .unwrap();
-    let (_, json) = check_json(dir.path(), &["--select", "SCH001"]);
+            ),
+        ],
+        &["--select", "SCH001"],
+    );
     let lines: Vec<String> = finding_lines(&json)
         .into_iter()
         .filter(|line| line.contains("is not a valid"))
@@ -222,14 +230,13 @@ fn no_message_shows_schema_vocabulary_or_a_pattern() {
 
 #[test]
 fn a_rule_failing_on_a_defect_the_schema_reported_adds_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    common::small_city(dir.path());
-    std::fs::write(
-        dir.path().join("suppliers.yaml"),
-        "kind: supplier\nrecords:\n  - id: SUP-X\n    name: Molnbolaget AB\n    country: SE\n",
-    )
-    .unwrap();
-    let (_, json) = check_json(dir.path(), &["--select", "SUP004,SCH001"]);
+    let json = small_city_with(
+        &[(
+            "suppliers.yaml",
+            "kind: supplier\nrecords:\n  - id: SUP-X\n    name: Molnbolaget AB\n    country: SE\n",
+        )],
+        &["--select", "SUP004,SCH001"],
+    );
     // SUP004 reads `is_cloud`, which is missing: the schema's finding is the one defect.
     assert_eq!(
         of_record(&json, "SUP-X"),
