@@ -180,6 +180,26 @@ pub const EXC005: BuiltinRule = BuiltinRule {
     },
 };
 
+/// A header value of a governing document left as its template's placeholder (`[Datum]`, `TBD`,
+/// `<ämne>`). Judged with validation, value by value, because the value it finds is the defect:
+/// the schema then does not also call `[Datum]` an invalid date, and no rule reads it as one.
+///
+/// Example: `last_revised: "[Datum]"` is one finding at that value, saying the placeholder was
+/// never filled in; a rule on the review date decides from `valid_from` instead.
+pub const DOC001: BuiltinRule = BuiltinRule {
+    id: "DOC001",
+    severity: Severity::High,
+    title: "Unfilled template placeholder in a document header",
+    rationale: "A header with `[Datum]`, `TBD` or `<…>` left in it was never completed: the decision, owner or validity it should record cannot be traced, and the document is not properly controlled.",
+    remediation: "Fill in every header value from the decision (diarienummer, datum och paragraf, dokumentansvarig, bilagor) or remove the unused template field.",
+    references: &["PLAN", "ISO27001:7.5.2"],
+    sv: BuiltinText {
+        title: "Ifylld mall saknas i dokumenthuvudet",
+        rationale: "Ett dokumenthuvud där `[Datum]`, `TBD` eller `<…>` står kvar fylldes aldrig i: beslutet, ägaren eller giltigheten som det ska visa går inte att spåra, och dokumentet är inte styrt som det ska.",
+        remediation: "Fyll i varje värde i dokumenthuvudet utifrån beslutet (diarienummer, datum och paragraf, dokumentansvarig, bilagor) eller ta bort mallfältet om det inte används.",
+    },
+};
+
 pub const ALL: &[BuiltinRule] = &[
-    PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, XRF004, EXC003, EXC005,
+    PARSE001, SRC001, SCH001, XRF001, XRF002, XRF003, XRF004, DOC001, EXC003, EXC005,
 ];

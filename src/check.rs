@@ -158,6 +158,7 @@ pub fn check_observed(
     let validation = validate(&repository, catalog, today, &|rule| rules.is_selected(rule));
     findings.extend(validation.findings);
     let defective = validation.defective;
+    repository.withhold(validation.withheld);
     clock.lap("validate");
     let run_steps = config.rule_steps();
     let evaluation = evaluate(&repository, rules, today, run_steps, &defective, progress);
@@ -177,6 +178,12 @@ pub fn check_observed(
     for id in ["SCH001", "XRF002", "XRF004"] {
         evaluated.insert(id.into(), repository.records.len());
     }
+    let documents = repository
+        .records
+        .iter()
+        .filter(|record| record.kind == "governing_document")
+        .count();
+    evaluated.insert(crate::builtin::DOC001.id.into(), documents);
     for id in ["XRF001", "XRF003"] {
         evaluated.insert(id.into(), repository.references.len());
     }

@@ -332,7 +332,6 @@ impl<'a> Evaluator<'a> {
         message: Message,
         detail: &str,
     ) -> Finding {
-        let record = self.repository.record(index);
         let pointer = check
             .field
             .as_deref()
@@ -344,7 +343,7 @@ impl<'a> Evaluator<'a> {
             })
             .unwrap_or_default();
         // A field that is absent is reported at the nearest table that exists: its record.
-        let span = record.node.pointer(&pointer).span();
+        let span = self.repository.span_at(index, &pointer);
         // Checks of one rule at different severities are different findings.
         let detail = if rule.checks.len() > 1 {
             format!("{}{detail}", check.severity)

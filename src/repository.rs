@@ -263,6 +263,22 @@ impl Reference {
 
 /// The ids a reference field holds in a record, with their pointers and nodes, in record order:
 /// values that are not strings, and tokens that are not ids (`all_committees`), left out.
+/// Pointers in document order, list positions by number (`/a/10` after `/a/9`), a table before
+/// what is below it.
+fn pointer_order(left: &str, right: &str) -> std::cmp::Ordering {
+    let tokens = |pointer: &str| -> Vec<(u64, String)> {
+        pointer
+            .split('/')
+            .skip(1)
+            .map(|token| match token.parse::<u64>() {
+                Ok(position) => (position, String::new()),
+                Err(_) => (u64::MAX, token.to_string()),
+            })
+            .collect()
+    };
+    tokens(left).cmp(&tokens(right))
+}
+
 fn ids_at<'n>(node: &'n Node, field: &'static ReferenceField) -> Vec<(String, &'n Node, &'n str)> {
     let mut found = Vec::new();
     let mut pointer = String::new();
@@ -298,6 +314,9 @@ pub struct Repository {
     reference_starts: Vec<u32>,
     /// The catalogue's reference fields by number, for [`Repository::referring_field`].
     reference_fields: Vec<&'static ReferenceField>,
+    /// Where each value validation refused was, by record and pointer: the value is gone from
+    /// its record ([`Repository::withhold`]), and a rule that names its field still points there.
+    withheld: std::collections::HashMap<(usize, String), Span>,
 }
 
 impl Repository {
@@ -353,6 +372,7 @@ impl Repository {
             referrers: Vec::new(),
             reference_starts: Vec::new(),
             reference_fields: catalog.reference_fields(),
+            withheld: std::collections::HashMap::new(),
         };
         findings.extend(repository.duplicate_findings(duplicates));
         repository.index_references(catalog);
@@ -361,6 +381,39 @@ impl Repository {
 
     pub fn record(&self, index: usize) -> &Record {
         &self.records[index]
+    }
+
+    /// Takes the values validation refused out of their records, so that every later stage
+    /// reads them as absent: a rule on the review date decides from `valid_from` when
+    /// `last_revised` is `[Datum]`, rather than from a date that is none. A record's `id` stays,
+    /// for its findings to be known by. Called once, after validation, before the rules.
+    pub fn withhold(&mut self, mut withheld: Vec<(usize, String)>) {
+        // Deepest and last first, so that taking out a list item leaves the pointers of the
+        // ones before it, and a value below a refused table is taken out before the table.
+        withheld.sort_by(|(a, left), (b, right)| a.cmp(b).then_with(|| pointer_order(right, left)));
+        withheld.dedup();
+        for (index, pointer) in withheld {
+            if pointer == "/id" {
+                continue;
+            }
+            let Some(record) = self.records.get_mut(index) else {
+                continue;
+            };
+            if let Some(span) = record.node.remove(&pointer) {
+                self.withheld.insert((index, pointer), span);
+            }
+        }
+    }
+
+    /// Where the value at `pointer` of a record is, or was before it was withheld; the nearest
+    /// table that exists for a field that is absent.
+    pub fn span_at(&self, index: usize, pointer: &str) -> Span {
+        if !self.withheld.is_empty()
+            && let Some(span) = self.withheld.get(&(index, pointer.to_string()))
+        {
+            return *span;
+        }
+        self.record(index).node.pointer(pointer).span()
     }
 
     /// The record of one of `kinds` with this id, in the order the kinds are given.

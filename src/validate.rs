@@ -30,6 +30,10 @@ pub struct Validation {
     /// field (`classification`, `availability`). A rule that fails for want of one of them
     /// fails on that defect, so it does not report a rule error (see [`crate::engine::evaluate`]).
     pub defective: HashMap<usize, Vec<String>>,
+    /// The values the schema refused, by record and pointer: they count as absent for every
+    /// rule (see [`Repository::withhold`]), so that `last_revised: "[Datum]"` is one defect, not
+    /// also a review date that cannot be read.
+    pub withheld: Vec<(usize, String)>,
 }
 
 /// `reported_by_rule` says whether a rule runs that reports a conditional requirement itself
@@ -41,26 +45,49 @@ pub fn validate(
     reported_by_rule: &(dyn Fn(&str) -> bool + Sync),
 ) -> Validation {
     let hints = Hints::default();
-    let per_record: Vec<Vec<Finding>> = (0..repository.records.len())
+    let placeholders_reported = reported_by_rule(builtin::DOC001.id);
+    let per_record: Vec<Judged> = (0..repository.records.len())
         .into_par_iter()
         .map(|index| {
             let record = repository.record(index);
-            match catalog.kind(record.kind) {
-                Some(schema) => {
-                    validate_record(repository, schema, index, &hints, reported_by_rule)
-                }
-                None => Vec::new(),
-            }
+            let placeholders = placeholders(repository, index);
+            let mut judged = match catalog.kind(record.kind) {
+                Some(schema) => validate_record(
+                    repository,
+                    schema,
+                    index,
+                    &hints,
+                    reported_by_rule,
+                    &placeholders,
+                    placeholders_reported,
+                ),
+                None => Judged::default(),
+            };
+            judged.placeholders = placeholders;
+            judged
         })
         .collect();
     let defective = per_record
         .iter()
         .enumerate()
-        .filter(|(_, found)| !found.is_empty())
-        .map(|(index, found)| {
-            let mut names: Vec<String> = found
+        .filter(|(_, judged)| {
+            !judged.findings.is_empty()
+                || !judged.withheld.is_empty()
+                || !judged.placeholders.is_empty()
+        })
+        .map(|(index, judged)| {
+            let mut names: Vec<String> = judged
+                .findings
                 .iter()
-                .flat_map(|finding| finding.pointer.split('/').skip(1))
+                .map(|finding| finding.pointer.as_str())
+                .chain(judged.withheld.iter().map(String::as_str))
+                .chain(
+                    judged
+                        .placeholders
+                        .iter()
+                        .map(|(pointer, _)| pointer.as_str()),
+                )
+                .flat_map(|pointer| pointer.split('/').skip(1))
                 .filter(|token| token.parse::<usize>().is_err())
                 .map(|token| token.replace("~1", "/").replace("~0", "~"))
                 .collect();
@@ -69,14 +96,130 @@ pub fn validate(
             (index, names)
         })
         .collect();
-    let mut findings: Vec<Finding> = per_record.into_iter().flatten().collect();
-    let references = check_references(repository, today);
+    let mut findings = Vec::new();
+    let mut withheld = Vec::new();
+    // A reference that is a placeholder (`decided_by: "[Nämnd]"`) is that placeholder, not also
+    // a record that does not exist.
+    let mut placeholder_values = std::collections::HashSet::new();
+    for (index, judged) in per_record.into_iter().enumerate() {
+        findings.extend(judged.findings);
+        for (pointer, finding) in judged.placeholders {
+            findings.push(finding);
+            if placeholders_reported {
+                // What the placeholder stands for is absent, for the rules too (a registry
+                // number `TBD` is not also one of the wrong form), except the title: the rules'
+                // messages name the document by it, and `Riktlinje för <ämne>` still names it.
+                if pointer != "/title" {
+                    withheld.push((index, pointer.clone()));
+                }
+                placeholder_values.insert((index, pointer));
+            }
+        }
+        withheld.extend(judged.withheld.into_iter().map(|pointer| (index, pointer)));
+    }
+    let references = check_references(repository, today, &placeholder_values);
     findings.extend(references.findings);
     findings.extend(check_parent_chains(repository));
     Validation {
         findings,
         unjudged: references.unjudged,
         defective,
+        withheld,
+    }
+}
+
+/// What validation made of one record.
+#[derive(Default)]
+struct Judged {
+    findings: Vec<Finding>,
+    /// The pointers of the values the schema refused.
+    withheld: Vec<String>,
+    /// DOC001: the template placeholders of a governing document's header, by pointer.
+    placeholders: Vec<(String, Finding)>,
+}
+
+/// The header fields of a governing document a template leaves placeholders in; the body text,
+/// purpose and other prose may quote `[…]` or `...` on purpose.
+const HEADER_FIELDS: &[&str] = &[
+    "title",
+    "registry_number",
+    "decided_by",
+    "applies_to",
+    "decision",
+    "valid_from",
+    "valid_to",
+    "last_revised",
+    "document_owner",
+    "topic",
+    "url",
+    "appendices",
+];
+
+/// What a template leaves for its user to fill in: `[Datum]`, `<ämne>`, `TBD`, `XXX`, `…`.
+static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\[[^\]]*\]|<[^>]*>|(?i:\bTBD\b)|\bXXX+\b|…|\.\.\.").ok()
+});
+
+/// DOC001 of one record: a finding per placeholder, at its value.
+fn placeholders(repository: &Repository, index: usize) -> Vec<(String, Finding)> {
+    let record = repository.record(index);
+    let Some(pattern) = PLACEHOLDER.as_ref() else {
+        return Vec::new();
+    };
+    if record.kind != "governing_document" {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for entry in record.node.entries().unwrap_or_default() {
+        if HEADER_FIELDS.contains(&entry.key.as_ref()) {
+            let pointer = format!("/{}", escape_pointer_token(&entry.key));
+            collect_placeholders(&entry.value, pointer, pattern, &mut found);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(pointer, node)| {
+            let field = field_name(&pointer);
+            let text = node.as_str().unwrap_or_default();
+            let message = Message::new(
+                format!("`{field}` still holds the template placeholder «{text}»"),
+                format!("`{field}` innehåller fortfarande mallens platshållare «{text}»"),
+            );
+            let finding = repository.finding(
+                &builtin::DOC001.origin(),
+                index,
+                &pointer,
+                node.span(),
+                "",
+                message,
+            );
+            (pointer, finding)
+        })
+        .collect()
+}
+
+fn collect_placeholders<'n>(
+    node: &'n Node,
+    pointer: String,
+    pattern: &regex::Regex,
+    found: &mut Vec<(String, &'n Node)>,
+) {
+    match &node.value {
+        crate::source::node::Value::String(text) if pattern.is_match(text.as_str()) => {
+            found.push((pointer, node));
+        }
+        crate::source::node::Value::Sequence(items) => {
+            for (position, item) in items.iter().enumerate() {
+                collect_placeholders(item, format!("{pointer}/{position}"), pattern, found);
+            }
+        }
+        crate::source::node::Value::Map(entries) => {
+            for entry in entries {
+                let below = format!("{pointer}/{}", escape_pointer_token(&entry.key));
+                collect_placeholders(&entry.value, below, pattern, found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -135,13 +278,16 @@ fn validate_record(
     index: usize,
     hints: &Hints,
     reported_by_rule: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<Finding> {
+    placeholders: &[(String, Finding)],
+    placeholders_reported: bool,
+) -> Judged {
     let record = repository.record(index);
     // The tree is read in place: nearly every record is valid, and the verdict needs no copy.
     if schema.validator.is_valid(&record.node) {
-        return Vec::new();
+        return Judged::default();
     }
     let mut findings = Vec::new();
+    let mut withheld = Vec::new();
     let mut judged_values = std::collections::HashSet::new();
     for error in schema.validator.iter_errors(&record.node) {
         let pointer = error.instance_path().as_str().to_string();
@@ -426,6 +572,21 @@ fn validate_record(
         if detail != "required" && !judged_values.insert(pointer.clone()) {
             continue;
         }
+        // A refused value counts as absent for the rules; a record, or a table that lacks a
+        // field, is not refused as a whole.
+        let refused_value = detail != "required" && !pointer.is_empty();
+        if refused_value {
+            withheld.push(pointer.clone());
+        }
+        // A placeholder left in a date is DOC001's finding, not also an invalid date.
+        if placeholders_reported
+            && refused_value
+            && placeholders
+                .iter()
+                .any(|(placeholder, _)| *placeholder == pointer)
+        {
+            continue;
+        }
         findings.push(repository.finding(
             &builtin::SCH001.origin(),
             index,
@@ -435,7 +596,11 @@ fn validate_record(
             message,
         ));
     }
-    findings
+    Judged {
+        findings,
+        withheld,
+        placeholders: Vec::new(),
+    }
 }
 
 /// Where a missing field is reported: at the key of the table that lacks it (`classification:`),
@@ -514,7 +679,11 @@ fn article(noun: &str) -> String {
     }
 }
 
-fn check_references(repository: &Repository, today: Date) -> Validation {
+fn check_references(
+    repository: &Repository,
+    today: Date,
+    placeholder_values: &std::collections::HashSet<(usize, String)>,
+) -> Validation {
     let mut findings = Vec::new();
     // Per referencing file, in file order: the references waiting on files not read.
     let mut waiting: std::collections::BTreeMap<usize, Vec<Waiting>> =
@@ -525,6 +694,11 @@ fn check_references(repository: &Repository, today: Date) -> Validation {
         match reference.resolved() {
             None => {
                 let (pointer, target) = reference.located(repository);
+                if !placeholder_values.is_empty()
+                    && placeholder_values.contains(&(reference.from(), pointer.clone()))
+                {
+                    continue;
+                }
                 let field = reference.field();
                 let kinds = reference.kinds().join(" or ");
                 let kinds_sv = reference.kinds().join(" eller ");
@@ -608,6 +782,7 @@ fn check_references(repository: &Repository, today: Date) -> Validation {
         findings,
         unjudged,
         defective: HashMap::new(),
+        withheld: Vec::new(),
     }
 }
 

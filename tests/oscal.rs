@@ -225,11 +225,12 @@ fn medium_is_a_finding_at_its_value_and_not_a_level() {
             "plan.yaml:11:43 /system/0/declared_classification/confidentiality: `declared_classification.confidentiality` must be an integer, not string \"medium\"",
         ]
     );
-    // The high integrity still counts: the system needs a risk analysis at level 3.
+    // The high integrity still counts: the system needs a risk analysis at level 3. The word the
+    // schema refused counts as absent, here as everywhere.
     assert_eq!(
         findings_of(&report, "RSK001"),
         [
-            "plan.yaml:6:5 /system/0: Kassasystem: classified at level 3 or higher (C/I/A: high-water mark none, declared medium/3/2) and never risk-analysed"
+            "plan.yaml:6:5 /system/0: Kassasystem: classified at level 3 or higher (C/I/A: high-water mark none, declared none/3/2) and never risk-analysed"
         ]
     );
     // An organisation whose plans say `medium` names it in the param; then it is a level.

@@ -144,7 +144,7 @@ fn statistics_count_the_findings_of_each_rule_most_first() {
     );
     assert_eq!(
         lines.last().copied(),
-        Some("94 open and 3 accepted findings from 67 rules, as of 2026-11-27.")
+        Some("93 open and 3 accepted findings from 67 rules, as of 2026-11-27.")
     );
     // With a machine format, clap refuses the combination rather than ignore one of them.
     let (code, _, stderr) = run(&[
@@ -241,5 +241,85 @@ fn a_rule_failing_on_a_defect_the_schema_reported_adds_nothing() {
     assert_eq!(
         of_record(&json, "SUP-X"),
         ["SCH001 suppliers.yaml:3:5 missing required field `is_cloud`"]
+    );
+}
+
+/// A policy made from the template: two placeholders, one of them where a date should be, and a
+/// decider left as `[Nämnd]`.
+const TEMPLATE_POLICY: &str = "kind: governing_document
+records:
+  - id: DOC-1
+    title: Informationssäkerhetspolicy
+    doc_kind: policy
+    status: active
+    decided_by: \"[Nämnd]\"
+    applies_to: [UN]
+    registry_number: UN 2021/14
+    valid_from: 2021-03-01
+    valid_to: until_further_notice
+    decision: { body: UN, date: 2021-02-10, paragraph: 12 }
+    last_revised: \"[Datum]\"
+    document_owner: RA-UN-IAO
+    appendices:
+      - title: \"[Bilagor]\"
+";
+
+#[test]
+fn each_placeholder_is_one_finding_at_its_value_and_counts_as_absent_for_the_rules() {
+    let json = small_city_with(&[("documents.yaml", TEMPLATE_POLICY)], &[]);
+    // `[Datum]` is not also an invalid date (SCH001), `[Nämnd]` not also a unit that does not
+    // exist (XRF001), and the review is judged from `valid_from` (DOC006), not left unjudged.
+    let found = of_record(&json, "DOC-1");
+    let of = |rule: &str| -> Vec<&String> {
+        found
+            .iter()
+            .filter(|line| line.starts_with(&format!("{rule} ")))
+            .collect()
+    };
+    assert_eq!(
+        of("DOC001"),
+        [
+            "DOC001 documents.yaml:7:17 `decided_by` still holds the template placeholder «[Nämnd]»",
+            "DOC001 documents.yaml:13:19 `last_revised` still holds the template placeholder «[Datum]»",
+            "DOC001 documents.yaml:16:16 `appendices[0].title` still holds the template placeholder «[Bilagor]»",
+        ]
+    );
+    assert!(of("SCH001").is_empty(), "{found:#?}");
+    assert!(of("XRF001").is_empty(), "{found:#?}");
+    assert_eq!(
+        of("DOC006"),
+        [
+            "DOC006 documents.yaml:13:19 Informationssäkerhetspolicy: last revised or in force from 2021-03-01, review every P12M was due on 2022-03-01"
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|line| line.contains("could not be evaluated")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn without_doc001_the_schema_still_refuses_a_placeholder_date() {
+    let json = small_city_with(
+        &[("documents.yaml", TEMPLATE_POLICY)],
+        &["--select", "SCH001,XRF001,DOC006"],
+    );
+    let found = of_record(&json, "DOC-1");
+    assert!(
+        found.contains(&"SCH001 documents.yaml:13:19 \"[Datum]\" is not a valid `last_revised`: expected a calendar date YYYY-MM-DD, e.g. 2026-03-31".to_string()),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|line| line.starts_with("XRF001 documents.yaml:7:17")),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|line| line.starts_with("DOC006 ")),
+        "{found:#?}"
     );
 }

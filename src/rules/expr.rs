@@ -442,6 +442,10 @@ impl Template {
     /// The message for the record (or group) bound in the machine. A placeholder that fails
     /// shows its expression and why, so that a message is never silently incomplete.
     pub fn render<'a>(&'a self, machine: &mut Machine<'a>) -> String {
+        machine.in_message(|machine| self.render_parts(machine))
+    }
+
+    fn render_parts<'a>(&'a self, machine: &mut Machine<'a>) -> String {
         let mut text = String::new();
         for part in &self.parts {
             match part {
@@ -542,6 +546,23 @@ mod tests {
         };
         let template = Template::compile(&source, &packs, &Parsed::default()).unwrap();
         assert_eq!(rendered(&template), "a}b} 1");
+    }
+
+    #[test]
+    fn a_message_reads_an_absent_field_as_none_where_a_condition_fails_on_it() {
+        let packs = pack("");
+        let source = ExprSource {
+            text: "declared {string({'b': 2}.a)}/{ {'b': 2}.b }, {1 / 0}".into(),
+            offset: 0,
+            pack: 0,
+        };
+        let template = Template::compile(&source, &packs, &Parsed::default()).unwrap();
+        // A failure that is not an absence still shows, so that a message is never silently
+        // incomplete.
+        assert_eq!(
+            rendered(&template),
+            "declared none/2, {1 / 0: division by zero}"
+        );
     }
 
     /// The template rendered over an empty repository.

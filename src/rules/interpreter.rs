@@ -124,14 +124,19 @@ pub struct Machine<'a> {
     patterns: RefCell<HashMap<String, Arc<regex::Regex>>>,
     /// How `null` reads in a message: `none`, or `inget` while a Swedish message is rendered.
     pub null_word: &'static str,
+    /// Whether a message is being rendered: it reads an absent field as null (see
+    /// [`Machine::absent`]), so it takes values that conditions kept but not their errors, and
+    /// keeps nothing of its own.
+    in_message: bool,
     /// The values of [`Cached`] subexpressions, by id, with the binding they were computed in.
     kept: Vec<Kept<'a>>,
     /// Bumped whenever `self`, `group` or `records` is bound: values kept for the record with an
     /// older binding are stale.
     binding: u64,
-    /// The values of loops with a pure body ([`Loop::pure_body`]) by (loop, range list), with
-    /// the range kept alive so that its allocation is not reused for another list.
-    kept_loops: HashMap<(usize, usize), (Val<'a>, Outcome<'a>), foldhash::fast::RandomState>,
+    /// The values of loops with a pure body ([`Loop::pure_body`]) by (loop, range list, whether a
+    /// message computed it), with the range kept alive so that its allocation is not reused for
+    /// another list.
+    kept_loops: HashMap<(usize, usize, bool), (Val<'a>, Outcome<'a>), foldhash::fast::RandomState>,
     /// The addresses of the lists above and of the lists kept loops made of them, which the
     /// machine holds until it ends, so that no other list can take an address.
     shared_addresses: std::collections::HashSet<usize, foldhash::fast::RandomState>,
@@ -166,6 +171,7 @@ impl<'a> Machine<'a> {
             budget: u64::MAX,
             patterns: RefCell::new(HashMap::new()),
             null_word: KEEPING_NULL_WORD,
+            in_message: false,
             kept: Vec::new(),
             binding: 0,
             kept_loops: HashMap::default(),
@@ -203,6 +209,28 @@ impl<'a> Machine<'a> {
             Some(value) => value.clone(),
             None => Val::Null,
         }
+    }
+
+    /// A field the table lacks. A rule's condition fails on it (the rule cannot be evaluated
+    /// there), but a message reads it as null, shown as the word for none: a value the schema
+    /// refused is taken out of its record before the rules run, and the message of a finding
+    /// that holds without it (RSK001 quoting all three declared levels) still reads in words.
+    #[cold]
+    #[inline(never)]
+    fn absent(&self, field: &super::code::Field) -> Outcome<'a> {
+        if self.in_message {
+            Ok(Val::Null)
+        } else {
+            Err(missing(field))
+        }
+    }
+
+    /// Renders `message` with the machine in message mode (see [`Machine::absent`]).
+    pub fn in_message<T>(&mut self, message: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = std::mem::replace(&mut self.in_message, true);
+        let rendered = message(self);
+        self.in_message = outer;
+        rendered
     }
 
     /// How a value reads in a message (a record by its id).
@@ -273,10 +301,10 @@ impl<'a> Machine<'a> {
             Code::Slot(slot) => Ok(self.slot(*slot)),
             Code::Select(operand, field) => {
                 if let Some(found) = self.table_field(operand, field) {
-                    return found.ok_or_else(|| missing(field));
+                    return found.map_or_else(|| self.absent(field), Ok);
                 }
                 let (selected, _) = self.select_in(operand, field)?;
-                selected.ok_or_else(|| missing(field))?
+                selected.unwrap_or_else(|| self.absent(field))
             }
             Code::Has(operand, field) => {
                 if let Some(found) = self.table_field(operand, field) {
@@ -500,7 +528,14 @@ impl<'a> Machine<'a> {
             return self.eval(&cached.code);
         }
         if let Some(outcome) = self.kept_outcome(cached) {
-            return outcome.clone();
+            // A message reads a field that a condition failed on as null: it takes a kept value,
+            // not a kept error, and keeps nothing of its own.
+            if outcome.is_ok() || !self.in_message {
+                return outcome.clone();
+            }
+        }
+        if self.in_message {
+            return self.eval(&cached.code);
         }
         let outcome = self.eval(&cached.code);
         if cached.id >= self.kept.len() {
@@ -554,7 +589,9 @@ impl<'a> Machine<'a> {
         let Some(list) = list else {
             return self.loop_over(body, range);
         };
-        let key = (std::ptr::from_ref(body) as usize, list);
+        // A message reads an absent field as null where a condition fails on it (see
+        // `Machine::absent`), so what each computes is kept apart.
+        let key = (std::ptr::from_ref(body) as usize, list, self.in_message);
         if let Some((_, outcome)) = self.kept_loops.get(&key) {
             return outcome.clone();
         }
@@ -763,6 +800,8 @@ impl<'a> Machine<'a> {
             },
             (Function::String, [value]) => match value {
                 Val::Text(_) => Ok(value.clone()),
+                // Only a message reads an absent field as null (see `Machine::absent`).
+                Val::Null if self.in_message => Ok(Val::text(self.null_word.to_string())),
                 Val::Int(number) => Ok(Val::text(number.to_string())),
                 Val::Uint(number) => Ok(Val::text(number.to_string())),
                 Val::Double(number) => Ok(Val::text(number.to_string())),

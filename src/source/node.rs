@@ -422,6 +422,36 @@ impl Node {
         current
     }
 
+    /// Takes the node at an RFC 6901 JSON pointer out of the tree (a map's entry, a list's item)
+    /// and says where it was; `None`, and the tree unchanged, when nothing is there.
+    pub fn remove(&mut self, pointer: &str) -> Option<Span> {
+        let (parent, last) = pointer.rsplit_once('/')?;
+        let last = last.replace("~1", "/").replace("~0", "~");
+        let mut current = self;
+        for token in parent.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            current = match &mut current.value {
+                Value::Map(entries) => entries
+                    .iter_mut()
+                    .find(|entry| *entry.key == *token)
+                    .map(|entry| &mut entry.value)?,
+                Value::Sequence(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        match &mut current.value {
+            Value::Map(entries) => {
+                let position = entries.iter().position(|entry| *entry.key == *last)?;
+                Some(entries.remove(position).value.span())
+            }
+            Value::Sequence(items) => {
+                let position = last.parse::<usize>().ok().filter(|&at| at < items.len())?;
+                Some(items.remove(position).span())
+            }
+            _ => None,
+        }
+    }
+
     /// The span of a map key reached by a JSON pointer (`/classification/levels` gives the span
     /// of the key `levels` inside `classification`), for findings about a key itself.
     pub fn key_span(&self, parent_pointer: &str, key: &str) -> Option<Span> {
