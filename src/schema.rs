@@ -242,6 +242,16 @@ impl KindSchema {
         })
     }
 
+    /// The values the field at `path` may take, when its schema is an `enum` (else empty).
+    pub fn enum_values(&self, path: &[&str]) -> Vec<&str> {
+        self.schemas_at(path)
+            .into_iter()
+            .filter_map(|schema| schema.get("enum").and_then(Json::as_array))
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect()
+    }
+
     /// The description of a conditional requirement (`allOf[n]` of the record), for messages.
     pub fn condition(&self, index: usize) -> Option<Condition<'_>> {
         let condition = self.record().get("allOf")?.get(index)?;

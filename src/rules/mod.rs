@@ -291,6 +291,11 @@ impl RuleSet {
                     "[params] oscal_impact_levels: `{word}` must be a level from 0 to 4, not {level}"
                 )));
             }
+            if name == "multi_unit_deciders_by_kind"
+                && let Some(table) = value.as_table()
+            {
+                check_deciders_by_kind(table)?;
+            }
             self.values.insert(name.clone(), value.clone());
         }
         Ok(())
@@ -577,4 +582,48 @@ fn toml_to_node(value: &toml::Value) -> Node {
         toml::Value::Table(table) => return table_node(table.iter()),
     };
     Node::new(value, Span::default())
+}
+
+/// `[params] multi_unit_deciders_by_kind`: each key a `doc_kind` and each value a list of
+/// `unit_type`s, so that a misspelt kind or unit type is refused instead of never matching.
+fn check_deciders_by_kind(table: &toml::Table) -> Result<(), RulesError> {
+    let catalog = crate::schema::Catalog::get().ok();
+    let allowed = |kind: &str, field: &str| -> Vec<&'static str> {
+        catalog
+            .and_then(|catalog| catalog.kind(kind))
+            .map(|schema| schema.enum_values(&[field]))
+            .unwrap_or_default()
+    };
+    let doc_kinds = allowed("governing_document", "doc_kind");
+    let unit_types = allowed("org_unit", "unit_type");
+    let refuse = |text: String| {
+        Err(RulesError::Config(format!(
+            "[params] multi_unit_deciders_by_kind: {text}"
+        )))
+    };
+    for (doc_kind, deciders) in table {
+        if !doc_kinds.is_empty() && !doc_kinds.contains(&doc_kind.as_str()) {
+            let hint = did_you_mean(doc_kind, doc_kinds.iter().copied())
+                .unwrap_or_else(|| format!("use one of {}", doc_kinds.join(", ")));
+            return refuse(format!("`{doc_kind}` is not a doc_kind; {hint}"));
+        }
+        let Some(list) = deciders.as_array() else {
+            return refuse(format!(
+                "{doc_kind} must be a list of unit types like [\"council\", \"executive_board\"], not {deciders}"
+            ));
+        };
+        for decider in list {
+            let Some(unit_type) = decider.as_str() else {
+                return refuse(format!("{doc_kind}: {decider} is not a unit type"));
+            };
+            if !unit_types.is_empty() && !unit_types.contains(&unit_type) {
+                let hint = did_you_mean(unit_type, unit_types.iter().copied())
+                    .unwrap_or_else(|| format!("use one of {}", unit_types.join(", ")));
+                return refuse(format!(
+                    "{doc_kind}: `{unit_type}` is not a unit_type; {hint}"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
