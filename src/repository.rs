@@ -261,8 +261,6 @@ impl Reference {
     }
 }
 
-/// The ids a reference field holds in a record, with their pointers and nodes, in record order:
-/// values that are not strings, and tokens that are not ids (`all_committees`), left out.
 /// Pointers in document order, list positions by number (`/a/10` after `/a/9`), a table before
 /// what is below it.
 fn pointer_order(left: &str, right: &str) -> std::cmp::Ordering {
@@ -279,6 +277,8 @@ fn pointer_order(left: &str, right: &str) -> std::cmp::Ordering {
     tokens(left).cmp(&tokens(right))
 }
 
+/// The ids a reference field holds in a record, with their pointers and nodes, in record order:
+/// values that are not strings, and tokens that are not ids (`all_committees`), left out.
 fn ids_at<'n>(node: &'n Node, field: &'static ReferenceField) -> Vec<(String, &'n Node, &'n str)> {
     let mut found = Vec::new();
     let mut pointer = String::new();

@@ -16,7 +16,7 @@ use crate::builtin;
 use crate::finding::{Finding, Message};
 use crate::repository::{MOST_PARENT_LEVELS, Record, Repository};
 use crate::schema::{Catalog, Condition, KindSchema};
-use crate::source::node::{Node, escape_pointer_token};
+use crate::source::node::{Node, escape_pointer_token, unescape_pointer_token};
 use crate::source::span::Span;
 use crate::suggest::{did_you_mean, did_you_mean_sv};
 use std::collections::HashMap;
@@ -89,7 +89,7 @@ pub fn validate(
                 )
                 .flat_map(|pointer| pointer.split('/').skip(1))
                 .filter(|token| token.parse::<usize>().is_err())
-                .map(|token| token.replace("~1", "/").replace("~0", "~"))
+                .map(unescape_pointer_token)
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -608,7 +608,7 @@ fn validate_record(
 fn owner_span(record: &Node, pointer: &str) -> Span {
     match pointer.rsplit_once('/') {
         Some((parent, last)) => {
-            let key = last.replace("~1", "/").replace("~0", "~");
+            let key = unescape_pointer_token(last);
             record
                 .key_span(parent, &key)
                 .unwrap_or_else(|| record.pointer(pointer).span())
@@ -633,7 +633,7 @@ fn field_name(pointer: &str) -> String {
             if !name.is_empty() {
                 name.push('.');
             }
-            name.push_str(&token.replace("~1", "/").replace("~0", "~"));
+            name.push_str(&unescape_pointer_token(token));
         }
     }
     name

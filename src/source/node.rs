@@ -405,7 +405,7 @@ impl Node {
     pub fn pointer(&self, pointer: &str) -> &Node {
         let mut current = self;
         for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer_token(token);
             let next = match &current.value {
                 Value::Map(entries) => entries
                     .iter()
@@ -426,10 +426,10 @@ impl Node {
     /// and says where it was; `None`, and the tree unchanged, when nothing is there.
     pub fn remove(&mut self, pointer: &str) -> Option<Span> {
         let (parent, last) = pointer.rsplit_once('/')?;
-        let last = last.replace("~1", "/").replace("~0", "~");
+        let last = unescape_pointer_token(last);
         let mut current = self;
         for token in parent.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer_token(token);
             current = match &mut current.value {
                 Value::Map(entries) => entries
                     .iter_mut()
@@ -511,6 +511,11 @@ impl Node {
 /// Escapes one JSON pointer token (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The key or position one JSON pointer token (RFC 6901) stands for.
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]
