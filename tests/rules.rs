@@ -200,6 +200,18 @@ fn unknown_rules_and_params_in_the_configuration_are_errors_that_name_them() {
             "[params]\ndoc_review = 12\n",
             "[params] doc_review must be a string",
         ),
+        (
+            "[params]\nmulti_unit_deciders_by_kind = { guidline = [\"council\"] }\n",
+            "[params] multi_unit_deciders_by_kind: `guidline` is not a doc_kind; did you mean `guideline`?",
+        ),
+        (
+            "[params]\nmulti_unit_deciders_by_kind = { guideline = \"council\" }\n",
+            "[params] multi_unit_deciders_by_kind: guideline must be a list of unit types",
+        ),
+        (
+            "[params]\nmulti_unit_deciders_by_kind = { guideline = [\"executive_bord\"] }\n",
+            "[params] multi_unit_deciders_by_kind: guideline: `executive_bord` is not a unit_type; did you mean `executive_board`?",
+        ),
         ("select = [\"XYZ\"]\n", "`select` names `XYZ`"),
         ("ignore = [\"OWN9\"]\n", "`ignore` names `OWN9`"),
     ] {

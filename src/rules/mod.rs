@@ -596,6 +596,10 @@ fn check_deciders_by_kind(table: &toml::Table) -> Result<(), RulesError> {
     };
     let doc_kinds = allowed("governing_document", "doc_kind");
     let unit_types = allowed("org_unit", "unit_type");
+    let hint = |word: &str, allowed: &[&str]| {
+        did_you_mean(word, allowed.iter().copied())
+            .unwrap_or_else(|| format!("use one of {}", allowed.join(", ")))
+    };
     let refuse = |text: String| {
         Err(RulesError::Config(format!(
             "[params] multi_unit_deciders_by_kind: {text}"
@@ -603,8 +607,7 @@ fn check_deciders_by_kind(table: &toml::Table) -> Result<(), RulesError> {
     };
     for (doc_kind, deciders) in table {
         if !doc_kinds.is_empty() && !doc_kinds.contains(&doc_kind.as_str()) {
-            let hint = did_you_mean(doc_kind, doc_kinds.iter().copied())
-                .unwrap_or_else(|| format!("use one of {}", doc_kinds.join(", ")));
+            let hint = hint(doc_kind, &doc_kinds);
             return refuse(format!("`{doc_kind}` is not a doc_kind; {hint}"));
         }
         let Some(list) = deciders.as_array() else {
@@ -617,8 +620,7 @@ fn check_deciders_by_kind(table: &toml::Table) -> Result<(), RulesError> {
                 return refuse(format!("{doc_kind}: {decider} is not a unit type"));
             };
             if !unit_types.is_empty() && !unit_types.contains(&unit_type) {
-                let hint = did_you_mean(unit_type, unit_types.iter().copied())
-                    .unwrap_or_else(|| format!("use one of {}", unit_types.join(", ")));
+                let hint = hint(unit_type, &unit_types);
                 return refuse(format!(
                     "{doc_kind}: `{unit_type}` is not a unit_type; {hint}"
                 ));
