@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod dates;
+pub mod email;
 pub mod engine;
 pub mod exceptions;
 mod explain;

@@ -242,6 +242,20 @@ impl KindSchema {
         })
     }
 
+    /// What the keys of the table at `path` may be, in words (`x-accepts` of its
+    /// `propertyNames`, in English and Swedish): a language tag, not its pattern.
+    pub fn names_accept(&self, path: &[&str]) -> Option<(&str, &str)> {
+        self.schemas_at(path).into_iter().find_map(|schema| {
+            let names = schema.get("propertyNames")?;
+            let en = names.get("x-accepts")?.as_str()?;
+            let sv = names
+                .get("x-accepts-sv")
+                .and_then(Json::as_str)
+                .unwrap_or(en);
+            Some((en, sv))
+        })
+    }
+
     /// The values the field at `path` may take, when its schema is an `enum` (else empty).
     pub fn enum_values(&self, path: &[&str]) -> Vec<&str> {
         self.schemas_at(path)
@@ -249,6 +263,20 @@ impl KindSchema {
             .filter_map(|schema| schema.get("enum").and_then(Json::as_array))
             .flatten()
             .filter_map(Json::as_str)
+            .collect()
+    }
+
+    /// The Swedish words of the values of the field at `path` (`x-enum-sv` beside its `enum`),
+    /// as (value, words) in the enum's order; a value without words is left out.
+    pub fn enum_labels_sv(&self, path: &[&str]) -> Vec<(&str, &str)> {
+        self.schemas_at(path)
+            .into_iter()
+            .filter_map(|schema| schema.get("x-enum-sv").and_then(Json::as_object))
+            .flat_map(|labels| {
+                labels
+                    .iter()
+                    .filter_map(|(value, words)| Some((value.as_str(), words.as_str()?)))
+            })
             .collect()
     }
 
@@ -340,6 +368,8 @@ pub fn compile_for<F: jsonschema::json::Json>(
     jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
+        // The crate's own check is RFC syntax alone; ours adds what no mail reaches.
+        .with_format("email", crate::email::is_address)
         .build(&wrapper)
 }
 
@@ -560,6 +590,51 @@ mod tests {
             asset
                 .property_names(&["classification"])
                 .contains(&"confidentiality")
+        );
+    }
+
+    /// Swedish messages list a field's values with their Swedish words: a value added to an
+    /// enum without them would read as a bare code to a Swedish coordinator.
+    #[test]
+    fn every_value_of_every_enum_has_swedish_words() {
+        fn walk(schema: &Json, path: &str, missing: &mut Vec<String>) {
+            match schema {
+                Json::Object(map) => {
+                    // A condition's `if` names values; it is not where a value is written.
+                    if let Some(values) = map.get("enum").and_then(Json::as_array) {
+                        let words = map.get("x-enum-sv").and_then(Json::as_object);
+                        for value in values.iter().filter_map(Json::as_str) {
+                            let has_words = words
+                                .and_then(|words| words.get(value))
+                                .and_then(Json::as_str)
+                                .is_some_and(|words| !words.is_empty());
+                            if !has_words {
+                                missing.push(format!("{path}: {value}"));
+                            }
+                        }
+                    }
+                    for (key, value) in map {
+                        if key != "if" {
+                            walk(value, &format!("{path}/{key}"), missing);
+                        }
+                    }
+                }
+                Json::Array(items) => {
+                    for (position, item) in items.iter().enumerate() {
+                        walk(item, &format!("{path}/{position}"), missing);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut missing = Vec::new();
+        for (name, source) in KIND_SCHEMAS {
+            let document: Json = serde_json::from_str(source).expect("the schema is JSON");
+            walk(&document, name, &mut missing);
+        }
+        assert!(
+            missing.is_empty(),
+            "enum values without `x-enum-sv` words: {missing:#?}"
         );
     }
 }

@@ -303,6 +303,11 @@ fn validate_record(
         let node = record.node.pointer(&pointer);
         let field = field_name(&pointer);
         let value = || show(error.instance());
+        // An address no mail reaches is still the address the register gives: a rule asking
+        // whether a contact has one would otherwise report this defect again, as a missing one.
+        // No rule computes on an address, so nothing reads it wrongly.
+        let kept_though_refused =
+            matches!(error.kind(), ValidationErrorKind::Format { format } if format == "email");
         let (message, span, pointer, detail) = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -409,15 +414,44 @@ fn validate_record(
                     .filter_map(Json::as_str)
                     .collect();
                 let choices_text = choices.join(", ");
+                let labels = schema.enum_labels_sv(&tokens(&pointer));
+                let label_of = |choice: &str| {
+                    labels
+                        .iter()
+                        .find(|(value, _)| *value == choice)
+                        .map(|(_, words)| *words)
+                };
+                let choices_text_sv = choices
+                    .iter()
+                    .map(|choice| match label_of(choice) {
+                        Some(words) => format!("{choice} ({words})"),
+                        None => (*choice).to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let mut en = format!(
                     "{} is not a valid `{field}`; expected one of {choices_text}",
                     value()
                 );
                 let mut sv = format!(
-                    "{} är inget giltigt värde för `{field}`; tillåtna värden är {choices_text}",
+                    "{} är inget giltigt värde för `{field}`; tillåtna värden är {choices_text_sv}",
                     value()
                 );
-                if let Some(text) = error.instance().as_str()
+                // `nämnd` for `committee`: the Swedish word is written for its value.
+                let by_words = error.instance().as_str().and_then(|text| {
+                    labels
+                        .iter()
+                        .find(|(_, words)| {
+                            words
+                                .split(", ")
+                                .any(|word| word.trim().eq_ignore_ascii_case(text.trim()))
+                        })
+                        .map(|(value, words)| (*value, *words))
+                });
+                if let Some((choice, words)) = by_words {
+                    en = format!("{en} (write `{choice}` for {words})");
+                    sv = format!("{sv} (skriv `{choice}` för {words})");
+                } else if let Some(text) = error.instance().as_str()
                     && let Some(hint) = did_you_mean(text, choices.iter().copied())
                 {
                     en = format!("{en} ({hint})");
@@ -436,6 +470,23 @@ fn validate_record(
                 pointer,
                 "const".to_string(),
             ),
+            ValidationErrorKind::Format { format } if format == "email" => {
+                let problem = error
+                    .instance()
+                    .as_str()
+                    .and_then(crate::email::problem)
+                    .unwrap_or(crate::email::Problem::Syntax);
+                let (reason, reason_sv) = problem.words();
+                (
+                    Message::new(
+                        format!("{} is not a usable `{field}`: {reason}", value()),
+                        format!("{} är ingen användbar `{field}`: {reason_sv}", value()),
+                    ),
+                    node.span(),
+                    pointer,
+                    "format".to_string(),
+                )
+            }
             ValidationErrorKind::Format { format } => {
                 let (expected, expected_sv) = match format.as_str() {
                     "date" => (
@@ -505,44 +556,84 @@ fn validate_record(
                     &field
                 };
                 let shown = value();
-                let sv = match error.kind() {
-                    ValidationErrorKind::Maximum { limit } => {
-                        format!("`{name}` får vara högst {limit}, inte {shown}")
-                    }
-                    ValidationErrorKind::Minimum { limit } => {
-                        format!("`{name}` måste vara minst {limit}, inte {shown}")
-                    }
-                    ValidationErrorKind::ExclusiveMaximum { limit } => {
-                        format!("`{name}` måste vara mindre än {limit}, inte {shown}")
-                    }
-                    ValidationErrorKind::ExclusiveMinimum { limit } => {
-                        format!("`{name}` måste vara större än {limit}, inte {shown}")
-                    }
-                    ValidationErrorKind::MinLength { limit } => {
-                        format!("`{name}` måste ha minst {limit} tecken, inte {shown}")
-                    }
-                    ValidationErrorKind::MaxLength { limit } => {
-                        format!("`{name}` får ha högst {limit} tecken, inte {shown}")
-                    }
-                    ValidationErrorKind::MinItems { limit } => {
-                        format!("`{name}` måste ha minst {limit} element, inte {shown}")
-                    }
-                    ValidationErrorKind::MaxItems { limit } => {
-                        format!("`{name}` får ha högst {limit} element, inte {shown}")
-                    }
-                    ValidationErrorKind::UniqueItems => {
-                        format!("`{name}` får inte innehålla samma värde två gånger: {shown}")
-                    }
-                    // The validator's own words stay English, after a Swedish lead-in.
-                    _ => format!("`{name}` följer inte schemat: {error}"),
-                };
-                let mut message = Message::new(format!("`{name}`: {error}"), sv);
-                if matches!(error.kind(), ValidationErrorKind::MinLength { limit: 1 }) {
-                    message = Message::new(
+                let (en, sv) = match error.kind() {
+                    ValidationErrorKind::Maximum { limit } => (
+                        format!("`{name}` may be at most {limit}, not {shown}"),
+                        format!("`{name}` får vara högst {limit}, inte {shown}"),
+                    ),
+                    ValidationErrorKind::Minimum { limit } => (
+                        format!("`{name}` must be at least {limit}, not {shown}"),
+                        format!("`{name}` måste vara minst {limit}, inte {shown}"),
+                    ),
+                    ValidationErrorKind::ExclusiveMaximum { limit } => (
+                        format!("`{name}` must be less than {limit}, not {shown}"),
+                        format!("`{name}` måste vara mindre än {limit}, inte {shown}"),
+                    ),
+                    ValidationErrorKind::ExclusiveMinimum { limit } => (
+                        format!("`{name}` must be greater than {limit}, not {shown}"),
+                        format!("`{name}` måste vara större än {limit}, inte {shown}"),
+                    ),
+                    // An empty text or table is not a value: nothing to mend in it but to fill it.
+                    ValidationErrorKind::MinLength { limit: 1 }
+                    | ValidationErrorKind::MinProperties { limit: 1 }
+                    | ValidationErrorKind::MinItems { limit: 1 } => (
                         format!("`{name}` is empty; give it a value or leave it out"),
                         format!("`{name}` är tomt; ge det ett värde eller ta bort det"),
-                    );
-                }
+                    ),
+                    ValidationErrorKind::MinLength { limit } => (
+                        format!("`{name}` must have at least {limit} characters, not {shown}"),
+                        format!("`{name}` måste ha minst {limit} tecken, inte {shown}"),
+                    ),
+                    ValidationErrorKind::MaxLength { limit } => (
+                        format!("`{name}` may have at most {limit} characters, not {shown}"),
+                        format!("`{name}` får ha högst {limit} tecken, inte {shown}"),
+                    ),
+                    ValidationErrorKind::MinItems { limit } => (
+                        format!("`{name}` must have at least {limit} items, not {shown}"),
+                        format!("`{name}` måste ha minst {limit} element, inte {shown}"),
+                    ),
+                    ValidationErrorKind::MaxItems { limit } => (
+                        format!("`{name}` may have at most {limit} items, not {shown}"),
+                        format!("`{name}` får ha högst {limit} element, inte {shown}"),
+                    ),
+                    ValidationErrorKind::MinProperties { limit } => (
+                        format!("`{name}` must have at least {limit} entries, not {shown}"),
+                        format!("`{name}` måste ha minst {limit} poster, inte {shown}"),
+                    ),
+                    ValidationErrorKind::MaxProperties { limit } => (
+                        format!("`{name}` may have at most {limit} entries, not {shown}"),
+                        format!("`{name}` får ha högst {limit} poster, inte {shown}"),
+                    ),
+                    ValidationErrorKind::UniqueItems => (
+                        format!("`{name}` holds the same value twice: {shown}"),
+                        format!("`{name}` får inte innehålla samma värde två gånger: {shown}"),
+                    ),
+                    ValidationErrorKind::PropertyNames { error: key_error } => {
+                        let key = show(key_error.instance());
+                        let (accepts, accepts_sv) =
+                            schema.names_accept(&tokens(&pointer)).unwrap_or((
+                                "a name its field description gives",
+                                "ett namn som fältets beskrivning anger",
+                            ));
+                        (
+                            format!("`{name}` has the key {key}, which is not {accepts}"),
+                            format!("`{name}` har nyckeln {key}, som inte är {accepts_sv}"),
+                        )
+                    }
+                    // Whatever else a schema of a tree's own may say: the value and where, not
+                    // the validator's vocabulary.
+                    _ => (
+                        format!(
+                            "{shown} is not a valid `{name}` (`tillsyn schema show {}` describes it)",
+                            record.kind
+                        ),
+                        format!(
+                            "{shown} är inget giltigt värde för `{name}` (`tillsyn schema show {}` beskriver det)",
+                            record.kind
+                        ),
+                    ),
+                };
+                let mut message = Message::new(en, sv);
                 if matches!(
                     error.kind(),
                     ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
@@ -574,7 +665,7 @@ fn validate_record(
         }
         // A refused value counts as absent for the rules; a record, or a table that lacks a
         // field, is not refused as a whole.
-        let refused_value = detail != "required" && !pointer.is_empty();
+        let refused_value = detail != "required" && !pointer.is_empty() && !kept_though_refused;
         if refused_value {
             withheld.push(pointer.clone());
         }

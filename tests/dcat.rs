@@ -158,15 +158,18 @@ fn blank_nodes_relative_iris_and_words_outside_the_vocabulary_are_read_plainly()
         Some("file:///katalog.ttl#catalog")
     );
     // A text without a language is `und`; a date-time gives its day; the empty `mailto:` is
-    // kept empty for the schema to report; an access right outside the vocabulary stays as
-    // written.
+    // kept as written for the schema to say what it is; an access right outside the
+    // vocabulary stays as written.
     assert_eq!(records[0]["title"]["und"].as_str(), Some("Badplatser"));
     assert_eq!(records[0]["modified"].as_str(), Some("2026-03-01"));
-    assert_eq!(records[0]["contact_point"]["email"].as_str(), Some(""));
+    assert_eq!(
+        records[0]["contact_point"]["email"].as_str(),
+        Some("mailto:")
+    );
     assert_eq!(
         stderr,
         "read 2 dataset records from katalog.ttl\n\
-         katalog.ttl:14:5: `contact_point.email` is empty; give it a value or leave it out\n\
+         katalog.ttl:14:5: \"mailto:\" is not a usable `contact_point.email`: `mailto:` with no address after it: write the mailbox, such as registrator@kommun.se\n\
          katalog.ttl:15:5: \"http://publications.europa.eu/resource/authority/access-rig… is not a valid `access_rights`; expected one of public, restricted, non_public\n\
          2 values above will be findings when the imported file is checked\n"
     );
@@ -348,5 +351,52 @@ fn a_file_that_gives_no_dataset_is_told_not_passed() {
             "PARSE001 vocabulary.ttl:1:1 the file holds 1 RDF statement but no DCAT dataset"
         ),
         "{found:?}"
+    );
+}
+
+/// A catalogue's contact points as real ones are written: `mailto:` with nothing after it, a
+/// top-level domain twice, no name, the vCard ontology's long form (`vcard:hasEmail [ vcard:value
+/// <mailto:…> ]`, read as its address). Each is one finding at its triple, in words of what it
+/// is; an address that is there but unusable is not also a missing one.
+#[test]
+fn contact_points_are_judged_for_what_they_are() {
+    let catalogue = r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+
+<https://data.felstad.se/catalog> a dcat:Catalog ;
+    dcterms:license <http://creativecommons.org/publicdomain/zero/1.0/> ;
+    dcat:dataset <https://data.felstad.se/badplatser>, <https://data.felstad.se/parkering>, <https://data.felstad.se/cykel> .
+
+<https://data.felstad.se/badplatser> a dcat:Dataset ;
+    dcterms:title "Badplatser"@sv ;
+    dcterms:description "Badplatser i Felstad"@sv ;
+    dcterms:publisher [ foaf:name "Felstads kommun" ; dcterms:type <http://purl.org/adms/publishertype/LocalAuthority> ] ;
+    dcat:contactPoint [ vcard:fn "Öppna data" ;
+        vcard:hasEmail <mailto:> ] .
+
+<https://data.felstad.se/parkering> a dcat:Dataset ;
+    dcterms:title "Parkering"@sv ;
+    dcterms:description "Parkering i Felstad"@sv ;
+    dcterms:publisher [ foaf:name "Felstads kommun" ; dcterms:type <http://purl.org/adms/publishertype/LocalAuthority> ] ;
+    dcat:contactPoint [ vcard:fn "Trafikkontoret" ;
+        vcard:hasEmail <mailto:trafik@felstad.se.se> ] .
+
+<https://data.felstad.se/cykel> a dcat:Dataset ;
+    dcterms:title "Cykelställ"@sv ;
+    dcterms:description "Cykelställ i Felstad"@sv ;
+    dcterms:publisher [ foaf:name "Felstads kommun" ; dcterms:type <http://purl.org/adms/publishertype/LocalAuthority> ] ;
+    dcat:contactPoint [ vcard:hasEmail [ vcard:value <mailto:oppnadata@felstad.se> ] ] .
+"#;
+    let dir = catalogue_tree(&[("katalog.ttl", catalogue)]);
+    let (_, json) = check_json(dir.path(), &["--select", "SCH001,DAT006"]);
+    assert_eq!(
+        common::finding_lines(&json),
+        [
+            "SCH001 katalog.ttl:15:9 \"mailto:\" is not a usable `contact_point.email`: `mailto:` with no address after it: write the mailbox, such as registrator@kommun.se",
+            "SCH001 katalog.ttl:22:9 \"trafik@felstad.se.se\" is not a usable `contact_point.email`: the domain ends in `.se.se`, its top-level domain written twice",
+            "DAT006 katalog.ttl:28:5 contact point lacks name",
+        ]
     );
 }

@@ -472,8 +472,9 @@ fn built_in_findings_speak_swedish() {
         (
             "SCH001",
             "registers/systems.toml:13:13",
-            "\"operatin\" är inget giltigt värde för `lifecycle`; tillåtna värden är planned, \
-             operating, decommissioning, decommissioned (menade du `operating`?)",
+            "\"operatin\" är inget giltigt värde för `lifecycle`; tillåtna värden är planned \
+             (planerad), operating (i drift), decommissioning (under avveckling), decommissioned \
+             (avvecklad) (menade du `operating`?)",
         ),
         (
             "SCH001",

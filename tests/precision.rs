@@ -323,3 +323,123 @@ fn without_doc001_the_schema_still_refuses_a_placeholder_date() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn an_address_no_mail_reaches_is_one_finding_at_it_in_words_of_what_is_wrong() {
+    let json = small_city_with(
+        &[(
+            "more-persons.yaml",
+            "kind: person
+records:
+  - { id: P-2, name: Nils Berg, unit: UN, email: nils.berg@kommun.se.se }
+  - { id: P-3, name: Eva Holm, unit: UN, email: \"Eva Holm <eva.holm@kommun.se>\" }
+  - { id: P-4, name: Ali Khan, unit: UN, email: ali.khan@kommun.se }
+",
+        )],
+        &["--select", "SCH001"],
+    );
+    assert_eq!(
+        finding_lines(&json),
+        [
+            "SCH001 more-persons.yaml:3:50 \"nils.berg@kommun.se.se\" is not a usable `email`: the domain ends in `.se.se`, its top-level domain written twice",
+            "SCH001 more-persons.yaml:4:49 \"Eva Holm <eva.holm@kommun.se>\" is not a usable `email`: a name with the address: write the address alone, such as registrator@kommun.se",
+        ]
+    );
+    let (_, text, _) = {
+        let dir = tempfile::tempdir().unwrap();
+        common::small_city(dir.path());
+        std::fs::write(
+            dir.path().join("more-persons.yaml"),
+            "kind: person\nrecords:\n  - { id: P-2, name: Nils Berg, unit: UN, email: nils.berg@kommun }\n",
+        )
+        .unwrap();
+        run(&[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--select",
+            "SCH001",
+            "--lang",
+            "sv",
+            "--format",
+            "markdown",
+        ])
+    };
+    // Markdown escapes the backticks of a message, and `@` (no mention of a GitHub user).
+    let text = text.replace("\\`", "`").replace("&#64;", "@");
+    assert!(
+        text.contains(
+            "\"nils.berg@kommun\" är ingen användbar `email`: domänen saknar toppdomän: skriv den hel, som registrator@kommun.se"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_swedish_message_names_the_values_in_swedish_and_takes_the_swedish_word_for_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    std::fs::write(
+        dir.path().join("systems-more.yaml"),
+        "kind: system\nrecords:\n  - { id: SYS-9, name: Ärendesystem, unit: UN, lifecycle: i drift }\n",
+    )
+    .unwrap();
+    let (_, text, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--select",
+        "SCH001",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        of_record(&json, "SYS-9"),
+        [
+            "SCH001 systems-more.yaml:3:59 \"i drift\" is not a valid `lifecycle`; expected one of planned, operating, decommissioning, decommissioned (write `operating` for i drift)"
+        ]
+    );
+    let (_, text, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--select",
+        "SCH001",
+        "--lang",
+        "sv",
+        "--format",
+        "markdown",
+    ]);
+    let text = text.replace("\\`", "`");
+    assert!(
+        text.contains(
+            "\"i drift\" är inget giltigt värde för `lifecycle`; tillåtna värden är planned (planerad), operating (i drift), decommissioning (under avveckling), decommissioned (avvecklad) (skriv `operating` för i drift)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_keys_of_a_table_and_an_empty_table_are_explained_in_words_not_keywords() {
+    let json = small_city_with(
+        &[(
+            "datasets.yaml",
+            "kind: dataset
+records:
+  - id: https://data.exempelstad.se/dataset/vattenkvalitet
+    catalog: https://data.exempelstad.se/catalog
+    catalog_license: http://creativecommons.org/publicdomain/zero/1.0/
+    title: { svenska: Dricksvattenkvalitet }
+    description: {}
+    publisher: { iri: \"https://www.exempelstadvatten.se\", name: Exempelstad Vatten AB, type: \"http://purl.org/adms/publishertype/PublicBody\" }
+    access_rights: public
+",
+        )],
+        &["--select", "SCH001"],
+    );
+    assert_eq!(
+        finding_lines(&json),
+        [
+            "SCH001 datasets.yaml:6:12 `title` has the key \"svenska\", which is not a language tag such as sv, en or sv-SE",
+            "SCH001 datasets.yaml:7:18 `description` is empty; give it a value or leave it out",
+        ]
+    );
+}

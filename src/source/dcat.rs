@@ -648,8 +648,22 @@ impl Graph {
                 contact.set_str("name", &name.0, Span::at(name.1));
             }
             if let Some(email) = self.first(&card, VCARD, "hasEmail") {
-                let written = object_text(&email.triple.object);
-                let address = written.strip_prefix("mailto:").unwrap_or(&written).trim();
+                let mut written = object_text(&email.triple.object);
+                // The vCard ontology's long form, `vcard:hasEmail [ vcard:value <mailto:…> ]`:
+                // the address is the value of the node, not the node's name.
+                if !written.starts_with("mailto:")
+                    && let Some(holder) = node_of(&email.triple.object)
+                    && let Some(value) = self.first(&holder, VCARD, "value")
+                {
+                    written = object_text(&value.triple.object);
+                }
+                // `mailto:` alone is kept as written: it is a contact point whose address was
+                // left out, and the schema says so in those words rather than "empty".
+                let address = match written.strip_prefix("mailto:").map(str::trim) {
+                    Some("") => written.trim(),
+                    Some(address) => address,
+                    None => written.trim(),
+                };
                 contact.set_str("email", address, Span::at(email.offset));
             }
         }
