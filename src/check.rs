@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::engine::evaluate;
 use crate::exceptions;
-use crate::finding::{self, Finding, State};
+use crate::finding::{self, Finding, State, Summary};
 use crate::followup::ledger::Ledger;
 use crate::followup::{Baseline, Coverage, Deadlines, Memory, follow_up};
 use crate::progress::{Progress, Silent};
@@ -27,6 +27,10 @@ pub struct CheckResult {
     /// Paths found but not read or holding nothing for tillsyn, with why, in path order (`-v`).
     pub skipped: Vec<(String, &'static str)>,
     pub findings: Vec<Finding>,
+    /// The findings left out of `findings` by the cap `findings_per_rule_per_file`, counted per
+    /// rule and file, in (rule, file) order. They count in [`CheckResult::summary`] and the exit
+    /// code as the listed ones do.
+    pub unlisted: Vec<Unlisted>,
     /// The development portfolio, for the reports' portfolio-balance chart.
     pub initiatives: Vec<crate::figures::Initiative>,
     /// Per selected rule: how many records (files, references, groups) it judged.
@@ -45,6 +49,69 @@ pub struct CheckResult {
     /// What `followup --owner` may name: person ids and names, role assignment ids and titles,
     /// unit ids and names, sorted.
     pub owners: Vec<String>,
+}
+
+/// The findings of one rule in one file beyond the cap `findings_per_rule_per_file`: not
+/// listed, so that a broken register cannot bury everything else, but counted — never dropped
+/// silently — and followed up as the listed ones are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unlisted {
+    pub rule: String,
+    /// The rule's title (in English), for a count of a rule none of whose findings is listed.
+    pub title: String,
+    pub file: String,
+    /// How many were left out.
+    pub count: usize,
+    /// The cap, `findings_per_rule_per_file`.
+    pub limit: usize,
+    /// Them per severity; accepted ones only under `accepted`.
+    pub summary: Summary,
+    /// The new ones among them (new, or back after being resolved), per severity.
+    pub new: Summary,
+    /// The accepted ones among them, per severity (for `--statistics`).
+    pub accepted: Summary,
+    /// How many of them are past their due date.
+    pub overdue: usize,
+}
+
+impl CheckResult {
+    /// The run's counts per severity: the listed findings and the unlisted ones.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::of(&self.findings);
+        for unlisted in &self.unlisted {
+            summary.add(&unlisted.summary);
+        }
+        summary
+    }
+
+    /// The findings past their due date, listed or not.
+    pub fn overdue(&self) -> usize {
+        let listed = self
+            .findings
+            .iter()
+            .filter(|finding| finding.state == State::Overdue)
+            .count();
+        listed
+            + self
+                .unlisted
+                .iter()
+                .map(|unlisted| unlisted.overdue)
+                .sum::<usize>()
+    }
+
+    /// Keeps only the findings the ledger did not know as open (new, or back after being
+    /// resolved), listed or not: what `--new-only` gives a machine.
+    pub fn keep_new_only(&mut self) {
+        self.findings
+            .retain(|finding| matches!(finding.state, State::New | State::Reopened));
+        for unlisted in &mut self.unlisted {
+            unlisted.count = unlisted.new.open();
+            unlisted.summary = unlisted.new;
+            unlisted.accepted = Summary::default();
+            unlisted.overdue = 0;
+        }
+        self.unlisted.retain(|unlisted| unlisted.count > 0);
+    }
 }
 
 /// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
@@ -225,14 +292,10 @@ pub fn check_observed(
     };
     let followed = follow_up(&repository, listed, unlisted, &memory)?;
     let mut findings = followed.findings;
-    findings.extend(summarise_unlisted(
-        &followed.unlisted,
-        limit,
-        followed.maintainer.as_ref(),
-    ));
-    // The summaries stand for them from here on; freed with the repository, off the main path.
-    let unlisted = followed.unlisted;
     finding::sort(&mut findings);
+    let counted = count_unlisted(&followed.unlisted, limit);
+    // The counts stand for them from here on; freed with the repository, off the main path.
+    let unlisted = followed.unlisted;
     clock.lap("exceptions and follow-up");
     progress.finish();
     let initiatives = crate::figures::initiatives(&repository);
@@ -254,6 +317,7 @@ pub fn check_observed(
         records,
         skipped,
         findings,
+        unlisted: counted,
         initiatives,
         evaluated,
         rule_work,
@@ -320,7 +384,7 @@ fn nothing_to_check(root: &Path, without_kind: &[(String, &str)], not_read: usiz
 
 /// Splits sorted findings into those listed — at most `limit` of one rule in one file, so that a
 /// broken register cannot bury everything else — and the rest, which are followed up all the
-/// same and summarised by [`summarise_unlisted`]: nothing is dropped silently.
+/// same and counted by [`count_unlisted`]: nothing is dropped silently.
 fn cap(findings: Vec<Finding>, limit: usize) -> (Vec<Finding>, Vec<Finding>) {
     // Decided first with borrowed keys: a flood is a million findings, and a key of two owned
     // strings each would be two million allocations.
@@ -353,72 +417,35 @@ fn cap(findings: Vec<Finding>, limit: usize) -> (Vec<Finding>, Vec<Finding>) {
     (listed, unlisted)
 }
 
-/// One finding per rule and file for the findings left unlisted by the cap, naming the cap and
-/// how many are left out. It stands for them: the highest severity among them, new if any of
-/// them is new, due when the first of them is, and the repository's maintainer's to act on.
-fn summarise_unlisted(
-    unlisted: &[Finding],
-    limit: usize,
-    maintainer: Option<&crate::finding::Responsible>,
-) -> Vec<Finding> {
-    let mut summaries: std::collections::HashMap<(&str, &str), (Finding, usize)> =
-        std::collections::HashMap::new();
+/// The findings left unlisted by the cap, counted per rule and file in (rule, file) order: the
+/// counts, never copies, since a flood is a million findings.
+fn count_unlisted(unlisted: &[Finding], limit: usize) -> Vec<Unlisted> {
+    let mut counts: std::collections::BTreeMap<(&str, &str), Unlisted> =
+        std::collections::BTreeMap::new();
     for finding in unlisted {
-        let key = (finding.rule.as_str(), finding.file.as_str());
-        let (summary, count) = summaries.entry(key).or_insert_with(|| {
-            let mut summary = finding.clone();
-            summary.kind = None;
-            summary.record = None;
-            summary.exception = None;
-            summary.escalation = None;
-            summary.responsible = maintainer.cloned();
-            summary.fingerprint = finding::Identity {
-                rule: &finding.rule,
-                kind: "",
-                record: "",
-                pointer: &finding.file,
-                detail: "limit findings_per_rule_per_file",
-            }
-            .fingerprint();
-            (summary, 0)
-        });
-        *count += 1;
-        summary.severity = summary.severity.max(finding.severity);
-        let rank = |state: State| match state {
-            State::New | State::Reopened => 3,
-            State::Overdue => 2,
-            State::Open => 1,
-            State::Accepted | State::Resolved => 0,
-        };
-        if rank(finding.state) > rank(summary.state) {
-            summary.state = finding.state;
-        }
-        if let Some(due) = &finding.due
-            && summary.due.as_ref().is_none_or(|earliest| due < earliest)
-        {
-            summary.due = Some(due.clone());
-        }
-        if finding.first_seen < summary.first_seen {
-            summary.first_seen = finding.first_seen.clone();
+        let entry = counts
+            .entry((finding.rule.as_str(), finding.file.as_str()))
+            .or_insert_with(|| Unlisted {
+                rule: finding.rule.clone(),
+                title: finding.title.clone(),
+                file: finding.file.clone(),
+                count: 0,
+                limit,
+                summary: Summary::default(),
+                new: Summary::default(),
+                accepted: Summary::default(),
+                overdue: 0,
+            });
+        entry.count += 1;
+        entry.summary.tally(finding);
+        match finding.state {
+            State::New | State::Reopened => entry.new.tally(finding),
+            State::Overdue => entry.overdue += 1,
+            State::Accepted => *entry.accepted.count_mut(finding.severity) += 1,
+            State::Open | State::Resolved => {}
         }
     }
-    let mut summaries: Vec<(Finding, usize)> = summaries.into_values().collect();
-    summaries.sort_by(|a, b| (&a.0.rule, &a.0.file).cmp(&(&b.0.rule, &b.0.file)));
-    summaries
-        .into_iter()
-        .map(|(mut summary, more)| {
-            let rule = summary.rule.clone();
-            summary.message = format!(
-                "{more} more findings of {rule} in this file are not listed (limit `findings_per_rule_per_file` = {limit}); \
-                 fix the ones listed, or raise the limit in tillsyn.toml"
-            );
-            summary.localized_message = Some(format!(
-                "ytterligare {more} fynd av {rule} i den här filen listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
-                 åtgärda de listade, eller höj gränsen i tillsyn.toml"
-            ));
-            summary
-        })
-        .collect()
+    counts.into_values().collect()
 }
 
 /// Stage timings. Wall-clock durations, never dates: no stage reads the calendar.

@@ -603,7 +603,7 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
     // A person sees every finding with the new ones marked; a machine only the new ones.
     let baseline = args.new_only.then(|| result.baseline.clone());
     if args.new_only && !people_read {
-        result.findings.retain(report::is_new);
+        result.keep_new_only();
     }
     let rendering = std::time::Instant::now();
     let text = match args.format {
@@ -635,6 +635,12 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
         }
     };
     emit(&text, args.output.as_deref())?;
+    // CSV and JUnit have no place for what the cap left out: it is said on standard error.
+    if !args.statistics && matches!(args.format, OutputFormat::Csv | OutputFormat::Junit) {
+        for unlisted in &result.unlisted {
+            ui.note(&report::unlisted_note(unlisted, lang));
+        }
+    }
     if args.timings {
         let render = ("render", rendering.elapsed());
         for (stage, time) in result.timings.iter().chain(std::iter::once(&render)) {
@@ -660,23 +666,45 @@ fn run_check(args: CheckArgs, ui: Ui) -> Result<ExitCode, String> {
                     }
                     ratchet.rose()
                         || (args.new_only
-                            && result.findings.iter().any(|finding| {
+                            && (result.findings.iter().any(|finding| {
                                 report::is_new(finding) && finding.severity >= threshold
-                            }))
+                            }) || unlisted_at_or_above(&result, threshold, true)))
                 }
                 None => false,
             }
         }
-        FailOn::Severity(threshold) => result
-            .findings
-            .iter()
-            .filter(|finding| !args.new_only || report::is_new(finding))
-            .any(|finding| finding.state != State::Accepted && finding.severity >= threshold),
+        FailOn::Severity(threshold) => {
+            result
+                .findings
+                .iter()
+                .filter(|finding| !args.new_only || report::is_new(finding))
+                .any(|finding| finding.state != State::Accepted && finding.severity >= threshold)
+                || unlisted_at_or_above(&result, threshold, args.new_only)
+        }
     };
     Ok(if failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Whether a finding the cap left unlisted is open at or above `threshold` (only the new ones
+/// with `new_only`): it fails a run as a listed one does.
+fn unlisted_at_or_above(
+    result: &crate::check::CheckResult,
+    threshold: Severity,
+    new_only: bool,
+) -> bool {
+    result.unlisted.iter().any(|unlisted| {
+        let counted = if new_only {
+            &unlisted.new
+        } else {
+            &unlisted.summary
+        };
+        Severity::ALL_DESCENDING
+            .into_iter()
+            .any(|severity| severity >= threshold && counted.count(severity) > 0)
     })
 }
 

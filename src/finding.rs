@@ -286,13 +286,35 @@ impl Summary {
     pub fn of(findings: &[Finding]) -> Summary {
         let mut summary = Summary::default();
         for finding in findings {
-            if finding.state == State::Accepted {
-                summary.accepted += 1;
-                continue;
-            }
-            *summary.count_mut(finding.severity) += 1;
+            summary.tally(finding);
         }
         summary
+    }
+
+    /// Counts one finding more: under `accepted` when an exception accepts it, else under its
+    /// severity.
+    pub fn tally(&mut self, finding: &Finding) {
+        if finding.state == State::Accepted {
+            self.accepted += 1;
+        } else {
+            *self.count_mut(finding.severity) += 1;
+        }
+    }
+
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &Summary) {
+        for severity in Severity::ALL_DESCENDING {
+            *self.count_mut(severity) += other.count(severity);
+        }
+        self.accepted += other.accepted;
+    }
+
+    /// The findings not accepted, of every severity.
+    pub fn open(&self) -> usize {
+        Severity::ALL_DESCENDING
+            .into_iter()
+            .map(|severity| self.count(severity))
+            .sum()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -305,7 +327,7 @@ impl Summary {
         }
     }
 
-    fn count_mut(&mut self, severity: Severity) -> &mut usize {
+    pub fn count_mut(&mut self, severity: Severity) -> &mut usize {
         match severity {
             Severity::Critical => &mut self.critical,
             Severity::High => &mut self.high,

@@ -75,7 +75,7 @@ pub struct FollowedUp {
     pub unlisted: Vec<Finding>,
     pub ledger: Ledger,
     pub baseline: Baseline,
-    /// Who answers for findings on a whole file (a file that does not parse, a cap): the
+    /// Who answers for findings on a whole file (a file that does not parse): the
     /// repository's maintainer.
     pub maintainer: Option<Responsible>,
 }

@@ -406,12 +406,8 @@ impl Labels {
 pub fn markdown(result: &CheckResult, matrix: &Matrix, version: &str, lang: Lang) -> String {
     use super::{fill, markdown_cell};
     let labels = Labels::of(lang);
-    let summary = crate::finding::Summary::of(&result.findings);
-    let overdue = result
-        .findings
-        .iter()
-        .filter(|finding| finding.state == State::Overdue)
-        .count();
+    let summary = result.summary();
+    let overdue = result.overdue();
     let mut text = fill(
         labels.heading,
         &[

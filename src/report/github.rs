@@ -10,7 +10,7 @@
 
 use super::subject;
 use crate::check::CheckResult;
-use crate::finding::{Finding, Severity, State, Summary};
+use crate::finding::{Finding, Severity, State};
 
 /// The workflow command of a severity.
 pub fn command(severity: Severity) -> &'static str {
@@ -51,8 +51,8 @@ pub fn render(result: &CheckResult) -> String {
         }
         text.push_str(&annotation(finding));
     }
-    let summary = Summary::of(&result.findings);
-    let open = result.findings.len() - summary.accepted;
+    let summary = result.summary();
+    let open = summary.open();
     let counts: Vec<String> = Severity::ALL_DESCENDING
         .iter()
         .filter(|severity| summary.count(**severity) > 0)
@@ -73,6 +73,14 @@ pub fn render(result: &CheckResult) -> String {
         result.files,
         result.records,
     ));
+    // What the cap left out, as plain log lines too: they are no finding to annotate.
+    for unlisted in &result.unlisted {
+        text.push_str(&escape_data(&super::unlisted_note(
+            unlisted,
+            crate::lang::Lang::En,
+        )));
+        text.push('\n');
+    }
     text
 }
 

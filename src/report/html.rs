@@ -12,7 +12,7 @@ use super::compliance::{Matrix, Status};
 use super::followup::{Filter, groups};
 use crate::check::CheckResult;
 use crate::figures::Initiative;
-use crate::finding::{Finding, Severity, State, Summary};
+use crate::finding::{Finding, Severity, State};
 use crate::followup::ledger::Run;
 use crate::lang::Lang;
 
@@ -96,6 +96,7 @@ const SWEDISH: &[(&str, &str)] = &[
         "{state} genom {exception} till och med {expires_on}",
     ),
     ("No findings.", "Inga fynd."),
+    ("Note:", "Obs:"),
     ("{count} findings", "{count} fynd"),
     (
         "Overdue follow-ups per owner",
@@ -325,6 +326,7 @@ pub fn render(input: &Input) -> String {
     let l = &Labels { lang: input.lang };
     let as_of = result.as_of.to_string();
     let version = e(input.version);
+    let totals = result.summary();
     let mut html = String::new();
     let _ = write!(
         html,
@@ -352,7 +354,7 @@ pub fn render(input: &Input) -> String {
                 ("version", &version),
                 ("files", &result.files.to_string()),
                 ("records", &result.records.to_string()),
-                ("findings", &result.findings.len().to_string()),
+                ("findings", &(totals.open() + totals.accepted).to_string()),
                 ("framework", &e(input.matrix.framework.name_in(input.lang))),
             ]
         ),
@@ -371,7 +373,7 @@ pub fn render(input: &Input) -> String {
         let _ = write!(html, "<a href=\"#{anchor}\">{}</a>", l.t(label));
     }
     html.push_str("</nav>\n");
-    summary(&mut html, &result.findings, l);
+    summary(&mut html, result, l);
     trend(&mut html, input, l);
     tally_section(
         &mut html,
@@ -423,15 +425,9 @@ pub fn render(input: &Input) -> String {
     html
 }
 
-fn overdue_count(findings: &[Finding]) -> usize {
-    findings
-        .iter()
-        .filter(|finding| finding.state == State::Overdue)
-        .count()
-}
-
-fn summary(html: &mut String, findings: &[Finding], l: &Labels) {
-    let counts = Summary::of(findings);
+/// The run's counts: the listed findings and those the cap left unlisted, which it names.
+fn summary(html: &mut String, result: &CheckResult, l: &Labels) {
+    let counts = result.summary();
     let _ = write!(
         html,
         "<section id=\"summary\">\n<h2>{}</h2>\n<div class=\"tiles\">\n",
@@ -452,14 +448,23 @@ fn summary(html: &mut String, findings: &[Finding], l: &Labels) {
          <div class=\"tile overdue\"><span class=\"n\">{}</span><span class=\"l\">{}</span></div>",
         counts.accepted,
         l.t("accepted"),
-        overdue_count(findings),
+        result.overdue(),
         l.t("overdue"),
     );
     let _ = writeln!(
         html,
-        "</div>\n<p class=\"meta\">{}</p>\n</section>",
+        "</div>\n<p class=\"meta\">{}</p>",
         l.t("Counts by severity are of findings not accepted; accepted findings are covered by an exception in force. Overdue: past their due date.")
     );
+    for unlisted in &result.unlisted {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\"><strong>{}</strong> {}</p>",
+            l.t("Note:"),
+            e(&super::unlisted_sentence(unlisted, l.lang))
+        );
+    }
+    html.push_str("</section>\n");
 }
 
 /// The series of the trend chart: the ledger's runs, and this run when the ledger has none for
@@ -483,7 +488,7 @@ fn trend_points(input: &Input) -> Vec<(String, BTreeMap<Severity, usize>, bool)>
         .collect();
     let as_of = input.result.as_of.to_string();
     if !points.iter().any(|(day, _, _)| *day == as_of) {
-        let summary = Summary::of(&input.result.findings);
+        let summary = input.result.summary();
         let counts = Severity::ALL_DESCENDING
             .iter()
             .map(|severity| (*severity, summary.count(*severity)))

@@ -15,7 +15,21 @@ struct Output<'a> {
     /// With `--new-only`: the run against the ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineOutput<'a>>,
+    /// What the cap `findings_per_rule_per_file` left out of `findings`; absent when nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unlisted: Vec<UnlistedOutput<'a>>,
     findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct UnlistedOutput<'a> {
+    rule: &'a str,
+    file: &'a str,
+    count: usize,
+    new: usize,
+    limit: usize,
+    summary: Summary,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -52,7 +66,7 @@ pub fn render(result: &CheckResult, baseline: Option<&Baseline>) -> String {
             files: result.files,
             records: result.records,
         },
-        summary: Summary::of(&result.findings),
+        summary: result.summary(),
         baseline: baseline.map(|baseline| BaselineOutput {
             since: baseline.since.as_deref(),
             new: baseline.new,
@@ -60,6 +74,19 @@ pub fn render(result: &CheckResult, baseline: Option<&Baseline>) -> String {
             still_open: baseline.still_open,
             not_judged: baseline.not_judged,
         }),
+        unlisted: result
+            .unlisted
+            .iter()
+            .map(|unlisted| UnlistedOutput {
+                rule: &unlisted.rule,
+                file: &unlisted.file,
+                count: unlisted.count,
+                new: unlisted.new.open(),
+                limit: unlisted.limit,
+                summary: unlisted.summary,
+                message: super::unlisted_sentence(unlisted, crate::lang::Lang::En),
+            })
+            .collect(),
         findings: &result.findings,
     };
     // Serialising plain data cannot fail; an empty document would still be valid JSON to refuse.

@@ -5,6 +5,7 @@
 
 use super::{fill, markdown_cell, subject};
 use crate::check::CheckResult;
+use crate::check::Unlisted;
 use crate::finding::{Finding, Severity, State, Summary};
 use crate::followup::Baseline;
 use crate::lang::Lang;
@@ -26,6 +27,7 @@ struct Labels {
     table_header: &'static str,
     accepted_by: &'static str,
     escalated: &'static str,
+    note: &'static str,
 }
 
 impl Labels {
@@ -47,6 +49,7 @@ impl Labels {
                 table_header: "| Severity | Rule | Where | Finding | Responsible | Due |",
                 accepted_by: " (accepted by {exception} until {expires_on})",
                 escalated: " (overdue {days} days: escalated to {unit})",
+                note: "**Note:**",
             },
             Lang::Sv => Labels {
                 heading_one: "## tillsyn: {open} öppet fynd per {as_of}",
@@ -64,6 +67,7 @@ impl Labels {
                 table_header: "| Allvarlighet | Regel | Var | Fynd | Ansvarig | Senast |",
                 accepted_by: " (accepterat genom {exception} till och med {expires_on})",
                 escalated: " (försenat {days} dagar: eskalerat till {unit})",
+                note: "**Obs:**",
             },
         }
     }
@@ -80,8 +84,8 @@ const HOLDERS_SHOWN: usize = 10;
 /// resolved.
 pub fn render(result: &CheckResult, lang: Lang, baseline: Option<&Baseline>) -> String {
     let labels = Labels::of(lang);
-    let summary = Summary::of(&result.findings);
-    let open = result.findings.len() - summary.accepted;
+    let summary = result.summary();
+    let open = summary.open();
     let as_of = result.as_of.to_string();
     let heading = if open == 1 {
         labels.heading_one
@@ -104,12 +108,13 @@ pub fn render(result: &CheckResult, lang: Lang, baseline: Option<&Baseline>) -> 
         text.push_str(&super::baseline_sentence(baseline, lang));
         text.push_str("\n\n");
     }
-    if result.findings.is_empty() {
+    if result.findings.is_empty() && result.unlisted.is_empty() {
         text.push_str(labels.no_findings);
         text.push('\n');
         return text;
     }
     text.push_str(&counts(result, &summary, &labels, lang));
+    text.push_str(&notes(&result.unlisted, &labels, lang));
     let new: Vec<&Finding> = result
         .findings
         .iter()
@@ -163,7 +168,12 @@ fn counts(result: &CheckResult, summary: &Summary, labels: &Labels, lang: Lang) 
             .findings
             .iter()
             .filter(|finding| finding.severity == severity && finding.state == State::New)
-            .count();
+            .count()
+            + result
+                .unlisted
+                .iter()
+                .map(|unlisted| unlisted.new.count(severity))
+                .sum::<usize>();
         text.push_str(&format!(
             "| {} | {} | {new} |\n",
             lang.severity(severity),
@@ -175,6 +185,20 @@ fn counts(result: &CheckResult, summary: &Summary, labels: &Labels, lang: Lang) 
         labels.accepted, summary.accepted
     ));
     text
+}
+
+/// What the cap left out, one paragraph per rule and file, under the counts that include it.
+fn notes(unlisted: &[Unlisted], labels: &Labels, lang: Lang) -> String {
+    unlisted
+        .iter()
+        .map(|unlisted| {
+            format!(
+                "{} {}\n\n",
+                labels.note,
+                markdown_cell(&super::unlisted_sentence(unlisted, lang))
+            )
+        })
+        .collect()
 }
 
 /// The holders with the most open findings, most first (ties by name).

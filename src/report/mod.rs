@@ -229,6 +229,51 @@ pub fn is_new(finding: &Finding) -> bool {
     matches!(finding.state, State::New | State::Reopened)
 }
 
+/// What a cap left out, in words, for the note every human format shows: `2 more findings of
+/// SCH001 in registers/x.csv are not listed (limit …); …`. Values from the data are not escaped
+/// here: each format escapes the sentence as it escapes a message.
+pub fn unlisted_sentence(unlisted: &crate::check::Unlisted, lang: Lang) -> String {
+    let count = unlisted.count.to_string();
+    let limit = unlisted.limit.to_string();
+    let template = match (lang, unlisted.count == 1) {
+        (Lang::En, true) => {
+            "{count} more finding of {rule} in {file} is not listed (limit `findings_per_rule_per_file` = {limit}); \
+             it counts in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list it"
+        }
+        (Lang::En, false) => {
+            "{count} more findings of {rule} in {file} are not listed (limit `findings_per_rule_per_file` = {limit}); \
+             they count in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list them"
+        }
+        (Lang::Sv, true) => {
+            "ytterligare {count} fynd av {rule} i {file} listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
+             det räknas i sammanfattningen och avslutningskoden; åtgärda de listade, eller höj gränsen i tillsyn.toml för att lista det"
+        }
+        (Lang::Sv, false) => {
+            "ytterligare {count} fynd av {rule} i {file} listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
+             de räknas i sammanfattningen och avslutningskoden; åtgärda de listade, eller höj gränsen i tillsyn.toml för att lista dem"
+        }
+    };
+    fill(
+        template,
+        &[
+            ("count", &count),
+            ("rule", &unlisted.rule),
+            ("file", &unlisted.file),
+            ("limit", &limit),
+        ],
+    )
+}
+
+/// [`unlisted_sentence`] as a note line, `note: …` (`obs: …` in Swedish), for standard error
+/// and the formats that show notes as plain lines.
+pub fn unlisted_note(unlisted: &crate::check::Unlisted, lang: Lang) -> String {
+    let prefix = match lang {
+        Lang::En => "note",
+        Lang::Sv => "obs",
+    };
+    format!("{prefix}: {}", unlisted_sentence(unlisted, lang))
+}
+
 /// The run against the ledger, in words: `3 new, 2 resolved, 91 still open since 2026-12-01.`
 pub fn baseline_sentence(baseline: &Baseline, lang: Lang) -> String {
     let counts = [

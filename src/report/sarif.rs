@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{RuleInfo, markdown_cell, neutralise_controls, selected_rules, subject};
 use crate::check::CheckResult;
-use crate::finding::{Finding, Severity, State, Summary};
+use crate::finding::{Finding, Severity, State};
 use crate::rules::RuleSet;
 
 /// The base every artifact location is relative to: the checked repository's root.
@@ -43,7 +43,21 @@ pub fn render(result: &CheckResult, rules: &RuleSet, baseline: bool) -> String {
             object
         })
         .collect();
-    let summary = Summary::of(&result.findings);
+    let summary = result.summary();
+    let mut invocation = json!({
+        "executionSuccessful": true,
+        "properties": { "asOf": as_of },
+    });
+    if !result.unlisted.is_empty()
+        && let Value::Object(map) = &mut invocation
+    {
+        let notifications: Vec<Value> = result
+            .unlisted
+            .iter()
+            .map(|unlisted| notification(unlisted, &described))
+            .collect();
+        map.insert("toolExecutionNotifications".into(), json!(notifications));
+    }
     let log = json!({
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
@@ -56,10 +70,7 @@ pub fn render(result: &CheckResult, rules: &RuleSet, baseline: bool) -> String {
                     "rules": described.iter().map(descriptor).collect::<Vec<_>>(),
                 }
             },
-            "invocations": [{
-                "executionSuccessful": true,
-                "properties": { "asOf": as_of },
-            }],
+            "invocations": [invocation],
             // No `uri`: the root is wherever the repository is checked out (SARIF 3.14.14
             // allows an absent uri; a relative one would be invalid without a base).
             "originalUriBaseIds": {
@@ -100,6 +111,45 @@ fn neutralise_strings(value: &mut Value) {
         Value::Object(map) => map.values_mut().for_each(neutralise_strings),
         _ => {}
     }
+}
+
+/// The note of findings a cap left unlisted: at their file, for their rule, with the counts as
+/// properties.
+fn notification(unlisted: &crate::check::Unlisted, described: &[RuleInfo]) -> Value {
+    let mut object = Map::new();
+    object.insert(
+        "descriptor".into(),
+        json!({ "id": "findings_per_rule_per_file" }),
+    );
+    let mut rule = Map::new();
+    rule.insert("id".into(), json!(unlisted.rule));
+    if let Some(index) = described.iter().position(|known| known.id == unlisted.rule) {
+        rule.insert("index".into(), json!(index));
+    }
+    object.insert("associatedRule".into(), Value::Object(rule));
+    object.insert("level".into(), json!("note"));
+    object.insert(
+        "message".into(),
+        json!({ "text": super::unlisted_sentence(unlisted, crate::lang::Lang::En) }),
+    );
+    object.insert(
+        "locations".into(),
+        json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": relative_uri(&unlisted.file), "uriBaseId": SRCROOT }
+            }
+        }]),
+    );
+    object.insert(
+        "properties".into(),
+        json!({
+            "count": unlisted.count,
+            "new": unlisted.new.open(),
+            "limit": unlisted.limit,
+            "summary": unlisted.summary,
+        }),
+    );
+    Value::Object(object)
 }
 
 fn descriptor(rule: &RuleInfo) -> Value {

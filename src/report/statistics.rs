@@ -25,6 +25,23 @@ pub fn render(result: &CheckResult, lang: Lang) -> String {
             entry.0 += 1;
         }
     }
+    // The cap's unlisted findings count as listed ones do; the title is a listed finding's (in
+    // the run's language) when the rule has one.
+    for unlisted in &result.unlisted {
+        for severity in Severity::ALL_DESCENDING {
+            let (open, accepted) = (
+                unlisted.summary.count(severity),
+                unlisted.accepted.count(severity),
+            );
+            if open + accepted > 0 {
+                let entry = counts
+                    .entry((unlisted.rule.as_str(), std::cmp::Reverse(severity)))
+                    .or_insert((0, 0, unlisted.title.as_str()));
+                entry.0 += open;
+                entry.1 += accepted;
+            }
+        }
+    }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|left, right| {
         (right.1.0 + right.1.1)

@@ -8,7 +8,7 @@ use comfy_table::{
 
 use super::neutralise_controls;
 use crate::check::CheckResult;
-use crate::finding::{Severity, Summary};
+use crate::finding::Severity;
 use crate::followup::Baseline;
 use crate::lang::Lang;
 
@@ -75,7 +75,7 @@ pub fn render(
     baseline: Option<&Baseline>,
 ) -> String {
     let labels = Labels::of(lang);
-    let summary = Summary::of(&result.findings);
+    let summary = result.summary();
     let checked = super::fill(
         labels.checked,
         &[
@@ -87,7 +87,7 @@ pub fn render(
     let compared = baseline
         .map(|baseline| format!("{}\n", super::baseline_sentence(baseline, lang)))
         .unwrap_or_default();
-    if result.findings.is_empty() {
+    if result.findings.is_empty() && result.unlisted.is_empty() {
         return format!(
             "{}\n{compared}",
             super::fill(labels.no_findings, &[("checked", &checked)])
@@ -167,7 +167,7 @@ pub fn render(
             )
         })
         .collect();
-    let open = result.findings.len() - summary.accepted;
+    let open = summary.open();
     let noun = if open == 1 {
         labels.finding
     } else {
@@ -194,7 +194,17 @@ pub fn render(
             ("checked", &checked),
         ],
     );
-    format!("{table}\n{closing}\n{compared}")
+    let notes: String = result
+        .unlisted
+        .iter()
+        .map(|unlisted| {
+            format!(
+                "{}\n",
+                neutralise_controls(&super::unlisted_note(unlisted, lang))
+            )
+        })
+        .collect();
+    format!("{table}\n{closing}\n{notes}{compared}")
 }
 
 /// The colour of a severity: red for what must be fixed first, down to grey for information.
