@@ -224,12 +224,13 @@ fn check_reads_the_fides_samples_named_in_sources_and_reports_at_their_lines() {
         .filter(|finding| finding["record"] == customer && finding["rule"] == "SCH001")
         .filter_map(|finding| finding["message"].as_str())
         .collect();
+    let requirement = "A controller's record (record_role controller, the default) must state its controller, purposes, legal basis, categories of data subjects and personal data, and recipients (Art. 30(1)).";
     assert_eq!(
         messages,
         [
-            "missing required field `controller_unit`",
-            "missing required field `legal_basis`",
-            "missing required field `recipients`",
+            format!("missing required field `controller_unit`: {requirement}"),
+            format!("missing required field `legal_basis`: {requirement}"),
+            format!("missing required field `recipients`: {requirement}"),
         ]
     );
     // Nothing comes from the dataset or the organisation.

@@ -27,6 +27,7 @@ const ACCOUNTABLE_FIELDS: &[&str] = &[
 const UNIT_FIELDS: &[&str] = &[
     "unit",
     "controller_unit",
+    "processor_unit",
     "scope_unit",
     "decided_by",
     "responsible_unit",
