@@ -282,3 +282,82 @@ fn a_finding_on_a_processors_record_is_followed_up_by_the_unit_that_processes() 
     assert_eq!(findings[0]["responsible"]["assignment"], "RA-UN-ISC");
     assert_eq!(findings[0]["responsible"]["basis"], "infosec_coordinator");
 }
+
+/// Region Exempel: a region is governed under the Local Government Act as a municipality is, so
+/// its regional council, regional executive board, committees and administrations are the same
+/// unit types (`council`, `executive_board`, `committee`, `administration`), described so in the
+/// schema. `with_dpo` adds a DPO scoped to the regional council.
+fn region(root: &Path, with_dpo: bool) {
+    write(
+        root,
+        "units.yaml",
+        "kind: org_unit
+records:
+  - { id: RF, name: Regionfullmäktige, short_name: RF, unit_type: council, is_controller: false }
+  - { id: RS, name: Regionstyrelsen, short_name: RS, unit_type: executive_board, parent: RF, is_controller: true }
+  - { id: HSN, name: Hälso- och sjukvårdsnämnden, short_name: HSN, unit_type: committee, parent: RF, is_controller: true }
+  - { id: HSF, name: Hälso- och sjukvårdsförvaltningen, unit_type: administration, governing_body: HSN, parent: HSN, is_controller: false }
+",
+    );
+    write(
+        root,
+        "roles.yaml",
+        "kind: role
+records:
+  - { id: ROLE-DPO, title: Dataskyddsombud, function: dpo, is_owner_role: false, authority_level: 6 }
+  - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }
+",
+    );
+    let dpo = if with_dpo {
+        "  - { id: RA-DPO, role: ROLE-DPO, scope_unit: RF, holder_title: Dataskyddsombud, valid_from: 2024-01-01 }\n"
+    } else {
+        ""
+    };
+    write(
+        root,
+        "assignments.yaml",
+        &format!(
+            "kind: role_assignment
+records:
+{dpo}  - {{ id: RA-ISC, role: ROLE-ISC, scope_unit: RF, holder_title: Informationssäkerhetsstrateg, valid_from: 2024-01-01 }}
+"
+        ),
+    );
+    write(
+        root,
+        "policy.yaml",
+        "kind: governing_document
+id: DOC-1
+title: Informationssäkerhetspolicy för Region Exempel
+doc_kind: policy
+topic: information_security
+decided_by: RF
+applies_to: [RS, HSN]
+registry_number: RS 2026/123
+decision: { body: RF, date: 2026-02-12, paragraph: 3 }
+valid_from: 2026-03-01
+valid_to: until_further_notice
+document_owner: RA-ISC
+",
+    );
+}
+
+#[test]
+fn a_region_is_judged_as_a_municipality_is_and_a_missing_dpo_is_one_finding_per_controller() {
+    let dir = tempfile::tempdir().unwrap();
+    region(dir.path(), true);
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(finding_lines(&json), Vec::<String>::new());
+    assert_eq!(code, 0);
+
+    let dir = tempfile::tempdir().unwrap();
+    region(dir.path(), false);
+    let (_, json) = check_json(dir.path(), &[]);
+    assert_eq!(
+        finding_lines(&json),
+        [
+            "ORG001 units.yaml:4:109 Regionstyrelsen is a controller (personuppgiftsansvarig) but no assignment in force of a role with function dpo is scoped to it or to a unit above it (RF)",
+            "ORG001 units.yaml:5:117 Hälso- och sjukvårdsnämnden is a controller (personuppgiftsansvarig) but no assignment in force of a role with function dpo is scoped to it or to a unit above it (RF)",
+        ]
+    );
+}
