@@ -305,6 +305,33 @@ fn the_html_report_counts_all_and_notes_what_was_left_out() {
 }
 
 #[test]
+fn oscal_counts_all_and_says_how_many_it_did_not_list_as_observations() {
+    let dir = tree(CAPPED);
+    let file = dir.path().join("results.json");
+    let (code, _, errors) = run(&[
+        "report",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "oscal",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{errors}");
+    let oscal: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let description = oscal["assessment-results"]["results"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.ends_with(
+            ": 2 files and 4 records read, 4 findings (2 of them beyond the limit findings_per_rule_per_file, counted but not listed as observations)."
+        ),
+        "{description}"
+    );
+}
+
+#[test]
 fn unlisted_findings_fail_a_run_as_listed_ones_do() {
     let dir = tree(CAPPED);
     let (code, _, _) = check(dir.path(), &["--fail-on", "critical"]);

@@ -110,12 +110,22 @@ pub fn render(result: &CheckResult, matrix: &Matrix, version: &str) -> String {
                 .collect::<Vec<_>>(),
         })
     };
+    // The count is the run's, capped findings included; the observations are the listed ones.
+    let summary = result.summary();
+    let unlisted: usize = result.unlisted.iter().map(|unlisted| unlisted.count).sum();
+    let beyond_cap = if unlisted == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({unlisted} of them beyond the limit findings_per_rule_per_file, counted but not listed as observations)"
+        )
+    };
     let mut run = json!({
         "uuid": uuid(&["result", &as_of, framework.as_str()]),
         "title": format!("tillsyn check as of {as_of}"),
         "description": format!(
-            "Automated check of a governance repository by tillsyn {version} against {}: {} files and {} records read, {} findings.",
-            framework.name(), result.files, result.records, result.findings.len()
+            "Automated check of a governance repository by tillsyn {version} against {}: {} files and {} records read, {} findings{beyond_cap}.",
+            framework.name(), result.files, result.records, summary.open() + summary.accepted
         ),
         "start": moment,
         "reviewed-controls": { "control-selections": [selection] },
