@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::finding::{Finding, Identity, Message, Origin};
 use crate::progress::{Progress, Stage};
 use crate::repository::Repository;
-use crate::rules::code::{GROUP, RECORDS, SELF};
+use crate::rules::code::{GROUP, ITEM, RECORDS, SELF};
 use crate::rules::functions::World;
 use crate::rules::interpreter::{Fault, Machine};
 use crate::rules::value::Val;
@@ -265,40 +265,87 @@ impl<'a> Evaluator<'a> {
             if self.out_of_steps(machine, counted_steps) {
                 break;
             }
-            machine.allow(RECORD_STEPS);
-            match guards(check, machine) {
-                Ok(true) => {
+            let Some(each) = &check.each else {
+                machine.allow(RECORD_STEPS);
+                if self.judge(machine, index, rule, check, "", &mut findings) == Some(true)
+                    && counted != position
+                {
                     // A rule of several checks judges a record once.
-                    if counted != position {
-                        counted = position;
-                        judged[position] += 1;
-                    }
+                    counted = position;
+                    judged[position] += 1;
                 }
-                Ok(false) => continue,
-                Err(error) => {
-                    if !self.fails_on_reported_defect(index, &error) {
-                        findings.push(self.error_finding(rule, check, index, "when", &error));
-                    }
-                    continue;
+                continue;
+            };
+            // A check with `each` judges every item of the list, bound to `item`; a field
+            // that is not a list has no items (the schema reports it).
+            let items: &'a [Node] = match self
+                .repository
+                .record(index)
+                .node
+                .get(each)
+                .map(|node| &node.value)
+            {
+                Some(crate::source::node::Value::Sequence(items)) => items,
+                _ => &[],
+            };
+            for (number, item) in items.iter().enumerate() {
+                // Each item has the budget of a record; a long list still counts to the run's.
+                if number > 0 && self.out_of_steps(machine, counted_steps) {
+                    break;
+                }
+                machine.allow(RECORD_STEPS);
+                machine.bind(ITEM, Val::of_node(item));
+                let prefix = format!("/{}/{number}", escape_pointer_token(each));
+                if self.judge(machine, index, rule, check, &prefix, &mut findings) == Some(true)
+                    && counted != position
+                {
+                    counted = position;
+                    judged[position] += 1;
                 }
             }
-            match machine.truth(&check.assert.code) {
-                Ok(true) => {}
-                Ok(false) => {
-                    let message = Message {
-                        en: check.message.render(machine),
-                        sv: self.localized_message(check, machine),
-                    };
-                    findings.push(self.record_finding(rule, check, index, message, ""));
+            machine.bind(ITEM, Val::Null);
+        }
+        findings
+    }
+
+    /// One check on the record bound to `self` (and the item bound to `item`, whose pointer is
+    /// `prefix`): `Some(true)` when its guards held and it judged, `Some(false)` when they did
+    /// not, `None` when they could not be evaluated.
+    fn judge(
+        &self,
+        machine: &mut Machine<'a>,
+        index: usize,
+        rule: &'a Rule,
+        check: &'a Check,
+        prefix: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Option<bool> {
+        match guards(check, machine) {
+            Ok(true) => {}
+            Ok(false) => return Some(false),
+            Err(error) => {
+                if !self.fails_on_reported_defect(index, &error) {
+                    findings.push(self.error_finding(rule, check, index, prefix, "when", &error));
                 }
-                Err(error) => {
-                    if !self.fails_on_reported_defect(index, &error) {
-                        findings.push(self.error_finding(rule, check, index, "assert", &error));
-                    }
+                return None;
+            }
+        }
+        match machine.truth(&check.assert.code) {
+            Ok(true) => {}
+            Ok(false) => {
+                let message = Message {
+                    en: check.message.render(machine),
+                    sv: self.localized_message(check, machine),
+                };
+                findings.push(self.record_finding(rule, check, index, prefix, message, ""));
+            }
+            Err(error) => {
+                if !self.fails_on_reported_defect(index, &error) {
+                    findings.push(self.error_finding(rule, check, index, prefix, "assert", &error));
                 }
             }
         }
-        findings
+        Some(true)
     }
 
     /// The message in the run's other language, rendered only when one is asked for.
@@ -324,11 +371,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `prefix` is the pointer of the item a check with `each` judged (empty for the record):
+    /// the check's `field` is a path inside it.
     fn record_finding(
         &self,
         rule: &Rule,
         check: &Check,
         index: usize,
+        prefix: &str,
         message: Message,
         detail: &str,
     ) -> Finding {
@@ -342,10 +392,20 @@ impl<'a> Evaluator<'a> {
                     .collect::<String>()
             })
             .unwrap_or_default();
+        let pointer = format!("{prefix}{pointer}");
         // A field that is absent is reported at the nearest table that exists: its record.
         let span = self.repository.span_at(index, &pointer);
-        // Checks of one rule at different severities are different findings.
-        let detail = if rule.checks.len() > 1 {
+        // Checks of one rule at different severities are different findings. A check with
+        // `each` points into an item, never where a record check points: adding one to a rule
+        // leaves the identities of the rule's record findings as they were.
+        let several = check.each.is_some()
+            || rule
+                .checks
+                .iter()
+                .filter(|other| other.each.is_none())
+                .count()
+                > 1;
+        let detail = if several {
             format!("{}{detail}", check.severity)
         } else {
             detail.to_string()
@@ -365,6 +425,7 @@ impl<'a> Evaluator<'a> {
         rule: &Rule,
         check: &Check,
         index: usize,
+        prefix: &str,
         part: &str,
         error: &Fault,
     ) -> Finding {
@@ -374,7 +435,7 @@ impl<'a> Evaluator<'a> {
             format!("the rule could not be evaluated on this record: {fault} (in `{part}`)"),
             format!("regeln kunde inte utvärderas för den här posten: {fault_sv} (i `{part}`)"),
         );
-        self.record_finding(rule, check, index, message, "evaluation")
+        self.record_finding(rule, check, index, prefix, message, "evaluation")
     }
 
     /// A group or kind rule: once per group of records, or once for all of them.
@@ -415,7 +476,7 @@ impl<'a> Evaluator<'a> {
                         Ok(Val::Null) => {}
                         Ok(key) => groups.entry(machine.display(&key)).or_default().push(index),
                         Err(error) => findings
-                            .push(self.error_finding(rule, check, index, "group_by", &error)),
+                            .push(self.error_finding(rule, check, index, "", "group_by", &error)),
                     }
                 }
             }

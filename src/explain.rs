@@ -31,6 +31,7 @@ struct Labels {
     each_record: &'static str,
     whole_kind: &'static str,
     each_group: &'static str,
+    each_item: &'static str,
     check_line: &'static str,
     why: &'static str,
     params: &'static str,
@@ -56,6 +57,7 @@ impl Labels {
                 each_record: "each record",
                 whole_kind: "all records of the kind together",
                 each_group: "each group of records by {group_by}",
+                each_item: "each item of `{each}`",
                 check_line: "[{severity}] on {scope} of {kinds}:",
                 why: "Why",
                 params: "Params (override in tillsyn.toml under [params])",
@@ -77,6 +79,7 @@ impl Labels {
                 each_record: "varje post",
                 whole_kind: "alla poster av posttypen tillsammans",
                 each_group: "varje grupp av poster efter {group_by}",
+                each_item: "varje element i `{each}`",
                 check_line: "[{severity}] på {scope} av {kinds}:",
                 why: "Varför",
                 params: "Parametrar (ändras i tillsyn.toml under [params])",
@@ -374,7 +377,10 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
     page.section(labels.what_it_checks);
     for (check, source) in rule.checks.iter().zip(&def.checks) {
         let scope = match &source.scope {
-            crate::rules::pack::Scope::Record => labels.each_record.to_string(),
+            crate::rules::pack::Scope::Record => match &source.each {
+                Some(each) => fill(labels.each_item, &[("each", each)]),
+                None => labels.each_record.to_string(),
+            },
             crate::rules::pack::Scope::Kind => labels.whole_kind.to_string(),
             crate::rules::pack::Scope::Group(group_by) => {
                 fill(labels.each_group, &[("group_by", &group_by.0.text)])

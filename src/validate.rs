@@ -146,6 +146,7 @@ const HEADER_FIELDS: &[&str] = &[
     "decided_by",
     "applies_to",
     "decision",
+    "adoptions",
     "valid_from",
     "valid_to",
     "last_revised",

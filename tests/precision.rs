@@ -440,6 +440,87 @@ records:
         [
             "SCH001 datasets.yaml:6:12 `title` has the key \"svenska\", which is not a language tag such as sv, en or sv-SE",
             "SCH001 datasets.yaml:7:18 `description` is empty; give it a value or leave it out",
+/// A joint policy of three municipalities (this one's council in the header, the other two and a
+/// committee of this one in `adoptions`, the committee's under delegation), and a guideline
+/// decided under delegation whose delegate is not named.
+const JOINT_AND_DELEGATED: &str = "kind: governing_document
+records:
+  - id: DOC-J
+    title: Gemensam informationssäkerhetspolicy
+    doc_kind: policy
+    topic: information_security
+    decided_by: KF
+    applies_to: [all_committees]
+    registry_number: KS 2026/87
+    decision: { body: KF, date: 2026-02-12, paragraph: 14 }
+    adoptions:
+      - organisation: Kommun B
+        registry_number: Dnr 26.0311
+        decision: { body: KF, date: 2026-02-16, paragraph: 45 }
+      - organisation: Kommun C
+        registry_number: KS 2026/112
+        decision: { body: KF, date: 2026-03-16, paragraph: 9 }
+      - decided_by: UN
+        registry_number: UN 2026/14
+        decision: { type: delegation, body: UN, date: 2026-02-20, delegate: förvaltningschef, delegation_decision: UN 2025-01-20 § 4 }
+    valid_from: 2026-03-01
+    valid_to: until_further_notice
+    document_owner: RA-KS-KD
+  - id: DOC-D
+    title: Riktlinje för lösenord
+    doc_kind: guideline
+    topic: information_security
+    decided_by: KS
+    applies_to: [KS]
+    registry_number: KS 2026/90
+    decision:
+      type: delegation
+      body: KS
+      date: 2026-02-20
+      delegation_decision: KS 2023-02-14 § 12
+    valid_from: 2026-03-01
+    document_owner: RA-KS-KD
+";
+
+#[test]
+fn a_joint_policy_is_judged_per_adoption_and_a_delegated_decision_needs_no_paragraph() {
+    let json = small_city_with(
+        &[("documents.yaml", JOINT_AND_DELEGATED)],
+        &["--select", "SCH001,XRF001,DOC001,DOC002,DOC005,DOC009"],
+    );
+    // One policy with three adoptions is not three duplicates (DOC009); Kommun B's registry
+    // number is in its own form, not judged; the committee's delegated adoption names its
+    // delegate and delegation decision and has no paragraph; Kommun C adopted after the
+    // policy took effect, at that adoption's date. The guideline lacks its delegate: one
+    // finding, at its decision's type, not also the schema's missing field.
+    assert_eq!(
+        of_record(&json, "DOC-J"),
+        [
+            "DOC002 documents.yaml:17:37 Gemensam informationssäkerhetspolicy: adopted by Kommun C on 2026-03-16, after the document took effect on 2026-03-01"
+        ]
+    );
+    assert_eq!(
+        of_record(&json, "DOC-D"),
+        [
+            "DOC002 documents.yaml:32:13 Riktlinje för lösenord: a decision under delegation without its delegate; name who decided in decision.delegate (e.g. kommundirektör) and the decision that gave the power in decision.delegation_decision (e.g. KS 2023-02-14 § 12)"
+        ]
+    );
+    assert!(
+        !finding_lines(&json)
+            .iter()
+            .any(|line| line.starts_with("DOC009 ")),
+        "{json:#}"
+    );
+    // Without DOC002, the schema says what is missing: nothing is lost.
+    let json = small_city_with(
+        &[("documents.yaml", JOINT_AND_DELEGATED)],
+        &["--select", "SCH001"],
+    );
+    assert!(of_record(&json, "DOC-J").is_empty(), "{json:#}");
+    assert_eq!(
+        of_record(&json, "DOC-D"),
+        [
+            "SCH001 documents.yaml:31:5 missing required field `decision.delegate`: A decision under delegation names the delegate who took it and the delegation decision that gave the power (decision.delegate and decision.delegation_decision), e.g. KS 2023-02-14 § 12."
         ]
     );
 }

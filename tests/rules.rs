@@ -467,3 +467,59 @@ fn ref_of_a_reference_field_gives_the_record_null_or_the_error_as_a_look_up_does
         ]
     );
 }
+
+#[test]
+fn a_check_with_each_judges_every_item_at_its_own_value_and_is_refused_on_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    std::fs::write(
+        dir.path().join("assets.yaml"),
+        "kind: information_asset\nrecords:\n  - id: IA-1\n    name: Elevregister\n    unit: UN\n    \
+         classification: { confidentiality: 1, integrity: 1, availability: 1 }\n    contains_personal_data: false\n    \
+         tags: [register, tillfällig, elev, tillfällig]\n",
+    )
+    .unwrap();
+    let pack = dir.path().join("policy-rules/local.toml");
+    let each = std::fs::read_to_string(&pack)
+        .unwrap()
+        .replace(
+            "assert = 'has(self.tags) && params.required_tag in self.tags'\nfield = \"tags\"\nmessage = \"{self.name} lacks the tag {params.required_tag}\"\n",
+            "message = \"unused\"\n",
+        )
+        .replace(
+            "params = [\"required_tag\"]\n",
+            "params = [\"required_tag\"]\n\n[[rule.check]]\neach = \"tags\"\nassert = 'item != \"tillfällig\"'\nmessage = \"{self.name}: the tag {item} is temporary\"\n",
+        );
+    std::fs::write(&pack, &each).unwrap();
+    let (_, json) = check_json(dir.path(), &["--select", "LOC001"]);
+    // The second and the fourth tag, each at its value, as two findings.
+    assert_eq!(
+        common::finding_lines(&json),
+        [
+            "LOC001 assets.yaml:8:22 Elevregister: the tag tillfällig is temporary",
+            "LOC001 assets.yaml:8:40 Elevregister: the tag tillfällig is temporary",
+        ]
+    );
+    let pointers: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/records/0/tags/1", "/records/0/tags/3"]);
+    // A group has no record whose list to walk.
+    std::fs::write(
+        &pack,
+        each.replace(
+            "[[rule.check]]\neach",
+            "[[rule.check]]\nscope = \"kind\"\neach",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["check", dir.path().to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`each` judges the items of one record's list; a group or kind check cannot have it in rule LOC001"),
+        "{stderr}"
+    );
+}

@@ -16,14 +16,17 @@ pub const PARAMS: usize = 1;
 pub const TODAY: usize = 2;
 pub const GROUP: usize = 3;
 pub const RECORDS: usize = 4;
-pub const FIRST_LOOP_SLOT: usize = 5;
+/// The item of the list a check judges item by item (`each`).
+pub const ITEM: usize = 5;
+pub const FIRST_LOOP_SLOT: usize = 6;
 
-const NAMES: [(&str, usize); 5] = [
+const NAMES: [(&str, usize); 6] = [
     ("self", SELF),
     ("params", PARAMS),
     ("today", TODAY),
     ("group", GROUP),
     ("records", RECORDS),
+    ("item", ITEM),
 ];
 
 /// A compiled expression.
@@ -356,7 +359,7 @@ impl Compiler {
             .unwrap_or_default();
         Err(refuse(
             format!(
-                "unknown name `{name}`: a rule reads self, params and today (group and records in group and kind rules), and the variables of its loops{hint}"
+                "unknown name `{name}`: a rule reads self, params and today (group and records in group and kind rules, item in a check with `each`), and the variables of its loops{hint}"
             ),
             Some(name),
         ))
@@ -805,7 +808,7 @@ fn computes(code: &Code) -> bool {
 /// expression first needs it, so a kept error is reported where it was before.
 pub fn share(code: Code) -> Code {
     let found = reads(&code);
-    let record_slots = bit(SELF) | bit(GROUP) | bit(RECORDS);
+    let record_slots = bit(SELF) | bit(GROUP) | bit(RECORDS) | bit(ITEM);
     let run_slots = bit(PARAMS) | bit(TODAY);
     if !found.unstable && found.slots & !run_slots == 0 && computes(&code) {
         return cached(Lifetime::Run, code);

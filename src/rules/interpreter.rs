@@ -185,7 +185,9 @@ impl<'a> Machine<'a> {
 
     pub fn bind(&mut self, slot: usize, value: Val<'a>) {
         match slot {
-            super::code::SELF | super::code::GROUP | super::code::RECORDS => self.binding += 1,
+            super::code::SELF | super::code::GROUP | super::code::RECORDS | super::code::ITEM => {
+                self.binding += 1
+            }
             // Params and today are bound once, when the machine is made; values kept for the run
             // read them.
             super::code::PARAMS | super::code::TODAY => {

@@ -44,6 +44,8 @@ pub struct Check {
     pub when: Vec<Expr>,
     pub assert: Expr,
     pub field: Option<String>,
+    /// The list field judged item by item, each bound to `item` (see [`pack::CheckDef::each`]).
+    pub each: Option<String>,
     pub message: Template,
     /// The message in Swedish, when the rule has one: rendered only for `--lang sv`.
     pub message_sv: Option<Template>,
@@ -483,6 +485,7 @@ fn compile_check(
         when,
         assert,
         field: check.field.clone(),
+        each: check.each.clone(),
         message: Template::compile(&check.message, packs, parsed)?,
         message_sv: check
             .message_sv

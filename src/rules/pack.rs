@@ -104,6 +104,9 @@ pub struct CheckDef {
     pub when: Vec<ExprSource>,
     pub assert: ExprSource,
     pub field: Option<String>,
+    /// The list field of the record the check judges item by item (`each`), binding `item`;
+    /// `field` is then a path inside the item.
+    pub each: Option<String>,
     pub message: ExprSource,
     /// The message in Swedish (`[rule.check.sv]`, else `[rule.sv]`), a template like `message`.
     pub message_sv: Option<ExprSource>,
@@ -189,7 +192,7 @@ const RULE_KEYS: &[&str] = &[
     "sv",
 ];
 const CHECK_KEYS: &[&str] = &[
-    "severity", "kind", "scope", "group_by", "when", "assert", "field", "message", "sv",
+    "severity", "kind", "scope", "group_by", "when", "assert", "field", "each", "message", "sv",
 ];
 /// The keys of a rule's `[rule.sv]`.
 const TRANSLATION_KEYS: &[&str] = &["title", "message", "rationale", "remediation"];
@@ -441,6 +444,7 @@ impl Reader<'_> {
                 when: when.clone().into_iter().collect(),
                 assert,
                 field: field.clone(),
+                each: None,
                 message,
                 message_sv: message_sv.clone(),
             });
@@ -491,6 +495,25 @@ impl Reader<'_> {
                     None => None,
                 }
                 .or_else(|| message_sv.clone());
+                let check_scope = self.scope(item)?.unwrap_or_else(|| scope.clone());
+                let each = match self.string(item, "each", false)? {
+                    Some((each, each_span)) => {
+                        if check_scope != Scope::Record {
+                            return Err(self.error(
+                                each_span,
+                                in_rule("`each` judges the items of one record's list; a group or kind check cannot have it"),
+                            ));
+                        }
+                        if each.is_empty() || each.contains('.') {
+                            return Err(self.error(
+                                each_span,
+                                in_rule("`each` names one list field of the record, e.g. each = \"adoptions\""),
+                            ));
+                        }
+                        Some(each)
+                    }
+                    None => None,
+                };
                 checks.push(CheckDef {
                     severity: self.severity(item)?.unwrap_or(severity),
                     kinds: if check_kinds.is_empty() {
@@ -498,13 +521,14 @@ impl Reader<'_> {
                     } else {
                         check_kinds
                     },
-                    scope: self.scope(item)?.unwrap_or_else(|| scope.clone()),
+                    scope: check_scope,
                     when: check_when,
                     assert,
                     field: self
                         .string(item, "field", false)?
                         .map(|(text, _)| text)
                         .or_else(|| field.clone()),
+                    each,
                     message: check_message,
                     message_sv: check_message_sv,
                 });
