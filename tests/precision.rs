@@ -440,6 +440,10 @@ records:
         [
             "SCH001 datasets.yaml:6:12 `title` has the key \"svenska\", which is not a language tag such as sv, en or sv-SE",
             "SCH001 datasets.yaml:7:18 `description` is empty; give it a value or leave it out",
+        ]
+    );
+}
+
 /// A joint policy of three municipalities (this one's council in the header, the other two and a
 /// committee of this one in `adoptions`, the committee's under delegation), and a guideline
 /// decided under delegation whose delegate is not named.
