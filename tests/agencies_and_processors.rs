@@ -12,6 +12,37 @@ fn write(root: &Path, name: &str, text: &str) {
     std::fs::write(root.join(name), text).unwrap();
 }
 
+/// A DPO role and an information-security coordinator's, and their assignments scoped to
+/// `scope` (the coordinator's always, the DPO's when `with_dpo`).
+fn roles_and_assignments(root: &Path, scope: &str, with_dpo: bool) {
+    write(
+        root,
+        "roles.yaml",
+        "kind: role
+records:
+  - { id: ROLE-DPO, title: Dataskyddsombud, function: dpo, is_owner_role: false, authority_level: 6 }
+  - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }
+",
+    );
+    let dpo = if with_dpo {
+        format!(
+            "  - {{ id: RA-DPO, role: ROLE-DPO, scope_unit: {scope}, holder_title: Dataskyddsombud, valid_from: 2024-01-01 }}\n"
+        )
+    } else {
+        String::new()
+    };
+    write(
+        root,
+        "assignments.yaml",
+        &format!(
+            "kind: role_assignment
+records:
+{dpo}  - {{ id: RA-ISC, role: ROLE-ISC, scope_unit: {scope}, holder_title: Informationssäkerhetsstrateg, valid_from: 2024-01-01 }}
+"
+        ),
+    );
+}
+
 /// Myndigheten för digital förvaltning: the agency (the controller, a NIS2 important entity),
 /// its director-general, who decides for it, and a department; a DPO and an information-security
 /// coordinator scoped to the agency, and an information-security policy applying to it, decided
@@ -27,30 +58,7 @@ records:
   - { id: AVD-IT, name: Avdelningen för digital infrastruktur, short_name: AVD-IT, unit_type: department, parent: DIGG, is_controller: false }
 ",
     );
-    write(
-        root,
-        "roles.yaml",
-        "kind: role
-records:
-  - { id: ROLE-DPO, title: Dataskyddsombud, function: dpo, is_owner_role: false, authority_level: 6 }
-  - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }
-",
-    );
-    let dpo = if with_dpo {
-        "  - { id: RA-DPO, role: ROLE-DPO, scope_unit: DIGG, holder_title: Dataskyddsombud, valid_from: 2024-01-01 }\n"
-    } else {
-        ""
-    };
-    write(
-        root,
-        "assignments.yaml",
-        &format!(
-            "kind: role_assignment
-records:
-{dpo}  - {{ id: RA-ISC, role: ROLE-ISC, scope_unit: DIGG, holder_title: Informationssäkerhetsstrateg, valid_from: 2024-01-01 }}
-"
-        ),
-    );
+    roles_and_assignments(root, "DIGG", with_dpo);
     write(
         root,
         "policy.yaml",
@@ -299,30 +307,7 @@ records:
   - { id: HSF, name: Hälso- och sjukvårdsförvaltningen, unit_type: administration, governing_body: HSN, parent: HSN, is_controller: false }
 ",
     );
-    write(
-        root,
-        "roles.yaml",
-        "kind: role
-records:
-  - { id: ROLE-DPO, title: Dataskyddsombud, function: dpo, is_owner_role: false, authority_level: 6 }
-  - { id: ROLE-ISC, title: Informationssäkerhetssamordnare, function: infosec_coordinator, is_owner_role: false, authority_level: 6 }
-",
-    );
-    let dpo = if with_dpo {
-        "  - { id: RA-DPO, role: ROLE-DPO, scope_unit: RF, holder_title: Dataskyddsombud, valid_from: 2024-01-01 }\n"
-    } else {
-        ""
-    };
-    write(
-        root,
-        "assignments.yaml",
-        &format!(
-            "kind: role_assignment
-records:
-{dpo}  - {{ id: RA-ISC, role: ROLE-ISC, scope_unit: RF, holder_title: Informationssäkerhetsstrateg, valid_from: 2024-01-01 }}
-"
-        ),
-    );
+    roles_and_assignments(root, "RF", with_dpo);
     write(
         root,
         "policy.yaml",

@@ -275,22 +275,27 @@ fn sarif_has_a_notification_for_what_was_left_out_and_validates() {
     );
 }
 
-#[test]
-fn the_html_report_counts_all_and_notes_what_was_left_out() {
+/// `tillsyn report --format FORMAT` of the capped tree, as written to its file.
+fn report_of_capped_tree(format: &str) -> String {
     let dir = tree(CAPPED);
-    let file = dir.path().join("report.html");
+    let file = dir.path().join("report");
     let (code, _, errors) = run(&[
         "report",
         dir.path().to_str().unwrap(),
         "--as-of",
         AS_OF,
         "--format",
-        "html",
+        format,
         "-o",
         file.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{errors}");
-    let html = std::fs::read_to_string(&file).unwrap();
+    std::fs::read_to_string(&file).unwrap()
+}
+
+#[test]
+fn the_html_report_counts_all_and_notes_what_was_left_out() {
+    let html = report_of_capped_tree("html");
     assert!(html.contains(" · 4 findings · "), "{html}");
     assert!(
         html.contains("<div class=\"tile high\"><span class=\"n\">4</span>"),
@@ -306,20 +311,7 @@ fn the_html_report_counts_all_and_notes_what_was_left_out() {
 
 #[test]
 fn oscal_counts_all_and_says_how_many_it_did_not_list_as_observations() {
-    let dir = tree(CAPPED);
-    let file = dir.path().join("results.json");
-    let (code, _, errors) = run(&[
-        "report",
-        dir.path().to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "oscal",
-        "-o",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{errors}");
-    let oscal: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let oscal: Value = serde_json::from_str(&report_of_capped_tree("oscal")).unwrap();
     let description = oscal["assessment-results"]["results"][0]["description"]
         .as_str()
         .unwrap_or_default();

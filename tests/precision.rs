@@ -28,6 +28,27 @@ fn small_city_with(files: &[(&str, &str)], extra: &[&str]) -> serde_json::Value 
     check_json(dir.path(), extra).1
 }
 
+/// The Swedish Markdown report of the small city with `files` added, SCH001 alone, with the
+/// escapes Markdown adds taken out again (backticks, and `@`, lest it mention a GitHub user).
+fn swedish_schema_findings(files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    common::small_city(dir.path());
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (_, text, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--select",
+        "SCH001",
+        "--lang",
+        "sv",
+        "--format",
+        "markdown",
+    ]);
+    text.replace("\\`", "`").replace("&#64;", "@")
+}
+
 #[test]
 fn a_requirement_a_rule_checks_is_reported_by_the_rule_alone() {
     let root = fixture("city-broken");
@@ -345,27 +366,10 @@ records:
             "SCH001 more-persons.yaml:4:49 \"Eva Holm <eva.holm@kommun.se>\" is not a usable `email`: a name with the address: write the address alone, such as registrator@kommun.se",
         ]
     );
-    let (_, text, _) = {
-        let dir = tempfile::tempdir().unwrap();
-        common::small_city(dir.path());
-        std::fs::write(
-            dir.path().join("more-persons.yaml"),
-            "kind: person\nrecords:\n  - { id: P-2, name: Nils Berg, unit: UN, email: nils.berg@kommun }\n",
-        )
-        .unwrap();
-        run(&[
-            "check",
-            dir.path().to_str().unwrap(),
-            "--select",
-            "SCH001",
-            "--lang",
-            "sv",
-            "--format",
-            "markdown",
-        ])
-    };
-    // Markdown escapes the backticks of a message, and `@` (no mention of a GitHub user).
-    let text = text.replace("\\`", "`").replace("&#64;", "@");
+    let text = swedish_schema_findings(&[(
+        "more-persons.yaml",
+        "kind: person\nrecords:\n  - { id: P-2, name: Nils Berg, unit: UN, email: nils.berg@kommun }\n",
+    )]);
     assert!(
         text.contains(
             "\"nils.berg@kommun\" är ingen användbar `email`: domänen saknar toppdomän: skriv den hel, som registrator@kommun.se"
@@ -376,39 +380,18 @@ records:
 
 #[test]
 fn a_swedish_message_names_the_values_in_swedish_and_takes_the_swedish_word_for_its_value() {
-    let dir = tempfile::tempdir().unwrap();
-    common::small_city(dir.path());
-    std::fs::write(
-        dir.path().join("systems-more.yaml"),
+    let system = (
+        "systems-more.yaml",
         "kind: system\nrecords:\n  - { id: SYS-9, name: Ärendesystem, unit: UN, lifecycle: i drift }\n",
-    )
-    .unwrap();
-    let (_, text, _) = run(&[
-        "check",
-        dir.path().to_str().unwrap(),
-        "--select",
-        "SCH001",
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    );
+    let json = small_city_with(&[system], &["--select", "SCH001"]);
     assert_eq!(
         of_record(&json, "SYS-9"),
         [
             "SCH001 systems-more.yaml:3:59 \"i drift\" is not a valid `lifecycle`; expected one of planned, operating, decommissioning, decommissioned (write `operating` for i drift)"
         ]
     );
-    let (_, text, _) = run(&[
-        "check",
-        dir.path().to_str().unwrap(),
-        "--select",
-        "SCH001",
-        "--lang",
-        "sv",
-        "--format",
-        "markdown",
-    ]);
-    let text = text.replace("\\`", "`");
+    let text = swedish_schema_findings(&[system]);
     assert!(
         text.contains(
             "\"i drift\" är inget giltigt värde för `lifecycle`; tillåtna värden är planned (planerad), operating (i drift), decommissioning (under avveckling), decommissioned (avvecklad) (skriv `operating` för i drift)"
