@@ -389,6 +389,28 @@ impl<'a> Machine<'a> {
                 for (key, value) in entries {
                     values.push((self.eval(key)?, self.eval(value)?));
                 }
+                // CEL's keys are ints, uints, bools and strings, each once (`0` and `0u` are
+                // one key): a map literal that breaks that is an error, not its first entry.
+                let mut seen = std::collections::HashSet::with_capacity(values.len());
+                for (key, _) in &values {
+                    let key = match key {
+                        Val::Int(number) => MapKey::Number(i128::from(*number)),
+                        Val::Uint(number) => MapKey::Number(i128::from(*number)),
+                        Val::Bool(flag) => MapKey::Bool(*flag),
+                        Val::Text(text) => MapKey::Text(text.as_str()),
+                        other => {
+                            return Err(Fault::other(format!(
+                                "a map's key is an int, uint, bool or string, not a {}",
+                                other.type_name()
+                            )));
+                        }
+                    };
+                    if !seen.insert(key) {
+                        return Err(Fault::other(format!(
+                            "the map literal has the key {key} twice"
+                        )));
+                    }
+                }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
             }
             Code::Index(operand, index) => {
@@ -567,10 +589,12 @@ impl<'a> Machine<'a> {
                 outcome @ (Ok(Val::Bool(_)) | Err(_)) => outcome,
                 Ok(right) => Err(no_overload(operator, &[&Val::Bool(flag), &right])),
             },
-            Ok(left) => {
-                let right = self.eval(right)?;
-                Err(no_overload(operator, &[&left, &right]))
-            }
+            // A value that is no boolean is an error as an operand, and CEL's logic absorbs an
+            // error where the other side decides: `'horses' && false` is false.
+            Ok(left) => match self.eval(right)? {
+                Val::Bool(flag) if flag == decisive => Ok(Val::Bool(decisive)),
+                right => Err(no_overload(operator, &[&left, &right])),
+            },
             Err(fault) => match self.eval(right)? {
                 Val::Bool(flag) if flag == decisive => Ok(Val::Bool(decisive)),
                 _ => Err(fault),
@@ -820,9 +844,15 @@ impl<'a> Machine<'a> {
                     Val::Uint(number) => i64::try_from(*number)
                         .map(Val::Int)
                         .map_err(|_| fail(function, "out of range")),
-                    Val::Double(number) if number.is_finite() && number.abs() < 9.2e18 => {
+                    // CEL truncates towards zero, and refuses what does not fit: -2^63 included,
+                    // since the double nearest 2^63 - 1 is 2^63.
+                    Val::Double(number)
+                        if *number > -9_223_372_036_854_775_808.0
+                            && *number < 9_223_372_036_854_775_808.0 =>
+                    {
                         Ok(Val::Int(number.trunc() as i64))
                     }
+                    Val::Double(_) => Err(fail(function, "out of range")),
                     Val::Text(text) => text.as_str().trim().parse().map(Val::Int).map_err(|_| {
                         fail(function, format!("`{}` is not an integer", text.as_str()))
                     }),
@@ -838,6 +868,11 @@ impl<'a> Machine<'a> {
                 Val::Int(number) => u64::try_from(*number)
                     .map(Val::Uint)
                     .map_err(|_| fail(function, "out of range")),
+                // Truncated towards zero, as `int()` does; a negative or too large one is refused.
+                Val::Double(number) if *number >= 0.0 && *number < 18_446_744_073_709_551_616.0 => {
+                    Ok(Val::Uint(number.trunc() as u64))
+                }
+                Val::Double(_) => Err(fail(function, "out of range")),
                 Val::Text(text) => text.as_str().trim().parse().map(Val::Uint).map_err(|_| {
                     fail(
                         function,
@@ -866,9 +901,10 @@ impl<'a> Machine<'a> {
             },
             (Function::Bool, [value]) => match value {
                 Val::Bool(_) => Ok(value.clone()),
+                // CEL's spellings, and no others (`TrUe` is refused).
                 Val::Text(text) => match text.as_str() {
-                    "true" => Ok(Val::Bool(true)),
-                    "false" => Ok(Val::Bool(false)),
+                    "1" | "t" | "true" | "TRUE" | "True" => Ok(Val::Bool(true)),
+                    "0" | "f" | "false" | "FALSE" | "False" => Ok(Val::Bool(false)),
                     other => Err(fail(function, format!("`{other}` is not true or false"))),
                 },
                 other => Err(fail(
@@ -917,13 +953,17 @@ impl<'a> Machine<'a> {
                 Val::Text(text) => text
                     .as_str()
                     .parse::<jiff::Timestamp>()
-                    .map(Val::Timestamp)
                     .map_err(|error| {
                         fail(
                             function,
                             format!("`{}` is not an RFC 3339 instant: {error}", text.as_str()),
                         )
-                    }),
+                    })
+                    .and_then(|instant| within_cel_years(function, instant)),
+                // Seconds since 1970-01-01T00:00:00Z.
+                Val::Int(seconds) => jiff::Timestamp::from_second(*seconds)
+                    .map_err(|_| fail(function, "out of range"))
+                    .and_then(|instant| within_cel_years(function, instant)),
                 other => Err(fail(
                     function,
                     format!("cannot convert {} to a timestamp", self.display(other)),
@@ -1148,11 +1188,108 @@ pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fa
     }
 }
 
+/// A map literal's key as CEL compares keys: an int and a uint of one value are one key.
+#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+enum MapKey<'t> {
+    Number(i128),
+    Bool(bool),
+    Text(&'t str),
+}
+
+impl std::fmt::Display for MapKey<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MapKey::Number(number) => write!(formatter, "{number}"),
+            MapKey::Bool(flag) => write!(formatter, "{flag}"),
+            MapKey::Text(text) => write!(formatter, "{text:?}"),
+        }
+    }
+}
+
+/// CEL's timestamps are of the years 1 to 9999; jiff's reach further back, to -9999.
+fn within_cel_years<'a>(function: Function, instant: jiff::Timestamp) -> Outcome<'a> {
+    const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    if (FIRST..=LAST).contains(&instant.as_second()) {
+        Ok(Val::Timestamp(instant))
+    } else {
+        Err(fail(
+            function,
+            "out of range: a timestamp is of the years 1 to 9999",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::expr::{Parsed, compile};
     use crate::rules::pack::{ExprSource, PackSource};
+
+    /// cel-spec's conversions and logic (conversions.textproto, logic.textproto): what CEL
+    /// gives, not a near answer.
+    #[test]
+    fn conversions_and_logic_give_what_cel_gives() {
+        let cases = [
+            ("uint(3.14159265)", Ok("3")),
+            ("uint(25.5)", Ok("25")),
+            ("int(-7.9)", Ok("-7")),
+            ("bool('1')", Ok("true")),
+            ("bool('t')", Ok("true")),
+            ("bool('TRUE')", Ok("true")),
+            ("bool('True')", Ok("true")),
+            ("bool('0')", Ok("false")),
+            ("bool('f')", Ok("false")),
+            ("bool('FALSE')", Ok("false")),
+            ("bool('False')", Ok("false")),
+            ("'horses' && false", Ok("false")),
+            ("{true: 1, 2: 2, 5u: 3}[true]", Ok("1")),
+            ("{1u: 1.0, 2: 2.0, 3u: 3.0}[1] == 1.0", Ok("true")),
+            // jiff's instants end on 9999-12-30 at 22:00 (it leaves room for any offset), so
+            // the last hours of CEL's range are refused rather than wrong.
+            (
+                "string(timestamp('9999-12-30T21:59:59.999999999Z'))",
+                Ok("9999-12-30T21:59:59.999999999Z"),
+            ),
+            ("string(timestamp(1234567890))", Ok("2009-02-13T23:31:30Z")),
+            (
+                "string(timestamp(-62135596800))",
+                Ok("0001-01-01T00:00:00Z"),
+            ),
+            ("false && 'horses'", Ok("false")),
+            ("'horses' || true", Ok("true")),
+            ("true || 'horses'", Ok("true")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                run(text).as_deref().map_err(|_| ()),
+                expected.map_err(|_: ()| ()),
+                "{text}"
+            );
+        }
+        for refused in [
+            "uint(-1.0)",
+            "uint(-0.5)",
+            "uint(6.022e23)",
+            "int(9223372036854775807.0)",
+            "int(-9223372036854775808.0)",
+            "int(1e99)",
+            "bool('TrUe')",
+            "{3.3: 15.15, 1.0: 5}[1.0]",
+            "{null: false}[null]",
+            "{true: 1, false: 2, true: 3}[true]",
+            "{0: 1, 0u: 2}[0]",
+            "timestamp('0000-01-01T00:00:00Z')",
+            "timestamp(-62135596801)",
+            "timestamp(253402300800)",
+            "bool('FaLsE')",
+            "'horses' && true",
+            "true && 'horses'",
+            "'horses' || false",
+        ] {
+            assert!(run(refused).is_err(), "{refused} gave {:?}", run(refused));
+        }
+    }
 
     #[test]
     fn an_outcome_is_no_larger_than_a_value() {
