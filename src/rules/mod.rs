@@ -6,6 +6,8 @@
 #![allow(clippy::indexing_slicing)]
 
 pub mod code;
+#[cfg(test)]
+mod conformance;
 pub mod expr;
 pub mod functions;
 pub mod interpreter;

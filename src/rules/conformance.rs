@@ -1,0 +1,522 @@
+//! cel-spec's conformance suite (tests/external/cel-spec/, the "simple" tests of the core
+//! language) through tillsyn's compiler and interpreter: each test's expression is compiled as a
+//! rule's would be and evaluated over an empty repository, and its value or error compared with
+//! the one the suite expects, exactly (an int is not a uint, an expected error must be an error).
+//!
+//! A test is *unsupported* when it needs what rules do not offer (bindings, message types, a
+//! feature the compiler refuses at load, a value kind such as bytes or types); the others pass
+//! or fail. The failures are listed in `known-failures.txt` beside the files, so that a new
+//! wrong answer fails this test, and so does a fixed one until the list is updated.
+
+use crate::rules::expr::{Parsed, compile};
+use crate::rules::functions::World;
+use crate::rules::interpreter::Machine;
+use crate::rules::pack::{ExprSource, PackSource};
+use crate::rules::value::{Map, Val};
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "basic",
+        include_str!("../../tests/external/cel-spec/basic.textproto"),
+    ),
+    (
+        "comparisons",
+        include_str!("../../tests/external/cel-spec/comparisons.textproto"),
+    ),
+    (
+        "conversions",
+        include_str!("../../tests/external/cel-spec/conversions.textproto"),
+    ),
+    (
+        "fields",
+        include_str!("../../tests/external/cel-spec/fields.textproto"),
+    ),
+    (
+        "fp_math",
+        include_str!("../../tests/external/cel-spec/fp_math.textproto"),
+    ),
+    (
+        "integer_math",
+        include_str!("../../tests/external/cel-spec/integer_math.textproto"),
+    ),
+    (
+        "lists",
+        include_str!("../../tests/external/cel-spec/lists.textproto"),
+    ),
+    (
+        "logic",
+        include_str!("../../tests/external/cel-spec/logic.textproto"),
+    ),
+    (
+        "macros",
+        include_str!("../../tests/external/cel-spec/macros.textproto"),
+    ),
+    (
+        "macros2",
+        include_str!("../../tests/external/cel-spec/macros2.textproto"),
+    ),
+    (
+        "parse",
+        include_str!("../../tests/external/cel-spec/parse.textproto"),
+    ),
+    (
+        "plumbing",
+        include_str!("../../tests/external/cel-spec/plumbing.textproto"),
+    ),
+    (
+        "string",
+        include_str!("../../tests/external/cel-spec/string.textproto"),
+    ),
+    (
+        "timestamps",
+        include_str!("../../tests/external/cel-spec/timestamps.textproto"),
+    ),
+];
+
+const KNOWN_FAILURES: &str = include_str!("../../tests/external/cel-spec/known-failures.txt");
+
+/// A field of a protobuf text-format message: a scalar as written (strings unescaped), or a
+/// message.
+#[derive(Debug, Clone)]
+enum Field {
+    Scalar(String),
+    Message(Vec<(String, Field)>),
+}
+
+impl Field {
+    fn get<'f>(&'f self, name: &'f str) -> Option<&'f Field> {
+        self.all(name).next()
+    }
+
+    fn all<'f>(&'f self, name: &'f str) -> impl Iterator<Item = &'f Field> + 'f {
+        let fields: &[(String, Field)] = match self {
+            Field::Message(fields) => fields,
+            Field::Scalar(_) => &[],
+        };
+        fields
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    fn text<'f>(&'f self, name: &'f str) -> Option<&'f str> {
+        match self.get(name)? {
+            Field::Scalar(text) => Some(text),
+            Field::Message(_) => None,
+        }
+    }
+}
+
+/// Reads protobuf text format as cel-spec writes it: `name: value`, `name { … }`, lists in
+/// brackets, `#` comments, strings in either quote with C escapes.
+struct Reader<'t> {
+    text: &'t [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn skip(&mut self) {
+        while let Some(&byte) = self.text.get(self.at) {
+            if byte == b'#' {
+                while self.text.get(self.at).is_some_and(|&byte| byte != b'\n') {
+                    self.at += 1;
+                }
+            } else if byte.is_ascii_whitespace() || byte == b',' || byte == b';' {
+                self.at += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip();
+        self.text.get(self.at).copied()
+    }
+
+    fn message(&mut self, closing: Option<u8>) -> Result<Vec<(String, Field)>, String> {
+        let mut fields = Vec::new();
+        loop {
+            match self.peek() {
+                None if closing.is_none() => return Ok(fields),
+                None => return Err("unclosed message".into()),
+                Some(byte) if Some(byte) == closing => {
+                    self.at += 1;
+                    return Ok(fields);
+                }
+                Some(_) => {}
+            }
+            // An `Any`'s field is named by its type in brackets.
+            let name = if self.peek() == Some(b'[') {
+                let start = self.at;
+                while self.text.get(self.at).is_some_and(|&byte| byte != b']') {
+                    self.at += 1;
+                }
+                self.at += 1;
+                String::from_utf8_lossy(self.text.get(start..self.at).unwrap_or_default())
+                    .into_owned()
+            } else {
+                self.word()
+            };
+            if name.is_empty() {
+                return Err(format!("a field name expected at byte {}", self.at));
+            }
+            if self.peek() == Some(b':') {
+                self.at += 1;
+            }
+            match self.peek() {
+                Some(b'{') => {
+                    self.at += 1;
+                    fields.push((name, Field::Message(self.message(Some(b'}'))?)));
+                }
+                Some(b'<') => {
+                    self.at += 1;
+                    fields.push((name, Field::Message(self.message(Some(b'>'))?)));
+                }
+                Some(b'[') => {
+                    self.at += 1;
+                    while self.peek() != Some(b']') {
+                        let value = self.value()?;
+                        fields.push((name.clone(), value));
+                    }
+                    self.at += 1;
+                }
+                _ => {
+                    let value = self.value()?;
+                    fields.push((name, value));
+                }
+            }
+        }
+    }
+
+    fn value(&mut self) -> Result<Field, String> {
+        match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                Ok(Field::Message(self.message(Some(b'}'))?))
+            }
+            Some(b'"' | b'\'') => {
+                // Adjacent strings are one.
+                let mut bytes = Vec::new();
+                while let Some(quote @ (b'"' | b'\'')) = self.peek() {
+                    self.at += 1;
+                    self.string(quote, &mut bytes)?;
+                }
+                // A `bytes_value` need not be UTF-8; rules have no bytes, so its test is
+                // unsupported whatever it holds.
+                Ok(Field::Scalar(String::from_utf8_lossy(&bytes).into_owned()))
+            }
+            _ => {
+                let word = self.word();
+                if word.is_empty() {
+                    Err(format!("a value expected at byte {}", self.at))
+                } else {
+                    Ok(Field::Scalar(word))
+                }
+            }
+        }
+    }
+
+    fn word(&mut self) -> String {
+        self.skip();
+        let start = self.at;
+        while self.text.get(self.at).is_some_and(|&byte| {
+            byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-' | b'+' | b'/')
+        }) {
+            self.at += 1;
+        }
+        String::from_utf8_lossy(&self.text[start..self.at]).into_owned()
+    }
+
+    fn string(&mut self, quote: u8, bytes: &mut Vec<u8>) -> Result<(), String> {
+        loop {
+            let Some(&byte) = self.text.get(self.at) else {
+                return Err("unclosed string".into());
+            };
+            self.at += 1;
+            if byte == quote {
+                return Ok(());
+            }
+            if byte != b'\\' {
+                bytes.push(byte);
+                continue;
+            }
+            let Some(&escaped) = self.text.get(self.at) else {
+                return Err("unclosed string".into());
+            };
+            self.at += 1;
+            match escaped {
+                b'n' => bytes.push(b'\n'),
+                b't' => bytes.push(b'\t'),
+                b'r' => bytes.push(b'\r'),
+                b'a' => bytes.push(7),
+                b'b' => bytes.push(8),
+                b'f' => bytes.push(12),
+                b'v' => bytes.push(11),
+                b'0'..=b'7' => {
+                    let mut value = u32::from(escaped - b'0');
+                    for _ in 0..2 {
+                        match self.text.get(self.at) {
+                            Some(&digit @ b'0'..=b'7') => {
+                                value = value * 8 + u32::from(digit - b'0');
+                                self.at += 1;
+                            }
+                            _ => break,
+                        }
+                    }
+                    bytes.push(u8::try_from(value).map_err(|_| "octal escape too large")?);
+                }
+                b'x' => {
+                    let digits = self.text.get(self.at..self.at + 2).ok_or("short \\x")?;
+                    let value = u8::from_str_radix(&String::from_utf8_lossy(digits), 16)
+                        .map_err(|_| "bad \\x")?;
+                    self.at += 2;
+                    bytes.push(value);
+                }
+                b'u' | b'U' => {
+                    let length = if escaped == b'u' { 4 } else { 8 };
+                    let digits = self
+                        .text
+                        .get(self.at..self.at + length)
+                        .ok_or("short \\u")?;
+                    let value = u32::from_str_radix(&String::from_utf8_lossy(digits), 16)
+                        .map_err(|_| "bad \\u")?;
+                    self.at += length;
+                    let character = char::from_u32(value).ok_or("bad \\u")?;
+                    let mut buffer = [0; 4];
+                    bytes.extend_from_slice(character.encode_utf8(&mut buffer).as_bytes());
+                }
+                other => bytes.push(other),
+            }
+        }
+    }
+}
+
+/// What one test came to.
+enum Verdict {
+    Passed,
+    Failed(String),
+    Unsupported(String),
+}
+
+/// Whether `actual` is exactly the expected value (`expected`, a `cel.expr.Value`), or why the
+/// comparison cannot be made (a kind of value rules have not).
+fn same(actual: &Val<'_>, expected: &Field) -> Result<bool, String> {
+    let Field::Message(fields) = expected else {
+        return Err("a value that is not a message".into());
+    };
+    let Some((kind, value)) = fields.first() else {
+        return Err("an empty value".into());
+    };
+    let scalar = || match value {
+        Field::Scalar(text) => Ok(text.as_str()),
+        Field::Message(_) => Err(format!("a {kind} that is a message")),
+    };
+    Ok(match (kind.as_str(), actual) {
+        ("null_value", Val::Null) => true,
+        ("bool_value", Val::Bool(flag)) => scalar()? == flag.to_string(),
+        ("int64_value", Val::Int(number)) => scalar()?.parse::<i64>().ok() == Some(*number),
+        ("uint64_value", Val::Uint(number)) => scalar()?.parse::<u64>().ok() == Some(*number),
+        ("double_value", Val::Double(number)) => {
+            let text = scalar()?;
+            let expected = match text {
+                "inf" | "infinity" => f64::INFINITY,
+                "-inf" | "-infinity" => f64::NEG_INFINITY,
+                "nan" => f64::NAN,
+                _ => text
+                    .parse::<f64>()
+                    .map_err(|_| format!("the double {text}"))?,
+            };
+            (expected.is_nan() && number.is_nan()) || expected == *number
+        }
+        ("string_value", Val::Text(text)) => scalar()? == text.as_str(),
+        ("list_value", Val::List(list)) => {
+            let expected: Vec<&Field> = value.all("values").collect();
+            if expected.len() != list.len() {
+                return Ok(false);
+            }
+            for (position, item) in expected.iter().enumerate() {
+                let Some(actual) = list.get(position) else {
+                    return Ok(false);
+                };
+                if !same(&actual, item)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        ("map_value", Val::Map(map)) => {
+            let entries: Vec<&Field> = value.all("entries").collect();
+            if entries.len() != map.len() {
+                return Ok(false);
+            }
+            let Map::Values(pairs) = map else {
+                return Err("a map read from a record".into());
+            };
+            for entry in entries {
+                let (Some(key), Some(value)) = (entry.get("key"), entry.get("value")) else {
+                    return Err("a map entry without key or value".into());
+                };
+                let mut found = false;
+                for (actual_key, actual_value) in pairs.iter() {
+                    if same(actual_key, key)? {
+                        found = same(actual_value, value)?;
+                        break;
+                    }
+                }
+                if !found {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        (
+            "null_value" | "bool_value" | "int64_value" | "uint64_value" | "double_value"
+            | "string_value" | "list_value" | "map_value",
+            _,
+        ) => false,
+        (other, _) => return Err(format!("expected values of kind {other}")),
+    })
+}
+
+fn run_test(test: &Field, world: &World<'_>, params: &crate::source::node::Node) -> Verdict {
+    let expr = test.text("expr").unwrap_or_default();
+    for needed in ["bindings", "container"] {
+        if test.get(needed).is_some() {
+            return Verdict::Unsupported(format!("needs {needed}"));
+        }
+    }
+    let packs = [PackSource::new("conformance.toml", expr, false)];
+    let source = ExprSource {
+        text: expr.to_string(),
+        offset: 0,
+        pack: 0,
+    };
+    let compiled = match compile(&source, &packs, "the test", &Parsed::default()) {
+        Ok(compiled) => compiled,
+        Err(error) => {
+            let first = error
+                .rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            return Verdict::Unsupported(format!("refused at load: {first}"));
+        }
+    };
+    let mut machine = Machine::new(world, Val::of_node(params));
+    machine.allow(1_000_000);
+    let outcome = machine.eval(&compiled.code);
+    match (test.get("value"), test.get("eval_error"), outcome) {
+        (Some(expected), _, Ok(actual)) => match same(&actual, expected) {
+            Ok(true) => Verdict::Passed,
+            Ok(false) => Verdict::Failed(format!(
+                "gave {} ({})",
+                machine.display(&actual),
+                actual.type_name()
+            )),
+            Err(why) => Verdict::Unsupported(why),
+        },
+        (Some(_), _, Err(fault)) => Verdict::Failed(format!("gave an error: {}", fault.explain())),
+        (None, Some(_), Err(_)) => Verdict::Passed,
+        (None, Some(_), Ok(actual)) => Verdict::Failed(format!(
+            "gave {} where an error is expected",
+            machine.display(&actual)
+        )),
+        (None, None, _) => Verdict::Unsupported("expects a typed result or no value".into()),
+    }
+}
+
+/// The feature an unsupported test needs, from why: the refusal's words without the place, up
+/// to its explanation (`unknown function `dyn``, `bytes literals are not supported`).
+fn feature_of(why: &str) -> String {
+    let words = why
+        .split_once("cannot compile the test: ")
+        .map_or(why, |(_, words)| words);
+    let words = words.split(" (").next().unwrap_or(words);
+    let words = words.split(": ").next().unwrap_or(words);
+    words.to_string()
+}
+
+#[test]
+fn cel_spec_conformance_has_no_new_wrong_answer_and_no_stale_known_one() {
+    let catalog = crate::schema::Catalog::get().expect("the embedded schemas compile");
+    let (repository, _) = crate::repository::Repository::build(
+        Vec::new(),
+        &[],
+        catalog,
+        &crate::source::Limits::default(),
+    );
+    let world = World::new(
+        &repository,
+        jiff::civil::date(2026, 11, 27),
+        Default::default(),
+    );
+    let params = crate::source::node::Node::new(
+        crate::source::node::Value::Map(Vec::new().into()),
+        Default::default(),
+    );
+    let (mut passed, mut passed_on_error, mut unsupported) = (0, 0, 0);
+    let mut failures = Vec::new();
+    let mut features: std::collections::BTreeMap<String, usize> = Default::default();
+    for (file, text) in FILES {
+        let mut reader = Reader {
+            text: text.as_bytes(),
+            at: 0,
+        };
+        let document = Field::Message(
+            reader
+                .message(None)
+                .unwrap_or_else(|error| panic!("{file}.textproto: {error}")),
+        );
+        for section in document.all("section") {
+            let section_name = section.text("name").unwrap_or_default();
+            for test in section.all("test") {
+                let name = format!(
+                    "{file}/{section_name}/{}",
+                    test.text("name").unwrap_or_default()
+                );
+                match run_test(test, &world, &params) {
+                    Verdict::Passed => {
+                        passed += 1;
+                        if test.get("value").is_none() {
+                            passed_on_error += 1;
+                        }
+                    }
+                    Verdict::Failed(why) => failures.push((name, why)),
+                    Verdict::Unsupported(why) => {
+                        unsupported += 1;
+                        *features.entry(feature_of(&why)).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    // An expected error is met by any error of evaluation: the suite's messages are cel-go's
+    // words, not kinds a runner can compare.
+    eprintln!(
+        "cel-spec conformance: {passed} passed ({passed_on_error} of them on an expected error), {} failed, {unsupported} unsupported",
+        failures.len()
+    );
+    let mut features: Vec<(String, usize)> = features.into_iter().collect();
+    features.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (feature, count) in &features {
+        eprintln!("  unsupported {count:>4}  {feature}");
+    }
+    for (name, why) in &failures {
+        eprintln!("  failed  {name}: {why}");
+    }
+    let known: std::collections::BTreeSet<&str> = KNOWN_FAILURES
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    let failed: std::collections::BTreeSet<&str> =
+        failures.iter().map(|(name, _)| name.as_str()).collect();
+    let new: Vec<&&str> = failed.difference(&known).collect();
+    let fixed: Vec<&&str> = known.difference(&failed).collect();
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "wrong answers not in known-failures.txt: {new:#?}\nknown failures that now pass (take them out): {fixed:#?}"
+    );
+}
