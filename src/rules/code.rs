@@ -222,6 +222,8 @@ functions! {
     Uint = "uint", 1;
     Double = "double", 1;
     Bool = "bool", 1;
+    // CEL's marker for a value whose type is known only when it runs: every value is so here.
+    Dyn = "dyn", 1;
     Matches = "matches", 2;
     StartsWith = "startsWith", 2;
     EndsWith = "endsWith", 2;
@@ -773,6 +775,7 @@ fn worth_keeping(code: &Code) -> bool {
                 | Function::Uint
                 | Function::Double
                 | Function::Bool
+                | Function::Dyn
                 | Function::Active
                 | Function::InForce
                 | Function::RuleSeverity

@@ -785,10 +785,14 @@ impl<'a> Machine<'a> {
 
     fn index(&self, operand: &Val<'a>, index: &Val<'a>) -> Outcome<'a> {
         match (operand, index) {
-            (Val::List(list), Val::Int(_) | Val::Uint(_)) => {
+            // CEL compares numbers across kinds, so a double that is a whole number indexes too.
+            (Val::List(list), Val::Int(_) | Val::Uint(_) | Val::Double(_)) => {
                 let position = match index {
                     Val::Int(number) => usize::try_from(*number).ok(),
                     Val::Uint(number) => usize::try_from(*number).ok(),
+                    Val::Double(number) if number.fract() == 0.0 && *number >= 0.0 => {
+                        Some(*number as usize)
+                    }
                     _ => None,
                 };
                 position
@@ -899,6 +903,7 @@ impl<'a> Machine<'a> {
                     format!("cannot convert {} to a double", self.display(other)),
                 )),
             },
+            (Function::Dyn, [value]) => Ok(value.clone()),
             (Function::Bool, [value]) => match value {
                 Val::Bool(_) => Ok(value.clone()),
                 // CEL's spellings, and no others (`TrUe` is refused).
