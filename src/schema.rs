@@ -232,28 +232,15 @@ impl KindSchema {
     /// What the value at `path` may be, in words with an example (`x-accepts` of its schema,
     /// in English and Swedish), for messages that would otherwise show a pattern or `anyOf`.
     pub fn accepts(&self, path: &[&str]) -> Option<(&str, &str)> {
-        self.schemas_at(path).into_iter().find_map(|schema| {
-            let en = schema.get("x-accepts")?.as_str()?;
-            let sv = schema
-                .get("x-accepts-sv")
-                .and_then(Json::as_str)
-                .unwrap_or(en);
-            Some((en, sv))
-        })
+        self.schemas_at(path).into_iter().find_map(accepted_words)
     }
 
     /// What the keys of the table at `path` may be, in words (`x-accepts` of its
     /// `propertyNames`, in English and Swedish): a language tag, not its pattern.
     pub fn names_accept(&self, path: &[&str]) -> Option<(&str, &str)> {
-        self.schemas_at(path).into_iter().find_map(|schema| {
-            let names = schema.get("propertyNames")?;
-            let en = names.get("x-accepts")?.as_str()?;
-            let sv = names
-                .get("x-accepts-sv")
-                .and_then(Json::as_str)
-                .unwrap_or(en);
-            Some((en, sv))
-        })
+        self.schemas_at(path)
+            .into_iter()
+            .find_map(|schema| accepted_words(schema.get("propertyNames")?))
     }
 
     /// The values the field at `path` may take, when its schema is an `enum` (else empty).
@@ -518,6 +505,16 @@ fn collect_references(
             path.pop();
         }
     }
+}
+
+/// A schema's `x-accepts` and `x-accepts-sv` (the English where there is no Swedish).
+fn accepted_words(schema: &Json) -> Option<(&str, &str)> {
+    let en = schema.get("x-accepts")?.as_str()?;
+    let sv = schema
+        .get("x-accepts-sv")
+        .and_then(Json::as_str)
+        .unwrap_or(en);
+    Some((en, sv))
 }
 
 #[cfg(test)]

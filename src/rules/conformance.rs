@@ -440,18 +440,10 @@ fn feature_of(why: &str) -> String {
 
 #[test]
 fn cel_spec_conformance_has_no_new_wrong_answer_and_no_stale_known_one() {
-    let catalog = crate::schema::Catalog::get().expect("the embedded schemas compile");
-    let (repository, _) = crate::repository::Repository::build(
-        Vec::new(),
-        &[],
-        catalog,
-        &crate::source::Limits::default(),
-    );
-    let world = World::new(
-        &repository,
-        jiff::civil::date(2026, 11, 27),
-        Default::default(),
-    );
+    crate::rules::functions::with_empty_world(run_suite);
+}
+
+fn run_suite(world: &World<'_>) {
     let params = crate::source::node::Node::new(
         crate::source::node::Value::Map(Vec::new().into()),
         Default::default(),
@@ -476,7 +468,7 @@ fn cel_spec_conformance_has_no_new_wrong_answer_and_no_stale_known_one() {
                     "{file}/{section_name}/{}",
                     test.text("name").unwrap_or_default()
                 );
-                match run_test(test, &world, &params) {
+                match run_test(test, world, &params) {
                     Verdict::Passed => {
                         passed += 1;
                         if test.get("value").is_none() {

@@ -755,6 +755,25 @@ impl<'a> World<'a> {
     }
 }
 
+/// For the tests of expressions: `body` with a world over an empty repository, on the tests'
+/// as-of day 2026-11-27.
+#[cfg(test)]
+pub fn with_empty_world<R>(body: impl for<'w> FnOnce(&'w World<'w>) -> R) -> R {
+    let catalog = crate::schema::Catalog::get().expect("the embedded schemas compile");
+    let (repository, _) = crate::repository::Repository::build(
+        Vec::new(),
+        &[],
+        catalog,
+        &crate::source::Limits::default(),
+    );
+    let world = World::new(
+        &repository,
+        jiff::civil::date(2026, 11, 27),
+        Default::default(),
+    );
+    body(&world)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1339,35 +1339,25 @@ mod tests {
                     .map_err(|error| error.rendered)?,
             );
         }
-        let catalog = crate::schema::Catalog::get().unwrap();
-        let (repository, _) = crate::repository::Repository::build(
-            Vec::new(),
-            &[],
-            catalog,
-            &crate::source::Limits::default(),
-        );
-        let world = World::new(
-            &repository,
-            jiff::civil::date(2026, 11, 27),
-            Default::default(),
-        );
-        let params = crate::source::node::Node::new(
-            crate::source::node::Value::Map(
-                vec![crate::source::node::Entry::new(
-                    "pattern".into(),
-                    Default::default(),
-                    crate::source::node::Node::new(
-                        crate::source::node::Value::String("^a+$".into()),
+        crate::rules::functions::with_empty_world(|world| {
+            let params = crate::source::node::Node::new(
+                crate::source::node::Value::Map(
+                    vec![crate::source::node::Entry::new(
+                        "pattern".into(),
                         Default::default(),
-                    ),
-                )]
-                .into(),
-            ),
-            Default::default(),
-        );
-        let mut machine = Machine::new(&world, Val::of_node(&params));
-        let codes: Vec<&Code> = exprs.iter().map(|expr| &expr.code).collect();
-        body(&mut machine, &codes);
+                        crate::source::node::Node::new(
+                            crate::source::node::Value::String("^a+$".into()),
+                            Default::default(),
+                        ),
+                    )]
+                    .into(),
+                ),
+                Default::default(),
+            );
+            let mut machine = Machine::new(world, Val::of_node(&params));
+            let codes: Vec<&Code> = exprs.iter().map(|expr| &expr.code).collect();
+            body(&mut machine, &codes);
+        });
         Ok(())
     }
 
