@@ -10,7 +10,8 @@ use crate::engine::evaluate;
 use crate::exceptions;
 use crate::finding::{self, Finding, State, Summary};
 use crate::followup::ledger::Ledger;
-use crate::followup::{Baseline, Coverage, Deadlines, Memory, follow_up};
+use crate::followup::{Coverage, Deadlines, Memory, follow_up};
+use crate::outcome::{Outcome, Portfolio, RuleInfo, Unlisted};
 use crate::progress::{Progress, Silent};
 use crate::repository::Repository;
 use crate::rules::RuleSet;
@@ -19,99 +20,11 @@ use crate::source::csv::CellType;
 use crate::source::{discover, parse_all};
 use crate::validate::validate;
 
-/// What a check found, and how much it read.
-pub struct CheckResult {
-    pub as_of: Date,
-    pub files: usize,
-    pub records: usize,
-    /// Paths found but not read or holding nothing for tillsyn, with why, in path order (`-v`).
-    pub skipped: Vec<(String, &'static str)>,
-    pub findings: Vec<Finding>,
-    /// The findings left out of `findings` by the cap `findings_per_rule_per_file`, counted per
-    /// rule and file, in (rule, file) order. They count in [`CheckResult::summary`] and the exit
-    /// code as the listed ones do.
-    pub unlisted: Vec<Unlisted>,
-    /// The development portfolio, for the reports' portfolio-balance chart.
-    pub initiatives: Vec<crate::figures::Initiative>,
-    /// Per selected rule: how many records (files, references, groups) it judged.
-    pub evaluated: std::collections::BTreeMap<String, usize>,
-    /// The rules' work count (see [`crate::engine::Evaluation::work`]).
-    pub rule_work: u64,
-    /// How long each stage took, in pipeline order (for benchmarks and `--timings`).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-    /// The ledger as this run leaves it: written by `check --ledger`, dropped otherwise.
+/// A run's outcome, and the ledger as the run leaves it: written by `check --ledger`, dropped
+/// otherwise.
+pub struct Checked {
+    pub outcome: Outcome,
     pub ledger: Ledger,
-    /// This run against the ledger it started from.
-    pub baseline: Baseline,
-    /// What the readers had to assume, in file order (a CSV read as Windows-1252): for standard
-    /// error, never for the findings.
-    pub notes: Vec<String>,
-    /// What `followup --owner` may name: person ids and names, role assignment ids and titles,
-    /// unit ids and names, sorted.
-    pub owners: Vec<String>,
-}
-
-/// The findings of one rule in one file beyond the cap `findings_per_rule_per_file`: not
-/// listed, so that a broken register cannot bury everything else, but counted — never dropped
-/// silently — and followed up as the listed ones are.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unlisted {
-    pub rule: String,
-    /// The rule's title (in English), for a count of a rule none of whose findings is listed.
-    pub title: String,
-    pub file: String,
-    /// How many were left out.
-    pub count: usize,
-    /// The cap, `findings_per_rule_per_file`.
-    pub limit: usize,
-    /// Them per severity; accepted ones only under `accepted`.
-    pub summary: Summary,
-    /// The new ones among them (new, or back after being resolved), per severity.
-    pub new: Summary,
-    /// The accepted ones among them, per severity (for `--statistics`).
-    pub accepted: Summary,
-    /// How many of them are past their due date.
-    pub overdue: usize,
-}
-
-impl CheckResult {
-    /// The run's counts per severity: the listed findings and the unlisted ones.
-    pub fn summary(&self) -> Summary {
-        let mut summary = Summary::of(&self.findings);
-        for unlisted in &self.unlisted {
-            summary.add(&unlisted.summary);
-        }
-        summary
-    }
-
-    /// The findings past their due date, listed or not.
-    pub fn overdue(&self) -> usize {
-        let listed = self
-            .findings
-            .iter()
-            .filter(|finding| finding.state == State::Overdue)
-            .count();
-        listed
-            + self
-                .unlisted
-                .iter()
-                .map(|unlisted| unlisted.overdue)
-                .sum::<usize>()
-    }
-
-    /// Keeps only the findings the ledger did not know as open (new, or back after being
-    /// resolved), listed or not: what `--new-only` gives a machine.
-    pub fn keep_new_only(&mut self) {
-        self.findings
-            .retain(|finding| matches!(finding.state, State::New | State::Reopened));
-        for unlisted in &mut self.unlisted {
-            unlisted.count = unlisted.new.open();
-            unlisted.summary = unlisted.new;
-            unlisted.accepted = Summary::default();
-            unlisted.overdue = 0;
-        }
-        self.unlisted.retain(|unlisted| unlisted.count > 0);
-    }
 }
 
 /// Why a check could not run at all (exit code 2). Problems in the data are findings instead.
@@ -172,7 +85,7 @@ pub fn check(
     rules: &RuleSet,
     ledger: &Ledger,
     today: Date,
-) -> Result<CheckResult, CheckError> {
+) -> Result<Checked, CheckError> {
     check_observed(root, config, rules, ledger, today, &Silent)
 }
 
@@ -184,7 +97,7 @@ pub fn check_observed(
     ledger: &Ledger,
     today: Date,
     progress: &dyn Progress,
-) -> Result<CheckResult, CheckError> {
+) -> Result<Checked, CheckError> {
     if !root.is_dir() {
         return Err(CheckError::Root(root.display().to_string()));
     }
@@ -282,7 +195,7 @@ pub fn check_observed(
     finding::sort(&mut findings);
     let limit = config.limits().findings_per_rule_per_file;
     let (listed, unlisted) = cap(findings, limit);
-    let deadlines = Deadlines::from_params(&rules.values);
+    let deadlines = Deadlines::of(rules);
     let memory = Memory {
         ledger,
         coverage: &coverage,
@@ -298,7 +211,10 @@ pub fn check_observed(
     let unlisted = followed.unlisted;
     clock.lap("exceptions and follow-up");
     progress.finish();
-    let initiatives = crate::figures::initiatives(&repository);
+    let portfolio = Portfolio {
+        initiatives: crate::figures::initiatives(&repository),
+        innovation_target_pct: rules.innovation_share_target_pct(),
+    };
     let owners = crate::followup::responsible::owner_names(&repository);
     let records = repository.records.len();
     let mut skipped: Vec<(String, &'static str)> = std::mem::take(&mut repository.skipped)
@@ -311,22 +227,52 @@ pub fn check_observed(
     // be started, the closure and the repository with it are dropped here instead.
     let freeing = std::thread::Builder::new().name("tillsyn-free".into());
     let _ = freeing.spawn(move || drop((repository, unlisted)));
-    Ok(CheckResult {
+    let outcome = Outcome {
         as_of: today,
         files,
         records,
         skipped,
+        rules: catalogue(rules, &findings),
         findings,
         unlisted: counted,
-        initiatives,
+        portfolio,
         evaluated,
         rule_work,
         timings: clock.laps,
-        ledger: followed.ledger,
+        history: ledger.runs.clone(),
         baseline: followed.baseline,
         notes,
         owners,
+    };
+    Ok(Checked {
+        outcome,
+        ledger: followed.ledger,
     })
+}
+
+/// The rules the run reports on, as graded: the selected ones, then (should one ever be missing)
+/// any rule that has a finding.
+fn catalogue(rules: &RuleSet, findings: &[Finding]) -> Vec<RuleInfo> {
+    let mut catalogue = rules.catalogue();
+    let missing: Vec<&Finding> = {
+        let mut known: std::collections::HashSet<&str> =
+            catalogue.iter().map(|rule| rule.id.as_str()).collect();
+        findings
+            .iter()
+            .filter(|finding| known.insert(finding.rule.as_str()))
+            .collect()
+    };
+    catalogue.extend(missing.into_iter().map(|finding| RuleInfo {
+        id: finding.rule.clone(),
+        title: finding.title.clone(),
+        severity: finding.severity,
+        rationale: String::new(),
+        remediation: finding.remediation.clone(),
+        references: finding.references.clone(),
+        title_sv: None,
+        remediation_sv: None,
+    }));
+    catalogue
 }
 
 /// Refuses a `[[sources]]` entry that matched no file, or matched one tillsyn cannot read: its

@@ -1,24 +1,9 @@
 //! Figures of the repository that reports draw, beside the findings: the development portfolio
 //! (initiatives on the efficiency↔innovation and internal↔external axes, sized by budget).
 
-use serde::Serialize;
-
+use crate::outcome::Initiative;
 use crate::repository::Repository;
 use crate::source::node::Value;
-
-/// One initiative of the portfolio, as the portfolio-balance chart places it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Initiative {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    /// `efficiency` or `innovation`.
-    pub orientation: String,
-    /// `internal`, `external` or `both`.
-    pub benefit_focus: String,
-    pub phase: String,
-    pub budget_sek: Option<f64>,
-}
 
 /// The active initiatives, in repository order.
 pub fn initiatives(repository: &Repository) -> Vec<Initiative> {

@@ -77,6 +77,20 @@ pub enum State {
     Resolved,
 }
 
+impl State {
+    /// The state as machine formats and the ledger write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Open => "open",
+            State::Reopened => "reopened",
+            State::Overdue => "overdue",
+            State::Accepted => "accepted",
+            State::Resolved => "resolved",
+        }
+    }
+}
+
 /// The accountable role behind a finding, resolved to who holds it and where. Fields are in
 /// alphabetical order, as the ledger reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

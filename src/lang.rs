@@ -3,8 +3,8 @@
 //! SARIF, JUnit, GitHub, CSV, OSCAL, the ledger) are always English, whatever the language, so
 //! that what programs read and what fingerprints hash never depends on who ran tillsyn.
 
-use crate::finding::{Finding, Severity, State};
-use crate::rules::RuleSet;
+use crate::finding::{Severity, State};
+use crate::outcome::Outcome;
 
 /// A language tillsyn writes for people. English is the default and the language of every
 /// machine format; Swedish is for the Swedish public sector the tool grew from.
@@ -62,7 +62,7 @@ impl Lang {
     /// A follow-up state as people read it.
     pub fn state(self, state: State) -> &'static str {
         match self {
-            Lang::En => crate::followup::state_name(state),
+            Lang::En => state.as_str(),
             Lang::Sv => match state {
                 State::New => "ny",
                 State::Open => "öppen",
@@ -78,23 +78,22 @@ impl Lang {
 /// Puts the findings' title, message and remediation in `lang`, for a human format. Rules without
 /// a translation keep their English. Run it after the findings are sorted and followed up: order,
 /// fingerprints and the ledger stay those of the English text.
-pub fn localize(findings: &mut [Finding], rules: &RuleSet, lang: Lang) {
+pub fn localize(outcome: &mut Outcome, lang: Lang) {
     if lang == Lang::En {
         return;
     }
     // Looked up once per rule, not once per finding: a large register has many findings.
-    let words: std::collections::HashMap<&str, (Option<&str>, Option<&str>)> = crate::builtin::ALL
+    let words: std::collections::HashMap<&str, (Option<&str>, Option<&str>)> = outcome
+        .rules
         .iter()
-        .map(|rule| (rule.id, (Some(rule.sv.title), Some(rule.sv.remediation))))
-        .chain(rules.rules.iter().filter_map(|rule| {
-            let sv = rule.def.sv.as_ref()?;
-            Some((
-                rule.def.id.as_str(),
-                (sv.title.as_deref(), sv.remediation.as_deref()),
-            ))
-        }))
+        .map(|rule| {
+            (
+                rule.id.as_str(),
+                (rule.title_sv.as_deref(), rule.remediation_sv.as_deref()),
+            )
+        })
         .collect();
-    for finding in findings {
+    for finding in &mut outcome.findings {
         if let Some((title, remediation)) = words.get(finding.rule.as_str()) {
             if let Some(title) = title {
                 finding.title = title.to_string();

@@ -429,11 +429,12 @@ fn english_and_swedish(root: &Path) -> Vec<(tillsyn::finding::Finding, tillsyn::
     rules.lang = tillsyn::lang::Lang::Sv;
     let today: jiff::civil::Date = AS_OF.parse().unwrap();
     let ledger = tillsyn::followup::ledger::Ledger::empty();
-    let result = tillsyn::check::check(root, &config, &rules, &ledger, today).expect("check runs");
-    let english = result.findings;
+    let english = tillsyn::check::check(root, &config, &rules, &ledger, today)
+        .expect("check runs")
+        .outcome;
     let mut swedish = english.clone();
-    tillsyn::lang::localize(&mut swedish, &rules, tillsyn::lang::Lang::Sv);
-    english.into_iter().zip(swedish).collect()
+    tillsyn::lang::localize(&mut swedish, tillsyn::lang::Lang::Sv);
+    english.findings.into_iter().zip(swedish.findings).collect()
 }
 
 fn is_builtin(rule: &str) -> bool {

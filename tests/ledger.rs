@@ -154,7 +154,7 @@ fn a_run_judges_only_what_it_looked_at_through_twelve_runs() {
     let (_, stderr) = check(root, "2026-01-05", &["--select", "OWN004"]);
     assert_eq!(
         stderr,
-        "note: 1 open ledger entry was left as they were: this run did not run their rules or read their records\n"
+        "note: 1 open ledger entry was left as it was: this run did not run its rule or read its record\n"
     );
     assert_eq!(
         entries(root),
@@ -1066,7 +1066,7 @@ proptest::proptest! {
                 .filter(|id| !selection.ignore.iter().any(|ignored| ignored == id))
                 .collect();
             let seen: std::collections::HashSet<&str> =
-                result.findings.iter().map(|finding| finding.fingerprint.as_str()).collect();
+                result.outcome.findings.iter().map(|finding| finding.fingerprint.as_str()).collect();
             for (fingerprint, old) in &before.findings {
                 let new = after.findings.get(fingerprint).unwrap();
                 let record_unread = broken && old.record.is_some();

@@ -82,8 +82,8 @@ proptest! {
         let rules = tillsyn::rules::RuleSet::load(dir.path(), &config, &tillsyn::rules::Selection::default()).unwrap();
         let ledger = tillsyn::followup::ledger::Ledger::empty();
         let today = jiff::civil::date(2026, 11, 27);
-        let first = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap();
-        let second = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap();
+        let first = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap().outcome;
+        let second = tillsyn::check::check(dir.path(), &config, &rules, &ledger, today).unwrap().outcome;
         prop_assert_eq!(first.findings, second.findings);
     }
 }
@@ -110,7 +110,7 @@ proptest! {
             let config = tillsyn::config::Config::default();
             let rules = tillsyn::rules::RuleSet::load(dir.path(), &config, &tillsyn::rules::Selection::default()).unwrap();
             let ledger = tillsyn::followup::ledger::Ledger::empty();
-            let result = tillsyn::check::check(dir.path(), &config, &rules, &ledger, jiff::civil::date(2026, 11, 27)).unwrap();
+            let result = tillsyn::check::check(dir.path(), &config, &rules, &ledger, jiff::civil::date(2026, 11, 27)).unwrap().outcome;
             let mut prints: Vec<String> = result.findings.into_iter().map(|finding| finding.fingerprint).collect();
             prints.sort();
             prints

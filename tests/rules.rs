@@ -281,7 +281,7 @@ fn every_default_rule_passes_its_failing_and_passing_cases() {
     assert!(!ids.is_empty());
     for id in ids {
         let path = fixture("rules").join(format!("{id}.yaml"));
-        let file = tillsyn::rules::testing::read_test_file(&path)
+        let file = tillsyn::rule_tests::read_test_file(&path)
             .unwrap_or_else(|error| panic!("{id}: {error}"));
         // A failing case expects a finding of this rule; a passing case yields none of it.
         let expects = file

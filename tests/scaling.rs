@@ -39,8 +39,9 @@ fn work_for(assets: usize, own_pack: Option<&str>) -> (usize, u64) {
     }
     let rules = RuleSet::load(dir.path(), &config, &Selection::default()).unwrap();
     let today = jiff::civil::date(2026, 11, 27);
-    let result =
-        tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today).unwrap();
+    let result = tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today)
+        .unwrap()
+        .outcome;
     assert_eq!(result.records, written, "every generated record is read");
     (result.records, result.rule_work)
 }
@@ -113,8 +114,9 @@ references = []
     config.select = Some(vec!["LOC901".into()]);
     let rules = RuleSet::load(dir.path(), &config, &Selection::default()).unwrap();
     let today = jiff::civil::date(2026, 11, 27);
-    let result =
-        tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today).unwrap();
+    let result = tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today)
+        .unwrap()
+        .outcome;
     result.rule_work as f64 / result.records as f64
 }
 
@@ -169,8 +171,9 @@ fn coverage_work_per_committee(count: usize) -> f64 {
     // Each chunk of records gets a machine, which computes a loop over the shared list once: a
     // kind of more than a thousand records is evaluated in the same number of chunks on any
     // machine, so both sizes below have the same.
-    let result =
-        tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today).unwrap();
+    let result = tillsyn::check::check(dir.path(), &config, &rules, &Ledger::empty(), today)
+        .unwrap()
+        .outcome;
     let listed = result
         .findings
         .iter()

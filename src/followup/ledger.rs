@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Acceptance, Escalation, Responsible, Severity, State};
+use crate::outcome::Run;
 
 /// The format version written. Version 1 (before runs said what they covered) is still read.
 pub const VERSION: u32 = 2;
@@ -46,33 +47,6 @@ pub struct Entry {
     pub rule: String,
     pub severity: Severity,
     pub state: State,
-}
-
-/// What one run found — counts per severity (of findings not accepted) and per state — and what
-/// it looked at, so that a reader can tell a partial run from a full one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Run {
-    pub as_of: String,
-    /// Ledger entries the run left as they were: their rule did not run, or their record was
-    /// not read.
-    #[serde(default)]
-    pub not_judged: usize,
-    /// A digest of the ids of the rules that ran: runs with the same digest ran the same rules
-    /// and can be compared (the ratchet does). Empty in a version 1 ledger.
-    #[serde(default)]
-    pub rule_set: String,
-    /// The rules this run knew but did not run (`--select`, `--ignore`, `select`/`ignore`).
-    #[serde(default)]
-    pub rules_not_run: Vec<String>,
-    /// How many rules ran, built-in and from packs.
-    #[serde(default)]
-    pub rules_run: usize,
-    pub severities: BTreeMap<String, usize>,
-    pub states: BTreeMap<String, usize>,
-    /// Files whose records could not be read: they did not parse, or named no known kind.
-    #[serde(default)]
-    pub unreadable: Vec<String>,
 }
 
 /// Why a ledger cannot be used (exit 2). The ledger is never changed when this happens.

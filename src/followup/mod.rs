@@ -12,39 +12,26 @@ use std::collections::{BTreeMap, HashSet};
 use jiff::civil::Date;
 
 pub use self::coverage::Coverage;
-use self::ledger::{Entry, Ledger, Run};
+use self::ledger::{Entry, Ledger};
 use self::responsible::Resolver;
 pub use self::responsible::{Maintainer, MaintainerError};
 use crate::finding::{Escalation, Finding, Responsible, Severity, State};
+use crate::outcome::{Baseline, Run};
 use crate::repository::Repository;
 
 /// The params the follow-up reads: `due_in` per severity and `escalate_after`.
 pub struct Deadlines {
     pub due_in: BTreeMap<Severity, jiff::Span>,
-    pub escalate_after: jiff::Span,
+    /// None: nothing is escalated.
+    pub escalate_after: Option<jiff::Span>,
 }
 
 impl Deadlines {
-    /// From the rule set's param values; a value that is not a period means "not followed up".
-    pub fn from_params(values: &BTreeMap<String, toml::Value>) -> Deadlines {
-        let period = |value: Option<&toml::Value>| {
-            value
-                .and_then(toml::Value::as_str)
-                .and_then(|text| text.parse::<jiff::Span>().ok())
-        };
-        let table = values.get("due_in").and_then(toml::Value::as_table);
-        let due_in = Severity::ALL_DESCENDING
-            .into_iter()
-            .filter_map(|severity| {
-                period(table.and_then(|table| table.get(severity.as_str())))
-                    .map(|span| (severity, span))
-            })
-            .collect();
-        let escalate_after =
-            period(values.get("escalate_after")).unwrap_or_else(|| jiff::Span::new().days(30));
+    /// From the rule set's params.
+    pub fn of(rules: &crate::rules::RuleSet) -> Deadlines {
         Deadlines {
-            due_in,
-            escalate_after,
+            due_in: rules.due_in(),
+            escalate_after: rules.escalate_after(),
         }
     }
 
@@ -78,21 +65,6 @@ pub struct FollowedUp {
     /// Who answers for findings on a whole file (a file that does not parse): the
     /// repository's maintainer.
     pub maintainer: Option<Responsible>,
-}
-
-/// This run against the ledger it started from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Baseline {
-    /// The day of the ledger's latest earlier run, if it has one.
-    pub since: Option<String>,
-    /// Findings the ledger did not know as open: new, or back after being resolved.
-    pub new: usize,
-    /// Findings the ledger knew, still open (accepted ones not counted).
-    pub still_open: usize,
-    /// Ledger entries this run resolved.
-    pub resolved: usize,
-    /// Ledger entries this run did not judge, left as they were.
-    pub not_judged: usize,
 }
 
 /// The follow-up stage: every finding gets its responsible, first seen, due date, state and
@@ -223,7 +195,7 @@ pub fn follow_up(
             && entry.resolved_on.as_deref() == Some(today_text.as_str());
         if entry.state != State::Resolved || resolved_today {
             *run.states
-                .entry(state_name(entry.state).to_string())
+                .entry(entry.state.as_str().to_string())
                 .or_default() += 1;
         }
     }
@@ -353,8 +325,11 @@ fn judge(
     if due < today {
         finding.state = State::Overdue;
         let overdue_days = i64::from((today - due).get_days());
-        let escalation_from = due.checked_add(deadlines.escalate_after).unwrap_or(due);
-        if today > escalation_from
+        let escalation_from = deadlines
+            .escalate_after
+            .map(|after| due.checked_add(after).unwrap_or(due));
+        if let Some(escalation_from) = escalation_from
+            && today > escalation_from
             && let Some(unit) = finding
                 .responsible
                 .as_ref()
@@ -368,15 +343,4 @@ fn judge(
         }
     }
     reopened_on
-}
-
-pub fn state_name(state: State) -> &'static str {
-    match state {
-        State::New => "new",
-        State::Open => "open",
-        State::Reopened => "reopened",
-        State::Overdue => "overdue",
-        State::Accepted => "accepted",
-        State::Resolved => "resolved",
-    }
 }

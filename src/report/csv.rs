@@ -5,9 +5,8 @@
 //! characters are replaced.
 
 use super::csv_row;
-use crate::check::CheckResult;
 use crate::finding::Finding;
-use crate::followup::state_name;
+use crate::outcome::Outcome;
 
 /// The columns, in order.
 pub const HEADER: [&str; 24] = [
@@ -37,7 +36,7 @@ pub const HEADER: [&str; 24] = [
     "fingerprint",
 ];
 
-pub fn render(result: &CheckResult) -> String {
+pub fn render(result: &Outcome) -> String {
     let mut text = HEADER.join(",");
     text.push_str("\r\n");
     for finding in &result.findings {
@@ -70,7 +69,7 @@ fn row(finding: &Finding) -> [String; 24] {
         responsible.map(|r| r.basis.clone()).unwrap_or_default(),
         responsible.map(|r| r.holder.clone()).unwrap_or_default(),
         responsible.and_then(|r| r.unit.clone()).unwrap_or_default(),
-        state_name(finding.state).to_string(),
+        finding.state.as_str().to_string(),
         finding.first_seen.clone(),
         finding.due.clone().unwrap_or_default(),
         exception.map(|e| e.exception.clone()).unwrap_or_default(),

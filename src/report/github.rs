@@ -9,8 +9,8 @@
 //! early or start a new one.
 
 use super::subject;
-use crate::check::CheckResult;
 use crate::finding::{Finding, Severity, State};
+use crate::outcome::Outcome;
 
 /// The workflow command of a severity.
 pub fn command(severity: Severity) -> &'static str {
@@ -43,7 +43,7 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(result: &CheckResult) -> String {
+pub fn render(result: &Outcome) -> String {
     let mut text = String::new();
     for finding in &result.findings {
         if finding.state == State::Accepted {

@@ -8,13 +8,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::compliance::{Matrix, Status};
-use super::followup::{Filter, groups};
-use crate::check::CheckResult;
-use crate::figures::Initiative;
 use crate::finding::{Finding, Severity, State};
-use crate::followup::ledger::Run;
 use crate::lang::Lang;
+use crate::outcome::Initiative;
+use crate::outcome::Outcome;
+use crate::outcome::Run;
+use crate::views::compliance::{Matrix, Status};
+use crate::views::followup::{Filter, groups};
 
 /// The report's words in Swedish, keyed by their English: one place to read and review the
 /// translation. `{…}` marks where a value goes; a phrase missing here stays English.
@@ -237,7 +237,7 @@ fn e(text: &str) -> String {
 
 /// What the report is drawn from.
 pub struct Input<'a> {
-    pub result: &'a CheckResult,
+    pub result: &'a Outcome,
     pub matrix: &'a Matrix,
     /// The ledger's run summaries, oldest first.
     pub runs: &'a [Run],
@@ -409,7 +409,7 @@ pub fn render(input: &Input) -> String {
     compliance(&mut html, input.matrix, l);
     portfolio(
         &mut html,
-        &result.initiatives,
+        &result.portfolio.initiatives,
         input.innovation_target_pct,
         l,
     );
@@ -426,7 +426,7 @@ pub fn render(input: &Input) -> String {
 }
 
 /// The run's counts: the listed findings and those the cap left unlisted, which it names.
-fn summary(html: &mut String, result: &CheckResult, l: &Labels) {
+fn summary(html: &mut String, result: &Outcome, l: &Labels) {
     let counts = result.summary();
     let _ = write!(
         html,
@@ -855,7 +855,7 @@ fn overdue(html: &mut String, findings: &[Finding], as_of: jiff::civil::Date, l:
         return;
     }
     for group in &groups {
-        let who = super::followup::who(group, l.lang);
+        let who = crate::views::followup::who(group, l.lang);
         let _ = write!(
             html,
             "<h3>{}</h3>\n<table>\n<thead><tr>",
@@ -962,7 +962,7 @@ fn compliance(html: &mut String, matrix: &Matrix, l: &Labels) {
         l.t("Passed"),
         l.t("Status"),
     );
-    let iso = matrix.framework == super::compliance::Framework::Iso27001;
+    let iso = matrix.framework == crate::views::compliance::Framework::Iso27001;
     for (index, control) in matrix.controls.iter().enumerate() {
         if iso && index == 0 {
             let _ = writeln!(

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::check::CheckResult;
 use crate::finding::{Finding, Summary};
-use crate::followup::Baseline;
+use crate::outcome::Baseline;
+use crate::outcome::Outcome;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -55,7 +55,7 @@ struct Checked {
 
 /// The JSON document of a run; with `baseline` (`--new-only`) it says how the run compares with
 /// the ledger.
-pub fn render(result: &CheckResult, baseline: Option<&Baseline>) -> String {
+pub fn render(result: &Outcome, baseline: Option<&Baseline>) -> String {
     let output = Output {
         tool: Tool {
             name: "tillsyn",

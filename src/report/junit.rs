@@ -3,16 +3,15 @@
 //! exception accepts it); a rule without findings one passing `<testcase>`. Validates against
 //! the Jenkins xunit-plugin schema (`tests/external/junit-10.xsd`).
 
-use super::{RuleInfo, selected_rules, xml_text};
-use crate::check::CheckResult;
+use super::xml_text;
 use crate::finding::{Finding, State};
-use crate::rules::RuleSet;
+use crate::outcome::{Outcome, RuleInfo};
 
-pub fn render(result: &CheckResult, rules: &RuleSet) -> String {
-    let described = selected_rules(rules, &result.findings);
+pub fn render(result: &Outcome) -> String {
+    let described = result.rules.as_slice();
     let mut suites = String::new();
     let (mut all_tests, mut all_failures) = (0, 0);
-    for rule in &described {
+    for rule in described {
         // The rules that ran are the ones counted; a rule with findings always ran.
         let findings: Vec<&Finding> = result
             .findings

@@ -4,11 +4,11 @@
 //! markup, HTML or table cells.
 
 use super::{fill, markdown_cell, subject};
-use crate::check::CheckResult;
-use crate::check::Unlisted;
 use crate::finding::{Finding, Severity, State, Summary};
-use crate::followup::Baseline;
 use crate::lang::Lang;
+use crate::outcome::Baseline;
+use crate::outcome::Outcome;
+use crate::outcome::Unlisted;
 
 /// The summary's words in one language. `{…}` marks where a value goes.
 struct Labels {
@@ -82,7 +82,7 @@ const HOLDERS_SHOWN: usize = 10;
 /// The summary of a run. With `baseline` (`--new-only`), it says under the heading how many
 /// findings are new, resolved and still open, and the new ones include those back after being
 /// resolved.
-pub fn render(result: &CheckResult, lang: Lang, baseline: Option<&Baseline>) -> String {
+pub fn render(result: &Outcome, lang: Lang, baseline: Option<&Baseline>) -> String {
     let labels = Labels::of(lang);
     let summary = result.summary();
     let open = summary.open();
@@ -161,7 +161,7 @@ pub fn render(result: &CheckResult, lang: Lang, baseline: Option<&Baseline>) -> 
     text
 }
 
-fn counts(result: &CheckResult, summary: &Summary, labels: &Labels, lang: Lang) -> String {
+fn counts(result: &Outcome, summary: &Summary, labels: &Labels, lang: Lang) -> String {
     let mut text = format!("{}\n|---|---:|---:|\n", labels.counts_header);
     for severity in Severity::ALL_DESCENDING {
         let new = result
@@ -202,7 +202,7 @@ fn notes(unlisted: &[Unlisted], labels: &Labels, lang: Lang) -> String {
 }
 
 /// The holders with the most open findings, most first (ties by name).
-fn holders(result: &CheckResult, labels: &Labels) -> String {
+fn holders(result: &Outcome, labels: &Labels) -> String {
     let mut tally: Vec<(String, usize, usize)> = Vec::new();
     for finding in &result.findings {
         if finding.state == State::Accepted {

@@ -6,7 +6,6 @@ pub mod csv;
 pub mod followup;
 pub mod github;
 pub mod html;
-pub mod iso27001;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -16,64 +15,9 @@ pub mod statistics;
 pub mod table;
 pub mod xlsx;
 
-use crate::finding::{Finding, Severity, State};
-use crate::followup::Baseline;
+use crate::finding::{Finding, State};
 use crate::lang::Lang;
-use crate::rules::RuleSet;
-
-/// A rule as the CI formats describe it: built-in or from a pack, with its severity after
-/// re-grading.
-pub struct RuleInfo {
-    pub id: String,
-    pub title: String,
-    pub severity: Severity,
-    pub rationale: String,
-    pub remediation: String,
-    pub references: Vec<String>,
-}
-
-/// The rules a run reported on: the selected built-in rules, then the selected rules of the
-/// packs in pack order, then (should one ever be missing) any rule that has a finding.
-pub fn selected_rules(rules: &RuleSet, findings: &[Finding]) -> Vec<RuleInfo> {
-    let mut selected: Vec<RuleInfo> = crate::builtin::ALL
-        .iter()
-        .filter(|rule| rules.is_selected(rule.id))
-        .map(|rule| RuleInfo {
-            id: rule.id.to_string(),
-            title: rule.title.to_string(),
-            severity: rules.severity_of(rule.id, rule.severity),
-            rationale: rule.rationale.to_string(),
-            remediation: rule.remediation.to_string(),
-            references: rule.references.iter().map(|r| r.to_string()).collect(),
-        })
-        .collect();
-    for rule in &rules.rules {
-        if rules.is_selected(&rule.def.id) && !selected.iter().any(|known| known.id == rule.def.id)
-        {
-            selected.push(RuleInfo {
-                id: rule.def.id.clone(),
-                title: rule.def.title.clone(),
-                severity: rule.severity,
-                rationale: rule.def.rationale.clone(),
-                remediation: rule.def.remediation.clone(),
-                references: rule.def.references.clone(),
-            });
-        }
-    }
-    for finding in findings {
-        if !selected.iter().any(|known| known.id == finding.rule) {
-            selected.push(RuleInfo {
-                id: finding.rule.clone(),
-                title: finding.title.clone(),
-                severity: finding.severity,
-                rationale: String::new(),
-                remediation: finding.remediation.clone(),
-                references: finding.references.clone(),
-            });
-        }
-    }
-    selected
-}
+use crate::outcome::Baseline;
 
 /// What a finding is about, to put before its message: `kind id: `, `kind: `, or nothing when
 /// the message already names the record.
@@ -232,7 +176,7 @@ pub fn is_new(finding: &Finding) -> bool {
 /// What a cap left out, in words, for the note every human format shows: `2 more findings of
 /// SCH001 in registers/x.csv are not listed (limit …); …`. Values from the data are not escaped
 /// here: each format escapes the sentence as it escapes a message.
-pub fn unlisted_sentence(unlisted: &crate::check::Unlisted, lang: Lang) -> String {
+pub fn unlisted_sentence(unlisted: &crate::outcome::Unlisted, lang: Lang) -> String {
     let count = unlisted.count.to_string();
     let limit = unlisted.limit.to_string();
     let template = match (lang, unlisted.count == 1) {
@@ -266,7 +210,7 @@ pub fn unlisted_sentence(unlisted: &crate::check::Unlisted, lang: Lang) -> Strin
 
 /// [`unlisted_sentence`] as a note line, `note: …` (`obs: …` in Swedish), for standard error
 /// and the formats that show notes as plain lines.
-pub fn unlisted_note(unlisted: &crate::check::Unlisted, lang: Lang) -> String {
+pub fn unlisted_note(unlisted: &crate::outcome::Unlisted, lang: Lang) -> String {
     let prefix = match lang {
         Lang::En => "note",
         Lang::Sv => "obs",

@@ -9,10 +9,9 @@
 
 use serde_json::{Value, json};
 
-use super::compliance::{Control, Framework, Matrix, Status};
-use crate::check::CheckResult;
 use crate::finding::Finding;
-use crate::followup::state_name;
+use crate::outcome::Outcome;
+use crate::views::compliance::{Control, Framework, Matrix, Status};
 
 pub const OSCAL_VERSION: &str = "1.0.6";
 
@@ -74,7 +73,7 @@ pub fn control_id(framework: Framework, control: &Control) -> String {
 }
 
 /// The assessment results of a run, as pretty JSON with a final newline.
-pub fn render(result: &CheckResult, matrix: &Matrix, version: &str) -> String {
+pub fn render(result: &Outcome, matrix: &Matrix, version: &str) -> String {
     let as_of = result.as_of.to_string();
     let moment = format!("{as_of}T00:00:00Z");
     let framework = matrix.framework;
@@ -181,7 +180,7 @@ fn observation(finding: &Finding, as_of: &str, moment: &str) -> Value {
     let mut props = vec![
         json!({ "name": "rule", "value": finding.rule }),
         json!({ "name": "severity", "value": finding.severity.as_str() }),
-        json!({ "name": "state", "value": state_name(finding.state) }),
+        json!({ "name": "state", "value": finding.state.as_str() }),
         json!({ "name": "fingerprint", "value": finding.fingerprint }),
     ];
     if let Some(due) = &finding.due {

@@ -5,10 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{RuleInfo, markdown_cell, neutralise_controls, selected_rules, subject};
-use crate::check::CheckResult;
+use super::{markdown_cell, neutralise_controls, subject};
 use crate::finding::{Finding, Severity, State};
-use crate::rules::RuleSet;
+use crate::outcome::{Outcome, RuleInfo, Unlisted};
 
 /// The base every artifact location is relative to: the checked repository's root.
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -24,14 +23,14 @@ pub fn level(severity: Severity) -> &'static str {
 
 /// The SARIF log of a run. With `baseline` (the ledger has an earlier run, or `--new-only`), each
 /// result says whether the ledger knew it: `baselineState` `new` or `unchanged`.
-pub fn render(result: &CheckResult, rules: &RuleSet, baseline: bool) -> String {
-    let described = selected_rules(rules, &result.findings);
+pub fn render(result: &Outcome, baseline: bool) -> String {
+    let described = result.rules.as_slice();
     let as_of = result.as_of.to_string();
     let results: Vec<Value> = result
         .findings
         .iter()
         .map(|finding| {
-            let mut object = result_of(finding, &described);
+            let mut object = result_of(finding, described);
             if baseline && let Value::Object(map) = &mut object {
                 let state = if super::is_new(finding) {
                     "new"
@@ -54,7 +53,7 @@ pub fn render(result: &CheckResult, rules: &RuleSet, baseline: bool) -> String {
         let notifications: Vec<Value> = result
             .unlisted
             .iter()
-            .map(|unlisted| notification(unlisted, &described))
+            .map(|unlisted| notification(unlisted, described))
             .collect();
         map.insert("toolExecutionNotifications".into(), json!(notifications));
     }
@@ -115,7 +114,7 @@ fn neutralise_strings(value: &mut Value) {
 
 /// The note of findings a cap left unlisted: at their file, for their rule, with the counts as
 /// properties.
-fn notification(unlisted: &crate::check::Unlisted, described: &[RuleInfo]) -> Value {
+fn notification(unlisted: &Unlisted, described: &[RuleInfo]) -> Value {
     let mut object = Map::new();
     object.insert(
         "descriptor".into(),

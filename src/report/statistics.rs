@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::check::CheckResult;
 use crate::finding::{Severity, State};
 use crate::lang::Lang;
+use crate::outcome::Outcome;
 
 /// One line per rule and severity: the open count, the accepted count when there are any, the
 /// rule, its severity and its title; most findings first, then by rule. Ends with the totals.
-pub fn render(result: &CheckResult, lang: Lang) -> String {
+pub fn render(result: &Outcome, lang: Lang) -> String {
     // (rule, severity) → (open, accepted, title)
     let mut counts: BTreeMap<(&str, std::cmp::Reverse<Severity>), (usize, usize, &str)> =
         BTreeMap::new();

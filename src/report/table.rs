@@ -7,10 +7,10 @@ use comfy_table::{
 };
 
 use super::neutralise_controls;
-use crate::check::CheckResult;
 use crate::finding::Severity;
-use crate::followup::Baseline;
 use crate::lang::Lang;
+use crate::outcome::Baseline;
+use crate::outcome::Outcome;
 
 /// The table's words in one language. `{…}` marks where a value goes.
 struct Labels {
@@ -68,7 +68,7 @@ impl Labels {
 /// The table of a run. With `baseline` (`--new-only`), the findings the ledger did not know are
 /// marked, and the closing lines say how many are new, resolved and still open.
 pub fn render(
-    result: &CheckResult,
+    result: &Outcome,
     width: u16,
     lang: Lang,
     colour: bool,

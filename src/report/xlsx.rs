@@ -5,11 +5,11 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::compliance::Matrix;
 use super::fill;
-use super::followup::{Filter, groups};
-use crate::check::CheckResult;
 use crate::lang::Lang;
+use crate::outcome::Outcome;
+use crate::views::compliance::Matrix;
+use crate::views::followup::{Filter, groups};
 
 /// One cell: text (always a string cell) or a number.
 enum Cell {
@@ -151,7 +151,7 @@ impl Labels {
 
 /// The workbook as bytes.
 pub fn render(
-    result: &CheckResult,
+    result: &Outcome,
     matrix: &Matrix,
     version: &str,
     lang: Lang,
@@ -161,7 +161,7 @@ pub fn render(
 }
 
 fn build(
-    result: &CheckResult,
+    result: &Outcome,
     matrix: &Matrix,
     version: &str,
     lang: Lang,
@@ -235,7 +235,7 @@ fn build(
     for group in groups(&result.findings, &Filter::default()) {
         for finding in &group.findings {
             owner_rows.push(vec![
-                text(super::followup::holder(&group, lang)),
+                text(crate::views::followup::holder(&group, lang)),
                 text(
                     finding
                         .responsible

@@ -12,7 +12,6 @@ pub mod expr;
 pub mod functions;
 pub mod interpreter;
 pub mod pack;
-pub mod testing;
 pub mod value;
 
 use std::collections::BTreeMap;
@@ -26,6 +25,7 @@ use self::pack::{CheckDef, PackSource, ParamDef, RuleDef, Scope};
 use crate::builtin;
 use crate::config::Config;
 use crate::finding::Severity;
+use crate::outcome::RuleInfo;
 use crate::source::node::{Entry, Node, Value as NodeValue};
 use crate::source::span::Span;
 use crate::suggest::did_you_mean;
@@ -320,6 +320,35 @@ impl RuleSet {
             .unwrap_or_default()
     }
 
+    /// The param `innovation_share_target_pct`: the share of innovation, in per cent, the plan
+    /// asks of the development portfolio.
+    pub fn innovation_share_target_pct(&self) -> Option<f64> {
+        match self.values.get("innovation_share_target_pct")? {
+            toml::Value::Integer(number) => Some(*number as f64),
+            toml::Value::Float(number) => Some(*number),
+            _ => None,
+        }
+    }
+
+    /// The param `due_in`: how long the responsible has to act on a new finding, per severity.
+    /// A severity with an empty or unreadable period is not followed up.
+    pub fn due_in(&self) -> BTreeMap<Severity, jiff::Span> {
+        let table = self.values.get("due_in").and_then(toml::Value::as_table);
+        Severity::ALL_DESCENDING
+            .into_iter()
+            .filter_map(|severity| {
+                period(table.and_then(|table| table.get(severity.as_str())))
+                    .map(|span| (severity, span))
+            })
+            .collect()
+    }
+
+    /// The param `escalate_after`: how long a finding may be overdue before it is escalated.
+    /// An empty or unreadable period escalates nothing.
+    pub fn escalate_after(&self) -> Option<jiff::Span> {
+        period(self.values.get("escalate_after"))
+    }
+
     /// Every rule id this run knows, built-in and from packs, selected or not.
     pub fn known_ids(&self) -> Vec<&str> {
         self.all_ids()
@@ -371,10 +400,54 @@ impl RuleSet {
         self.rules.iter().find(|rule| rule.def.id == id)
     }
 
+    /// The selected rules as this run grades them, for the run's outcome: the built-in ones,
+    /// then the packs' in pack order (a pack rule with a built-in rule's id is the built-in one).
+    pub fn catalogue(&self) -> Vec<RuleInfo> {
+        let mut catalogue: Vec<RuleInfo> = builtin::ALL
+            .iter()
+            .filter(|rule| self.is_selected(rule.id))
+            .map(|rule| RuleInfo {
+                id: rule.id.to_string(),
+                title: rule.title.to_string(),
+                severity: self.severity_of(rule.id, rule.severity),
+                rationale: rule.rationale.to_string(),
+                remediation: rule.remediation.to_string(),
+                references: rule.references.iter().map(|r| r.to_string()).collect(),
+                title_sv: Some(rule.sv.title.to_string()),
+                remediation_sv: Some(rule.sv.remediation.to_string()),
+            })
+            .collect();
+        for rule in &self.rules {
+            if self.is_selected(&rule.def.id)
+                && !catalogue.iter().any(|known| known.id == rule.def.id)
+            {
+                let sv = rule.def.sv.as_ref();
+                catalogue.push(RuleInfo {
+                    id: rule.def.id.clone(),
+                    title: rule.def.title.clone(),
+                    severity: rule.severity,
+                    rationale: rule.def.rationale.clone(),
+                    remediation: rule.def.remediation.clone(),
+                    references: rule.def.references.clone(),
+                    title_sv: sv.and_then(|sv| sv.title.clone()),
+                    remediation_sv: sv.and_then(|sv| sv.remediation.clone()),
+                });
+            }
+        }
+        catalogue
+    }
+
     /// The params as a table, the value of `params` in expressions.
     pub fn params_node(&self) -> Node {
         table_node(self.values.iter())
     }
+}
+
+/// A param value that is an ISO 8601 period (`P30D`).
+fn period(value: Option<&toml::Value>) -> Option<jiff::Span> {
+    value
+        .and_then(toml::Value::as_str)
+        .and_then(|text| text.parse::<jiff::Span>().ok())
 }
 
 /// Removes the per-record keeping of subexpressions that are evaluated once per binding of

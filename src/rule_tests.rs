@@ -289,7 +289,8 @@ fn run_case(path: &Path, test_file: &TestFile, case: &Case) -> Result<Vec<String
         &crate::followup::ledger::Ledger::empty(),
         today,
     )
-    .map_err(|error| context(error.to_string()))?;
+    .map_err(|error| context(error.to_string()))?
+    .outcome;
     let mut failures = Vec::new();
     for expectation in &case.expect {
         if !result

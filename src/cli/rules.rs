@@ -3,18 +3,76 @@
 //! Indexing here is by pack positions that `pack::read` assigned, never by data from outside.
 #![allow(clippy::indexing_slicing)]
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Subcommand;
 use comfy_table::{ContentArrangement, Table, presets};
 
+use super::emit;
 use crate::builtin;
-use crate::cli::{PackArgs, RulesCommand, emit};
 use crate::config;
 use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::fill;
-use crate::rules::testing::{self, TestFile};
+use crate::rule_tests::{self as testing, TestFile};
 use crate::rules::{RuleSet, Selection};
+
+#[derive(Subcommand)]
+pub(crate) enum RulesCommand {
+    /// List the rules (id, severity, kinds, title), built-in and from the packs.
+    List {
+        #[command(flatten)]
+        packs: PackArgs,
+        /// Only rules whose id starts with this, or whose title contains it.
+        filter: Option<String>,
+        /// Only rules that read this kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only rules of this severity or higher.
+        #[arg(long, value_enum)]
+        severity: Option<Severity>,
+    },
+    /// Explain a rule: what it checks, why, references, params, remediation and examples.
+    Explain {
+        #[command(flatten)]
+        packs: PackArgs,
+        /// A rule id, e.g. OWN001.
+        id: String,
+    },
+    /// Write the reference of the default rules as Markdown (docs/rules/) from the packs.
+    #[command(hide = true)]
+    Docs {
+        /// The directory to write into.
+        #[arg(default_value = "docs/rules")]
+        dir: PathBuf,
+    },
+    /// Run rule test cases: each a small repository and the findings it must and must not yield.
+    Test {
+        /// A directory of test files (*.yaml), or one file.
+        #[arg(default_value = "fixtures/rules")]
+        dir: PathBuf,
+        /// Only cases of rules whose id starts with this, or whose name contains it.
+        #[arg(long)]
+        filter: Option<String>,
+    },
+}
+
+/// Where the rules come from: the default packs and the repository's own (its `rule_paths`).
+#[derive(clap::Args)]
+pub(crate) struct PackArgs {
+    /// The repository whose tillsyn.toml adds packs, params and re-grading.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// Read the configuration from FILE instead of ROOT/tillsyn.toml.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// The language of human output (table, Markdown, HTML, XLSX): sv or en. Default: the
+    /// locale of LC_ALL, LC_MESSAGES or LANG (sv_SE.UTF-8 is Swedish). Machine formats are
+    /// always English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub(crate) lang: Option<Lang>,
+}
 
 /// The words of `rules list` and `rules explain` in one language.
 struct Labels {
