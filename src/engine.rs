@@ -182,7 +182,11 @@ fn severities(rules: &RuleSet) -> std::collections::HashMap<String, &'static str
             .map(|check| check.severity)
             .max()
             .unwrap_or(rule.severity);
-        (rule.def.id.clone(), worst, rule.def.references.clone())
+        (
+            rule.def.id.clone(),
+            rules.severity_of(&rule.def.id, worst),
+            rule.def.references.clone(),
+        )
     });
     for (id, severity, references) in builtins.chain(packs) {
         severities.insert(id, severity);

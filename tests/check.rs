@@ -323,6 +323,47 @@ fn fingerprints_survive_reformatting_and_reordering() {
     );
 }
 
+/// `[severity]` re-grades what a finding is reported with, never what it is: the ledger knows a
+/// finding by its fingerprint, so re-grading must not turn old findings into new ones. OWN003
+/// and CON001 have several checks, whose fingerprints tell the checks apart.
+#[test]
+fn re_grading_changes_the_severity_and_keeps_the_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("city-broken"), dir.path());
+    let rows = |dir: &std::path::Path| {
+        let (_, json) = check_json(dir, &["--select", "OWN003,CON001", "--fail-on", "none"]);
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = rows(dir.path());
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert!(
+        before.iter().all(|(_, severity)| severity != "info"),
+        "{before:?}"
+    );
+    let config = dir.path().join("tillsyn.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.insert_str(0, "[severity]\nOWN003 = \"info\"\nCON001 = \"info\"\n\n");
+    std::fs::write(&config, text).unwrap();
+    let after = rows(dir.path());
+    let fingerprints =
+        |rows: &[(String, String)]| rows.iter().map(|row| row.0.clone()).collect::<Vec<_>>();
+    assert_eq!(fingerprints(&before), fingerprints(&after));
+    assert!(
+        after.iter().all(|(_, severity)| severity == "info"),
+        "{after:?}"
+    );
+}
+
 #[test]
 fn fail_on_sets_the_threshold_of_exit_1() {
     let root = fixture("city-broken");

@@ -281,7 +281,7 @@ fn listing(rules: &RuleSet, lang: Lang) -> Vec<Listed> {
     });
     let packs = rules.rules.iter().map(|rule| Listed {
         id: rule.def.id.clone(),
-        severity: rule.severity,
+        severity: rules.severity_of(&rule.def.id, rule.severity),
         kinds: rule.def.kinds.join(", "),
         title: translated(&rule.def, lang).title.to_string(),
         origin: rules.packs[rule.def.pack].path.clone(),
@@ -415,16 +415,17 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
     let def = &rule.def;
     let words = translated(def, lang);
     page.title(&def.id, words.title);
-    let severity = if rule.severity != def.severity {
+    let graded = rules.severity_of(&def.id, def.severity);
+    let severity = if graded != def.severity {
         fill(
             labels.regraded,
             &[
-                ("severity", lang.severity(rule.severity)),
+                ("severity", lang.severity(graded)),
                 ("default", lang.severity(def.severity)),
             ],
         )
     } else {
-        lang.severity(rule.severity).to_string()
+        lang.severity(graded).to_string()
     };
     page.fact(labels.severity, &severity);
     page.fact(labels.kinds, &def.kinds.join(", "));
@@ -447,7 +448,10 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
         page.paragraph(&fill(
             labels.check_line,
             &[
-                ("severity", lang.severity(check.severity)),
+                (
+                    "severity",
+                    lang.severity(rules.severity_of(&def.id, check.severity)),
+                ),
                 ("scope", &scope),
                 ("kinds", &check.kinds.join(", ")),
             ],

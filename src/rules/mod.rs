@@ -33,7 +33,9 @@ use crate::suggest::did_you_mean;
 /// A rule ready to run.
 pub struct Rule {
     pub def: RuleDef,
-    /// The severity after `tillsyn.toml`'s re-grading, for single-check rules and as the default.
+    /// The severity the pack declares, for single-check rules and as the default of a check.
+    /// `tillsyn.toml`'s re-grading is applied to findings and descriptions by
+    /// [`RuleSet::severity_of`], never here: a finding's identity must not change with it.
     pub severity: Severity,
     pub checks: Vec<Check>,
 }
@@ -69,8 +71,10 @@ pub struct RuleSet {
     /// The language finding messages are also rendered in, besides English (which machine
     /// formats use): set for a human format in another language.
     pub lang: crate::lang::Lang,
-    /// Rule ids, built-in and from packs, that this run reports.
+    /// Rule ids, built-in and from packs, that this run reports, in catalogue order.
     selected: Vec<String>,
+    /// The same ids, to look one up.
+    selected_set: std::collections::HashSet<String>,
     severity_overrides: BTreeMap<String, Severity>,
 }
 
@@ -195,6 +199,7 @@ impl RuleSet {
             params,
             lang: crate::lang::Lang::En,
             selected: Vec::new(),
+            selected_set: std::collections::HashSet::new(),
             severity_overrides: BTreeMap::new(),
         };
         set.configure(config, selection)?;
@@ -248,6 +253,7 @@ impl RuleSet {
             .filter(|id| matches(&select, id) && !matches(&ignore, id))
             .cloned()
             .collect();
+        self.selected_set = self.selected.iter().cloned().collect();
 
         for (id, severity) in &config.severity {
             if !ids.contains(id) {
@@ -262,12 +268,6 @@ impl RuleSet {
                 )));
             };
             self.severity_overrides.insert(id.clone(), severity);
-            if let Some(rule) = self.rules.iter_mut().find(|rule| &rule.def.id == id) {
-                rule.severity = severity;
-                for check in &mut rule.checks {
-                    check.severity = severity;
-                }
-            }
         }
         for (name, value) in &config.params {
             let Some(param) = self.params.get(name) else {
@@ -388,10 +388,11 @@ impl RuleSet {
     }
 
     pub fn is_selected(&self, id: &str) -> bool {
-        self.selected.iter().any(|selected| selected == id)
+        self.selected_set.contains(id)
     }
 
-    /// The severity a built-in finding is reported with.
+    /// The severity a finding of rule `id`, declared `default`, is reported with: the one place
+    /// `tillsyn.toml`'s `[severity]` re-grades.
     pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
         self.severity_overrides.get(id).copied().unwrap_or(default)
     }
@@ -425,7 +426,7 @@ impl RuleSet {
                 catalogue.push(RuleInfo {
                     id: rule.def.id.clone(),
                     title: rule.def.title.clone(),
-                    severity: rule.severity,
+                    severity: self.severity_of(&rule.def.id, rule.severity),
                     rationale: rule.def.rationale.clone(),
                     remediation: rule.def.remediation.clone(),
                     references: rule.def.references.clone(),
