@@ -1367,6 +1367,36 @@ fn portfolio(initiatives: &[Initiative], target_pct: f64, l: &Labels) -> Markup 
 
 #[cfg(test)]
 mod tests {
+    use super::{Labels, html};
+    use crate::lang::Lang;
+
+    #[test]
+    fn a_phrase_filled_with_markup_escapes_its_own_text_and_keeps_the_markup() {
+        let labels = Labels { lang: Lang::En };
+        let filled = labels.fill_markup(
+            "Compliance: {framework}",
+            &[("framework", html! { b { "A & B" } })],
+        );
+        assert_eq!(filled.into_string(), "Compliance: <b>A &amp; B</b>");
+        let unknown = labels.fill_markup("{count} findings", &[("other", html! { "x" })]);
+        assert_eq!(unknown.into_string(), "{count} findings");
+        let swedish = Labels { lang: Lang::Sv }
+            .fill_markup("{count} findings", &[("count", html! { "<3>" })]);
+        assert_eq!(swedish.into_string(), "&lt;3&gt; fynd");
+    }
+
+    #[test]
+    fn the_page_keeps_line_feeds_and_tabs_and_replaces_other_controls() {
+        assert_eq!(
+            super::without_controls("a\u{1b}[31mb\r\n\tc\u{7f}\u{85}".to_string()),
+            "a\u{fffd}[31mb\u{fffd}\n\tc\u{fffd}\u{fffd}"
+        );
+        assert_eq!(
+            super::without_controls("<p>å</p>\n".to_string()),
+            "<p>å</p>\n"
+        );
+    }
+
     #[test]
     fn nice_ceilings() {
         assert_eq!(super::nice_ceiling(0), 5);
