@@ -397,7 +397,10 @@ pub fn render(input: &Input) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
                 meta name="generator" content={ "tillsyn " (input.version) }; "\n"
                 title {
-                    (l.fill("Governance audit report as of {as_of} — tillsyn", &[("as_of", &as_of)]))
+                    (l.fill(
+                        "Governance audit report as of {as_of} — tillsyn",
+                        &[("as_of", &as_of)],
+                    ))
                 }
                 "\n"
                 // Unescaped, since CSS is not HTML text (`>` is a selector); safe, since
@@ -451,7 +454,8 @@ pub fn render(input: &Input) -> String {
                     "Who must act: the holder of the accountable role, and its unit.",
                     &result.findings,
                     |finding| {
-                        holder_and_unit(finding).unwrap_or_else(|| l.t("(no responsible found)").into())
+                        holder_and_unit(finding)
+                            .unwrap_or_else(|| l.t("(no responsible found)").into())
                     },
                 ))
                 (overdue(&result.findings, result.as_of, l))
@@ -489,7 +493,8 @@ fn summary(result: &CheckResult, l: &Labels) -> Markup {
             div class="tiles" {
                 "\n"
                 @for severity in Severity::ALL_DESCENDING {
-                    (tile(severity.as_str(), counts.count(severity), l.lang.severity(severity))) "\n"
+                    @let label = l.lang.severity(severity);
+                    (tile(severity.as_str(), counts.count(severity), label)) "\n"
                 }
                 (tile("accepted", counts.accepted, l.t("accepted"))) "\n"
                 (tile("overdue", result.overdue(), l.t("overdue"))) "\n"
@@ -583,113 +588,146 @@ fn trend(input: &Input, l: &Labels) -> Markup {
     let last = points.last().map(|p| p.0.clone()).unwrap_or_default();
     let label_every = points.len().div_ceil(8).max(1);
     let axis_label_y = top + plot_h / 2.0;
+    let total_at = |counts: &BTreeMap<Severity, usize>| {
+        Severity::ALL_DESCENDING
+            .iter()
+            .map(|severity| count_at(counts, *severity))
+            .sum::<usize>()
+    };
+    let chart = html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
+            width=(width) height=(height) role="img" aria-labelledby="trend-title trend-desc" {
+            "\n"
+            title id="trend-title" { (l.t("Findings per severity over time")) } "\n"
+            desc id="trend-desc" {
+                (l.fill(
+                    "Open findings (not accepted) per severity at each of {n} runs from {first} to {last}. The table below gives the same numbers.",
+                    &[("n", &points.len().to_string()), ("first", &first), ("last", &last)],
+                ))
+            }
+            "\n"
+            // Grid and y axis.
+            @for step in 0..=5 {
+                @let y = top + plot_h - plot_h * step as f64 / 5.0;
+                line x1=(left) y1=(one_decimal(y)) x2=(left + plot_w) y2=(one_decimal(y))
+                    stroke="#d1d9e0" stroke-width="1" {}
+                text x=(left - 6.0) y=(one_decimal(y + 4.0))
+                    font-size="11" text-anchor="end" fill="#59636e" {
+                    (ceiling * step as f64 / 5.0)
+                }
+                "\n"
+            }
+            @for (index, (day, _, current)) in points.iter().enumerate() {
+                @if index % label_every == 0 || index + 1 == points.len() {
+                    text x=(one_decimal(x_of(index))) y=(top + plot_h + 18.0)
+                        font-size="11" text-anchor="middle" fill="#59636e" {
+                        (day) @if *current { "*" }
+                    }
+                    "\n"
+                }
+            }
+            text x=(left + plot_w / 2.0) y=(height - 10.0)
+                font-size="11" text-anchor="middle" fill="#59636e" {
+                (l.t("run (as-of day)"))
+                @if points.iter().any(|p| p.2) {
+                    (l.t("; * this run, not yet in the ledger"))
+                }
+            }
+            "\n"
+            text x="14" y=(axis_label_y) font-size="11" text-anchor="middle" fill="#59636e"
+                transform={ "rotate(-90 14 " (axis_label_y) ")" } {
+                (l.t("open findings"))
+            }
+            "\n"
+            @for (rank, severity) in Severity::ALL_DESCENDING.iter().copied().enumerate() {
+                @let colour = severity_colour(severity);
+                @if points.len() > 1 {
+                    @let coordinates: Vec<String> = points
+                        .iter()
+                        .enumerate()
+                        .map(|(index, (_, counts, _))| {
+                            let y = y_of(count_at(counts, severity));
+                            format!("{:.1},{y:.1}", x_of(index))
+                        })
+                        .collect();
+                    polyline fill="none" stroke=(colour) stroke-width="2.5"
+                        points=(coordinates.join(" ")) {}
+                    "\n"
+                }
+                @for (index, (day, counts, _)) in points.iter().enumerate() {
+                    @let count = count_at(counts, severity);
+                    circle cx=(one_decimal(x_of(index))) cy=(one_decimal(y_of(count)))
+                        r="3.5" fill=(colour) {
+                        title { (day) ": " (count) " " (l.lang.severity(severity)) }
+                    }
+                    "\n"
+                }
+                @let ly = top + 8.0 + rank as f64 * 20.0;
+                @let lx = left + plot_w + 18.0;
+                line x1=(lx) y1=(ly) x2=(lx + 22.0) y2=(ly) stroke=(colour) stroke-width="3" {}
+                text x=(lx + 28.0) y=(ly + 4.0) font-size="12" fill="#1f2328" {
+                    (l.lang.severity(severity))
+                }
+                "\n"
+            }
+        }
+    };
+    let table = html! {
+        table {
+            "\n"
+            thead {
+                tr {
+                    th { (l.t("Run (as-of day)")) }
+                    @for severity in Severity::ALL_DESCENDING {
+                        th class="num" { (l.lang.severity(severity)) }
+                    }
+                    th class="num" { (l.t("total")) }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for (day, counts, current) in &points {
+                    tr {
+                        td {
+                            (day)
+                            @if *current { (l.t(" (this run, not in the ledger)")) }
+                        }
+                        @for severity in Severity::ALL_DESCENDING {
+                            td class="num" { (count_at(counts, severity)) }
+                        }
+                        td class="num" { (total_at(counts)) }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+    };
     html! {
         section id="trend" {
             "\n" h2 { (l.t("Trend")) } "\n"
-            figure {
-                "\n"
-                svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
-                    width=(width) height=(height) role="img" aria-labelledby="trend-title trend-desc" {
-                    "\n"
-                    title id="trend-title" { (l.t("Findings per severity over time")) } "\n"
-                    desc id="trend-desc" {
-                        (l.fill(
-                            "Open findings (not accepted) per severity at each of {n} runs from {first} to {last}. The table below gives the same numbers.",
-                            &[("n", &points.len().to_string()), ("first", &first), ("last", &last)],
-                        ))
-                    }
-                    "\n"
-                    // Grid and y axis.
-                    @for step in 0..=5 {
-                        @let y = top + plot_h - plot_h * step as f64 / 5.0;
-                        line x1=(left) y1=(one_decimal(y)) x2=(left + plot_w) y2=(one_decimal(y))
-                            stroke="#d1d9e0" stroke-width="1" {}
-                        text x=(left - 6.0) y=(one_decimal(y + 4.0)) font-size="11" text-anchor="end" fill="#59636e" {
-                            (ceiling * step as f64 / 5.0)
-                        }
-                        "\n"
-                    }
-                    @for (index, (day, _, current)) in points.iter().enumerate() {
-                        @if index % label_every == 0 || index + 1 == points.len() {
-                            text x=(one_decimal(x_of(index))) y=(top + plot_h + 18.0) font-size="11" text-anchor="middle" fill="#59636e" {
-                                (day) @if *current { "*" }
-                            }
-                            "\n"
-                        }
-                    }
-                    text x=(left + plot_w / 2.0) y=(height - 10.0) font-size="11" text-anchor="middle" fill="#59636e" {
-                        (l.t("run (as-of day)"))
-                        @if points.iter().any(|p| p.2) { (l.t("; * this run, not yet in the ledger")) }
-                    }
-                    "\n"
-                    text x="14" y=(axis_label_y) font-size="11" text-anchor="middle" fill="#59636e"
-                        transform={ "rotate(-90 14 " (axis_label_y) ")" } {
-                        (l.t("open findings"))
-                    }
-                    "\n"
-                    @for (rank, severity) in Severity::ALL_DESCENDING.iter().copied().enumerate() {
-                        @let colour = severity_colour(severity);
-                        @if points.len() > 1 {
-                            @let coordinates: Vec<String> = points
-                                .iter()
-                                .enumerate()
-                                .map(|(index, (_, counts, _))| {
-                                    format!("{:.1},{:.1}", x_of(index), y_of(count_at(counts, severity)))
-                                })
-                                .collect();
-                            polyline fill="none" stroke=(colour) stroke-width="2.5" points=(coordinates.join(" ")) {}
-                            "\n"
-                        }
-                        @for (index, (day, counts, _)) in points.iter().enumerate() {
-                            @let count = count_at(counts, severity);
-                            circle cx=(one_decimal(x_of(index))) cy=(one_decimal(y_of(count))) r="3.5" fill=(colour) {
-                                title { (day) ": " (count) " " (l.lang.severity(severity)) }
-                            }
-                            "\n"
-                        }
-                        @let ly = top + 8.0 + rank as f64 * 20.0;
-                        @let lx = left + plot_w + 18.0;
-                        line x1=(lx) y1=(ly) x2=(lx + 22.0) y2=(ly) stroke=(colour) stroke-width="3" {}
-                        text x=(lx + 28.0) y=(ly + 4.0) font-size="12" fill="#1f2328" { (l.lang.severity(severity)) }
-                        "\n"
-                    }
-                }
-                "\n"
-                figcaption { (l.t("Open findings per severity at each run the ledger recorded.")) } "\n"
-                details class="alt" open {
-                    summary { (l.t("Trend as a table")) } "\n"
-                    table {
-                        "\n"
-                        thead {
-                            tr {
-                                th { (l.t("Run (as-of day)")) }
-                                @for severity in Severity::ALL_DESCENDING {
-                                    th class="num" { (l.lang.severity(severity)) }
-                                }
-                                th class="num" { (l.t("total")) }
-                            }
-                        }
-                        "\n"
-                        tbody {
-                            "\n"
-                            @for (day, counts, current) in &points {
-                                tr {
-                                    td { (day) @if *current { (l.t(" (this run, not in the ledger)")) } }
-                                    @for severity in Severity::ALL_DESCENDING {
-                                        td class="num" { (count_at(counts, severity)) }
-                                    }
-                                    td class="num" {
-                                        (Severity::ALL_DESCENDING.iter().map(|severity| count_at(counts, *severity)).sum::<usize>())
-                                    }
-                                }
-                                "\n"
-                            }
-                        }
-                        "\n"
-                    }
-                    "\n"
-                }
-                "\n"
+            (chart_with_table(
+                chart,
+                l.t("Open findings per severity at each run the ledger recorded."),
+                l.t("Trend as a table"),
+                table,
+            ))
+        }
+        "\n"
+    }
+}
+
+/// A chart with its caption and, below it, the same data as a table: open, and printed, for
+/// those who cannot see the chart.
+fn chart_with_table(chart: Markup, caption: &str, table_summary: &str, table: Markup) -> Markup {
+    html! {
+        figure {
+            "\n" (chart) "\n"
+            figcaption { (caption) } "\n"
+            details class="alt" open {
+                summary { (table_summary) } "\n"
+                (table) "\n"
             }
             "\n"
         }
@@ -703,6 +741,11 @@ fn holder_and_unit(finding: &Finding) -> Option<String> {
         Some(unit) => format!("{} ({unit})", r.holder),
         None => r.holder.clone(),
     })
+}
+
+/// A severity as a coloured badge.
+fn severity_badge(severity: Severity, l: &Labels) -> Markup {
+    html! { span class={ "sev " (severity.as_str()) } { (l.lang.severity(severity)) } }
 }
 
 fn findings_table(findings: &[&Finding], l: &Labels) -> Markup {
@@ -734,7 +777,7 @@ fn findings_table(findings: &[&Finding], l: &Labels) -> Markup {
                     tr {
                         td {
                             code { (finding.rule) } " "
-                            span class={ "sev " (finding.severity.as_str()) } { (l.lang.severity(finding.severity)) }
+                            (severity_badge(finding.severity, l))
                         }
                         td class="msg" { (finding.message) }
                         td {
@@ -768,7 +811,7 @@ fn by_severity(findings: &[Finding], l: &Labels) -> Markup {
                     .collect();
                 @if !selected.is_empty() {
                     h3 {
-                        span class={ "sev " (severity.as_str()) } { (l.lang.severity(severity)) } " "
+                        (severity_badge(severity, l)) " "
                         (l.fill("{count} findings", &[("count", &selected.len().to_string())]))
                     }
                     "\n"
@@ -845,7 +888,9 @@ fn tally_section(
                         tr {
                             td { (name) }
                             @for severity in Severity::ALL_DESCENDING {
-                                td class="num" { (tally.severities.get(&severity).copied().unwrap_or(0)) }
+                                td class="num" {
+                                    (tally.severities.get(&severity).copied().unwrap_or(0))
+                                }
                             }
                             td class="num" { (tally.accepted) }
                             td class="num" { (tally.overdue) }
@@ -861,6 +906,16 @@ fn tally_section(
         "\n"
     }
 }
+
+/// The columns of an owner's overdue findings.
+const OVERDUE_HEADINGS: [&str; 6] = [
+    "Due",
+    "Days overdue",
+    "Escalated to",
+    "Rule",
+    "Finding",
+    "Where",
+];
 
 fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup {
     let filter = Filter {
@@ -889,9 +944,7 @@ fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup
                     "\n"
                     thead {
                         tr {
-                            @for heading in ["Due", "Days overdue", "Escalated to", "Rule", "Finding", "Where"] {
-                                th { (l.t(heading)) }
-                            }
+                            @for heading in OVERDUE_HEADINGS { th { (l.t(heading)) } }
                         }
                     }
                     "\n"
@@ -905,15 +958,17 @@ fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup
                                 .and_then(|due| due.until(as_of).ok())
                                 .map(|span| span.get_days().to_string())
                                 .unwrap_or_else(|| "–".to_string());
+                            @let escalated_to = finding
+                                .escalation
+                                .as_ref()
+                                .map_or("–", |escalation| escalation.unit.as_str());
                             tr {
                                 td class="day" { (finding.due.as_deref().unwrap_or("–")) }
                                 td class="num" { (days) }
-                                td {
-                                    (finding.escalation.as_ref().map_or("–", |escalation| escalation.unit.as_str()))
-                                }
+                                td { (escalated_to) }
                                 td {
                                     code { (finding.rule) } " "
-                                    span class={ "sev " (finding.severity.as_str()) } { (l.lang.severity(finding.severity)) }
+                                    (severity_badge(finding.severity, l))
                                 }
                                 td class="msg" { (finding.message) }
                                 td { code { (finding.line_location()) } }
@@ -949,13 +1004,16 @@ fn compliance(matrix: &Matrix, l: &Labels) -> Markup {
         section id="compliance" {
             "\n"
             h2 {
-                (l.fill("Compliance: {framework}", &[("framework", matrix.framework.name_in(l.lang))]))
+                (l.fill(
+                    "Compliance: {framework}",
+                    &[("framework", matrix.framework.name_in(l.lang))],
+                ))
             }
             "\n"
             div class="bar" role="presentation" {
                 @for (status, count) in &counts {
-                    span class=(status.slug())
-                        style={ "width:" (format!("{:.2}", 100.0 * *count as f64 / total as f64)) "%" } {}
+                    @let width = 100.0 * *count as f64 / total as f64;
+                    span class=(status.slug()) style={ "width:" (format!("{width:.2}")) "%" } {}
                 }
             }
             "\n"
@@ -1014,7 +1072,11 @@ fn compliance(matrix: &Matrix, l: &Labels) -> Markup {
                             td class="num" { (count(control.failed)) }
                             td class="num" { (count(control.accepted)) }
                             td class="num" { (count(control.passed)) }
-                            td { span class={ "st " (control.status.slug()) } { (control.status.label_in(l.lang)) } }
+                            td {
+                                span class={ "st " (control.status.slug()) } {
+                                    (control.status.label_in(l.lang))
+                                }
+                            }
                         }
                         "\n"
                     }
@@ -1190,176 +1252,187 @@ fn portfolio(initiatives: &[Initiative], target_pct: f64, l: &Labels) -> Markup 
         f = markers_y + 2.0,
     );
     let tx = px(target);
-    html! {
-        section id="portfolio" {
-            "\n" h2 { (l.t("Portfolio balance")) } "\n"
-            figure {
-                "\n"
-                svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
-                    width=(width) height=(height) role="img" aria-labelledby="portfolio-title portfolio-desc" {
-                    "\n"
-                    title id="portfolio-title" {
-                        (l.t("Portfolio balance: efficiency and innovation, internal and external benefit"))
-                    }
-                    "\n"
-                    desc id="portfolio-desc" {
-                        (l.fill(
-                            "{n} active initiatives placed by orientation (efficiency left, innovation right) and benefit focus (internal bottom, external top, both on the middle line), circles sized by budget and coloured by unit. The organisation's budget-weighted position is {share} % innovation and {external} % external; the target is {target_pct} % innovation. The table below gives the same data.",
-                            &[
-                                ("n", &initiatives.len().to_string()),
-                                ("share", &share),
-                                ("external", &external),
-                                ("target_pct", &target_text),
-                            ],
-                        ))
-                    }
-                    "\n"
-                    // Quadrants.
-                    @for (qx, qy, fill, label) in [
-                        (0.0, 0.0, "#eef4fb", "Efficiency · external"),
-                        (1.0, 0.0, "#f3effb", "Innovation · external"),
-                        (0.0, 1.0, "#f6f8fa", "Efficiency · internal"),
-                        (1.0, 1.0, "#fbf3f7", "Innovation · internal"),
-                    ] {
-                        @let x = left + qx * half;
-                        @let y = top + qy * half;
-                        rect x=(x) y=(y) width=(half) height=(half) fill=(fill) stroke="#d1d9e0" {}
-                        // Labels at the outer edges, clear of the middle line where `both` sits.
-                        text x=(x + 8.0) y=(if qy == 0.0 { y + 18.0 } else { y + half - 10.0 })
-                            font-size="12" fill="#59636e" font-weight="600" {
-                            (l.t(label))
-                        }
-                        "\n"
-                    }
-                    text x=(left + half) y=(top + size + 26.0) font-size="12" text-anchor="middle" fill="#1f2328" {
-                        (l.t("← efficiency · orientation · innovation →"))
-                    }
-                    "\n"
-                    text x=(left - 22.0) y=(top + half) font-size="12" text-anchor="middle" fill="#1f2328"
-                        transform={ "rotate(-90 " (left - 22.0) " " (top + half) ")" } {
-                        (l.t("← internal · benefit focus · external →"))
-                    }
-                    "\n"
-                    @for (initiative, x, y, radius) in &circles {
-                        @let colour = colour_of(&initiative.unit);
-                        circle cx=(one_decimal(*x)) cy=(one_decimal(*y)) r=(one_decimal(*radius))
-                            fill=(colour) fill-opacity="0.55" stroke=(colour) stroke-width="1.5"
-                            stroke-dasharray=[initiative.budget_sek.is_none().then_some("3 2")] {
-                            title { (initiative_title(initiative)) }
-                        }
-                        text x=(one_decimal(*x)) y=(one_decimal(y + radius + 11.0)) font-size="10"
-                            text-anchor="middle" fill="#1f2328" {
-                            (initiative.id)
-                        }
-                        "\n"
-                    }
-                    // Target: the innovation share the organisation aims for.
-                    line x1=(one_decimal(tx)) y1=(top) x2=(one_decimal(tx)) y2=(top + size)
-                        stroke="#1a7f37" stroke-width="2" stroke-dasharray="6 4" {}
-                    text x=(one_decimal(tx + 5.0)) y=(top - 8.0) font-size="11" fill="#1a7f37" font-weight="600"
-                        stroke="#ffffff" stroke-width="3" paint-order="stroke" {
-                        (l.fill("target {target_pct} % innovation", &[("target_pct", &target_text)]))
-                    }
-                    circle cx=(one_decimal(tx)) cy=(one_decimal(py(mean_y))) r="7" fill="none"
-                        stroke="#1a7f37" stroke-width="2.5" {
-                        title { (l.fill("Target: {target_pct} % innovation", &[("target_pct", &target_text)])) }
-                    }
-                    "\n"
-                    // The organisation's current, budget-weighted position.
-                    path d=(now_diamond) fill="#1f2328" stroke="#fff" stroke-width="1.5" {
-                        title {
-                            (l.fill(
-                                "Now: {share} % innovation, {external} % external (budget-weighted)",
-                                &[("share", &share), ("external", &external)],
-                            ))
-                        }
-                    }
-                    text x=(one_decimal(mx - 6.0)) y=(one_decimal(my - 14.0)) font-size="12" font-weight="700"
-                        fill="#1f2328" stroke="#ffffff" stroke-width="4" paint-order="stroke" {
-                        (l.fill("now {share} %", &[("share", &share)]))
-                    }
-                    "\n"
-                    // Legend: units, then the markers.
-                    text x=(legend_x) y=(top + 12.0) font-size="12" font-weight="600" fill="#1f2328" {
-                        (l.t("Unit"))
-                    }
-                    "\n"
-                    @for (rank, unit) in units.iter().enumerate() {
-                        @let y = top + 32.0 + rank as f64 * 20.0;
-                        circle cx=(legend_x + 6.0) cy=(y - 4.0) r="6" fill=(colour_of(unit)) fill-opacity="0.55"
-                            stroke=(colour_of(unit)) {}
-                        text x=(legend_x + 18.0) y=(y) font-size="12" fill="#1f2328" { (unit) }
-                        "\n"
-                    }
-                    path d=(legend_diamond) fill="#1f2328" {}
-                    text x=(legend_x + 18.0) y=(markers_y) font-size="12" fill="#1f2328" {
-                        (l.t("now (budget-weighted)"))
-                    }
-                    circle cx=(legend_x + 6.0) cy=(markers_y + 16.0) r="6" fill="none" stroke="#1a7f37"
-                        stroke-width="2.5" {}
-                    text x=(legend_x + 18.0) y=(markers_y + 20.0) font-size="12" fill="#1f2328" {
-                        (l.t("target"))
-                    }
-                    text x=(legend_x) y=(markers_y + 44.0) font-size="11" fill="#59636e" {
-                        (l.t("circle size grows with budget"))
-                    }
-                    "\n"
-                }
-                "\n"
-                figcaption {
-                    (l.t("Each circle is an active initiative; the diamond is the organisation's budget-weighted position and the dashed line its innovation target."))
-                }
-                "\n"
-                details class="alt" open {
-                    summary { (l.t("Portfolio as a table")) } "\n"
-                    table {
-                        "\n"
-                        thead {
-                            tr {
-                                @for heading in ["Initiative", "Name", "Unit", "Orientation", "Benefit focus", "Phase"] {
-                                    th { (l.t(heading)) }
-                                }
-                                th class="num" { (l.t("Budget (SEK)")) }
-                            }
-                        }
-                        "\n"
-                        tbody {
-                            "\n"
-                            @for initiative in initiatives {
-                                tr {
-                                    td { code { (initiative.id) } }
-                                    td { (initiative.name) }
-                                    td { (initiative.unit) }
-                                    td { (initiative.orientation) }
-                                    td { (initiative.benefit_focus) }
-                                    td { (initiative.phase) }
-                                    td class="num" { (initiative.budget_sek.map_or_else(|| "–".into(), format_sek)) }
-                                }
-                                "\n"
-                            }
-                        }
-                        "\n"
-                        tfoot {
-                            tr {
-                                th colspan="6" { (l.t("Now (budget-weighted): innovation share / external share")) }
-                                td class="num" { (share) " % / " (external) " %" }
-                            }
-                            tr {
-                                th colspan="6" { (l.t("Target innovation share")) }
-                                td class="num" { (target_text) " %" }
-                            }
-                            tr {
-                                th colspan="6" { (l.t("Total budget")) }
-                                td class="num" { (format_sek(total_budget)) }
-                            }
-                        }
-                        "\n"
-                    }
-                    "\n"
+    let chart = html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
+            width=(width) height=(height) role="img"
+            aria-labelledby="portfolio-title portfolio-desc" {
+            "\n"
+            title id="portfolio-title" {
+                (l.t("Portfolio balance: efficiency and innovation, internal and external benefit"))
+            }
+            "\n"
+            desc id="portfolio-desc" {
+                (l.fill(
+                    "{n} active initiatives placed by orientation (efficiency left, innovation right) and benefit focus (internal bottom, external top, both on the middle line), circles sized by budget and coloured by unit. The organisation's budget-weighted position is {share} % innovation and {external} % external; the target is {target_pct} % innovation. The table below gives the same data.",
+                    &[
+                        ("n", &initiatives.len().to_string()),
+                        ("share", &share),
+                        ("external", &external),
+                        ("target_pct", &target_text),
+                    ],
+                ))
+            }
+            "\n"
+            // Quadrants.
+            @for (qx, qy, fill, label) in [
+                (0.0, 0.0, "#eef4fb", "Efficiency · external"),
+                (1.0, 0.0, "#f3effb", "Innovation · external"),
+                (0.0, 1.0, "#f6f8fa", "Efficiency · internal"),
+                (1.0, 1.0, "#fbf3f7", "Innovation · internal"),
+            ] {
+                @let x = left + qx * half;
+                @let y = top + qy * half;
+                rect x=(x) y=(y) width=(half) height=(half) fill=(fill) stroke="#d1d9e0" {}
+                // Labels at the outer edges, clear of the middle line where `both` sits.
+                text x=(x + 8.0) y=(if qy == 0.0 { y + 18.0 } else { y + half - 10.0 })
+                    font-size="12" fill="#59636e" font-weight="600" {
+                    (l.t(label))
                 }
                 "\n"
             }
+            text x=(left + half) y=(top + size + 26.0)
+                font-size="12" text-anchor="middle" fill="#1f2328" {
+                (l.t("← efficiency · orientation · innovation →"))
+            }
             "\n"
+            text x=(left - 22.0) y=(top + half) font-size="12" text-anchor="middle" fill="#1f2328"
+                transform={ "rotate(-90 " (left - 22.0) " " (top + half) ")" } {
+                (l.t("← internal · benefit focus · external →"))
+            }
+            "\n"
+            @for (initiative, x, y, radius) in &circles {
+                @let colour = colour_of(&initiative.unit);
+                circle cx=(one_decimal(*x)) cy=(one_decimal(*y)) r=(one_decimal(*radius))
+                    fill=(colour) fill-opacity="0.55" stroke=(colour) stroke-width="1.5"
+                    stroke-dasharray=[initiative.budget_sek.is_none().then_some("3 2")] {
+                    title { (initiative_title(initiative)) }
+                }
+                text x=(one_decimal(*x)) y=(one_decimal(y + radius + 11.0)) font-size="10"
+                    text-anchor="middle" fill="#1f2328" {
+                    (initiative.id)
+                }
+                "\n"
+            }
+            // Target: the innovation share the organisation aims for.
+            line x1=(one_decimal(tx)) y1=(top) x2=(one_decimal(tx)) y2=(top + size)
+                stroke="#1a7f37" stroke-width="2" stroke-dasharray="6 4" {}
+            text x=(one_decimal(tx + 5.0)) y=(top - 8.0) font-size="11" fill="#1a7f37"
+                font-weight="600" stroke="#ffffff" stroke-width="3" paint-order="stroke" {
+                (l.fill("target {target_pct} % innovation", &[("target_pct", &target_text)]))
+            }
+            circle cx=(one_decimal(tx)) cy=(one_decimal(py(mean_y))) r="7" fill="none"
+                stroke="#1a7f37" stroke-width="2.5" {
+                title {
+                    (l.fill("Target: {target_pct} % innovation", &[("target_pct", &target_text)]))
+                }
+            }
+            "\n"
+            // The organisation's current, budget-weighted position.
+            path d=(now_diamond) fill="#1f2328" stroke="#fff" stroke-width="1.5" {
+                title {
+                    (l.fill(
+                        "Now: {share} % innovation, {external} % external (budget-weighted)",
+                        &[("share", &share), ("external", &external)],
+                    ))
+                }
+            }
+            text x=(one_decimal(mx - 6.0)) y=(one_decimal(my - 14.0)) font-size="12"
+                font-weight="700" fill="#1f2328" stroke="#ffffff" stroke-width="4"
+                paint-order="stroke" {
+                (l.fill("now {share} %", &[("share", &share)]))
+            }
+            "\n"
+            // Legend: units, then the markers.
+            text x=(legend_x) y=(top + 12.0) font-size="12" font-weight="600" fill="#1f2328" {
+                (l.t("Unit"))
+            }
+            "\n"
+            @for (rank, unit) in units.iter().enumerate() {
+                @let y = top + 32.0 + rank as f64 * 20.0;
+                circle cx=(legend_x + 6.0) cy=(y - 4.0) r="6" fill=(colour_of(unit))
+                    fill-opacity="0.55" stroke=(colour_of(unit)) {}
+                text x=(legend_x + 18.0) y=(y) font-size="12" fill="#1f2328" { (unit) }
+                "\n"
+            }
+            path d=(legend_diamond) fill="#1f2328" {}
+            text x=(legend_x + 18.0) y=(markers_y) font-size="12" fill="#1f2328" {
+                (l.t("now (budget-weighted)"))
+            }
+            circle cx=(legend_x + 6.0) cy=(markers_y + 16.0) r="6" fill="none"
+                stroke="#1a7f37" stroke-width="2.5" {}
+            text x=(legend_x + 18.0) y=(markers_y + 20.0) font-size="12" fill="#1f2328" {
+                (l.t("target"))
+            }
+            text x=(legend_x) y=(markers_y + 44.0) font-size="11" fill="#59636e" {
+                (l.t("circle size grows with budget"))
+            }
+            "\n"
+        }
+    };
+    let headings = [
+        "Initiative",
+        "Name",
+        "Unit",
+        "Orientation",
+        "Benefit focus",
+        "Phase",
+    ];
+    let table = html! {
+        table {
+            "\n"
+            thead {
+                tr {
+                    @for heading in headings { th { (l.t(heading)) } }
+                    th class="num" { (l.t("Budget (SEK)")) }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for initiative in initiatives {
+                    tr {
+                        td { code { (initiative.id) } }
+                        td { (initiative.name) }
+                        td { (initiative.unit) }
+                        td { (initiative.orientation) }
+                        td { (initiative.benefit_focus) }
+                        td { (initiative.phase) }
+                        td class="num" {
+                            (initiative.budget_sek.map_or_else(|| "–".into(), format_sek))
+                        }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+            tfoot {
+                tr {
+                    th colspan="6" {
+                        (l.t("Now (budget-weighted): innovation share / external share"))
+                    }
+                    td class="num" { (share) " % / " (external) " %" }
+                }
+                tr {
+                    th colspan="6" { (l.t("Target innovation share")) }
+                    td class="num" { (target_text) " %" }
+                }
+                tr {
+                    th colspan="6" { (l.t("Total budget")) }
+                    td class="num" { (format_sek(total_budget)) }
+                }
+            }
+            "\n"
+        }
+    };
+    html! {
+        section id="portfolio" {
+            "\n" h2 { (l.t("Portfolio balance")) } "\n"
+            (chart_with_table(
+                chart,
+                l.t("Each circle is an active initiative; the diamond is the organisation's budget-weighted position and the dashed line its innovation target."),
+                l.t("Portfolio as a table"),
+                table,
+            ))
         }
         "\n"
     }
