@@ -320,6 +320,149 @@ fn html_escapes_the_data_and_draws_its_charts() {
     assert!(html.contains("A.8.34"));
 }
 
+/// Replaces each `(from, to)` in a file below `root`, every occurrence; `from` must be there.
+fn replace_in(root: &Path, path: &str, replacements: &[(&str, &str)]) {
+    let path = root.join(path);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{from} in {}", path.display());
+        text = text.replace(from, to);
+    }
+    std::fs::write(&path, text).unwrap();
+}
+
+/// Markup, quotes and ampersands in a unit id, an initiative's id and name and a person's name
+/// reach the page only escaped, wherever they are shown: the tallies by unit and by owner, the
+/// findings' messages and owners, the portfolio chart's titles and labels and its table.
+#[test]
+fn html_shows_markup_in_ids_and_names_only_escaped_wherever_it_shows_them() {
+    const UNIT: &str = r#"SBF<script>alert(1)</script>&"x""#;
+    const UNIT_SHOWN: &str = "SBF&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;x&quot;";
+    const INITIATIVE: &str = r#"INI-012<script>alert(1)</script>&"x""#;
+    const INITIATIVE_SHOWN: &str = "INI-012&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;x&quot;";
+    const NAME_SHOWN: &str =
+        "Pilot &lt;script&gt;alert(1)&lt;/script&gt; &quot;AI&quot; &amp; stöd";
+    const HOLDER_SHOWN: &str =
+        "Olof &lt;script&gt;alert(1)&lt;/script&gt; &quot;Björk&quot; &amp; co";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("city");
+    copy_tree(&fixture("city-broken"), &root);
+    // In JSON and TOML strings a quote is escaped; in YAML the id is single-quoted.
+    let in_quotes = |id: &str| format!("\"{}\"", id.replace('"', "\\\""));
+    let in_yaml = |id: &str| format!("'{id}'");
+    replace_in(
+        &root,
+        "organisation/more-units.yaml",
+        &[("  - id: SBF\n", &format!("  - id: {}\n", in_yaml(UNIT)))],
+    );
+    replace_in(
+        &root,
+        "organisation/persons.json",
+        &[
+            (
+                "\"unit\": \"SBF\"",
+                &format!("\"unit\": {}", in_quotes(UNIT)),
+            ),
+            (
+                "\"Olof Björk\"",
+                &in_quotes(r#"Olof <script>alert(1)</script> "Björk" & co"#),
+            ),
+        ],
+    );
+    for (path, from) in [
+        ("organisation/more-assignments.yaml", "scope_unit: SBF\n"),
+        ("registers/information-assets-2026.yaml", "unit: SBF\n"),
+    ] {
+        let to = from.replace("SBF\n", &format!("{}\n", in_yaml(UNIT)));
+        replace_in(&root, path, &[(from, &to)]);
+    }
+    for path in [
+        "registers/systems-2026.toml",
+        "portfolio/initiatives.toml",
+        "followup/incidents/INC-2026-010.json",
+    ] {
+        let (from, to) = if path.ends_with(".json") {
+            (
+                "\"unit\": \"SBF\"",
+                format!("\"unit\": {}", in_quotes(UNIT)),
+            )
+        } else {
+            ("unit = \"SBF\"", format!("unit = {}", in_quotes(UNIT)))
+        };
+        replace_in(&root, path, &[(from, &to)]);
+    }
+    replace_in(
+        &root,
+        "documents/styrdokument-med-brister.yaml",
+        &[(
+            "applies_to: [SBF]",
+            &format!("applies_to: [{}]", in_yaml(UNIT)),
+        )],
+    );
+    replace_in(
+        &root,
+        "portfolio/initiatives.toml",
+        &[
+            (
+                "id = \"INI-012\"",
+                &format!("id = {}", in_quotes(INITIATIVE)),
+            ),
+            (
+                "name = \"Pilot med AI-stöd för registrering av allmänna handlingar\"",
+                &format!(
+                    "name = {}",
+                    in_quotes(r#"Pilot <script>alert(1)</script> "AI" & stöd"#)
+                ),
+            ),
+        ],
+    );
+    replace_in(
+        &root,
+        "portfolio/benefits.yaml",
+        &[(
+            "initiative: INI-012\n",
+            &format!("initiative: {}\n", in_yaml(INITIATIVE)),
+        )],
+    );
+
+    let html = String::from_utf8(report_file(&root, "html", &[])).unwrap();
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element"
+    );
+    assert!(!html.to_lowercase().contains("</script"));
+    for raw in [r#"&"x""#, r#""Björk""#, r#""AI""#, "& co", "& stöd"] {
+        assert!(!html.contains(raw), "{raw} is shown raw");
+    }
+    let shown = html
+        .matches("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .count();
+    assert_eq!(
+        html.matches("alert(1)").count(),
+        shown,
+        "every occurrence is escaped"
+    );
+    assert!(shown >= 20, "{shown} occurrences");
+    for fragment in [
+        // The tallies by unit and by owner.
+        format!("<tr><td>{UNIT_SHOWN}</td><td class=\"num\">"),
+        format!("<tr><td>{HOLDER_SHOWN} ({UNIT_SHOWN})</td><td class=\"num\">"),
+        // A finding's message and owner.
+        format!("<td class=\"msg\">innovation is 0 % of the portfolio of {UNIT_SHOWN} by budget"),
+        format!("</td><td>{HOLDER_SHOWN} ({UNIT_SHOWN})</td><td>"),
+        // The portfolio chart: an initiative's title and label, the legend's unit.
+        format!("<title>{INITIATIVE_SHOWN} {NAME_SHOWN} (KLK): innovation, internal benefit"),
+        format!("<title>INI-010 E-tjänst för bygglovsansökan ({UNIT_SHOWN}): efficiency"),
+        format!("text-anchor=\"middle\" fill=\"#1f2328\">{INITIATIVE_SHOWN}</text>"),
+        format!("font-size=\"12\" fill=\"#1f2328\">{UNIT_SHOWN}</text>"),
+        // The portfolio as a table.
+        format!("<tr><td><code>{INITIATIVE_SHOWN}</code></td><td>{NAME_SHOWN}</td><td>KLK</td>"),
+        format!("<td>E-tjänst för bygglovsansökan</td><td>{UNIT_SHOWN}</td><td>efficiency</td>"),
+    ] {
+        assert!(html.contains(&fragment), "{fragment}");
+    }
+}
+
 #[test]
 fn html_draws_the_trend_from_the_ledger() {
     let dir = tempfile::tempdir().unwrap();

@@ -73,8 +73,6 @@ pub(super) fn run(args: ReportArgs, ui: Ui) -> Result<ExitCode, String> {
         ReportFormat::Html => report::html::render(&report::html::Input {
             result: &result,
             matrix: &matrix,
-            runs: &result.history,
-            innovation_target_pct: result.portfolio.innovation_target_pct.unwrap_or(f64::NAN),
             version,
             lang,
         }),

@@ -1,18 +1,21 @@
 //! The auditor's report as one self-contained HTML file: inline CSS (with a print stylesheet),
-//! inline SVG charts, no script and no external asset. Every value that comes from the data goes
-//! through [`escape_html`].
+//! inline SVG charts, no script and no external asset. The page is written with maud's
+//! templates, which escape every value spliced into them, so a value from the data cannot become
+//! markup; the only text written as it is is this module's own stylesheet. Control characters
+//! in the data do not reach the page either: [`without_controls`] replaces them in the finished
+//! page.
 //!
 //! Indexing here is by positions of lists this module built, never by data from outside.
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::finding::{Finding, Severity, State};
 use crate::lang::Lang;
 use crate::outcome::Initiative;
 use crate::outcome::Outcome;
-use crate::outcome::Run;
 use crate::views::compliance::{Matrix, Status};
 use crate::views::followup::{Filter, groups};
 
@@ -211,38 +214,52 @@ impl Labels {
     fn fill(&self, english: &'static str, values: &[(&str, &str)]) -> String {
         super::fill(self.t(english), values)
     }
-}
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => escaped.push('\u{fffd}'),
-            c => escaped.push(c),
+    /// A phrase with its `{…}` placeholders filled in with markup: the phrase's own text is
+    /// escaped, the values are spliced as maud built them. As [`super::fill`] does, a `{` that
+    /// names no value stays as it is.
+    fn fill_markup(&self, english: &'static str, values: &[(&str, Markup)]) -> Markup {
+        enum Part<'a> {
+            Text(&'a str),
+            Value(&'a Markup),
+        }
+        let mut parts = Vec::new();
+        let mut rest = self.t(english);
+        while let Some(open) = rest.find('{') {
+            let (before, from_brace) = rest.split_at(open);
+            parts.push(Part::Text(before));
+            let value = from_brace.find('}').and_then(|close| {
+                let name = from_brace.get(1..close)?;
+                let (_, value) = values.iter().find(|(key, _)| *key == name)?;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    parts.push(Part::Value(value));
+                    rest = from_brace.get(close + 1..).unwrap_or_default();
+                }
+                None => {
+                    parts.push(Part::Text("{"));
+                    rest = from_brace.get(1..).unwrap_or_default();
+                }
+            }
+        }
+        parts.push(Part::Text(rest));
+        html! {
+            @for part in parts {
+                @match part {
+                    Part::Text(text) => (text),
+                    Part::Value(markup) => (markup),
+                }
+            }
         }
     }
-    escaped
-}
-
-/// Short alias used throughout.
-fn e(text: &str) -> String {
-    escape_html(text)
 }
 
 /// What the report is drawn from.
 pub struct Input<'a> {
     pub result: &'a Outcome,
     pub matrix: &'a Matrix,
-    /// The ledger's run summaries, oldest first.
-    pub runs: &'a [Run],
-    /// The target share of innovation in the portfolio, in per cent.
-    pub innovation_target_pct: f64,
     pub version: &'a str,
     /// The language of the labels (the findings are already in it).
     pub lang: Lang,
@@ -320,158 +337,188 @@ fn severity_colour(severity: Severity) -> &'static str {
     }
 }
 
+/// A number with one decimal, as the charts place their marks.
+fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// The page with every control character but the line feed and the tab replaced by U+FFFD, so
+/// that a value from the data cannot carry one into the file (maud escapes markup, not
+/// controls). The module's own markup holds no other control character, so only the data's are
+/// replaced.
+fn without_controls(page: String) -> String {
+    let is_unwanted = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !page.contains(is_unwanted) {
+        return page;
+    }
+    page.chars()
+        .map(|c| {
+            if is_unwanted(c) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The report.
 pub fn render(input: &Input) -> String {
     let result = input.result;
     let l = &Labels { lang: input.lang };
     let as_of = result.as_of.to_string();
-    let version = e(input.version);
     let totals = result.summary();
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"tillsyn {version}\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        lang = match input.lang {
-            Lang::En => "en",
-            Lang::Sv => "sv",
-        },
-        title = l.fill(
-            "Governance audit report as of {as_of} — tillsyn",
-            &[("as_of", &as_of)]
-        ),
+    let meta = l.fill_markup(
+        "As of {as_of} · tillsyn {version} · {files} files, {records} records read · {findings} findings · compliance against {framework}",
+        &[
+            ("as_of", html! { time datetime=(as_of) { (as_of) } }),
+            ("version", html! { (input.version) }),
+            ("files", html! { (result.files) }),
+            ("records", html! { (result.records) }),
+            ("findings", html! { (totals.open() + totals.accepted) }),
+            (
+                "framework",
+                html! { (input.matrix.framework.name_in(input.lang)) },
+            ),
+        ],
     );
-    let _ = write!(
-        html,
-        "<header>\n<h1>{heading}</h1>\n<p class=\"meta\">{meta}</p>\n</header>\n",
-        heading = l.t("Governance audit report"),
-        meta = l.fill(
-            "As of {as_of} · tillsyn {version} · {files} files, {records} records read · {findings} findings · compliance against {framework}",
-            &[
-                ("as_of", &format!("<time datetime=\"{as_of}\">{as_of}</time>")),
-                ("version", &version),
-                ("files", &result.files.to_string()),
-                ("records", &result.records.to_string()),
-                ("findings", &(totals.open() + totals.accepted).to_string()),
-                ("framework", &e(input.matrix.framework.name_in(input.lang))),
-            ]
-        ),
-    );
-    let _ = write!(html, "<nav aria-label=\"{}\">", l.t("Contents"));
-    for (anchor, label) in [
-        ("summary", "Summary"),
-        ("trend", "Trend"),
-        ("by-unit", "By unit"),
-        ("by-owner", "By owner"),
-        ("overdue", "Overdue"),
-        ("compliance", "Compliance"),
-        ("portfolio", "Portfolio"),
-        ("by-severity", "Findings by severity"),
-    ] {
-        let _ = write!(html, "<a href=\"#{anchor}\">{}</a>", l.t(label));
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang=(match input.lang { Lang::En => "en", Lang::Sv => "sv" }) {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta name="generator" content={ "tillsyn " (input.version) }; "\n"
+                title {
+                    (l.fill(
+                        "Governance audit report as of {as_of} — tillsyn",
+                        &[("as_of", &as_of)],
+                    ))
+                }
+                "\n"
+                // Unescaped, since CSS is not HTML text (`>` is a selector); safe, since
+                // STYLE is this module's constant and holds no `</style`.
+                style { (PreEscaped(STYLE)) }
+                "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                header {
+                    "\n" h1 { (l.t("Governance audit report")) } "\n"
+                    p class="meta" { (meta) } "\n"
+                }
+                "\n"
+                nav aria-label=(l.t("Contents")) {
+                    @for (anchor, label) in [
+                        ("summary", "Summary"),
+                        ("trend", "Trend"),
+                        ("by-unit", "By unit"),
+                        ("by-owner", "By owner"),
+                        ("overdue", "Overdue"),
+                        ("compliance", "Compliance"),
+                        ("portfolio", "Portfolio"),
+                        ("by-severity", "Findings by severity"),
+                    ] {
+                        a href={ "#" (anchor) } { (l.t(label)) }
+                    }
+                }
+                "\n"
+                (summary(result, l))
+                (trend(input, l))
+                (tally_section(
+                    l,
+                    ("by-unit", "Findings by unit"),
+                    "Unit",
+                    "The unit where the responsibility for the finding lies.",
+                    &result.findings,
+                    |finding| {
+                        finding
+                            .responsible
+                            .as_ref()
+                            .and_then(|r| r.unit.clone())
+                            .unwrap_or_else(|| l.t("(no unit)").into())
+                    },
+                ))
+                (tally_section(
+                    l,
+                    ("by-owner", "Findings by owner"),
+                    "Responsible",
+                    "Who must act: the holder of the accountable role, and its unit.",
+                    &result.findings,
+                    |finding| {
+                        holder_and_unit(finding)
+                            .unwrap_or_else(|| l.t("(no responsible found)").into())
+                    },
+                ))
+                (overdue(&result.findings, result.as_of, l))
+                (compliance(input.matrix, l))
+                // The default pack declares the target, so the section is always there.
+                @if let Some(target_pct) = result.portfolio.innovation_target_pct {
+                    (portfolio(&result.portfolio.initiatives, target_pct, l))
+                }
+                (by_severity(&result.findings, l))
+                footer {
+                    (l.fill(
+                        "Generated by tillsyn {version} for the as-of day {as_of}. The same repository and as-of day give the same report. ISO/IEC 27001 control numbers and titles are used for reference only.",
+                        &[("version", input.version), ("as_of", &as_of)],
+                    ))
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    };
+    without_controls(page.into_string())
+}
+
+/// One tile of the summary: a count and what it counts.
+fn tile(kind: &str, count: usize, label: &str) -> Markup {
+    html! {
+        div class={ "tile " (kind) } { span class="n" { (count) } span class="l" { (label) } }
     }
-    html.push_str("</nav>\n");
-    summary(&mut html, result, l);
-    trend(&mut html, input, l);
-    tally_section(
-        &mut html,
-        l,
-        ("by-unit", "Findings by unit"),
-        "Unit",
-        "The unit where the responsibility for the finding lies.",
-        &result.findings,
-        |finding| {
-            finding
-                .responsible
-                .as_ref()
-                .and_then(|r| r.unit.clone())
-                .unwrap_or_else(|| l.t("(no unit)").into())
-        },
-    );
-    tally_section(
-        &mut html,
-        l,
-        ("by-owner", "Findings by owner"),
-        "Responsible",
-        "Who must act: the holder of the accountable role, and its unit.",
-        &result.findings,
-        |finding| match &finding.responsible {
-            Some(r) => match &r.unit {
-                Some(unit) => format!("{} ({unit})", r.holder),
-                None => r.holder.clone(),
-            },
-            None => l.t("(no responsible found)").into(),
-        },
-    );
-    overdue(&mut html, &result.findings, result.as_of, l);
-    compliance(&mut html, input.matrix, l);
-    portfolio(
-        &mut html,
-        &result.portfolio.initiatives,
-        input.innovation_target_pct,
-        l,
-    );
-    by_severity(&mut html, &result.findings, l);
-    let _ = write!(
-        html,
-        "<footer>{}</footer>\n</body>\n</html>\n",
-        l.fill(
-            "Generated by tillsyn {version} for the as-of day {as_of}. The same repository and as-of day give the same report. ISO/IEC 27001 control numbers and titles are used for reference only.",
-            &[("version", &version), ("as_of", &as_of)]
-        )
-    );
-    html
 }
 
 /// The run's counts: the listed findings and those the cap left unlisted, which it names.
-fn summary(html: &mut String, result: &Outcome, l: &Labels) {
+fn summary(result: &Outcome, l: &Labels) -> Markup {
     let counts = result.summary();
-    let _ = write!(
-        html,
-        "<section id=\"summary\">\n<h2>{}</h2>\n<div class=\"tiles\">\n",
-        l.t("Summary")
-    );
-    for severity in Severity::ALL_DESCENDING {
-        let _ = writeln!(
-            html,
-            "<div class=\"tile {s}\"><span class=\"n\">{n}</span><span class=\"l\">{label}</span></div>",
-            s = severity.as_str(),
-            label = l.lang.severity(severity),
-            n = counts.count(severity)
-        );
+    html! {
+        section id="summary" {
+            "\n" h2 { (l.t("Summary")) } "\n"
+            div class="tiles" {
+                "\n"
+                @for severity in Severity::ALL_DESCENDING {
+                    @let label = l.lang.severity(severity);
+                    (tile(severity.as_str(), counts.count(severity), label)) "\n"
+                }
+                (tile("accepted", counts.accepted, l.t("accepted"))) "\n"
+                (tile("overdue", result.overdue(), l.t("overdue"))) "\n"
+            }
+            "\n"
+            p class="meta" {
+                (l.t("Counts by severity are of findings not accepted; accepted findings are covered by an exception in force. Overdue: past their due date."))
+            }
+            "\n"
+            @for unlisted in &result.unlisted {
+                p class="note" {
+                    strong { (l.t("Note:")) } " " (super::unlisted_sentence(unlisted, l.lang))
+                }
+                "\n"
+            }
+        }
+        "\n"
     }
-    let _ = writeln!(
-        html,
-        "<div class=\"tile accepted\"><span class=\"n\">{}</span><span class=\"l\">{}</span></div>\n\
-         <div class=\"tile overdue\"><span class=\"n\">{}</span><span class=\"l\">{}</span></div>",
-        counts.accepted,
-        l.t("accepted"),
-        result.overdue(),
-        l.t("overdue"),
-    );
-    let _ = writeln!(
-        html,
-        "</div>\n<p class=\"meta\">{}</p>",
-        l.t("Counts by severity are of findings not accepted; accepted findings are covered by an exception in force. Overdue: past their due date.")
-    );
-    for unlisted in &result.unlisted {
-        let _ = writeln!(
-            html,
-            "<p class=\"note\"><strong>{}</strong> {}</p>",
-            l.t("Note:"),
-            e(&super::unlisted_sentence(unlisted, l.lang))
-        );
-    }
-    html.push_str("</section>\n");
 }
 
 /// The series of the trend chart: the ledger's runs, and this run when the ledger has none for
 /// its day (a report reads the ledger, it does not write it).
 fn trend_points(input: &Input) -> Vec<(String, BTreeMap<Severity, usize>, bool)> {
     let mut points: Vec<(String, BTreeMap<Severity, usize>, bool)> = input
-        .runs
+        .result
+        .history
         .iter()
         .map(|run| {
             let counts = Severity::ALL_DESCENDING
@@ -513,9 +560,8 @@ fn nice_ceiling(value: usize) -> usize {
     10 * magnitude
 }
 
-fn trend(html: &mut String, input: &Input, l: &Labels) {
+fn trend(input: &Input, l: &Labels) -> Markup {
     let points = trend_points(input);
-    let _ = write!(html, "<section id=\"trend\">\n<h2>{}</h2>\n", l.t("Trend"));
     let (width, height) = (760.0, 300.0);
     let (left, right, top, bottom) = (52.0, 130.0, 20.0, 48.0);
     let plot_w = width - left - right;
@@ -534,239 +580,256 @@ fn trend(html: &mut String, input: &Input, l: &Labels) {
         }
     };
     let y_of = |count: usize| top + plot_h - plot_h * count as f64 / ceiling;
+    let count_at = |counts: &BTreeMap<Severity, usize>, severity: Severity| {
+        counts.get(&severity).copied().unwrap_or(0)
+    };
     let first = points.first().map(|p| p.0.clone()).unwrap_or_default();
     let last = points.last().map(|p| p.0.clone()).unwrap_or_default();
-    let _ = write!(
-        html,
-        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"trend-title trend-desc\">\n\
-         <title id=\"trend-title\">{title}</title>\n\
-         <desc id=\"trend-desc\">{desc}</desc>\n",
-        title = l.t("Findings per severity over time"),
-        desc = l.fill(
-            "Open findings (not accepted) per severity at each of {n} runs from {first} to {last}. The table below gives the same numbers.",
-            &[
-                ("n", &points.len().to_string()),
-                ("first", &e(&first)),
-                ("last", &e(&last)),
-            ]
-        ),
-    );
-    // Grid and y axis.
-    for step in 0..=5 {
-        let value = ceiling * step as f64 / 5.0;
-        let y = top + plot_h - plot_h * step as f64 / 5.0;
-        let _ = writeln!(
-            html,
-            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{x2}\" y2=\"{y:.1}\" stroke=\"#d1d9e0\" stroke-width=\"1\"/>\
-             <text x=\"{tx}\" y=\"{ty:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#59636e\">{value}</text>",
-            x2 = left + plot_w,
-            tx = left - 6.0,
-            ty = y + 4.0,
-        );
-    }
     let label_every = points.len().div_ceil(8).max(1);
-    for (index, (day, _, current)) in points.iter().enumerate() {
-        if index % label_every != 0 && index + 1 != points.len() {
-            continue;
-        }
-        let x = x_of(index);
-        let _ = writeln!(
-            html,
-            "<text x=\"{x:.1}\" y=\"{y}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">{day}{mark}</text>",
-            y = top + plot_h + 18.0,
-            day = e(day),
-            mark = if *current { "*" } else { "" },
-        );
-    }
-    let _ = write!(
-        html,
-        "<text x=\"{x}\" y=\"{y}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">{run}{note}</text>\n\
-         <text x=\"14\" y=\"{my}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\" transform=\"rotate(-90 14 {my})\">{open}</text>\n",
-        run = l.t("run (as-of day)"),
-        open = l.t("open findings"),
-        x = left + plot_w / 2.0,
-        y = height - 10.0,
-        my = top + plot_h / 2.0,
-        note = if points.iter().any(|p| p.2) {
-            l.t("; * this run, not yet in the ledger")
-        } else {
-            ""
-        },
-    );
-    for (rank, severity) in Severity::ALL_DESCENDING.iter().enumerate() {
-        let colour = severity_colour(*severity);
-        let coordinates: Vec<String> = points
+    let axis_label_y = top + plot_h / 2.0;
+    let total_at = |counts: &BTreeMap<Severity, usize>| {
+        Severity::ALL_DESCENDING
             .iter()
-            .enumerate()
-            .map(|(index, (_, counts, _))| {
-                format!(
-                    "{:.1},{:.1}",
-                    x_of(index),
-                    y_of(counts.get(severity).copied().unwrap_or(0))
-                )
-            })
-            .collect();
-        if points.len() > 1 {
-            let _ = writeln!(
-                html,
-                "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\" points=\"{}\"/>",
-                coordinates.join(" ")
-            );
-        }
-        for (index, (day, counts, _)) in points.iter().enumerate() {
-            let count = counts.get(severity).copied().unwrap_or(0);
-            let _ = writeln!(
-                html,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}: {count} {}</title></circle>",
-                x_of(index),
-                y_of(count),
-                e(day),
-                l.lang.severity(*severity)
-            );
-        }
-        let ly = top + 8.0 + rank as f64 * 20.0;
-        let lx = left + plot_w + 18.0;
-        let _ = writeln!(
-            html,
-            "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{lx2}\" y2=\"{ly}\" stroke=\"{colour}\" stroke-width=\"3\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\" fill=\"#1f2328\">{}</text>",
-            l.lang.severity(*severity),
-            lx2 = lx + 22.0,
-            tx = lx + 28.0,
-            ty = ly + 4.0,
-        );
-    }
-    let _ = write!(
-        html,
-        "</svg>\n<figcaption>{}</figcaption>\n\
-         <details class=\"alt\" open><summary>{}</summary>\n<table>\n<thead><tr><th>{}</th>",
-        l.t("Open findings per severity at each run the ledger recorded."),
-        l.t("Trend as a table"),
-        l.t("Run (as-of day)"),
-    );
-    for severity in Severity::ALL_DESCENDING {
-        let _ = write!(html, "<th class=\"num\">{}</th>", l.lang.severity(severity));
-    }
-    let _ = write!(
-        html,
-        "<th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        l.t("total")
-    );
-    for (day, counts, current) in &points {
-        let _ = write!(
-            html,
-            "<tr><td>{}{}</td>",
-            e(day),
-            if *current {
-                l.t(" (this run, not in the ledger)")
-            } else {
-                ""
+            .map(|severity| count_at(counts, *severity))
+            .sum::<usize>()
+    };
+    let chart = html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
+            width=(width) height=(height) role="img" aria-labelledby="trend-title trend-desc" {
+            "\n"
+            title id="trend-title" { (l.t("Findings per severity over time")) } "\n"
+            desc id="trend-desc" {
+                (l.fill(
+                    "Open findings (not accepted) per severity at each of {n} runs from {first} to {last}. The table below gives the same numbers.",
+                    &[("n", &points.len().to_string()), ("first", &first), ("last", &last)],
+                ))
             }
-        );
-        let mut total = 0;
-        for severity in Severity::ALL_DESCENDING {
-            let count = counts.get(&severity).copied().unwrap_or(0);
-            total += count;
-            let _ = write!(html, "<td class=\"num\">{count}</td>");
+            "\n"
+            // Grid and y axis.
+            @for step in 0..=5 {
+                @let y = top + plot_h - plot_h * step as f64 / 5.0;
+                line x1=(left) y1=(one_decimal(y)) x2=(left + plot_w) y2=(one_decimal(y))
+                    stroke="#d1d9e0" stroke-width="1" {}
+                text x=(left - 6.0) y=(one_decimal(y + 4.0))
+                    font-size="11" text-anchor="end" fill="#59636e" {
+                    (ceiling * step as f64 / 5.0)
+                }
+                "\n"
+            }
+            @for (index, (day, _, current)) in points.iter().enumerate() {
+                @if index % label_every == 0 || index + 1 == points.len() {
+                    text x=(one_decimal(x_of(index))) y=(top + plot_h + 18.0)
+                        font-size="11" text-anchor="middle" fill="#59636e" {
+                        (day) @if *current { "*" }
+                    }
+                    "\n"
+                }
+            }
+            text x=(left + plot_w / 2.0) y=(height - 10.0)
+                font-size="11" text-anchor="middle" fill="#59636e" {
+                (l.t("run (as-of day)"))
+                @if points.iter().any(|p| p.2) {
+                    (l.t("; * this run, not yet in the ledger"))
+                }
+            }
+            "\n"
+            text x="14" y=(axis_label_y) font-size="11" text-anchor="middle" fill="#59636e"
+                transform={ "rotate(-90 14 " (axis_label_y) ")" } {
+                (l.t("open findings"))
+            }
+            "\n"
+            @for (rank, severity) in Severity::ALL_DESCENDING.iter().copied().enumerate() {
+                @let colour = severity_colour(severity);
+                @if points.len() > 1 {
+                    @let coordinates: Vec<String> = points
+                        .iter()
+                        .enumerate()
+                        .map(|(index, (_, counts, _))| {
+                            let y = y_of(count_at(counts, severity));
+                            format!("{:.1},{y:.1}", x_of(index))
+                        })
+                        .collect();
+                    polyline fill="none" stroke=(colour) stroke-width="2.5"
+                        points=(coordinates.join(" ")) {}
+                    "\n"
+                }
+                @for (index, (day, counts, _)) in points.iter().enumerate() {
+                    @let count = count_at(counts, severity);
+                    circle cx=(one_decimal(x_of(index))) cy=(one_decimal(y_of(count)))
+                        r="3.5" fill=(colour) {
+                        title { (day) ": " (count) " " (l.lang.severity(severity)) }
+                    }
+                    "\n"
+                }
+                @let ly = top + 8.0 + rank as f64 * 20.0;
+                @let lx = left + plot_w + 18.0;
+                line x1=(lx) y1=(ly) x2=(lx + 22.0) y2=(ly) stroke=(colour) stroke-width="3" {}
+                text x=(lx + 28.0) y=(ly + 4.0) font-size="12" fill="#1f2328" {
+                    (l.lang.severity(severity))
+                }
+                "\n"
+            }
         }
-        let _ = writeln!(html, "<td class=\"num\">{total}</td></tr>");
+    };
+    let table = html! {
+        table {
+            "\n"
+            thead {
+                tr {
+                    th { (l.t("Run (as-of day)")) }
+                    @for severity in Severity::ALL_DESCENDING {
+                        th class="num" { (l.lang.severity(severity)) }
+                    }
+                    th class="num" { (l.t("total")) }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for (day, counts, current) in &points {
+                    tr {
+                        td {
+                            (day)
+                            @if *current { (l.t(" (this run, not in the ledger)")) }
+                        }
+                        @for severity in Severity::ALL_DESCENDING {
+                            td class="num" { (count_at(counts, severity)) }
+                        }
+                        td class="num" { (total_at(counts)) }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+    };
+    html! {
+        section id="trend" {
+            "\n" h2 { (l.t("Trend")) } "\n"
+            (chart_with_table(
+                chart,
+                l.t("Open findings per severity at each run the ledger recorded."),
+                l.t("Trend as a table"),
+                table,
+            ))
+        }
+        "\n"
     }
-    html.push_str("</tbody>\n</table>\n</details>\n</figure>\n</section>\n");
 }
 
-fn findings_table(html: &mut String, findings: &[&Finding], l: &Labels) {
-    html.push_str("<table>\n<thead><tr>");
-    for heading in ["Rule", "Finding", "Where", "Responsible", "State", "Due"] {
-        let _ = write!(html, "<th>{}</th>", l.t(heading));
-    }
-    html.push_str("</tr></thead>\n<tbody>\n");
-    for finding in findings {
-        let responsible = match &finding.responsible {
-            Some(r) => match &r.unit {
-                Some(unit) => format!("{} ({unit})", r.holder),
-                None => r.holder.clone(),
-            },
-            None => String::new(),
-        };
-        let mut state = l.lang.state(finding.state).to_string();
-        if let Some(exception) = &finding.exception {
-            state = l.fill(
-                "{state} by {exception} until {expires_on}",
-                &[
-                    ("state", &state),
-                    ("exception", &exception.exception),
-                    ("expires_on", &exception.expires_on),
-                ],
-            );
+/// A chart with its caption and, below it, the same data as a table: open, and printed, for
+/// those who cannot see the chart.
+fn chart_with_table(chart: Markup, caption: &str, table_summary: &str, table: Markup) -> Markup {
+    html! {
+        figure {
+            "\n" (chart) "\n"
+            figcaption { (caption) } "\n"
+            details class="alt" open {
+                summary { (table_summary) } "\n"
+                (table) "\n"
+            }
+            "\n"
         }
-        let _ = writeln!(
-            html,
-            "<tr><td><code>{rule}</code> <span class=\"sev {sev}\">{severity}</span></td>\
-             <td class=\"msg\">{message}</td><td><code>{place}</code>{record}</td>\
-             <td>{responsible}</td><td>{state}</td><td class=\"day\">{due}</td></tr>",
-            rule = e(&finding.rule),
-            sev = finding.severity.as_str(),
-            severity = l.lang.severity(finding.severity),
-            message = e(&finding.message),
-            place = e(&finding.line_location()),
-            record = match &finding.record {
-                Some(record) => format!("<br>{}", e(record)),
-                None => String::new(),
-            },
-            responsible = e(&responsible),
-            state = e(&state),
-            due = e(finding.due.as_deref().unwrap_or("–")),
-        );
+        "\n"
     }
-    html.push_str("</tbody>\n</table>\n");
 }
 
-fn by_severity(html: &mut String, findings: &[Finding], l: &Labels) {
-    let _ = write!(
-        html,
-        "<section id=\"by-severity\">\n<h2>{}</h2>\n",
-        l.t("Findings by severity")
-    );
-    if findings.is_empty() {
-        let _ = write!(
-            html,
-            "<p class=\"empty\">{}</p>\n</section>\n",
-            l.t("No findings.")
-        );
-        return;
-    }
-    for severity in Severity::ALL_DESCENDING {
-        let selected: Vec<&Finding> = findings
-            .iter()
-            .filter(|finding| finding.severity == severity)
-            .collect();
-        if selected.is_empty() {
-            continue;
+/// Who must act on a finding: the holder of the accountable role, and its unit.
+fn holder_and_unit(finding: &Finding) -> Option<String> {
+    finding.responsible.as_ref().map(|r| match &r.unit {
+        Some(unit) => format!("{} ({unit})", r.holder),
+        None => r.holder.clone(),
+    })
+}
+
+/// A severity as a coloured badge.
+fn severity_badge(severity: Severity, l: &Labels) -> Markup {
+    html! { span class={ "sev " (severity.as_str()) } { (l.lang.severity(severity)) } }
+}
+
+fn findings_table(findings: &[&Finding], l: &Labels) -> Markup {
+    html! {
+        table {
+            "\n"
+            thead {
+                tr {
+                    @for heading in ["Rule", "Finding", "Where", "Responsible", "State", "Due"] {
+                        th { (l.t(heading)) }
+                    }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for finding in findings {
+                    @let state = match &finding.exception {
+                        Some(exception) => l.fill(
+                            "{state} by {exception} until {expires_on}",
+                            &[
+                                ("state", l.lang.state(finding.state)),
+                                ("exception", &exception.exception),
+                                ("expires_on", &exception.expires_on),
+                            ],
+                        ),
+                        None => l.lang.state(finding.state).to_string(),
+                    };
+                    tr {
+                        td {
+                            code { (finding.rule) } " "
+                            (severity_badge(finding.severity, l))
+                        }
+                        td class="msg" { (finding.message) }
+                        td {
+                            code { (finding.line_location()) }
+                            @if let Some(record) = &finding.record { br; (record) }
+                        }
+                        td { (holder_and_unit(finding).unwrap_or_default()) }
+                        td { (state) }
+                        td class="day" { (finding.due.as_deref().unwrap_or("–")) }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
         }
-        let _ = writeln!(
-            html,
-            "<h3><span class=\"sev {s}\">{label}</span> {n}</h3>",
-            s = severity.as_str(),
-            label = l.lang.severity(severity),
-            n = l.fill(
-                "{count} findings",
-                &[("count", &selected.len().to_string())]
-            )
-        );
-        findings_table(html, &selected, l);
+        "\n"
     }
-    html.push_str("</section>\n");
+}
+
+fn by_severity(findings: &[Finding], l: &Labels) -> Markup {
+    html! {
+        section id="by-severity" {
+            "\n" h2 { (l.t("Findings by severity")) } "\n"
+            @if findings.is_empty() {
+                p class="empty" { (l.t("No findings.")) } "\n"
+            }
+            @for severity in Severity::ALL_DESCENDING {
+                @let selected: Vec<&Finding> = findings
+                    .iter()
+                    .filter(|finding| finding.severity == severity)
+                    .collect();
+                @if !selected.is_empty() {
+                    h3 {
+                        (severity_badge(severity, l)) " "
+                        (l.fill("{count} findings", &[("count", &selected.len().to_string())]))
+                    }
+                    "\n"
+                    (findings_table(&selected, l))
+                }
+            }
+        }
+        "\n"
+    }
 }
 
 fn tally_section(
-    html: &mut String,
     l: &Labels,
     (id, heading): (&str, &'static str),
     what: &'static str,
     note: &'static str,
     findings: &[Finding],
     key: impl Fn(&Finding) -> String,
-) {
+) -> Markup {
     #[derive(Default)]
     struct Tally {
         severities: BTreeMap<Severity, usize>,
@@ -800,209 +863,229 @@ fn tally_section(
             .then_with(|| weight(&b.1).cmp(&weight(&a.1)))
             .then_with(|| a.0.cmp(&b.0))
     });
-    let _ = write!(
-        html,
-        "<section id=\"{id}\">\n<h2>{heading}</h2>\n<p class=\"meta\">{note}</p>\n<table>\n<thead><tr><th>{what}</th>",
-        heading = l.t(heading),
-        note = l.t(note),
-        what = l.t(what),
-    );
-    for severity in Severity::ALL_DESCENDING {
-        let _ = write!(html, "<th class=\"num\">{}</th>", l.lang.severity(severity));
-    }
-    let _ = write!(
-        html,
-        "<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        l.t("accepted"),
-        l.t("overdue"),
-        l.t("total"),
-    );
-    for (name, tally) in &rows {
-        let _ = write!(html, "<tr><td>{}</td>", e(name));
-        for severity in Severity::ALL_DESCENDING {
-            let _ = write!(
-                html,
-                "<td class=\"num\">{}</td>",
-                tally.severities.get(&severity).copied().unwrap_or(0)
-            );
+    html! {
+        section id=(id) {
+            "\n" h2 { (l.t(heading)) } "\n"
+            p class="meta" { (l.t(note)) } "\n"
+            table {
+                "\n"
+                thead {
+                    tr {
+                        th { (l.t(what)) }
+                        @for severity in Severity::ALL_DESCENDING {
+                            th class="num" { (l.lang.severity(severity)) }
+                        }
+                        th class="num" { (l.t("accepted")) }
+                        th class="num" { (l.t("overdue")) }
+                        th class="num" { (l.t("total")) }
+                    }
+                }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (name, tally) in &rows {
+                        tr {
+                            td { (name) }
+                            @for severity in Severity::ALL_DESCENDING {
+                                td class="num" {
+                                    (tally.severities.get(&severity).copied().unwrap_or(0))
+                                }
+                            }
+                            td class="num" { (tally.accepted) }
+                            td class="num" { (tally.overdue) }
+                            td class="num" { (tally.total) }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
         }
-        let _ = writeln!(
-            html,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            tally.accepted, tally.overdue, tally.total
-        );
+        "\n"
     }
-    html.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn overdue(html: &mut String, findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) {
+/// The columns of an owner's overdue findings.
+const OVERDUE_HEADINGS: [&str; 6] = [
+    "Due",
+    "Days overdue",
+    "Escalated to",
+    "Rule",
+    "Finding",
+    "Where",
+];
+
+fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup {
     let filter = Filter {
         overdue_only: true,
         ..Filter::default()
     };
     let groups = groups(findings, &filter);
-    let _ = write!(
-        html,
-        "<section id=\"overdue\">\n<h2>{}</h2>\n",
-        l.t("Overdue follow-ups per owner")
-    );
-    if groups.is_empty() {
-        let _ = write!(
-            html,
-            "<p class=\"empty\">{}</p>\n</section>\n",
-            l.t("No finding is overdue.")
-        );
-        return;
-    }
-    for group in &groups {
-        let who = crate::views::followup::who(group, l.lang);
-        let _ = write!(
-            html,
-            "<h3>{}</h3>\n<table>\n<thead><tr>",
-            l.fill(
-                "{who} — {count} overdue",
-                &[("who", &e(&who)), ("count", &group.overdue.to_string())]
-            )
-        );
-        for heading in [
-            "Due",
-            "Days overdue",
-            "Escalated to",
-            "Rule",
-            "Finding",
-            "Where",
-        ] {
-            let _ = write!(html, "<th>{}</th>", l.t(heading));
+    html! {
+        section id="overdue" {
+            "\n" h2 { (l.t("Overdue follow-ups per owner")) } "\n"
+            @if groups.is_empty() {
+                p class="empty" { (l.t("No finding is overdue.")) } "\n"
+            }
+            @for group in &groups {
+                h3 {
+                    (l.fill(
+                        "{who} — {count} overdue",
+                        &[
+                            ("who", &crate::views::followup::who(group, l.lang)),
+                            ("count", &group.overdue.to_string()),
+                        ],
+                    ))
+                }
+                "\n"
+                table {
+                    "\n"
+                    thead {
+                        tr {
+                            @for heading in OVERDUE_HEADINGS { th { (l.t(heading)) } }
+                        }
+                    }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for finding in &group.findings {
+                            @let days = finding
+                                .due
+                                .as_deref()
+                                .and_then(|due| due.parse::<jiff::civil::Date>().ok())
+                                .and_then(|due| due.until(as_of).ok())
+                                .map(|span| span.get_days().to_string())
+                                .unwrap_or_else(|| "–".to_string());
+                            @let escalated_to = finding
+                                .escalation
+                                .as_ref()
+                                .map_or("–", |escalation| escalation.unit.as_str());
+                            tr {
+                                td class="day" { (finding.due.as_deref().unwrap_or("–")) }
+                                td class="num" { (days) }
+                                td { (escalated_to) }
+                                td {
+                                    code { (finding.rule) } " "
+                                    (severity_badge(finding.severity, l))
+                                }
+                                td class="msg" { (finding.message) }
+                                td { code { (finding.line_location()) } }
+                            }
+                            "\n"
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
         }
-        html.push_str("</tr></thead>\n<tbody>\n");
-        for finding in &group.findings {
-            let days = finding
-                .due
-                .as_deref()
-                .and_then(|due| due.parse::<jiff::civil::Date>().ok())
-                .and_then(|due| due.until(as_of).ok())
-                .map(|span| span.get_days().to_string())
-                .unwrap_or_else(|| "–".to_string());
-            let unit = finding
-                .escalation
-                .as_ref()
-                .map(|escalation| escalation.unit.clone())
-                .unwrap_or_else(|| "–".to_string());
-            let _ = writeln!(
-                html,
-                "<tr><td class=\"day\">{}</td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code> \
-                 <span class=\"sev {s}\">{label}</span></td><td class=\"msg\">{}</td><td><code>{}</code></td></tr>",
-                e(finding.due.as_deref().unwrap_or("–")),
-                e(&days),
-                e(&unit),
-                e(&finding.rule),
-                e(&finding.message),
-                e(&finding.line_location()),
-                s = finding.severity.as_str(),
-                label = l.lang.severity(finding.severity),
-            );
-        }
-        html.push_str("</tbody>\n</table>\n");
+        "\n"
     }
-    html.push_str("</section>\n");
 }
 
-fn compliance(html: &mut String, matrix: &Matrix, l: &Labels) {
-    let _ = write!(
-        html,
-        "<section id=\"compliance\">\n<h2>{}</h2>\n",
-        l.fill(
-            "Compliance: {framework}",
-            &[("framework", &e(matrix.framework.name_in(l.lang)))]
-        )
-    );
+/// The colour of a status in the compliance bar's legend.
+fn status_colour(status: Status) -> &'static str {
+    match status {
+        Status::Compliant => "#1a7f37",
+        Status::Partially => "#d4a72c",
+        Status::NonCompliant => "#cf222e",
+        Status::NotAssessed => "#afb8c1",
+        Status::NotAssessedByTillsyn => "#eaeef2",
+    }
+}
+
+fn compliance(matrix: &Matrix, l: &Labels) -> Markup {
     let total = matrix.controls.len().max(1);
     let counts = matrix.counts();
-    html.push_str("<div class=\"bar\" role=\"presentation\">");
-    for (status, count) in &counts {
-        let _ = write!(
-            html,
-            "<span class=\"{}\" style=\"width:{:.2}%\"></span>",
-            status.slug(),
-            100.0 * *count as f64 / total as f64
-        );
-    }
-    html.push_str("</div>\n<p class=\"legend\">");
-    for (status, count) in &counts {
-        let _ = write!(
-            html,
-            "<span><i class=\"{slug}\" style=\"background:{colour}\"></i>{count} {label}</span>",
-            slug = status.slug(),
-            colour = match status {
-                Status::Compliant => "#1a7f37",
-                Status::Partially => "#d4a72c",
-                Status::NonCompliant => "#cf222e",
-                Status::NotAssessed => "#afb8c1",
-                Status::NotAssessedByTillsyn => "#eaeef2",
-            },
-            label = status.label_in(l.lang)
-        );
-    }
-    let _ = writeln!(
-        html,
-        "</p>\n<p class=\"meta\">{}</p>",
-        l.t("Evaluated: records (files, references, groups) the control's rules judged. Failed: distinct records with a finding not accepted. Accepted: records whose findings are all covered by an exception. Passed: evaluated − failed − accepted.")
-    );
-    let _ = write!(
-        html,
-        "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-         <th>{}</th></tr></thead>\n<tbody>\n",
-        l.t("Control"),
-        l.t("Title"),
-        l.t("Rules"),
-        l.t("Evaluated"),
-        l.t("Failed"),
-        l.t("Accepted"),
-        l.t("Passed"),
-        l.t("Status"),
-    );
     let iso = matrix.framework == crate::views::compliance::Framework::Iso27001;
-    for (index, control) in matrix.controls.iter().enumerate() {
-        if iso && index == 0 {
-            let _ = writeln!(
-                html,
-                "<tr><th colspan=\"8\">{}</th></tr>",
-                l.t("Annex A controls")
-            );
-        }
-        if iso
-            && !control.number.starts_with("A.")
-            && matrix.controls[..index]
-                .iter()
-                .all(|c| c.number.starts_with("A."))
-        {
-            let _ = writeln!(html, "<tr><th colspan=\"8\">{}</th></tr>", l.t("Clauses"));
-        }
-        let count = |value: usize| {
-            if control.status == Status::NotAssessedByTillsyn {
-                "–".to_string()
-            } else {
-                value.to_string()
+    html! {
+        section id="compliance" {
+            "\n"
+            h2 {
+                (l.fill(
+                    "Compliance: {framework}",
+                    &[("framework", matrix.framework.name_in(l.lang))],
+                ))
             }
-        };
-        let _ = writeln!(
-            html,
-            "<tr class=\"{slug}\"><td><code>{number}</code></td><td>{title}</td><td>{rules}</td>\
-             <td class=\"num\">{evaluated}</td><td class=\"num\">{failed}</td><td class=\"num\">{accepted}</td>\
-             <td class=\"num\">{passed}</td><td><span class=\"st {slug}\">{label}</span></td></tr>",
-            slug = control.status.slug(),
-            number = e(&control.number),
-            title = e(control.title.unwrap_or("")),
-            rules = e(&control.rules.join(", ")),
-            evaluated = count(control.evaluated),
-            failed = count(control.failed),
-            accepted = count(control.accepted),
-            passed = count(control.passed),
-            label = control.status.label_in(l.lang),
-        );
+            "\n"
+            div class="bar" role="presentation" {
+                @for (status, count) in &counts {
+                    @let width = 100.0 * *count as f64 / total as f64;
+                    span class=(status.slug()) style={ "width:" (format!("{width:.2}")) "%" } {}
+                }
+            }
+            "\n"
+            p class="legend" {
+                @for (status, count) in &counts {
+                    span {
+                        i class=(status.slug()) style={ "background:" (status_colour(*status)) } {}
+                        (count) " " (status.label_in(l.lang))
+                    }
+                }
+            }
+            "\n"
+            p class="meta" {
+                (l.t("Evaluated: records (files, references, groups) the control's rules judged. Failed: distinct records with a finding not accepted. Accepted: records whose findings are all covered by an exception. Passed: evaluated − failed − accepted."))
+            }
+            "\n"
+            table {
+                "\n"
+                thead {
+                    tr {
+                        th { (l.t("Control")) }
+                        th { (l.t("Title")) }
+                        th { (l.t("Rules")) }
+                        th class="num" { (l.t("Evaluated")) }
+                        th class="num" { (l.t("Failed")) }
+                        th class="num" { (l.t("Accepted")) }
+                        th class="num" { (l.t("Passed")) }
+                        th { (l.t("Status")) }
+                    }
+                }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (index, control) in matrix.controls.iter().enumerate() {
+                        @if iso && index == 0 {
+                            tr { th colspan="8" { (l.t("Annex A controls")) } } "\n"
+                        }
+                        @if iso
+                            && !control.number.starts_with("A.")
+                            && matrix.controls[..index].iter().all(|c| c.number.starts_with("A."))
+                        {
+                            tr { th colspan="8" { (l.t("Clauses")) } } "\n"
+                        }
+                        @let count = |value: usize| {
+                            if control.status == Status::NotAssessedByTillsyn {
+                                "–".to_string()
+                            } else {
+                                value.to_string()
+                            }
+                        };
+                        tr class=(control.status.slug()) {
+                            td { code { (control.number) } }
+                            td { (control.title.unwrap_or("")) }
+                            td { (control.rules.join(", ")) }
+                            td class="num" { (count(control.evaluated)) }
+                            td class="num" { (count(control.failed)) }
+                            td class="num" { (count(control.accepted)) }
+                            td class="num" { (count(control.passed)) }
+                            td {
+                                span class={ "st " (control.status.slug()) } {
+                                    (control.status.label_in(l.lang))
+                                }
+                            }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    html.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 const UNIT_COLOURS: [&str; 8] = [
@@ -1041,19 +1124,15 @@ fn format_sek(amount: f64) -> String {
     grouped
 }
 
-fn portfolio(html: &mut String, initiatives: &[Initiative], target_pct: f64, l: &Labels) {
-    let _ = write!(
-        html,
-        "<section id=\"portfolio\">\n<h2>{}</h2>\n",
-        l.t("Portfolio balance")
-    );
+fn portfolio(initiatives: &[Initiative], target_pct: f64, l: &Labels) -> Markup {
     if initiatives.is_empty() {
-        let _ = write!(
-            html,
-            "<p class=\"empty\">{}</p>\n</section>\n",
-            l.t("The repository has no active initiatives.")
-        );
-        return;
+        return html! {
+            section id="portfolio" {
+                "\n" h2 { (l.t("Portfolio balance")) } "\n"
+                p class="empty" { (l.t("The repository has no active initiatives.")) } "\n"
+            }
+            "\n"
+        };
     }
     // The budget-weighted mean position; equal weights when no initiative has a budget.
     let budgets: Vec<f64> = initiatives
@@ -1081,58 +1160,16 @@ fn portfolio(html: &mut String, initiatives: &[Initiative], target_pct: f64, l: 
         let index = units.iter().position(|u| *u == unit).unwrap_or(0);
         UNIT_COLOURS[index % UNIT_COLOURS.len()]
     };
+    let share = format!("{:.1}", mean_x * 100.0);
+    let external = format!("{:.1}", mean_y * 100.0);
+    let target_text = format!("{target_pct}");
 
     let (width, height) = (760.0, 560.0);
     let (left, top, size) = (70.0, 30.0, 460.0);
     let half = size / 2.0;
     let px = |x: f64| left + x * size;
     let py = |y: f64| top + size - y * size;
-    let _ = write!(
-        html,
-        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"portfolio-title portfolio-desc\">\n\
-         <title id=\"portfolio-title\">{title}</title>\n\
-         <desc id=\"portfolio-desc\">{desc}</desc>\n",
-        title = l.t("Portfolio balance: efficiency and innovation, internal and external benefit"),
-        desc = l.fill(
-            "{n} active initiatives placed by orientation (efficiency left, innovation right) and benefit focus (internal bottom, external top, both on the middle line), circles sized by budget and coloured by unit. The organisation's budget-weighted position is {share} % innovation and {external} % external; the target is {target_pct} % innovation. The table below gives the same data.",
-            &[
-                ("n", &initiatives.len().to_string()),
-                ("share", &format!("{:.1}", mean_x * 100.0)),
-                ("external", &format!("{:.1}", mean_y * 100.0)),
-                ("target_pct", &e(&format!("{target_pct}"))),
-            ]
-        ),
-    );
-    // Quadrants.
-    for (qx, qy, fill, label) in [
-        (0.0, 0.0, "#eef4fb", "Efficiency · external"),
-        (1.0, 0.0, "#f3effb", "Innovation · external"),
-        (0.0, 1.0, "#f6f8fa", "Efficiency · internal"),
-        (1.0, 1.0, "#fbf3f7", "Innovation · internal"),
-    ] {
-        let x = left + qx * half;
-        let y = top + qy * half;
-        let _ = writeln!(
-            html,
-            "<rect x=\"{x}\" y=\"{y}\" width=\"{half}\" height=\"{half}\" fill=\"{fill}\" stroke=\"#d1d9e0\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\" fill=\"#59636e\" font-weight=\"600\">{label}</text>",
-            label = l.t(label),
-            tx = x + 8.0,
-            // Labels at the outer edges, clear of the middle line where `both` sits.
-            ty = if qy == 0.0 { y + 18.0 } else { y + half - 10.0 },
-        );
-    }
-    let _ = write!(
-        html,
-        "<text x=\"{cx}\" y=\"{by}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2328\">{across}</text>\n\
-         <text x=\"{lx}\" y=\"{cy}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2328\" transform=\"rotate(-90 {lx} {cy})\">{up}</text>\n",
-        across = l.t("← efficiency · orientation · innovation →"),
-        up = l.t("← internal · benefit focus · external →"),
-        cx = left + half,
-        by = top + size + 26.0,
-        lx = left - 22.0,
-        cy = top + half,
-    );
+
     // Initiatives: grouped by cell, laid out on a grid within their quadrant (or along the
     // middle line for `both`), in repository order.
     let mut cells: BTreeMap<(u8, u8), Vec<usize>> = BTreeMap::new();
@@ -1143,6 +1180,7 @@ fn portfolio(html: &mut String, initiatives: &[Initiative], target_pct: f64, l: 
             .or_default()
             .push(index);
     }
+    let mut circles = Vec::with_capacity(initiatives.len());
     for ((cx, cy), members) in &cells {
         let x0 = if *cx == 0 { left } else { left + half };
         let count = members.len();
@@ -1171,189 +1209,263 @@ fn portfolio(html: &mut String, initiatives: &[Initiative], target_pct: f64, l: 
                 }
                 _ => 6.0,
             };
-            let budget = initiative
-                .budget_sek
-                .map(|b| l.fill("{amount} SEK", &[("amount", &format_sek(b))]))
-                .unwrap_or_else(|| l.t("no budget given").into());
-            let _ = writeln!(
-                html,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius:.1}\" fill=\"{colour}\" fill-opacity=\"0.55\" stroke=\"{colour}\" stroke-width=\"1.5\"{dash}>\
-                 <title>{title}</title></circle>\
-                 <text x=\"{x:.1}\" y=\"{ty:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1f2328\">{id}</text>",
-                colour = colour_of(&initiative.unit),
-                dash = if initiative.budget_sek.is_none() {
-                    " stroke-dasharray=\"3 2\""
-                } else {
-                    ""
-                },
-                title = e(&l.fill(
-                    "{id} {name} ({unit}): {orientation}, {focus} benefit, {phase}, {budget}",
-                    &[
-                        ("id", &initiative.id),
-                        ("name", &initiative.name),
-                        ("unit", &initiative.unit),
-                        ("orientation", &initiative.orientation),
-                        ("focus", &initiative.benefit_focus),
-                        ("phase", &initiative.phase),
-                        ("budget", &budget),
-                    ]
-                )),
-                ty = y + radius + 11.0,
-                id = e(&initiative.id),
-            );
+            circles.push((initiative, x, y, radius));
         }
     }
-    // Target: the innovation share the organisation aims for.
-    let tx = px(target);
-    let target_text = e(&format!("{target_pct}"));
-    let _ = writeln!(
-        html,
-        "<line x1=\"{tx:.1}\" y1=\"{top}\" x2=\"{tx:.1}\" y2=\"{bottom}\" stroke=\"#1a7f37\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\
-         <text x=\"{lx:.1}\" y=\"{ly}\" font-size=\"11\" fill=\"#1a7f37\" font-weight=\"600\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{target_label}</text>\
-         <circle cx=\"{tx:.1}\" cy=\"{cy:.1}\" r=\"7\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"2.5\"><title>{target_title}</title></circle>",
-        target_label = l.fill(
-            "target {target_pct} % innovation",
-            &[("target_pct", &target_text)]
-        ),
-        target_title = l.fill(
-            "Target: {target_pct} % innovation",
-            &[("target_pct", &target_text)]
-        ),
-        bottom = top + size,
-        lx = tx + 5.0,
-        ly = top - 8.0,
-        cy = py(mean_y),
-    );
-    // The organisation's current, budget-weighted position.
-    let (mx, my) = (px(mean_x), py(mean_y));
-    let _ = writeln!(
-        html,
-        "<path d=\"M {a:.1} {my:.1} L {mx:.1} {b:.1} L {c:.1} {my:.1} L {mx:.1} {d:.1} Z\" fill=\"#1f2328\" stroke=\"#fff\" stroke-width=\"1.5\">\
-         <title>{now_title}</title></path>\
-         <text x=\"{lx:.1}\" y=\"{ly:.1}\" font-size=\"12\" font-weight=\"700\" fill=\"#1f2328\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">{now_label}</text>",
-        a = mx - 8.0,
-        b = my - 8.0,
-        c = mx + 8.0,
-        d = my + 8.0,
-        now_title = l.fill(
-            "Now: {share} % innovation, {external} % external (budget-weighted)",
+    let initiative_title = |initiative: &Initiative| {
+        let budget = initiative
+            .budget_sek
+            .map(|b| l.fill("{amount} SEK", &[("amount", &format_sek(b))]))
+            .unwrap_or_else(|| l.t("no budget given").into());
+        l.fill(
+            "{id} {name} ({unit}): {orientation}, {focus} benefit, {phase}, {budget}",
             &[
-                ("share", &format!("{:.1}", mean_x * 100.0)),
-                ("external", &format!("{:.1}", mean_y * 100.0)),
-            ]
-        ),
-        now_label = l.fill(
-            "now {share} %",
-            &[("share", &format!("{:.1}", mean_x * 100.0))]
-        ),
-        lx = mx - 6.0,
-        ly = my - 14.0,
+                ("id", &initiative.id),
+                ("name", &initiative.name),
+                ("unit", &initiative.unit),
+                ("orientation", &initiative.orientation),
+                ("focus", &initiative.benefit_focus),
+                ("phase", &initiative.phase),
+                ("budget", &budget),
+            ],
+        )
+    };
+    // The diamond of the organisation's current, budget-weighted position.
+    let (mx, my) = (px(mean_x), py(mean_y));
+    let now_diamond = format!(
+        "M {:.1} {my:.1} L {mx:.1} {:.1} L {:.1} {my:.1} L {mx:.1} {:.1} Z",
+        mx - 8.0,
+        my - 8.0,
+        mx + 8.0,
+        my + 8.0
     );
-    // Legend: units, then the markers.
+    // The legend: units, then the markers below them.
     let legend_x = left + size + 30.0;
-    let _ = writeln!(
-        html,
-        "<text x=\"{legend_x}\" y=\"{y}\" font-size=\"12\" font-weight=\"600\" fill=\"#1f2328\">{unit}</text>",
-        y = top + 12.0,
-        unit = l.t("Unit"),
-    );
-    for (rank, unit) in units.iter().enumerate() {
-        let y = top + 32.0 + rank as f64 * 20.0;
-        let _ = writeln!(
-            html,
-            "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"6\" fill=\"{colour}\" fill-opacity=\"0.55\" stroke=\"{colour}\"/>\
-             <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\" fill=\"#1f2328\">{unit}</text>",
-            cx = legend_x + 6.0,
-            cy = y - 4.0,
-            colour = colour_of(unit),
-            tx = legend_x + 18.0,
-            ty = y,
-            unit = e(unit),
-        );
-    }
-    let y = top + 52.0 + units.len() as f64 * 20.0;
-    let _ = writeln!(
-        html,
-        "<path d=\"M {a} {b} L {c} {d} L {e2} {b} L {c} {f} Z\" fill=\"#1f2328\"/>\
-         <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\" fill=\"#1f2328\">{now}</text>\
-         <circle cx=\"{c}\" cy=\"{cy2}\" r=\"6\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"2.5\"/>\
-         <text x=\"{tx}\" y=\"{ty2}\" font-size=\"12\" fill=\"#1f2328\">{target}</text>\
-         <text x=\"{legend_x}\" y=\"{ty3}\" font-size=\"11\" fill=\"#59636e\">{size}</text>",
-        now = l.t("now (budget-weighted)"),
-        target = l.t("target"),
-        size = l.t("circle size grows with budget"),
-        a = legend_x,
-        b = y - 4.0,
+    let markers_y = top + 52.0 + units.len() as f64 * 20.0;
+    let legend_diamond = format!(
+        "M {legend_x} {b} L {c} {d} L {e} {b} L {c} {f} Z",
+        b = markers_y - 4.0,
         c = legend_x + 6.0,
-        d = y - 10.0,
-        e2 = legend_x + 12.0,
-        f = y + 2.0,
-        tx = legend_x + 18.0,
-        ty = y,
-        cy2 = y + 16.0,
-        ty2 = y + 20.0,
-        ty3 = y + 44.0,
+        d = markers_y - 10.0,
+        e = legend_x + 12.0,
+        f = markers_y + 2.0,
     );
-    let _ = write!(
-        html,
-        "</svg>\n<figcaption>{}</figcaption>\n<details class=\"alt\" open><summary>{}</summary>\n<table>\n<thead><tr>",
-        l.t("Each circle is an active initiative; the diamond is the organisation's budget-weighted position and the dashed line its innovation target."),
-        l.t("Portfolio as a table"),
-    );
-    for heading in [
+    let tx = px(target);
+    let chart = html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
+            width=(width) height=(height) role="img"
+            aria-labelledby="portfolio-title portfolio-desc" {
+            "\n"
+            title id="portfolio-title" {
+                (l.t("Portfolio balance: efficiency and innovation, internal and external benefit"))
+            }
+            "\n"
+            desc id="portfolio-desc" {
+                (l.fill(
+                    "{n} active initiatives placed by orientation (efficiency left, innovation right) and benefit focus (internal bottom, external top, both on the middle line), circles sized by budget and coloured by unit. The organisation's budget-weighted position is {share} % innovation and {external} % external; the target is {target_pct} % innovation. The table below gives the same data.",
+                    &[
+                        ("n", &initiatives.len().to_string()),
+                        ("share", &share),
+                        ("external", &external),
+                        ("target_pct", &target_text),
+                    ],
+                ))
+            }
+            "\n"
+            // Quadrants.
+            @for (qx, qy, fill, label) in [
+                (0.0, 0.0, "#eef4fb", "Efficiency · external"),
+                (1.0, 0.0, "#f3effb", "Innovation · external"),
+                (0.0, 1.0, "#f6f8fa", "Efficiency · internal"),
+                (1.0, 1.0, "#fbf3f7", "Innovation · internal"),
+            ] {
+                @let x = left + qx * half;
+                @let y = top + qy * half;
+                rect x=(x) y=(y) width=(half) height=(half) fill=(fill) stroke="#d1d9e0" {}
+                // Labels at the outer edges, clear of the middle line where `both` sits.
+                text x=(x + 8.0) y=(if qy == 0.0 { y + 18.0 } else { y + half - 10.0 })
+                    font-size="12" fill="#59636e" font-weight="600" {
+                    (l.t(label))
+                }
+                "\n"
+            }
+            text x=(left + half) y=(top + size + 26.0)
+                font-size="12" text-anchor="middle" fill="#1f2328" {
+                (l.t("← efficiency · orientation · innovation →"))
+            }
+            "\n"
+            text x=(left - 22.0) y=(top + half) font-size="12" text-anchor="middle" fill="#1f2328"
+                transform={ "rotate(-90 " (left - 22.0) " " (top + half) ")" } {
+                (l.t("← internal · benefit focus · external →"))
+            }
+            "\n"
+            @for (initiative, x, y, radius) in &circles {
+                @let colour = colour_of(&initiative.unit);
+                circle cx=(one_decimal(*x)) cy=(one_decimal(*y)) r=(one_decimal(*radius))
+                    fill=(colour) fill-opacity="0.55" stroke=(colour) stroke-width="1.5"
+                    stroke-dasharray=[initiative.budget_sek.is_none().then_some("3 2")] {
+                    title { (initiative_title(initiative)) }
+                }
+                text x=(one_decimal(*x)) y=(one_decimal(y + radius + 11.0)) font-size="10"
+                    text-anchor="middle" fill="#1f2328" {
+                    (initiative.id)
+                }
+                "\n"
+            }
+            // Target: the innovation share the organisation aims for.
+            line x1=(one_decimal(tx)) y1=(top) x2=(one_decimal(tx)) y2=(top + size)
+                stroke="#1a7f37" stroke-width="2" stroke-dasharray="6 4" {}
+            text x=(one_decimal(tx + 5.0)) y=(top - 8.0) font-size="11" fill="#1a7f37"
+                font-weight="600" stroke="#ffffff" stroke-width="3" paint-order="stroke" {
+                (l.fill("target {target_pct} % innovation", &[("target_pct", &target_text)]))
+            }
+            circle cx=(one_decimal(tx)) cy=(one_decimal(py(mean_y))) r="7" fill="none"
+                stroke="#1a7f37" stroke-width="2.5" {
+                title {
+                    (l.fill("Target: {target_pct} % innovation", &[("target_pct", &target_text)]))
+                }
+            }
+            "\n"
+            // The organisation's current, budget-weighted position.
+            path d=(now_diamond) fill="#1f2328" stroke="#fff" stroke-width="1.5" {
+                title {
+                    (l.fill(
+                        "Now: {share} % innovation, {external} % external (budget-weighted)",
+                        &[("share", &share), ("external", &external)],
+                    ))
+                }
+            }
+            text x=(one_decimal(mx - 6.0)) y=(one_decimal(my - 14.0)) font-size="12"
+                font-weight="700" fill="#1f2328" stroke="#ffffff" stroke-width="4"
+                paint-order="stroke" {
+                (l.fill("now {share} %", &[("share", &share)]))
+            }
+            "\n"
+            // Legend: units, then the markers.
+            text x=(legend_x) y=(top + 12.0) font-size="12" font-weight="600" fill="#1f2328" {
+                (l.t("Unit"))
+            }
+            "\n"
+            @for (rank, unit) in units.iter().enumerate() {
+                @let y = top + 32.0 + rank as f64 * 20.0;
+                circle cx=(legend_x + 6.0) cy=(y - 4.0) r="6" fill=(colour_of(unit))
+                    fill-opacity="0.55" stroke=(colour_of(unit)) {}
+                text x=(legend_x + 18.0) y=(y) font-size="12" fill="#1f2328" { (unit) }
+                "\n"
+            }
+            path d=(legend_diamond) fill="#1f2328" {}
+            text x=(legend_x + 18.0) y=(markers_y) font-size="12" fill="#1f2328" {
+                (l.t("now (budget-weighted)"))
+            }
+            circle cx=(legend_x + 6.0) cy=(markers_y + 16.0) r="6" fill="none"
+                stroke="#1a7f37" stroke-width="2.5" {}
+            text x=(legend_x + 18.0) y=(markers_y + 20.0) font-size="12" fill="#1f2328" {
+                (l.t("target"))
+            }
+            text x=(legend_x) y=(markers_y + 44.0) font-size="11" fill="#59636e" {
+                (l.t("circle size grows with budget"))
+            }
+            "\n"
+        }
+    };
+    let headings = [
         "Initiative",
         "Name",
         "Unit",
         "Orientation",
         "Benefit focus",
         "Phase",
-    ] {
-        let _ = write!(html, "<th>{}</th>", l.t(heading));
+    ];
+    let table = html! {
+        table {
+            "\n"
+            thead {
+                tr {
+                    @for heading in headings { th { (l.t(heading)) } }
+                    th class="num" { (l.t("Budget (SEK)")) }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for initiative in initiatives {
+                    tr {
+                        td { code { (initiative.id) } }
+                        td { (initiative.name) }
+                        td { (initiative.unit) }
+                        td { (initiative.orientation) }
+                        td { (initiative.benefit_focus) }
+                        td { (initiative.phase) }
+                        td class="num" {
+                            (initiative.budget_sek.map_or_else(|| "–".into(), format_sek))
+                        }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+            tfoot {
+                tr {
+                    th colspan="6" {
+                        (l.t("Now (budget-weighted): innovation share / external share"))
+                    }
+                    td class="num" { (share) " % / " (external) " %" }
+                }
+                tr {
+                    th colspan="6" { (l.t("Target innovation share")) }
+                    td class="num" { (target_text) " %" }
+                }
+                tr {
+                    th colspan="6" { (l.t("Total budget")) }
+                    td class="num" { (format_sek(total_budget)) }
+                }
+            }
+            "\n"
+        }
+    };
+    html! {
+        section id="portfolio" {
+            "\n" h2 { (l.t("Portfolio balance")) } "\n"
+            (chart_with_table(
+                chart,
+                l.t("Each circle is an active initiative; the diamond is the organisation's budget-weighted position and the dashed line its innovation target."),
+                l.t("Portfolio as a table"),
+                table,
+            ))
+        }
+        "\n"
     }
-    let _ = write!(
-        html,
-        "<th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        l.t("Budget (SEK)")
-    );
-    for initiative in initiatives {
-        let _ = writeln!(
-            html,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            e(&initiative.id),
-            e(&initiative.name),
-            e(&initiative.unit),
-            e(&initiative.orientation),
-            e(&initiative.benefit_focus),
-            e(&initiative.phase),
-            initiative
-                .budget_sek
-                .map(format_sek)
-                .unwrap_or_else(|| "–".into()),
-        );
-    }
-    let _ = writeln!(
-        html,
-        "</tbody>\n<tfoot><tr><th colspan=\"6\">{}</th>\
-         <td class=\"num\">{:.1} % / {:.1} %</td></tr>\
-         <tr><th colspan=\"6\">{}</th><td class=\"num\">{} %</td></tr>\
-         <tr><th colspan=\"6\">{}</th><td class=\"num\">{}</td></tr></tfoot>\n</table>\n</details>\n</figure>\n</section>",
-        l.t("Now (budget-weighted): innovation share / external share"),
-        mean_x * 100.0,
-        mean_y * 100.0,
-        l.t("Target innovation share"),
-        e(&format!("{target_pct}")),
-        l.t("Total budget"),
-        format_sek(total_budget),
-    );
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{Labels, html};
+    use crate::lang::Lang;
+
     #[test]
-    fn escaping_covers_markup_and_quotes() {
+    fn a_phrase_filled_with_markup_escapes_its_own_text_and_keeps_the_markup() {
+        let labels = Labels { lang: Lang::En };
+        let filled = labels.fill_markup(
+            "Compliance: {framework}",
+            &[("framework", html! { b { "A & B" } })],
+        );
+        assert_eq!(filled.into_string(), "Compliance: <b>A &amp; B</b>");
+        let unknown = labels.fill_markup("{count} findings", &[("other", html! { "x" })]);
+        assert_eq!(unknown.into_string(), "{count} findings");
+        let swedish = Labels { lang: Lang::Sv }
+            .fill_markup("{count} findings", &[("count", html! { "<3>" })]);
+        assert_eq!(swedish.into_string(), "&lt;3&gt; fynd");
+    }
+
+    #[test]
+    fn the_page_keeps_line_feeds_and_tabs_and_replaces_other_controls() {
         assert_eq!(
-            super::escape_html("<script>alert(\"x&y\")</script>'"),
-            "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt;&#39;"
+            super::without_controls("a\u{1b}[31mb\r\n\tc\u{7f}\u{85}".to_string()),
+            "a\u{fffd}[31mb\u{fffd}\n\tc\u{fffd}\u{fffd}"
+        );
+        assert_eq!(
+            super::without_controls("<p>å</p>\n".to_string()),
+            "<p>å</p>\n"
         );
     }
 
