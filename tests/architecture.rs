@@ -87,7 +87,7 @@ fn renderers_read_only_the_outcome_the_views_and_the_catalogue() {
         Vec::<String>::new()
     );
     assert_eq!(
-        only_these("src/lang.rs", &["finding", "lang", "outcome"]),
+        only_these("src/lang", &["finding", "lang", "outcome"]),
         Vec::<String>::new()
     );
 }

@@ -74,81 +74,6 @@ pub(crate) struct PackArgs {
     pub(crate) lang: Option<Lang>,
 }
 
-/// The words of `rules list` and `rules explain` in one language.
-struct Labels {
-    list_header: [&'static str; 5],
-    any_kind: &'static str,
-    built_in: &'static str,
-    severity: &'static str,
-    built_into_engine: &'static str,
-    regraded: &'static str,
-    kinds: &'static str,
-    pack: &'static str,
-    references: &'static str,
-    what_it_checks: &'static str,
-    each_record: &'static str,
-    whole_kind: &'static str,
-    each_group: &'static str,
-    each_item: &'static str,
-    check_line: &'static str,
-    why: &'static str,
-    params: &'static str,
-    what_to_do: &'static str,
-    failing_example: &'static str,
-    passing_example: &'static str,
-}
-
-impl Labels {
-    fn of(lang: Lang) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                list_header: ["ID", "SEVERITY", "KINDS", "TITLE", "FROM"],
-                any_kind: "(any)",
-                built_in: "built in",
-                severity: "severity",
-                built_into_engine: "{severity} (built into the engine)",
-                regraded: "{severity} (re-graded from {default} in tillsyn.toml)",
-                kinds: "kinds",
-                pack: "pack",
-                references: "references",
-                what_it_checks: "What it checks",
-                each_record: "each record",
-                whole_kind: "all records of the kind together",
-                each_group: "each group of records by {group_by}",
-                each_item: "each item of `{each}`",
-                check_line: "[{severity}] on {scope} of {kinds}:",
-                why: "Why",
-                params: "Params (override in tillsyn.toml under [params])",
-                what_to_do: "What to do",
-                failing_example: "Failing example",
-                passing_example: "Passing example",
-            },
-            Lang::Sv => Labels {
-                list_header: ["ID", "ALLVARLIGHET", "POSTTYPER", "TITEL", "FRÅN"],
-                any_kind: "(alla)",
-                built_in: "inbyggd",
-                severity: "allvarlighet",
-                built_into_engine: "{severity} (inbyggd i motorn)",
-                regraded: "{severity} (omgraderad från {default} i tillsyn.toml)",
-                kinds: "posttyper",
-                pack: "paket",
-                references: "referenser",
-                what_it_checks: "Vad den kontrollerar",
-                each_record: "varje post",
-                whole_kind: "alla poster av posttypen tillsammans",
-                each_group: "varje grupp av poster efter {group_by}",
-                each_item: "varje element i `{each}`",
-                check_line: "[{severity}] på {scope} av {kinds}:",
-                why: "Varför",
-                params: "Parametrar (ändras i tillsyn.toml under [params])",
-                what_to_do: "Åtgärd",
-                failing_example: "Exempel som ger fynd",
-                passing_example: "Exempel utan fynd",
-            },
-        }
-    }
-}
-
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_tests.rs"));
 }
@@ -176,7 +101,13 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
             table
                 .load_style(presets::NOTHING)
                 .set_content_arrangement(ContentArrangement::Disabled);
-            table.set_header(Labels::of(lang).list_header);
+            table.set_header([
+                lang.t("ID"),
+                lang.t("SEVERITY"),
+                lang.t("KINDS"),
+                lang.t("TITLE"),
+                lang.t("FROM"),
+            ]);
             for listed in listing(&rules, lang) {
                 let matches_filter = filter.as_ref().is_none_or(|filter| {
                     listed.id.starts_with(filter.as_str())
@@ -271,13 +202,12 @@ fn load(packs: &PackArgs) -> Result<RuleSet, String> {
 }
 
 fn listing(rules: &RuleSet, lang: Lang) -> Vec<Listed> {
-    let labels = Labels::of(lang);
     let builtins = builtin::ALL.iter().map(|rule| Listed {
         id: rule.id.to_string(),
         severity: rules.severity_of(rule.id, rule.severity),
-        kinds: labels.any_kind.to_string(),
+        kinds: lang.t("(any)").to_string(),
         title: builtin_text(rule, lang).title.to_string(),
-        origin: labels.built_in.to_string(),
+        origin: lang.t("built in").to_string(),
     });
     let packs = rules.rules.iter().map(|rule| Listed {
         id: rule.def.id.clone(),
@@ -377,7 +307,6 @@ fn translated(def: &crate::rules::pack::RuleDef, lang: Lang) -> Words<'_> {
 }
 
 fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<String, String> {
-    let labels = Labels::of(lang);
     let mut page = Page {
         style,
         text: String::new(),
@@ -386,19 +315,19 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
         let text = builtin_text(rule, lang);
         page.title(rule.id, text.title);
         page.fact(
-            labels.severity,
+            lang.t("severity"),
             &fill(
-                labels.built_into_engine,
+                lang.t("{severity} (built into the engine)"),
                 &[(
                     "severity",
                     lang.severity(rules.severity_of(rule.id, rule.severity)),
                 )],
             ),
         );
-        page.fact(labels.references, &rule.references.join(", "));
-        page.section(labels.why);
+        page.fact(lang.t("references"), &rule.references.join(", "));
+        page.section(lang.t("Why"));
         page.paragraph(text.rationale);
-        page.section(labels.what_to_do);
+        page.section(lang.t("What to do"));
         page.paragraph(text.remediation);
         return Ok(page.text);
     }
@@ -418,7 +347,7 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
     let graded = rules.severity_of(&def.id, def.severity);
     let severity = if graded != def.severity {
         fill(
-            labels.regraded,
+            lang.t("{severity} (re-graded from {default} in tillsyn.toml)"),
             &[
                 ("severity", lang.severity(graded)),
                 ("default", lang.severity(def.severity)),
@@ -427,26 +356,29 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
     } else {
         lang.severity(graded).to_string()
     };
-    page.fact(labels.severity, &severity);
-    page.fact(labels.kinds, &def.kinds.join(", "));
-    page.fact(labels.pack, &rules.packs[def.pack].path);
+    page.fact(lang.t("severity"), &severity);
+    page.fact(lang.t("kinds"), &def.kinds.join(", "));
+    page.fact(lang.t("pack"), &rules.packs[def.pack].path);
     if !def.references.is_empty() {
-        page.fact(labels.references, &def.references.join(", "));
+        page.fact(lang.t("references"), &def.references.join(", "));
     }
-    page.section(labels.what_it_checks);
+    page.section(lang.t("What it checks"));
     for (check, source) in rule.checks.iter().zip(&def.checks) {
         let scope = match &source.scope {
             crate::rules::pack::Scope::Record => match &source.each {
-                Some(each) => fill(labels.each_item, &[("each", each)]),
-                None => labels.each_record.to_string(),
+                Some(each) => fill(lang.t("each item of `{each}`"), &[("each", each)]),
+                None => lang.t("each record").to_string(),
             },
-            crate::rules::pack::Scope::Kind => labels.whole_kind.to_string(),
-            crate::rules::pack::Scope::Group(group_by) => {
-                fill(labels.each_group, &[("group_by", &group_by.0.text)])
+            crate::rules::pack::Scope::Kind => {
+                lang.t("all records of the kind together").to_string()
             }
+            crate::rules::pack::Scope::Group(group_by) => fill(
+                lang.t("each group of records by {group_by}"),
+                &[("group_by", &group_by.0.text)],
+            ),
         };
         page.paragraph(&fill(
-            labels.check_line,
+            lang.t("[{severity}] on {scope} of {kinds}:"),
             &[
                 (
                     "severity",
@@ -464,11 +396,11 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
         page.code("text", &code);
     }
     if !words.rationale.is_empty() {
-        page.section(labels.why);
+        page.section(lang.t("Why"));
         page.paragraph(words.rationale);
     }
     if !def.params.is_empty() {
-        page.section(labels.params);
+        page.section(lang.t("Params (override in tillsyn.toml under [params])"));
         for name in &def.params {
             let value = rules
                 .values
@@ -491,16 +423,16 @@ fn explain_as(rules: &RuleSet, id: &str, style: Style, lang: Lang) -> Result<Str
         }
     }
     if !words.remediation.is_empty() {
-        page.section(labels.what_to_do);
+        page.section(lang.t("What to do"));
         page.paragraph(words.remediation);
     }
     let (failing, passing) = examples(def);
     if let Some(failing) = failing {
-        page.section(labels.failing_example);
+        page.section(lang.t("Failing example"));
         page.code("yaml", &failing);
     }
     if let Some(passing) = passing {
-        page.section(labels.passing_example);
+        page.section(lang.t("Passing example"));
         page.code("yaml", &passing);
     }
     Ok(page.text)

@@ -6,40 +6,14 @@ use crate::lang::Lang;
 use crate::outcome::Outcome;
 use crate::views::compliance::Matrix;
 
-/// The Markdown matrix's words in one language. `{…}` marks where a value goes.
-struct Labels {
-    heading: &'static str,
-    counts_header: &'static str,
-    controls: &'static str,
-    matrix_header: &'static str,
-}
-
-impl Labels {
-    fn of(lang: Lang) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                heading: "# Compliance: {framework}\n\nAs of {as_of} (tillsyn {version}). {files} files and {records} records read.",
-                counts_header: "| Critical | High | Medium | Low | Info | Accepted | Overdue |",
-                controls: "{count} controls: {statuses}.",
-                matrix_header: "| Control | Title | Rules | Evaluated | Failed | Accepted | Passed | Status |",
-            },
-            Lang::Sv => Labels {
-                heading: "# Efterlevnad: {framework}\n\nPer {as_of} (tillsyn {version}). {files} filer och {records} poster lästa.",
-                counts_header: "| Kritisk | Hög | Medel | Låg | Info | Accepterade | Försenade |",
-                controls: "{count} kontroller: {statuses}.",
-                matrix_header: "| Kontroll | Titel | Regler | Bedömda | Underkända | Accepterade | Godkända | Status |",
-            },
-        }
-    }
-}
-
 /// The matrix as Markdown, with a short summary of the run above it.
 pub fn markdown(result: &Outcome, matrix: &Matrix, version: &str, lang: Lang) -> String {
-    let labels = Labels::of(lang);
     let summary = result.summary();
     let overdue = result.overdue();
     let mut text = fill(
-        labels.heading,
+        lang.t("# Compliance: {framework}
+
+As of {as_of} (tillsyn {version}). {files} files and {records} records read."),
         &[
             ("framework", matrix.framework.name_in(lang)),
             ("as_of", &result.as_of.to_string()),
@@ -49,7 +23,7 @@ pub fn markdown(result: &Outcome, matrix: &Matrix, version: &str, lang: Lang) ->
         ],
     );
     text.push_str("\n\n");
-    text.push_str(labels.counts_header);
+    text.push_str(lang.t("| Critical | High | Medium | Low | Info | Accepted | Overdue |"));
     text.push('\n');
     text.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
     text.push_str(&format!(
@@ -68,14 +42,16 @@ pub fn markdown(result: &Outcome, matrix: &Matrix, version: &str, lang: Lang) ->
         .map(|(status, count)| format!("{count} {}", status.label_in(lang)))
         .collect();
     text.push_str(&fill(
-        labels.controls,
+        lang.t("{count} controls: {statuses}."),
         &[
             ("count", &matrix.controls.len().to_string()),
             ("statuses", &counts.join(", ")),
         ],
     ));
     text.push_str("\n\n");
-    text.push_str(labels.matrix_header);
+    text.push_str(
+        lang.t("| Control | Title | Rules | Evaluated | Failed | Accepted | Passed | Status |"),
+    );
     text.push_str("\n|---|---|---|---:|---:|---:|---:|---|\n");
     for control in &matrix.controls {
         text.push_str(&format!(

@@ -8,60 +8,28 @@ use super::{csv_row, fill, markdown_cell, neutralise_controls};
 use crate::lang::Lang;
 use crate::views::followup::{Group, who};
 
-/// The follow-up's words in one language, for the table and Markdown. `{…}` marks where a value
-/// goes.
-struct Labels {
-    nothing_as_of: &'static str,
-    group: &'static str,
-    overdue: &'static str,
-    table_headers: [&'static str; 4],
-    heading: &'static str,
-    nothing: &'static str,
-    group_heading: &'static str,
-    markdown_header: &'static str,
-}
-
-impl Labels {
-    fn of(lang: Lang) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                nothing_as_of: "Nothing to follow up as of {as_of}.",
-                group: "{who} — {count} findings{overdue}",
-                overdue: ", {count} overdue",
-                table_headers: ["Due", "State", "Rule", "Finding"],
-                heading: "# Follow-up as of {as_of}",
-                nothing: "Nothing to follow up.",
-                group_heading: "## {who} — {count} findings, {overdue} overdue",
-                markdown_header: "| Due | State | Rule | Severity | Where | Finding |",
-            },
-            Lang::Sv => Labels {
-                nothing_as_of: "Inget att följa upp per {as_of}.",
-                group: "{who} — {count} fynd{overdue}",
-                overdue: ", {count} försenade",
-                table_headers: ["Senast", "Status", "Regel", "Fynd"],
-                heading: "# Uppföljning per {as_of}",
-                nothing: "Inget att följa upp.",
-                group_heading: "## {who} — {count} fynd, {overdue} försenade",
-                markdown_header: "| Senast | Status | Regel | Allvarlighet | Var | Fynd |",
-            },
-        }
-    }
-}
-
 pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
-    let labels = Labels::of(lang);
     if groups.is_empty() {
-        return format!("{}\n", fill(labels.nothing_as_of, &[("as_of", as_of)]));
+        return format!(
+            "{}\n",
+            fill(
+                lang.t("Nothing to follow up as of {as_of}."),
+                &[("as_of", as_of)]
+            )
+        );
     }
     let mut text = String::new();
     for group in groups {
         let overdue = if group.overdue > 0 {
-            fill(labels.overdue, &[("count", &group.overdue.to_string())])
+            fill(
+                lang.t(", {count} overdue"),
+                &[("count", &group.overdue.to_string())],
+            )
         } else {
             String::new()
         };
         text.push_str(&fill(
-            labels.group,
+            lang.t("{who} — {count} findings{overdue}"),
             &[
                 ("who", &neutralise_controls(&who(group, lang))),
                 ("count", &group.findings.len().to_string()),
@@ -74,7 +42,12 @@ pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
             .load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(100)
-            .set_header(labels.table_headers);
+            .set_header([
+                lang.t("Due"),
+                lang.t("State"),
+                lang.t("Rule"),
+                lang.t("Finding"),
+            ]);
         for finding in &group.findings {
             let mut state = lang.state(finding.state).to_string();
             if let Some(escalation) = &finding.escalation {
@@ -104,16 +77,18 @@ pub fn json(groups: &[Group], as_of: &str) -> String {
 }
 
 pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
-    let labels = Labels::of(lang);
-    let mut text = format!("{}\n\n", fill(labels.heading, &[("as_of", as_of)]));
+    let mut text = format!(
+        "{}\n\n",
+        fill(lang.t("# Follow-up as of {as_of}"), &[("as_of", as_of)])
+    );
     if groups.is_empty() {
-        text.push_str(labels.nothing);
+        text.push_str(lang.t("Nothing to follow up."));
         text.push('\n');
         return text;
     }
     for group in groups {
         text.push_str(&fill(
-            labels.group_heading,
+            lang.t("## {who} — {count} findings, {overdue} overdue"),
             &[
                 ("who", &markdown_cell(&who(group, lang))),
                 ("count", &group.findings.len().to_string()),
@@ -123,7 +98,7 @@ pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
         text.push_str("\n\n");
         text.push_str(&format!(
             "{}\n|---|---|---|---|---|---|\n",
-            labels.markdown_header
+            lang.t("| Due | State | Rule | Severity | Where | Finding |")
         ));
         for finding in &group.findings {
             text.push_str(&format!(

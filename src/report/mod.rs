@@ -179,23 +179,16 @@ pub fn is_new(finding: &Finding) -> bool {
 pub fn unlisted_sentence(unlisted: &crate::outcome::Unlisted, lang: Lang) -> String {
     let count = unlisted.count.to_string();
     let limit = unlisted.limit.to_string();
-    let template = match (lang, unlisted.count == 1) {
-        (Lang::En, true) => {
+    let template = if unlisted.count == 1 {
+        lang.t(
             "{count} more finding of {rule} in {file} is not listed (limit `findings_per_rule_per_file` = {limit}); \
-             it counts in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list it"
-        }
-        (Lang::En, false) => {
+             it counts in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list it",
+        )
+    } else {
+        lang.t(
             "{count} more findings of {rule} in {file} are not listed (limit `findings_per_rule_per_file` = {limit}); \
-             they count in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list them"
-        }
-        (Lang::Sv, true) => {
-            "ytterligare {count} fynd av {rule} i {file} listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
-             det räknas i sammanfattningen och avslutningskoden; åtgärda de listade, eller höj gränsen i tillsyn.toml för att lista det"
-        }
-        (Lang::Sv, false) => {
-            "ytterligare {count} fynd av {rule} i {file} listas inte (gränsen `findings_per_rule_per_file` = {limit}); \
-             de räknas i sammanfattningen och avslutningskoden; åtgärda de listade, eller höj gränsen i tillsyn.toml för att lista dem"
-        }
+             they count in the summary and the exit code; fix the ones listed, or raise the limit in tillsyn.toml to list them",
+        )
     };
     fill(
         template,
@@ -211,11 +204,7 @@ pub fn unlisted_sentence(unlisted: &crate::outcome::Unlisted, lang: Lang) -> Str
 /// [`unlisted_sentence`] as a note line, `note: …` (`obs: …` in Swedish), for standard error
 /// and the formats that show notes as plain lines.
 pub fn unlisted_note(unlisted: &crate::outcome::Unlisted, lang: Lang) -> String {
-    let prefix = match lang {
-        Lang::En => "note",
-        Lang::Sv => "obs",
-    };
-    format!("{prefix}: {}", unlisted_sentence(unlisted, lang))
+    format!("{}: {}", lang.t("note"), unlisted_sentence(unlisted, lang))
 }
 
 /// The run against the ledger, in words: `3 new, 2 resolved, 91 still open since 2026-12-01.`
@@ -230,13 +219,10 @@ pub fn baseline_sentence(baseline: &Baseline, lang: Lang) -> String {
         .map(|(name, count)| (*name, count.as_str()))
         .chain(baseline.since.as_deref().map(|since| ("since", since)))
         .collect();
-    let template = match (lang, baseline.since.is_some()) {
-        (Lang::En, true) => "{new} new, {resolved} resolved, {open} still open since {since}.",
-        (Lang::En, false) => "{new} new: the ledger has no earlier run to compare with.",
-        (Lang::Sv, true) => {
-            "{new} nya, {resolved} åtgärdade, {open} fortfarande öppna sedan {since}."
-        }
-        (Lang::Sv, false) => "{new} nya: liggaren har ingen tidigare körning att jämföra med.",
+    let template = if baseline.since.is_some() {
+        lang.t("{new} new, {resolved} resolved, {open} still open since {since}.")
+    } else {
+        lang.t("{new} new: the ledger has no earlier run to compare with.")
     };
     fill(template, &values)
 }

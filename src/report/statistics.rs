@@ -58,10 +58,7 @@ pub fn render(result: &Outcome, lang: Lang) -> String {
         .map(|((rule, _), _)| rule.len())
         .max()
         .unwrap_or(0);
-    let accepted_word = match lang {
-        Lang::Sv => "godtagna",
-        Lang::En => "accepted",
-    };
+    let accepted_word = lang.t("accepted");
     let mut text = String::new();
     for ((rule, severity), (open, accepted, title)) in &rows {
         let accepted = if *accepted > 0 {
@@ -82,19 +79,23 @@ pub fn render(result: &Outcome, lang: Lang) -> String {
         .map(|((rule, _), _)| *rule)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let _ = match lang {
-        Lang::Sv => writeln!(
-            text,
-            "{total} öppna fynd och {accepted} godtagna från {rules} {}, per den {}.",
-            if rules == 1 { "regel" } else { "regler" },
-            result.as_of
-        ),
-        Lang::En => writeln!(
-            text,
-            "{total} open and {accepted} accepted findings from {rules} {}, as of {}.",
-            if rules == 1 { "rule" } else { "rules" },
-            result.as_of
-        ),
+    let template = if rules == 1 {
+        lang.t("{total} open and {accepted} accepted findings from {rules} rule, as of {as_of}.")
+    } else {
+        lang.t("{total} open and {accepted} accepted findings from {rules} rules, as of {as_of}.")
     };
+    let _ = writeln!(
+        text,
+        "{}",
+        super::fill(
+            template,
+            &[
+                ("total", &total.to_string()),
+                ("accepted", &accepted.to_string()),
+                ("rules", &rules.to_string()),
+                ("as_of", &result.as_of.to_string()),
+            ],
+        )
+    );
     text
 }

@@ -12,59 +12,6 @@ use crate::lang::Lang;
 use crate::outcome::Baseline;
 use crate::outcome::Outcome;
 
-/// The table's words in one language. `{…}` marks where a value goes.
-struct Labels {
-    checked: &'static str,
-    no_findings: &'static str,
-    headers: [&'static str; 3],
-    accepted_by: &'static str,
-    escalated: &'static str,
-    finding: &'static str,
-    findings: &'static str,
-    none_open: &'static str,
-    /// How many findings of a severity: `{count}` and `{severity}`.
-    count: &'static str,
-    accepted: &'static str,
-    summary: &'static str,
-    new: &'static str,
-}
-
-impl Labels {
-    fn of(lang: Lang) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                checked: "{files} files, {records} records, as of {as_of}",
-                no_findings: "No findings ({checked}).",
-                headers: ["Where", "Rule", "Finding"],
-                accepted_by: "[accepted by {exception} until {expires_on}]",
-                escalated: "[overdue {days} days: escalated to {unit}]",
-                finding: "finding",
-                findings: "findings",
-                none_open: "none open",
-                count: "{count} {severity}",
-                accepted: "{count} accepted",
-                summary: "{open} {noun}: {counted}.\nChecked {checked}.",
-                new: "[new]",
-            },
-            Lang::Sv => Labels {
-                checked: "{files} filer, {records} poster, per {as_of}",
-                no_findings: "Inga fynd ({checked}).",
-                headers: ["Var", "Regel", "Fynd"],
-                accepted_by: "[accepterat genom {exception} till och med {expires_on}]",
-                escalated: "[försenat {days} dagar: eskalerat till {unit}]",
-                finding: "fynd",
-                findings: "fynd",
-                none_open: "inga öppna",
-                // "kritisk 13", not "13 kritisk": the adjective would have to agree with a noun.
-                count: "{severity} {count}",
-                accepted: "{count} accepterade",
-                summary: "{open} {noun}: {counted}.\nKontrollerade {checked}.",
-                new: "[ny]",
-            },
-        }
-    }
-}
-
 /// The table of a run. With `baseline` (`--new-only`), the findings the ledger did not know are
 /// marked, and the closing lines say how many are new, resolved and still open.
 pub fn render(
@@ -74,10 +21,9 @@ pub fn render(
     colour: bool,
     baseline: Option<&Baseline>,
 ) -> String {
-    let labels = Labels::of(lang);
     let summary = result.summary();
     let checked = super::fill(
-        labels.checked,
+        lang.t("{files} files, {records} records, as of {as_of}"),
         &[
             ("files", &result.files.to_string()),
             ("records", &result.records.to_string()),
@@ -90,7 +36,7 @@ pub fn render(
     if result.findings.is_empty() && result.unlisted.is_empty() {
         return format!(
             "{}\n{compared}",
-            super::fill(labels.no_findings, &[("checked", &checked)])
+            super::fill(lang.t("No findings ({checked})."), &[("checked", &checked)])
         );
     }
     let mut table = Table::new();
@@ -98,7 +44,7 @@ pub fn render(
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
-        .set_header(labels.headers);
+        .set_header([lang.t("Where"), lang.t("Rule"), lang.t("Finding")]);
     if colour {
         table.enforce_styling();
     } else {
@@ -117,12 +63,12 @@ pub fn render(
         let mut message = format!("{subject}{}", finding.message);
         if baseline.is_some() && super::is_new(finding) {
             message.push('\n');
-            message.push_str(labels.new);
+            message.push_str(lang.t("[new]"));
         }
         if let Some(acceptance) = &finding.exception {
             message.push('\n');
             message.push_str(&super::fill(
-                labels.accepted_by,
+                lang.t("[accepted by {exception} until {expires_on}]"),
                 &[
                     ("exception", &acceptance.exception),
                     ("expires_on", &acceptance.expires_on),
@@ -132,7 +78,7 @@ pub fn render(
         if let Some(escalation) = &finding.escalation {
             message.push('\n');
             message.push_str(&super::fill(
-                labels.escalated,
+                lang.t("[overdue {days} days: escalated to {unit}]"),
                 &[
                     ("days", &escalation.overdue_days.to_string()),
                     ("unit", &escalation.unit),
@@ -159,7 +105,7 @@ pub fn render(
         .filter(|severity| summary.count(**severity) > 0)
         .map(|severity| {
             super::fill(
-                labels.count,
+                lang.t("{count} {severity}"),
                 &[
                     ("count", &summary.count(*severity).to_string()),
                     ("severity", lang.severity(*severity)),
@@ -169,24 +115,25 @@ pub fn render(
         .collect();
     let open = summary.open();
     let noun = if open == 1 {
-        labels.finding
+        lang.t("finding")
     } else {
-        labels.findings
+        lang.t("findings")
     };
     let mut counted = if counts.is_empty() {
-        labels.none_open.to_string()
+        lang.t("none open").to_string()
     } else {
         counts.join(", ")
     };
     if summary.accepted > 0 {
         counted.push_str("; ");
         counted.push_str(&super::fill(
-            labels.accepted,
+            lang.t("{count} accepted"),
             &[("count", &summary.accepted.to_string())],
         ));
     }
     let closing = super::fill(
-        labels.summary,
+        lang.t("{open} {noun}: {counted}.
+Checked {checked}."),
         &[
             ("open", &open.to_string()),
             ("noun", noun),

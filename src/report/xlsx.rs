@@ -25,130 +25,6 @@ fn number(value: usize) -> Cell {
     Cell::Number(value as f64)
 }
 
-/// The workbook's words in one language: sheet names, column headers (with their widths) and the
-/// document title. `{…}` marks where a value goes.
-struct Labels {
-    title: &'static str,
-    expires: &'static str,
-    findings_sheet: &'static str,
-    findings_columns: [(&'static str, f64); 19],
-    owner_sheet: &'static str,
-    owner_columns: [(&'static str, f64); 11],
-    compliance_sheet: &'static str,
-    compliance_columns: [(&'static str, f64); 9],
-}
-
-impl Labels {
-    fn of(lang: Lang) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                title: "tillsyn report as of {as_of}",
-                expires: "{exception} (expires {expires_on})",
-                findings_sheet: "Findings",
-                findings_columns: [
-                    ("Severity", 10.0),
-                    ("State", 10.0),
-                    ("Rule", 10.0),
-                    ("Title", 36.0),
-                    ("Message", 70.0),
-                    ("Kind", 18.0),
-                    ("Record", 14.0),
-                    ("File", 36.0),
-                    ("Line", 6.0),
-                    ("Column", 7.0),
-                    ("Responsible", 24.0),
-                    ("Unit", 10.0),
-                    ("First seen", 11.0),
-                    ("Due", 11.0),
-                    ("Exception", 24.0),
-                    ("Escalated to", 12.0),
-                    ("References", 30.0),
-                    ("Remediation", 50.0),
-                    ("Fingerprint", 34.0),
-                ],
-                owner_sheet: "By owner",
-                owner_columns: [
-                    ("Responsible", 26.0),
-                    ("Unit", 10.0),
-                    ("Assignment", 14.0),
-                    ("Due", 11.0),
-                    ("State", 10.0),
-                    ("Escalated to", 12.0),
-                    ("Rule", 10.0),
-                    ("Severity", 10.0),
-                    ("Record", 14.0),
-                    ("Where", 40.0),
-                    ("Finding", 70.0),
-                ],
-                compliance_sheet: "Compliance",
-                compliance_columns: [
-                    ("Framework", 10.0),
-                    ("Control", 12.0),
-                    ("Title", 50.0),
-                    ("Rules", 30.0),
-                    ("Evaluated", 10.0),
-                    ("Failed", 8.0),
-                    ("Accepted", 9.0),
-                    ("Passed", 8.0),
-                    ("Status", 22.0),
-                ],
-            },
-            Lang::Sv => Labels {
-                title: "tillsyn-rapport per {as_of}",
-                expires: "{exception} (upphör {expires_on})",
-                findings_sheet: "Fynd",
-                findings_columns: [
-                    ("Allvarlighet", 12.0),
-                    ("Status", 10.0),
-                    ("Regel", 10.0),
-                    ("Titel", 36.0),
-                    ("Meddelande", 70.0),
-                    ("Posttyp", 18.0),
-                    ("Post", 14.0),
-                    ("Fil", 36.0),
-                    ("Rad", 6.0),
-                    ("Kolumn", 7.0),
-                    ("Ansvarig", 24.0),
-                    ("Enhet", 10.0),
-                    ("Först sett", 11.0),
-                    ("Senast", 11.0),
-                    ("Undantag", 24.0),
-                    ("Eskalerat till", 12.0),
-                    ("Referenser", 30.0),
-                    ("Åtgärd", 50.0),
-                    ("Fingeravtryck", 34.0),
-                ],
-                owner_sheet: "Per ansvarig",
-                owner_columns: [
-                    ("Ansvarig", 26.0),
-                    ("Enhet", 10.0),
-                    ("Uppdrag", 14.0),
-                    ("Senast", 11.0),
-                    ("Status", 10.0),
-                    ("Eskalerat till", 12.0),
-                    ("Regel", 10.0),
-                    ("Allvarlighet", 12.0),
-                    ("Post", 14.0),
-                    ("Var", 40.0),
-                    ("Fynd", 70.0),
-                ],
-                compliance_sheet: "Efterlevnad",
-                compliance_columns: [
-                    ("Ramverk", 10.0),
-                    ("Kontroll", 12.0),
-                    ("Titel", 50.0),
-                    ("Regler", 30.0),
-                    ("Bedömda", 10.0),
-                    ("Underkända", 10.0),
-                    ("Accepterade", 11.0),
-                    ("Godkända", 9.0),
-                    ("Status", 22.0),
-                ],
-            },
-        }
-    }
-}
-
 /// The workbook as bytes.
 pub fn render(
     result: &Outcome,
@@ -166,13 +42,15 @@ fn build(
     version: &str,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
-    let labels = Labels::of(lang);
     let mut workbook = Workbook::new();
     let day = result.as_of;
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)?;
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(fill(labels.title, &[("as_of", &day.to_string())]))
+            .set_title(fill(
+                lang.t("tillsyn report as of {as_of}"),
+                &[("as_of", &day.to_string())],
+            ))
             .set_comment(format!("tillsyn {version}"))
             .set_creation_datetime(&created),
     );
@@ -204,7 +82,7 @@ fn build(
                         .as_ref()
                         .map(|e| {
                             fill(
-                                labels.expires,
+                                lang.t("{exception} (expires {expires_on})"),
                                 &[("exception", &e.exception), ("expires_on", &e.expires_on)],
                             )
                         })
@@ -225,8 +103,28 @@ fn build(
         .collect();
     sheet(
         workbook.add_worksheet(),
-        labels.findings_sheet,
-        &labels.findings_columns,
+        lang.t("Findings"),
+        &[
+            (lang.t("Severity"), 10.0),
+            (lang.t("State"), 10.0),
+            (lang.t("Rule"), 10.0),
+            (lang.t("Title"), 36.0),
+            (lang.t("Message"), 70.0),
+            (lang.t("Kind"), 18.0),
+            (lang.t("Record"), 14.0),
+            (lang.t("File"), 36.0),
+            (lang.t("Line"), 6.0),
+            (lang.t("Column"), 7.0),
+            (lang.t("Responsible"), 24.0),
+            (lang.t("Unit"), 10.0),
+            (lang.t("First seen"), 11.0),
+            (lang.t("Due"), 11.0),
+            (lang.t("Exception"), 24.0),
+            (lang.t("Escalated to"), 12.0),
+            (lang.t("References"), 30.0),
+            (lang.t("Remediation"), 50.0),
+            (lang.t("Fingerprint"), 34.0),
+        ],
         &findings_rows,
         &header,
     )?;
@@ -269,8 +167,20 @@ fn build(
     }
     sheet(
         workbook.add_worksheet(),
-        labels.owner_sheet,
-        &labels.owner_columns,
+        lang.t("By owner"),
+        &[
+            (lang.t("Responsible"), 26.0),
+            (lang.t("Unit"), 10.0),
+            (lang.t("Assignment"), 14.0),
+            (lang.t("Due"), 11.0),
+            (lang.t("State"), 10.0),
+            (lang.t("Escalated to"), 12.0),
+            (lang.t("Rule"), 10.0),
+            (lang.t("Severity"), 10.0),
+            (lang.t("Record"), 14.0),
+            (lang.t("Where"), 40.0),
+            (lang.t("Finding"), 70.0),
+        ],
         &owner_rows,
         &header,
     )?;
@@ -294,8 +204,18 @@ fn build(
         .collect();
     sheet(
         workbook.add_worksheet(),
-        labels.compliance_sheet,
-        &labels.compliance_columns,
+        lang.t("Compliance"),
+        &[
+            (lang.t("Framework"), 10.0),
+            (lang.t("Control"), 12.0),
+            (lang.t("Title"), 50.0),
+            (lang.t("Rules"), 30.0),
+            (lang.t("Evaluated"), 10.0),
+            (lang.t("Failed"), 8.0),
+            (lang.t("Accepted"), 9.0),
+            (lang.t("Passed"), 8.0),
+            (lang.t("Status"), 22.0),
+        ],
         &compliance_rows,
         &header,
     )?;

@@ -38,21 +38,16 @@ impl Framework {
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Framework::Iso27001 => "ISO/IEC 27001:2022",
-            Framework::Gdpr => "GDPR (Regulation (EU) 2016/679)",
-            Framework::Nis2 => "NIS2 (Directive (EU) 2022/2555) and SFS 2025:1506",
-            Framework::Plan => "The plan for digitalisation",
-        }
+        self.name_in(Lang::En)
     }
 
     /// The framework's name as people read it in `lang`.
     pub fn name_in(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::En, _) | (Lang::Sv, Framework::Iso27001) => self.name(),
-            (Lang::Sv, Framework::Gdpr) => "GDPR (förordning (EU) 2016/679)",
-            (Lang::Sv, Framework::Nis2) => "NIS2 (direktiv (EU) 2022/2555) och SFS 2025:1506",
-            (Lang::Sv, Framework::Plan) => "Planen för digitalisering",
+        match self {
+            Framework::Iso27001 => lang.t("ISO/IEC 27001:2022"),
+            Framework::Gdpr => lang.t("GDPR (Regulation (EU) 2016/679)"),
+            Framework::Nis2 => lang.t("NIS2 (Directive (EU) 2022/2555) and SFS 2025:1506"),
+            Framework::Plan => lang.t("The plan for digitalisation"),
         }
     }
 
@@ -95,26 +90,17 @@ pub enum Status {
 
 impl Status {
     pub fn label(self) -> &'static str {
-        match self {
-            Status::Compliant => "compliant",
-            Status::Partially => "partially compliant",
-            Status::NonCompliant => "non-compliant",
-            Status::NotAssessed => "not assessed",
-            Status::NotAssessedByTillsyn => "not assessed by tillsyn",
-        }
+        self.label_in(Lang::En)
     }
 
     /// The label as people read it in `lang` (machine formats use [`Status::label`]).
     pub fn label_in(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.label(),
-            Lang::Sv => match self {
-                Status::Compliant => "uppfyllt",
-                Status::Partially => "delvis uppfyllt",
-                Status::NonCompliant => "ej uppfyllt",
-                Status::NotAssessed => "ej bedömt",
-                Status::NotAssessedByTillsyn => "ej bedömt av tillsyn",
-            },
+        match self {
+            Status::Compliant => lang.t("compliant"),
+            Status::Partially => lang.t("partially compliant"),
+            Status::NonCompliant => lang.t("non-compliant"),
+            Status::NotAssessed => lang.t("not assessed"),
+            Status::NotAssessedByTillsyn => lang.t("not assessed by tillsyn"),
         }
     }
 

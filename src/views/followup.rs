@@ -138,10 +138,7 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
 /// The group's holder as people read it in `lang`: the data's name, or "no responsible found".
 pub fn holder<'a>(group: &'a Group<'_>, lang: Lang) -> &'a str {
     if group.holder == NO_RESPONSIBLE {
-        match lang {
-            Lang::En => NO_RESPONSIBLE,
-            Lang::Sv => "(ingen ansvarig hittades)",
-        }
+        lang.t("(no responsible found)")
     } else {
         group.holder.as_str()
     }

@@ -3,6 +3,11 @@
 //! SARIF, JUnit, GitHub, CSV, OSCAL, the ledger) are always English, whatever the language, so
 //! that what programs read and what fingerprints hash never depends on who ran tillsyn.
 
+mod catalogue;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::finding::{Severity, State};
 use crate::outcome::Outcome;
 
@@ -45,34 +50,74 @@ impl Lang {
         }
     }
 
+    /// `english` as people read it in this language, from the message catalogue
+    /// ([`catalogue`]); a text the catalogue lacks stays English (the catalogue's tests fail on
+    /// it).
+    pub fn t(self, english: &'static str) -> &'static str {
+        match self {
+            Lang::En => english,
+            Lang::Sv => swedish().get(english).copied().unwrap_or(english),
+        }
+    }
+
+    /// [`Lang::t`] for a word whose Swedish depends on what it names (`accepted` of one finding's
+    /// state is "accepterad", of a count "accepterade"): the catalogue's entry in `context`.
+    pub fn t_in(self, context: &'static str, english: &'static str) -> &'static str {
+        match self {
+            Lang::En => english,
+            Lang::Sv => swedish_in()
+                .get(&(context, english))
+                .copied()
+                .unwrap_or(english),
+        }
+    }
+
     /// A severity as people read it.
     pub fn severity(self, severity: Severity) -> &'static str {
-        match self {
-            Lang::En => severity.as_str(),
-            Lang::Sv => match severity {
-                Severity::Critical => "kritisk",
-                Severity::High => "hög",
-                Severity::Medium => "medel",
-                Severity::Low => "låg",
-                Severity::Info => "info",
-            },
+        match severity {
+            Severity::Critical => self.t_in("severity", "critical"),
+            Severity::High => self.t_in("severity", "high"),
+            Severity::Medium => self.t_in("severity", "medium"),
+            Severity::Low => self.t_in("severity", "low"),
+            Severity::Info => self.t_in("severity", "info"),
         }
     }
 
     /// A follow-up state as people read it.
     pub fn state(self, state: State) -> &'static str {
-        match self {
-            Lang::En => state.as_str(),
-            Lang::Sv => match state {
-                State::New => "ny",
-                State::Open => "öppen",
-                State::Reopened => "återöppnad",
-                State::Overdue => "försenad",
-                State::Accepted => "accepterad",
-                State::Resolved => "åtgärdad",
-            },
+        match state {
+            State::New => self.t_in("state", "new"),
+            State::Open => self.t_in("state", "open"),
+            State::Reopened => self.t_in("state", "reopened"),
+            State::Overdue => self.t_in("state", "overdue"),
+            State::Accepted => self.t_in("state", "accepted"),
+            State::Resolved => self.t_in("state", "resolved"),
         }
     }
+}
+
+/// Marks `english` as a text of the catalogue that is handed on and translated later with
+/// [`Lang::t`] (gettext's `N_`): the catalogue's tests find it by this mark.
+pub const fn msg(english: &'static str) -> &'static str {
+    english
+}
+
+/// The catalogue's Swedish by English, built on first use.
+fn swedish() -> &'static HashMap<&'static str, &'static str> {
+    static SWEDISH: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    SWEDISH.get_or_init(|| catalogue::SWEDISH.iter().copied().collect())
+}
+
+/// The catalogue's Swedish by context and English, built on first use.
+fn swedish_in() -> &'static HashMap<(&'static str, &'static str), &'static str> {
+    static SWEDISH_IN: OnceLock<HashMap<(&'static str, &'static str), &'static str>> =
+        OnceLock::new();
+    SWEDISH_IN.get_or_init(|| {
+        catalogue::SWEDISH_IN
+            .iter()
+            .map(|(context, english, swedish)| ((*context, *english), *swedish))
+            .collect()
+    })
 }
 
 /// Puts the findings' title, message and remediation in `lang`, for a human format. Rules without
