@@ -274,18 +274,55 @@ impl Function {
 pub struct Refusal {
     pub message: String,
     pub near: Option<String>,
+    pub kind: RefusalKind,
+}
+
+/// What kind of refusal: for tests, and for counting cel-spec's tests by the feature they need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// A name that is no variable of the rule.
+    UnknownName,
+    /// A function that is neither CEL's nor tillsyn's.
+    UnknownFunction,
+    /// A part of CEL that rules deliberately do not offer, by name (`message literals`).
+    NotOffered(&'static str),
+    /// Anything else: a wrong number of arguments, a pattern that does not compile.
+    Invalid,
 }
 
 fn refuse(message: impl Into<String>, near: Option<&str>) -> Refusal {
+    refuse_as(RefusalKind::Invalid, message, near)
+}
+
+fn refuse_as(kind: RefusalKind, message: impl Into<String>, near: Option<&str>) -> Refusal {
     Refusal {
         message: message.into(),
         near: near.map(str::to_string),
+        kind,
     }
+}
+
+/// The refusal of a part of CEL that rules do not offer: `feature` names it, and `message`
+/// says so in plain words and what to write instead.
+fn not_offered(feature: &'static str, message: impl Into<String>, near: Option<&str>) -> Refusal {
+    refuse_as(RefusalKind::NotOffered(feature), message, near)
 }
 
 /// Compiles a parsed expression.
 pub fn compile(expression: &IdedExpr) -> Result<Code, Refusal> {
-    Compiler { loops: Vec::new() }.code(expression).map(share)
+    compile_with_names(expression, &[])
+}
+
+/// Compiles a parsed expression that may also read the variables `names`, in slots from
+/// [`FIRST_LOOP_SLOT`] on, in order (the loops' variables follow them): for a test that binds
+/// variables of its own, as cel-spec's do.
+pub fn compile_with_names(expression: &IdedExpr, names: &[String]) -> Result<Code, Refusal> {
+    let loops = names
+        .iter()
+        .enumerate()
+        .map(|(position, name)| (name.clone(), FIRST_LOOP_SLOT + position))
+        .collect();
+    Compiler { loops }.code(expression).map(share)
 }
 
 struct Compiler {
@@ -309,7 +346,11 @@ impl Compiler {
             }
             Ast::List(list) => {
                 if !list.optional_indices.is_empty() {
-                    return Err(refuse("optional list elements are not supported", None));
+                    return Err(not_offered(
+                        "optional values",
+                        "optional list elements (`[?x]`) are not offered in tillsyn rules; guard the element with has() or a condition",
+                        None,
+                    ));
                 }
                 Ok(Code::List(
                     list.elements
@@ -325,15 +366,20 @@ impl Compiler {
                         return Err(refuse("a map literal needs `key: value` entries", None));
                     };
                     if entry.optional {
-                        return Err(refuse("optional map entries are not supported", None));
+                        return Err(not_offered(
+                            "optional values",
+                            "optional map entries (`{?key: x}`) are not offered in tillsyn rules; guard the entry with has() or a condition",
+                            None,
+                        ));
                     }
                     entries.push((self.code(&entry.key)?, self.code(&entry.value)?));
                 }
                 Ok(Code::Map(entries))
             }
-            Ast::Struct(structure) => Err(refuse(
+            Ast::Struct(structure) => Err(not_offered(
+                "message literals",
                 format!(
-                    "message literals (`{}{{…}}`) are not supported: rules read records, they do not build messages",
+                    "`{}{{…}}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
                     structure.type_name
                 ),
                 Some(&structure.type_name),
@@ -359,7 +405,8 @@ impl Compiler {
         let hint = did_you_mean(name, candidates.iter().copied())
             .map(|hint| format!("; {hint}"))
             .unwrap_or_default();
-        Err(refuse(
+        Err(refuse_as(
+            RefusalKind::UnknownName,
             format!(
                 "unknown name `{name}`: a rule reads self, params and today (group and records in group and kind rules, item in a check with `each`), and the variables of its loops{hint}"
             ),
@@ -396,7 +443,11 @@ impl Compiler {
             )),
             ("!_", [operand]) => Ok(Code::Not(Box::new(self.code(operand)?))),
             ("-_", [operand]) => Ok(Code::Negate(Box::new(self.code(operand)?))),
-            ("_[?_]" | "_?._", _) => Err(refuse("optional values are not supported", None)),
+            ("_[?_]" | "_?._", _) => Err(not_offered(
+                "optional values",
+                "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules; test the field with has(a.b) first",
+                None,
+            )),
             _ => self.function(name, &args),
         }
     }
@@ -445,7 +496,8 @@ impl Compiler {
             let hint = did_you_mean(name, Function::ALL.iter().map(|function| function.name()))
                 .map(|hint| format!("; {hint}"))
                 .unwrap_or_default();
-            return Err(refuse(
+            return Err(refuse_as(
+                RefusalKind::UnknownFunction,
                 format!("unknown function `{name}`{hint} (docs/writing-rules.md lists them)"),
                 Some(name),
             ));

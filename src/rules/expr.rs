@@ -18,6 +18,8 @@ pub struct Expr {
 #[derive(Debug)]
 pub struct CompileError {
     pub rendered: String,
+    /// What the compiler refused, when it was the compiler (not the parser or the bounds).
+    pub refusal: Option<code::RefusalKind>,
 }
 
 impl std::fmt::Display for CompileError {
@@ -219,6 +221,18 @@ pub fn compile(
     what: &str,
     parsed: &Parsed,
 ) -> Result<Expr, CompileError> {
+    compile_with_names(source, packs, what, parsed, &[])
+}
+
+/// [`compile`] of an expression that may also read the variables `names` (see
+/// [`code::compile_with_names`]).
+pub fn compile_with_names(
+    source: &ExprSource,
+    packs: &[PackSource],
+    what: &str,
+    parsed: &Parsed,
+    names: &[String],
+) -> Result<Expr, CompileError> {
     if source.text.len() > MAX_EXPRESSION_BYTES {
         return Err(render(
             packs,
@@ -260,7 +274,7 @@ pub fn compile(
             &format!("{what} is not accepted: {reason}"),
         ));
     }
-    match code::compile(&tree) {
+    match code::compile_with_names(&tree, names) {
         Ok(code) => Ok(Expr {
             code,
             source: source.clone(),
@@ -271,12 +285,14 @@ pub fn compile(
                 .as_deref()
                 .and_then(|near| source.text.find(near))
                 .unwrap_or(0);
-            Err(render(
+            let mut error = render(
                 packs,
                 source,
                 offset,
                 &format!("cannot compile {what}: {}", refusal.message),
-            ))
+            );
+            error.refusal = Some(refusal.kind);
+            Err(error)
         }
     }
 }
@@ -345,11 +361,13 @@ pub fn render(
     let Some(pack) = packs.get(source.pack) else {
         return CompileError {
             rendered: message.to_string(),
+            refusal: None,
         };
     };
     let offset = (source.offset + offset_in_expr).min(pack.text.len());
     CompileError {
         rendered: caret(pack, offset, message),
+        refusal: None,
     }
 }
 

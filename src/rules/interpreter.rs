@@ -17,6 +17,42 @@ use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault(Box<FaultKind>);
 
+/// What kind of error an evaluation gave: CEL's classes of runtime errors, so that a test (and
+/// cel-spec's conformance suite) can tell the error it expects from another one. The words a
+/// rule writer reads are the fault's own ([`Fault::explain`]); the kind is for comparing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// An operator or function given values of types it does not take (`1 < 'a'`, `-true`,
+    /// `size(1)`): CEL's "no such overload".
+    NoSuchOverload,
+    /// `x / 0` of integers.
+    DivisionByZero,
+    /// `x % 0` of integers.
+    ModulusByZero,
+    /// Integer arithmetic past the range of its type.
+    Overflow,
+    /// A conversion, timestamp or duration outside the range of its type (`int(1e99)`).
+    OutOfRange,
+    /// A field or key that the map or record does not have.
+    NoSuchKey,
+    /// A field read from a value that has no fields (a number, a list).
+    NoSuchField,
+    /// A list index outside the list, or one that is not a whole number.
+    InvalidIndex,
+    /// A value that does not read as the type asked for (`bool('TrUe')`, `int('x')`, bytes that
+    /// are not UTF-8).
+    InvalidConversion,
+    /// A map's key of a type that keys cannot have (a double, null).
+    InvalidKey,
+    /// A map literal with one key twice.
+    RepeatedKey,
+    /// A function given an argument of the right type that it cannot use (a period that is no
+    /// ISO 8601 period, an id of several kinds).
+    InvalidArgument,
+    /// The evaluation took more steps than it is allowed (the step budget).
+    Budget,
+}
+
 /// Boxed so that an outcome is no larger than a value: every step of an evaluation returns one,
 /// and faults are rare.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,10 +62,11 @@ enum FaultKind {
     /// A function that refused its arguments.
     Function {
         function: &'static str,
+        kind: ErrorKind,
         message: String,
     },
     /// Anything else: an operator on the wrong types, an overflow.
-    Other(String),
+    Other { kind: ErrorKind, message: String },
     /// The evaluation took more steps than it is allowed (the step budget).
     Budget(u64),
 }
@@ -39,8 +76,10 @@ impl Fault {
         Fault(Box::new(FaultKind::Missing(field)))
     }
 
-    fn other(message: String) -> Fault {
-        Fault(Box::new(FaultKind::Other(message)))
+    #[cold]
+    #[inline(never)]
+    pub fn other(kind: ErrorKind, message: String) -> Fault {
+        Fault(Box::new(FaultKind::Other { kind, message }))
     }
 
     /// The field whose absence the fault is, when it is one.
@@ -51,6 +90,15 @@ impl Fault {
         }
     }
 
+    /// What kind of error the fault is.
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.0 {
+            FaultKind::Missing(_) => ErrorKind::NoSuchKey,
+            FaultKind::Function { kind, .. } | FaultKind::Other { kind, .. } => *kind,
+            FaultKind::Budget(_) => ErrorKind::Budget,
+        }
+    }
+
     /// The fault in words, for the finding that reports it.
     pub fn explain(&self) -> String {
         match &*self.0 {
@@ -58,8 +106,10 @@ impl Fault {
             FaultKind::Budget(steps) => format!(
                 "the rule took more than {steps} steps (the step budget) and was stopped, so that no rule can run without bound; simplify the rule"
             ),
-            FaultKind::Function { function, message } => format!("{function}(): {message}"),
-            FaultKind::Other(message) => message.clone(),
+            FaultKind::Function {
+                function, message, ..
+            } => format!("{function}(): {message}"),
+            FaultKind::Other { message, .. } => message.clone(),
         }
     }
 
@@ -75,21 +125,40 @@ impl Fault {
     }
 }
 
+/// A function's refusal of an argument it cannot use ([`ErrorKind::InvalidArgument`]).
 pub fn fail(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::InvalidArgument, function, message)
+}
+
+/// A function's refusal of an argument, of the given kind.
+#[cold]
+#[inline(never)]
+pub fn fail_as(kind: ErrorKind, function: Function, message: impl Into<String>) -> Fault {
     Fault(Box::new(FaultKind::Function {
         function: function.name(),
+        kind,
         message: message.into(),
     }))
+}
+
+/// A function given a value of a type it does not take ([`ErrorKind::NoSuchOverload`]).
+pub fn wrong_type(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::NoSuchOverload, function, message)
+}
+
+/// A value outside the range of the type asked for ([`ErrorKind::OutOfRange`]).
+pub fn out_of_range(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::OutOfRange, function, message)
 }
 
 #[cold]
 #[inline(never)]
 fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
     let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
-    Fault::other(format!(
-        "no such overload: {operator} of {}",
-        types.join(" and ")
-    ))
+    Fault::other(
+        ErrorKind::NoSuchOverload,
+        format!("no such overload: {operator} of {}", types.join(" and ")),
+    )
 }
 
 pub type Outcome<'a> = Result<Val<'a>, Fault>;
@@ -103,10 +172,13 @@ fn missing(field: &super::code::Field) -> Fault {
 #[cold]
 #[inline(never)]
 fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
-    Fault::other(format!(
-        "has() cannot test the field `{}` of a {type_name}",
-        field.name()
-    ))
+    Fault::other(
+        ErrorKind::NoSuchField,
+        format!(
+            "has() cannot test the field `{}` of a {type_name}",
+            field.name()
+        ),
+    )
 }
 
 /// The evaluation state of one thread: variable slots and the regular expressions compiled from
@@ -273,10 +345,13 @@ impl<'a> Machine<'a> {
     pub fn truth(&mut self, code: &'a Code) -> Result<bool, Fault> {
         match self.eval(code)? {
             Val::Bool(verdict) => Ok(verdict),
-            other => Err(Fault::other(format!(
-                "the expression gave {} instead of true or false",
-                self.display(&other)
-            ))),
+            other => Err(Fault::other(
+                ErrorKind::NoSuchOverload,
+                format!(
+                    "the expression gave {} instead of true or false",
+                    self.display(&other)
+                ),
+            )),
         }
     }
 
@@ -399,16 +474,20 @@ impl<'a> Machine<'a> {
                         Val::Bool(flag) => MapKey::Bool(*flag),
                         Val::Text(text) => MapKey::Text(text.as_str()),
                         other => {
-                            return Err(Fault::other(format!(
-                                "a map's key is an int, uint, bool or string, not a {}",
-                                other.type_name()
-                            )));
+                            return Err(Fault::other(
+                                ErrorKind::InvalidKey,
+                                format!(
+                                    "a map's key is an int, uint, bool or string, not a {}",
+                                    other.type_name()
+                                ),
+                            ));
                         }
                     };
                     if !seen.insert(key) {
-                        return Err(Fault::other(format!(
-                            "the map literal has the key {key} twice"
-                        )));
+                        return Err(Fault::other(
+                            ErrorKind::RepeatedKey,
+                            format!("the map literal has the key {key} twice"),
+                        ));
                     }
                 }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
@@ -419,10 +498,9 @@ impl<'a> Machine<'a> {
                 self.index(&operand, &index)
             }
             Code::Negate(operand) => match self.eval(operand)? {
-                Val::Int(number) => number
-                    .checked_neg()
-                    .map(Val::Int)
-                    .ok_or_else(|| Fault::other("integer overflow in -".to_string())),
+                Val::Int(number) => number.checked_neg().map(Val::Int).ok_or_else(|| {
+                    Fault::other(ErrorKind::Overflow, "integer overflow in -".to_string())
+                }),
                 Val::Double(number) => Ok(Val::Double(-number)),
                 other => Err(no_overload("-", &[&other])),
             },
@@ -447,7 +525,7 @@ impl<'a> Machine<'a> {
             }
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
-                other => Err(fail(
+                other => Err(wrong_type(
                     Function::Matches,
                     format!("expected a string, got {}", other.type_name()),
                 )),
@@ -643,10 +721,13 @@ impl<'a> Machine<'a> {
                 &names
             }
             other => {
-                return Err(Fault::other(format!(
-                    "cannot loop over a {}: all, exists, map and filter take a list or a map",
-                    other.type_name()
-                )));
+                return Err(Fault::other(
+                    ErrorKind::NoSuchOverload,
+                    format!(
+                        "cannot loop over a {}: all, exists, map and filter take a list or a map",
+                        other.type_name()
+                    ),
+                ));
             }
         };
         let count = match range {
@@ -775,11 +856,14 @@ impl<'a> Machine<'a> {
             Val::Record(index) => self.world.field(*index, name).map(Ok),
             Val::Map(Map::Entries(entries)) => field(entries, name).map(Ok),
             Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name.as_str()))).map(Ok),
-            other => Some(Err(Fault::other(format!(
-                "cannot read the field `{}` of a {}",
-                name.as_str(),
-                other.type_name()
-            )))),
+            other => Some(Err(Fault::other(
+                ErrorKind::NoSuchField,
+                format!(
+                    "cannot read the field `{}` of a {}",
+                    name.as_str(),
+                    other.type_name()
+                ),
+            ))),
         }
     }
 
@@ -798,11 +882,14 @@ impl<'a> Machine<'a> {
                 position
                     .and_then(|position| list.get(position))
                     .ok_or_else(|| {
-                        Fault::other(format!(
-                            "index {} is outside the list of {}",
-                            self.display(index),
-                            list.len()
-                        ))
+                        Fault::other(
+                            ErrorKind::InvalidIndex,
+                            format!(
+                                "index {} is outside the list of {}",
+                                self.display(index),
+                                list.len()
+                            ),
+                        )
                     })
             }
             (Val::Record(_) | Val::Map(_), Val::Text(name)) => self
@@ -811,6 +898,10 @@ impl<'a> Machine<'a> {
             (Val::Map(map), key) => map
                 .get(key)
                 .ok_or_else(|| Fault::missing(self.display(key))),
+            (Val::List(_), index) => Err(Fault::other(
+                ErrorKind::InvalidIndex,
+                format!("a list's index is a number, not a {}", index.type_name()),
+            )),
             (operand, index) => Err(no_overload("[]", &[operand, index])),
         }
     }
@@ -823,7 +914,7 @@ impl<'a> Machine<'a> {
                 Val::List(list) => Ok(Val::Int(list.len() as i64)),
                 Val::Map(map) => Ok(Val::Int(map.len() as i64)),
                 Val::Record(index) => Ok(Val::Int(self.world.field_names(*index).len() as i64)),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("a {} has no size", other.type_name()),
                 )),
@@ -837,7 +928,7 @@ impl<'a> Machine<'a> {
                 Val::Double(number) => Ok(Val::text(number.to_string())),
                 Val::Bool(flag) => Ok(Val::text(flag.to_string())),
                 Val::Timestamp(instant) => Ok(Val::text(instant.to_string())),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert a {} to a string", other.type_name()),
                 )),
@@ -847,7 +938,7 @@ impl<'a> Machine<'a> {
                     Val::Int(_) => Ok(value.clone()),
                     Val::Uint(number) => i64::try_from(*number)
                         .map(Val::Int)
-                        .map_err(|_| fail(function, "out of range")),
+                        .map_err(|_| out_of_range(function, "out of range")),
                     // CEL truncates towards zero, and refuses what does not fit: -2^63 included,
                     // since the double nearest 2^63 - 1 is 2^63.
                     Val::Double(number)
@@ -856,12 +947,16 @@ impl<'a> Machine<'a> {
                     {
                         Ok(Val::Int(number.trunc() as i64))
                     }
-                    Val::Double(_) => Err(fail(function, "out of range")),
+                    Val::Double(_) => Err(out_of_range(function, "out of range")),
                     Val::Text(text) => text.as_str().trim().parse().map(Val::Int).map_err(|_| {
-                        fail(function, format!("`{}` is not an integer", text.as_str()))
+                        fail_as(
+                            ErrorKind::InvalidConversion,
+                            function,
+                            format!("`{}` is not an integer", text.as_str()),
+                        )
                     }),
                     Val::Timestamp(instant) => Ok(Val::Int(instant.as_second())),
-                    other => Err(fail(
+                    other => Err(wrong_type(
                         function,
                         format!("cannot convert {} to an int", self.display(other)),
                     )),
@@ -871,19 +966,20 @@ impl<'a> Machine<'a> {
                 Val::Uint(_) => Ok(value.clone()),
                 Val::Int(number) => u64::try_from(*number)
                     .map(Val::Uint)
-                    .map_err(|_| fail(function, "out of range")),
+                    .map_err(|_| out_of_range(function, "out of range")),
                 // Truncated towards zero, as `int()` does; a negative or too large one is refused.
                 Val::Double(number) if *number >= 0.0 && *number < 18_446_744_073_709_551_616.0 => {
                     Ok(Val::Uint(number.trunc() as u64))
                 }
-                Val::Double(_) => Err(fail(function, "out of range")),
+                Val::Double(_) => Err(out_of_range(function, "out of range")),
                 Val::Text(text) => text.as_str().trim().parse().map(Val::Uint).map_err(|_| {
-                    fail(
+                    fail_as(
+                        ErrorKind::InvalidConversion,
                         function,
                         format!("`{}` is not an unsigned integer", text.as_str()),
                     )
                 }),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a uint", self.display(other)),
                 )),
@@ -892,13 +988,14 @@ impl<'a> Machine<'a> {
                 Val::Double(_) => Ok(value.clone()),
                 Val::Int(number) => Ok(Val::Double(*number as f64)),
                 Val::Uint(number) => Ok(Val::Double(*number as f64)),
-                Val::Text(text) => text
-                    .as_str()
-                    .trim()
-                    .parse()
-                    .map(Val::Double)
-                    .map_err(|_| fail(function, format!("`{}` is not a number", text.as_str()))),
-                other => Err(fail(
+                Val::Text(text) => text.as_str().trim().parse().map(Val::Double).map_err(|_| {
+                    fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("`{}` is not a number", text.as_str()),
+                    )
+                }),
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a double", self.display(other)),
                 )),
@@ -910,9 +1007,13 @@ impl<'a> Machine<'a> {
                 Val::Text(text) => match text.as_str() {
                     "1" | "t" | "true" | "TRUE" | "True" => Ok(Val::Bool(true)),
                     "0" | "f" | "false" | "FALSE" | "False" => Ok(Val::Bool(false)),
-                    other => Err(fail(function, format!("`{other}` is not true or false"))),
+                    other => Err(fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("`{other}` is not true or false"),
+                    )),
                 },
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a bool", self.display(other)),
                 )),
@@ -945,7 +1046,7 @@ impl<'a> Machine<'a> {
                     _ => "",
                 };
                 let Val::List(list) = list else {
-                    return Err(fail(function, "expected a list of strings"));
+                    return Err(wrong_type(function, "expected a list of strings"));
                 };
                 let mut parts = Vec::with_capacity(list.len());
                 for item in list.items() {
@@ -959,7 +1060,15 @@ impl<'a> Machine<'a> {
                     .as_str()
                     .parse::<jiff::Timestamp>()
                     .map_err(|error| {
-                        fail(
+                        // A year of five digits reads as no instant, but is one past CEL's range.
+                        let kind =
+                            if text.as_str().bytes().take_while(u8::is_ascii_digit).count() > 4 {
+                                ErrorKind::OutOfRange
+                            } else {
+                                ErrorKind::InvalidConversion
+                            };
+                        fail_as(
+                            kind,
                             function,
                             format!("`{}` is not an RFC 3339 instant: {error}", text.as_str()),
                         )
@@ -967,16 +1076,16 @@ impl<'a> Machine<'a> {
                     .and_then(|instant| within_cel_years(function, instant)),
                 // Seconds since 1970-01-01T00:00:00Z.
                 Val::Int(seconds) => jiff::Timestamp::from_second(*seconds)
-                    .map_err(|_| fail(function, "out of range"))
+                    .map_err(|_| out_of_range(function, "out of range"))
                     .and_then(|instant| within_cel_years(function, instant)),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a timestamp", self.display(other)),
                 )),
             },
             (Function::FullYear | Function::Month | Function::DayOfMonth, [value]) => {
                 let Val::Timestamp(instant) = value else {
-                    return Err(fail(function, "expected a timestamp"));
+                    return Err(wrong_type(function, "expected a timestamp"));
                 };
                 let date = jiff::tz::Offset::UTC.to_datetime(*instant).date();
                 Ok(Val::Int(i64::from(match function {
@@ -1058,7 +1167,7 @@ impl<'a> Machine<'a> {
 
 pub fn text_arg<'v>(function: Function, value: &'v Val<'_>) -> Result<&'v str, Fault> {
     value.as_str().ok_or_else(|| {
-        fail(
+        wrong_type(
             function,
             format!("expected a string, got {}", value.type_name()),
         )
@@ -1135,13 +1244,29 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
     }
 }
 
+/// `x / 0` or `x % 0` of integers.
+#[cold]
+#[inline(never)]
+fn by_zero(operator: Operator) -> Fault {
+    if operator == Operator::Modulo {
+        Fault::other(ErrorKind::ModulusByZero, "modulus by zero".to_string())
+    } else {
+        Fault::other(ErrorKind::DivisionByZero, "division by zero".to_string())
+    }
+}
+
 fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
-    let overflow = || Fault::other(format!("integer overflow in {}", operator.symbol()));
+    let overflow = || {
+        Fault::other(
+            ErrorKind::Overflow,
+            format!("integer overflow in {}", operator.symbol()),
+        )
+    };
     match (left, right) {
         (Val::Int(left), Val::Int(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::other("division by zero".to_string()));
+                return Err(by_zero(operator));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -1156,7 +1281,7 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
         (Val::Uint(left), Val::Uint(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::other("division by zero".to_string()));
+                return Err(by_zero(operator));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -1186,7 +1311,7 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
 pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fault> {
     match value {
         Val::List(list) => Ok(list.items().collect()),
-        other => Err(fail(
+        other => Err(wrong_type(
             function,
             format!("expected a list, got {}", other.type_name()),
         )),
@@ -1218,7 +1343,7 @@ fn within_cel_years<'a>(function: Function, instant: jiff::Timestamp) -> Outcome
     if (FIRST..=LAST).contains(&instant.as_second()) {
         Ok(Val::Timestamp(instant))
     } else {
-        Err(fail(
+        Err(out_of_range(
             function,
             "out of range: a timestamp is of the years 1 to 9999",
         ))
