@@ -170,6 +170,9 @@ pub struct Loop {
     pub kind: LoopKind,
     pub range: Code,
     pub slot: usize,
+    /// A loop of two variables (`all(i, v, body)`, `transformList`, `transformMap`): `slot` is
+    /// bound to the index in a list or the key in a map, `slot + 1` to the value.
+    pub pair: bool,
     pub body: Code,
     /// The body (and guard) read nothing but the loop's own variable, params, today and
     /// constants, so the loop's value depends on its range alone: a machine keeps it per range
@@ -185,8 +188,22 @@ pub enum LoopKind {
     Exists,
     /// `exists_one(x, body)`
     ExistsOne,
-    /// `map(x, body)`, `map(x, guard, body)` and `filter(x, guard)` (whose body is `x`).
+    /// `map(x, body)`, `map(x, guard, body)` and `filter(x, guard)` (whose body is `x`), and
+    /// `transformList(i, v, body)`, `transformList(i, v, guard, body)`.
     Map { guard: Option<Code> },
+    /// `transformMap(k, v, body)` and `transformMap(k, v, guard, body)`: a map of the keys
+    /// (indexes of a list) the guard lets through to their bodies.
+    TransformMap { guard: Option<Code> },
+}
+
+impl LoopKind {
+    /// The guard of a `map`, `filter` or transform that has one.
+    pub fn guard(&self) -> Option<&Code> {
+        match self {
+            LoopKind::Map { guard } | LoopKind::TransformMap { guard } => guard.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! functions {
@@ -415,6 +432,9 @@ impl Compiler {
     }
 
     fn call(&mut self, call: &cel::common::ast::CallExpr) -> Result<Code, Refusal> {
+        if let Some(two) = two_variable_macro(call) {
+            return self.two_variable(&two);
+        }
         let name = call.func_name.as_str();
         let mut args: Vec<&IdedExpr> = call.target.as_deref().into_iter().collect();
         args.extend(call.args.iter());
@@ -543,6 +563,42 @@ impl Compiler {
         ))
     }
 
+    /// A macro of two variables: a loop whose variables are the index or key and the value.
+    fn two_variable(&mut self, two: &TwoVariable<'_>) -> Result<Code, Refusal> {
+        if two.first == two.second {
+            return Err(refuse(
+                format!(
+                    "{}() names its two variables `{}` both; give the index or key and the value names of their own",
+                    two.name, two.first
+                ),
+                Some(two.first),
+            ));
+        }
+        let range = self.code(two.range)?;
+        let slot = FIRST_LOOP_SLOT + self.loops.len();
+        self.loops.push((two.first.to_string(), slot));
+        self.loops.push((two.second.to_string(), slot + 1));
+        let guard = two.guard.map(|guard| self.code(guard)).transpose();
+        let body = self.code(two.body);
+        self.loops.truncate(self.loops.len() - 2);
+        let (guard, body) = (guard?, body?);
+        let kind = match two.name {
+            "all" => LoopKind::All,
+            "exists" => LoopKind::Exists,
+            "existsOne" | "exists_one" => LoopKind::ExistsOne,
+            "transformList" => LoopKind::Map { guard },
+            _ => LoopKind::TransformMap { guard },
+        };
+        Ok(Code::Loop(Box::new(Loop {
+            kind,
+            range,
+            slot,
+            pair: true,
+            body,
+            pure_body: false,
+        })))
+    }
+
     /// The macros' loops, recognised by the shapes the parser expands them into.
     fn comprehension(
         &mut self,
@@ -578,6 +634,7 @@ impl Compiler {
             kind,
             range,
             slot,
+            pair: false,
             body,
             pure_body: false,
         })))
@@ -622,6 +679,43 @@ impl Compiler {
         let item = item_of(&comprehension.loop_step).ok_or_else(unsupported)?;
         Ok((LoopKind::Map { guard: None }, self.code(&item)?))
     }
+}
+
+/// A call of one of CEL's macros of two variables, which the parser leaves as a call:
+/// `range.all(i, v, body)`, `exists`, `existsOne`, `transformList(i, v, [guard,] body)` and
+/// `transformMap(k, v, [guard,] body)`.
+pub struct TwoVariable<'e> {
+    pub name: &'e str,
+    pub range: &'e IdedExpr,
+    pub first: &'e str,
+    pub second: &'e str,
+    pub guard: Option<&'e IdedExpr>,
+    pub body: &'e IdedExpr,
+}
+
+pub fn two_variable_macro(call: &cel::common::ast::CallExpr) -> Option<TwoVariable<'_>> {
+    let name = call.func_name.as_str();
+    let range = call.target.as_deref()?;
+    let transform = matches!(name, "transformList" | "transformMap");
+    if !transform && !matches!(name, "all" | "exists" | "existsOne" | "exists_one") {
+        return None;
+    }
+    let (first, second, guard, body) = match call.args.as_slice() {
+        [first, second, body] => (first, second, None, body),
+        [first, second, guard, body] if transform => (first, second, Some(guard), body),
+        _ => return None,
+    };
+    let (Ast::Ident(first), Ast::Ident(second)) = (&first.expr, &second.expr) else {
+        return None;
+    };
+    Some(TwoVariable {
+        name,
+        range,
+        first,
+        second,
+        guard,
+        body,
+    })
 }
 
 /// `all`, `exists` and `exists_one` by the step the parser expands them into, with their body.
@@ -744,7 +838,7 @@ fn for_each_child<'c>(code: &'c Code, visit: &mut dyn FnMut(&'c Code, bool)) {
         }
         Code::Loop(body) => {
             visit(&body.range, false);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+            if let Some(guard) = body.kind.guard() {
                 visit(guard, true);
             }
             visit(&body.body, true);
@@ -792,10 +886,8 @@ fn reads(code: &Code) -> Reads {
                 };
                 *sum = sum.with(reads(child));
             });
-            // The loop binds its own variable; a slot past 62 shares bit 63 and stays read.
-            if body.slot < 63 {
-                inside.slots &= !bit(body.slot);
-            }
+            // The loop binds its own variables; a slot past 62 shares bit 63 and stays read.
+            inside.slots &= !own_slots(body);
             outside.with(inside)
         }
         _ => {
@@ -886,13 +978,23 @@ fn mark_pure_body(code: Code, run_slots: u64) -> Code {
     let Code::Loop(mut body) = code else {
         return code;
     };
-    let own = bit(body.slot);
+    let own = own_slots(&body);
     let mut found = reads(&body.body);
-    if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+    if let Some(guard) = body.kind.guard() {
         found = found.with(reads(guard));
     }
-    body.pure_body = body.slot < 63 && !found.unstable && found.slots & !(run_slots | own) == 0;
+    body.pure_body = own != 0 && !found.unstable && found.slots & !(run_slots | own) == 0;
     Code::Loop(body)
+}
+
+/// The bits of the variables a loop binds, none if one of them is past slot 62 (whose bit 63
+/// stands for every slot from 63 on, and stays read).
+fn own_slots(body: &Loop) -> u64 {
+    let last = body.slot + usize::from(body.pair);
+    if last >= 63 {
+        return 0;
+    }
+    bit(body.slot) | bit(last)
 }
 
 fn share_inside(code: Code) -> Code {
@@ -947,11 +1049,15 @@ fn map_children(code: Code, rewrite: &mut dyn FnMut(Code) -> Code) -> Code {
                 kind,
                 range,
                 slot,
+                pair,
                 body,
                 pure_body,
             } = *body;
             let kind = match kind {
                 LoopKind::Map { guard } => LoopKind::Map {
+                    guard: guard.map(&mut *rewrite),
+                },
+                LoopKind::TransformMap { guard } => LoopKind::TransformMap {
                     guard: guard.map(&mut *rewrite),
                 },
                 other => other,
@@ -961,6 +1067,7 @@ fn map_children(code: Code, rewrite: &mut dyn FnMut(Code) -> Code) -> Code {
                 kind,
                 range,
                 slot,
+                pair,
                 body: rewrite(body),
                 pure_body,
             }))
@@ -1089,10 +1196,12 @@ fn write_key(code: &Code, key: &mut String) {
                 LoopKind::ExistsOne => write!(key, "L1"),
                 LoopKind::Map { guard: None } => write!(key, "LM"),
                 LoopKind::Map { guard: Some(_) } => write!(key, "LF"),
+                LoopKind::TransformMap { guard: None } => write!(key, "LT"),
+                LoopKind::TransformMap { guard: Some(_) } => write!(key, "LG"),
             };
-            let _ = write!(key, "{};", body.slot);
+            let _ = write!(key, "{}{};", body.slot, if body.pair { "p" } else { "" });
             write_key(&body.range, key);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+            if let Some(guard) = body.kind.guard() {
                 write_key(guard, key);
             }
             write_key(&body.body, key);

@@ -88,13 +88,26 @@ fn known_cost(expression: &IdedExpr) -> u64 {
             known_cost(&comprehension.iter_range)
                 .saturating_add(items.saturating_mul(body.saturating_add(1)))
         }
-        Ast::Call(call) => call
-            .target
-            .iter()
-            .map(|target| &**target)
-            .chain(call.args.iter())
-            .map(known_cost)
-            .fold(1, u64::saturating_add),
+        Ast::Call(call) => match code::two_variable_macro(call) {
+            // A loop like a comprehension's: its body once per item of the range.
+            Some(two) => {
+                let items = known_length(two.range).unwrap_or(1);
+                let body = two
+                    .guard
+                    .into_iter()
+                    .chain([two.body])
+                    .map(known_cost)
+                    .fold(0u64, u64::saturating_add);
+                known_cost(two.range).saturating_add(items.saturating_mul(body.saturating_add(1)))
+            }
+            None => call
+                .target
+                .iter()
+                .map(|target| &**target)
+                .chain(call.args.iter())
+                .map(known_cost)
+                .fold(1, u64::saturating_add),
+        },
         Ast::List(list) => list
             .elements
             .iter()
@@ -113,6 +126,10 @@ fn known_length(expression: &IdedExpr) -> Option<u64> {
         Ast::Comprehension(comprehension) if matches!(&comprehension.accu_init.expr, Ast::List(list) if list.elements.is_empty()) => {
             known_length(&comprehension.iter_range)
         }
+        Ast::Call(call) => match code::two_variable_macro(call) {
+            Some(two) if two.name == "transformList" => known_length(two.range),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -121,6 +138,19 @@ fn known_length(expression: &IdedExpr) -> Option<u64> {
 fn loop_depth(expression: &IdedExpr, nodes: &mut usize) -> usize {
     *nodes += 1;
     match &expression.expr {
+        Ast::Call(call) if let Some(two) = code::two_variable_macro(call) => {
+            // The two variables' names are parts too.
+            *nodes += 2;
+            let range = loop_depth(two.range, nodes);
+            let body = two
+                .guard
+                .into_iter()
+                .chain([two.body])
+                .map(|part| loop_depth(part, nodes))
+                .max()
+                .unwrap_or(0);
+            range.max(body + 1)
+        }
         Ast::Call(call) => {
             let mut deepest = 0;
             for part in call

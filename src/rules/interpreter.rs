@@ -714,11 +714,11 @@ impl<'a> Machine<'a> {
     fn loop_over(&mut self, body: &'a Loop, range: Val<'a>) -> Outcome<'a> {
         // Lists and maps are walked in place; only a record's field names are gathered first.
         let names;
-        let range = match &range {
-            Val::List(_) | Val::Map(_) => &range,
+        let (range, record) = match &range {
+            Val::List(_) | Val::Map(_) => (&range, None),
             Val::Record(index) => {
                 names = Val::list(self.world.field_names(*index));
-                &names
+                (&names, Some(*index))
             }
             other => {
                 return Err(Fault::other(
@@ -735,18 +735,35 @@ impl<'a> Machine<'a> {
             Val::Map(map) => map.len(),
             _ => 0,
         };
-        let item = |position: usize| match range {
-            Val::List(list) => list.get(position),
-            Val::Map(map) => map.key(position),
-            _ => None,
+        // The element at a position: bound to the loop's variable, or with two variables the
+        // index (of a list) or key (of a map or record) and the value.
+        let world = self.world;
+        let element = |position: usize| -> Option<(Val<'a>, Option<Val<'a>>)> {
+            match (range, body.pair) {
+                (Val::List(list), false) => Some((list.get(position)?, None)),
+                (Val::Map(map), false) => Some((map.key(position)?, None)),
+                (Val::List(list), true) if record.is_none() => {
+                    Some((Val::Int(position as i64), Some(list.get(position)?)))
+                }
+                (Val::List(names), true) => {
+                    let name = names.get(position)?;
+                    let value = world.field(record?, FieldName::Computed(name.as_str()?))?;
+                    Some((name, Some(value)))
+                }
+                (Val::Map(map), true) => {
+                    let (key, value) = map.entry(position)?;
+                    Some((key, Some(value)))
+                }
+                _ => None,
+            }
         };
-        let items = (0..count).filter_map(item);
+        let items = (0..count).filter_map(element);
         match &body.kind {
             LoopKind::All | LoopKind::Exists => {
                 let decisive = matches!(body.kind, LoopKind::Exists);
                 let mut pending: Option<Fault> = None;
                 for item in items {
-                    self.bind(body.slot, item);
+                    self.bind_element(body, item);
                     match self.eval(&body.body) {
                         Ok(Val::Bool(flag)) if flag == decisive => {
                             return Ok(Val::Bool(decisive));
@@ -769,7 +786,7 @@ impl<'a> Machine<'a> {
             LoopKind::ExistsOne => {
                 let mut count = 0;
                 for item in items {
-                    self.bind(body.slot, item);
+                    self.bind_element(body, item);
                     match self.eval(&body.body)? {
                         Val::Bool(true) => count += 1,
                         Val::Bool(false) => {}
@@ -781,18 +798,48 @@ impl<'a> Machine<'a> {
             LoopKind::Map { guard } => {
                 let mut result = Vec::new();
                 for item in items {
-                    self.bind(body.slot, item);
-                    if let Some(guard) = guard {
-                        match self.eval(guard)? {
-                            Val::Bool(true) => {}
-                            Val::Bool(false) => continue,
-                            other => return Err(no_overload("_?_:_", &[&other])),
-                        }
+                    self.bind_element(body, item);
+                    if !self.guard_passes(guard.as_ref())? {
+                        continue;
                     }
                     result.push(self.eval(&body.body)?);
                 }
                 Ok(Val::list(result))
             }
+            LoopKind::TransformMap { guard } => {
+                let mut result = Vec::new();
+                for item in items {
+                    let key = item.0.clone();
+                    self.bind_element(body, item);
+                    if !self.guard_passes(guard.as_ref())? {
+                        continue;
+                    }
+                    result.push((key, self.eval(&body.body)?));
+                }
+                Ok(Val::Map(Map::Values(Rc::new(result))))
+            }
+        }
+    }
+
+    /// Binds a loop's variable to an element, or its two variables to an index or key and a
+    /// value.
+    #[inline]
+    fn bind_element(&mut self, body: &Loop, (first, value): (Val<'a>, Option<Val<'a>>)) {
+        self.bind(body.slot, first);
+        if let Some(value) = value {
+            self.bind(body.slot + 1, value);
+        }
+    }
+
+    /// Whether a loop's guard, if it has one, lets the bound element through.
+    #[inline]
+    fn guard_passes(&mut self, guard: Option<&'a Code>) -> Result<bool, Fault> {
+        let Some(guard) = guard else {
+            return Ok(true);
+        };
+        match self.eval(guard)? {
+            Val::Bool(flag) => Ok(flag),
+            other => Err(no_overload("_?_:_", &[&other])),
         }
     }
 
@@ -1606,6 +1653,49 @@ mod tests {
             Ok("4, 3".into())
         );
         assert_eq!(run("{'x': 1, 'y': 2}.filter(k, k != 'x')"), Ok("y".into()));
+    }
+
+    #[test]
+    fn two_variable_macros_bind_the_index_or_key_and_the_value() {
+        assert_eq!(
+            run("[1, 2, 3].exists(i, v, i == 1 && v == 2)"),
+            Ok("true".into())
+        );
+        assert_eq!(run("[1, 2, 3].all(i, v, v == i + 1)"), Ok("true".into()));
+        assert_eq!(
+            run("{'a': 1, 'b': 2}.existsOne(k, v, k == 'b' && v == 2)"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[2, 4, 6].transformList(i, v, v / 2 + i)"),
+            Ok("1, 3, 5".into())
+        );
+        assert_eq!(
+            run("[2, 4, 6].transformList(i, v, i != 1, v * 10)"),
+            Ok("20, 60".into())
+        );
+        assert_eq!(
+            run("{'a': 1, 'b': 2}.transformMap(k, v, k != 'a', v * 10) == {'b': 20}"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[5, 6].transformMap(i, v, v - i) == {0: 5, 1: 5}"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[2, 1, 0].transformList(i, v, v / i)"),
+            Err("division by zero".into())
+        );
+        // A loop within a loop of two variables binds slots of its own.
+        assert_eq!(
+            run("[[1, 2], [3]].transformList(i, xs, xs.transformList(j, x, i * 10 + j + x))"),
+            Ok("1, 3, 13".into())
+        );
+        assert!(
+            run("[1].all(v, v, true)")
+                .unwrap_err()
+                .contains("all() names its two variables `v` both")
+        );
     }
 
     #[test]

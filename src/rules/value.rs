@@ -137,6 +137,19 @@ impl<'a> Map<'a> {
             .collect()
     }
 
+    /// The key and value at a position, in the map's order.
+    pub fn entry(&self, position: usize) -> Option<(Val<'a>, Val<'a>)> {
+        match self {
+            Map::Entries(entries) => entries.get(position).map(|entry| {
+                (
+                    Val::Text(Text::Borrowed(&entry.key)),
+                    Val::of_node(&entry.value),
+                )
+            }),
+            Map::Values(values) => values.get(position).cloned(),
+        }
+    }
+
     /// The key at a position, in the map's order.
     pub fn key(&self, position: usize) -> Option<Val<'a>> {
         match self {
