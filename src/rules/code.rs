@@ -38,6 +38,7 @@ pub enum Code {
     Uint(u64),
     Double(f64),
     Text(Box<str>),
+    Bytes(Box<[u8]>),
     Slot(usize),
     List(Vec<Code>),
     Map(Vec<(Code, Code)>),
@@ -239,6 +240,7 @@ functions! {
     Uint = "uint", 1;
     Double = "double", 1;
     Bool = "bool", 1;
+    Bytes = "bytes", 1;
     // CEL's marker for a value whose type is known only when it runs: every value is so here.
     Dyn = "dyn", 1;
     Matches = "matches", 2;
@@ -774,7 +776,7 @@ fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
         LiteralValue::Double(number) => Code::Double(*number.inner()),
         LiteralValue::Null => Code::Null,
         LiteralValue::String(text) => Code::Text(text.inner().to_string().into_boxed_str()),
-        LiteralValue::Bytes(_) => return Err(refuse("bytes literals are not supported", None)),
+        LiteralValue::Bytes(bytes) => Code::Bytes(bytes.inner().to_vec().into_boxed_slice()),
     })
 }
 
@@ -804,6 +806,7 @@ fn for_each_child<'c>(code: &'c Code, visit: &mut dyn FnMut(&'c Code, bool)) {
         | Code::Uint(_)
         | Code::Double(_)
         | Code::Text(_)
+        | Code::Bytes(_)
         | Code::Slot(_) => {}
         Code::List(items) | Code::Call(_, items) => {
             items.iter().for_each(|item| visit(item, false))
@@ -919,6 +922,7 @@ fn worth_keeping(code: &Code) -> bool {
                 | Function::Uint
                 | Function::Double
                 | Function::Bool
+                | Function::Bytes
                 | Function::Dyn
                 | Function::Active
                 | Function::InForce
@@ -942,6 +946,7 @@ fn computes(code: &Code) -> bool {
             | Code::Uint(_)
             | Code::Double(_)
             | Code::Text(_)
+            | Code::Bytes(_)
             | Code::Slot(_)
     )
 }
@@ -1125,6 +1130,7 @@ fn write_key(code: &Code, key: &mut String) {
             text(key, literal);
             Ok(())
         }
+        Code::Bytes(bytes) => write!(key, "y{}:{};", bytes.len(), bytes.escape_ascii()),
         Code::Slot(slot) => write!(key, "v{slot};"),
         Code::List(items) => {
             key.push('l');

@@ -399,6 +399,10 @@ fn value_of(expected: &Field) -> Option<Val<'static>> {
         "uint64_value" => Val::Uint(text()?.parse().ok()?),
         "double_value" => Val::Double(double(text()?).ok()?),
         "string_value" => Val::text(text()?.to_string()),
+        "bytes_value" => match value {
+            Field::Quoted(bytes) => Val::bytes(bytes.clone()),
+            _ => return None,
+        },
         "list_value" => Val::list(value.all("values").map(value_of).collect::<Option<_>>()?),
         "map_value" => {
             let mut entries = Vec::new();
@@ -446,6 +450,10 @@ fn same(actual: &Val<'_>, expected: &Field) -> Result<bool, String> {
             (expected.is_nan() && number.is_nan()) || expected == *number
         }
         ("string_value", Val::Text(text)) => scalar()? == text.as_str(),
+        ("bytes_value", Val::Bytes(bytes)) => match value {
+            Field::Quoted(expected) => expected.as_slice() == bytes.as_slice(),
+            _ => return Err("a bytes_value that is not quoted".into()),
+        },
         ("list_value", Val::List(list)) => {
             let expected: Vec<&Field> = value.all("values").collect();
             if expected.len() != list.len() {
@@ -488,7 +496,7 @@ fn same(actual: &Val<'_>, expected: &Field) -> Result<bool, String> {
         }
         (
             "null_value" | "bool_value" | "int64_value" | "uint64_value" | "double_value"
-            | "string_value" | "list_value" | "map_value",
+            | "string_value" | "bytes_value" | "list_value" | "map_value",
             _,
         ) => false,
         (other, _) => return Err(format!("expected values of kind {other}")),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::code::{Cached, Code, Function, Lifetime, Loop, LoopKind, Operator};
 use super::functions::World;
-use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
+use super::value::{Bytes, FieldName, Map, Text, Val, compare, display, equals, field};
 
 /// Why an expression gave no value.
 #[derive(Clone, Debug, PartialEq)]
@@ -452,6 +452,7 @@ impl<'a> Machine<'a> {
         match code {
             Code::Uint(number) => Ok(Val::Uint(*number)),
             Code::Double(number) => Ok(Val::Double(*number)),
+            Code::Bytes(bytes) => Ok(Val::Bytes(Bytes::Borrowed(bytes))),
             Code::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -958,6 +959,7 @@ impl<'a> Machine<'a> {
         match (function, args) {
             (Function::Size, [value]) => match value {
                 Val::Text(text) => Ok(Val::Int(text.as_str().chars().count() as i64)),
+                Val::Bytes(bytes) => Ok(Val::Int(bytes.as_slice().len() as i64)),
                 Val::List(list) => Ok(Val::Int(list.len() as i64)),
                 Val::Map(map) => Ok(Val::Int(map.len() as i64)),
                 Val::Record(index) => Ok(Val::Int(self.world.field_names(*index).len() as i64)),
@@ -975,6 +977,14 @@ impl<'a> Machine<'a> {
                 Val::Double(number) => Ok(Val::text(number.to_string())),
                 Val::Bool(flag) => Ok(Val::text(flag.to_string())),
                 Val::Timestamp(instant) => Ok(Val::text(instant.to_string())),
+                Val::Bytes(bytes) => match std::str::from_utf8(bytes.as_slice()) {
+                    Ok(text) => Ok(Val::text(text.to_string())),
+                    Err(error) => Err(fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("the bytes are not UTF-8 text: {error}"),
+                    )),
+                },
                 other => Err(wrong_type(
                     function,
                     format!("cannot convert a {} to a string", other.type_name()),
@@ -1048,6 +1058,14 @@ impl<'a> Machine<'a> {
                 )),
             },
             (Function::Dyn, [value]) => Ok(value.clone()),
+            (Function::Bytes, [value]) => match value {
+                Val::Bytes(_) => Ok(value.clone()),
+                Val::Text(text) => Ok(Val::bytes(text.as_str().as_bytes().to_vec())),
+                other => Err(wrong_type(
+                    function,
+                    format!("cannot convert a {} to bytes", other.type_name()),
+                )),
+            },
             (Function::Bool, [value]) => match value {
                 Val::Bool(_) => Ok(value.clone()),
                 // CEL's spellings, and no others (`TrUe` is refused).
@@ -1279,6 +1297,9 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
     match (left, right) {
         (Val::Text(left), Val::Text(right)) => {
             Ok(Val::text(format!("{}{}", left.as_str(), right.as_str())))
+        }
+        (Val::Bytes(left), Val::Bytes(right)) => {
+            Ok(Val::bytes([left.as_slice(), right.as_slice()].concat()))
         }
         // A list plus nothing is the list itself, the same allocation, so that a loop over it
         // can be kept (see `Machine::run_loop`).
@@ -1695,6 +1716,26 @@ mod tests {
             run("[1].all(v, v, true)")
                 .unwrap_err()
                 .contains("all() names its two variables `v` both")
+        );
+    }
+
+    #[test]
+    fn bytes_have_a_size_concatenate_compare_and_convert() {
+        assert_eq!(run("size(b'caf\\xc3\\xa9')"), Ok("5".into()));
+        assert_eq!(run("b'ab' + b'\\xff'"), Ok("b'ab\\xff'".into()));
+        assert_eq!(run("b'\\x00\\x01' > b'\\x01'"), Ok("false".into()));
+        assert_eq!(run("b'a' < b'b' && b'' < b'\\x00'"), Ok("true".into()));
+        assert_eq!(run("bytes('ÿ') == b'\\303\\277'"), Ok("true".into()));
+        assert_eq!(run("string(b'\\303\\277')"), Ok("ÿ".into()));
+        assert_eq!(run("b'abc' == 'abc'"), Ok("false".into()));
+        let not_text = run("string(b'\\000\\xff')").unwrap_err();
+        assert!(
+            not_text.starts_with("string(): the bytes are not UTF-8 text"),
+            "{not_text}"
+        );
+        assert_eq!(
+            run("b'a' + 'b'"),
+            Err("no such overload: + of bytes and string".into())
         );
     }
 
