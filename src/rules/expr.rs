@@ -286,6 +286,16 @@ pub fn compile_with_names(
                 let message =
                     first.map_or_else(|| "syntax error".to_string(), |error| error.msg.clone());
                 let offset = offset_of(&source.text, line, column);
+                if let Some((feature, words)) = syntax_not_offered(&source.text, &message) {
+                    let mut error = render(
+                        packs,
+                        source,
+                        offset,
+                        &format!("cannot compile {what}: {words}"),
+                    );
+                    error.refusal = Some(code::RefusalKind::NotOffered(feature));
+                    return Err(error);
+                }
                 return Err(render(
                     packs,
                     source,
@@ -348,6 +358,27 @@ fn syntax_tree(text: &str) -> Result<IdedExpr, Option<cel::ParseErrors>> {
         Ok(Err(errors)) => Err(Some(errors)),
         Err(_) => Err(None),
     }
+}
+
+/// The part of CEL's syntax that the parser refused as unsupported, when rules do not offer it:
+/// its name, and the refusal in words that say what to write instead.
+fn syntax_not_offered(text: &str, message: &str) -> Option<(&'static str, &'static str)> {
+    if !message.contains("unsupported syntax") {
+        return None;
+    }
+    if text.contains('`') {
+        return Some((
+            "field names in backquotes",
+            "field names in backquotes (`a.`b-c``) are not offered in tillsyn rules; index the map instead: a['b-c']",
+        ));
+    }
+    if text.contains(".?") || text.contains("[?") || text.contains("{?") {
+        return Some((
+            "optional values",
+            "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules; test the field with has(a.b) first",
+        ));
+    }
+    None
 }
 
 /// Whether `!` or `-` is followed by another `!` or `-` (white space between): the one place

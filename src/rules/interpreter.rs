@@ -1838,7 +1838,18 @@ mod tests {
         refused("self.a.matches('[')", "is not a regular expression");
         refused("refs('x')", "unknown function `refs`; did you mean `ref`?");
         refused("[1].all(x, y > 0)", "unknown name `y`");
-        refused("a.?b", "unsupported syntax");
-        refused("{'a': 1}[?'a']", "unsupported syntax");
+        refused(
+            "a.?b",
+            "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules",
+        );
+        refused("{'a': 1}[?'a']", "optional values");
+        refused(
+            "{'a-b': 1}.`a-b`",
+            "field names in backquotes (`a.`b-c``) are not offered in tillsyn rules; index the map instead",
+        );
+        refused(
+            "google.protobuf.Int32Value{value: 1}",
+            "`google.protobuf.Int32Value{…}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
+        );
     }
 }
