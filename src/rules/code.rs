@@ -252,9 +252,18 @@ functions! {
     Trim = "trim", 1;
     Join = "join", 1 | 2;
     Timestamp = "timestamp", 1;
-    FullYear = "getFullYear", 1;
-    Month = "getMonth", 1;
-    DayOfMonth = "getDayOfMonth", 1;
+    Duration = "duration", 1;
+    // A timestamp's calendar fields, in UTC or in the time zone given; a duration's lengths.
+    FullYear = "getFullYear", 1 | 2;
+    Month = "getMonth", 1 | 2;
+    DayOfMonth = "getDayOfMonth", 1 | 2;
+    DateOfMonth = "getDate", 1 | 2;
+    DayOfWeek = "getDayOfWeek", 1 | 2;
+    DayOfYear = "getDayOfYear", 1 | 2;
+    Hours = "getHours", 1 | 2;
+    Minutes = "getMinutes", 1 | 2;
+    Seconds = "getSeconds", 1 | 2;
+    Milliseconds = "getMilliseconds", 1 | 2;
     Reference = "ref", 1 | 2;
     Referrers = "referrers", 2 | 3;
     Linked = "linked", 2;

@@ -403,6 +403,18 @@ fn value_of(expected: &Field) -> Option<Val<'static>> {
             Field::Quoted(bytes) => Val::bytes(bytes.clone()),
             _ => return None,
         },
+        "object_value" => {
+            let duration = value.get("[type.googleapis.com/google.protobuf.Duration]")?;
+            let part = |name| {
+                duration
+                    .text(name)
+                    .map_or(Some(0), |text| text.parse().ok())
+            };
+            Val::Duration(jiff::SignedDuration::new(
+                part("seconds")?,
+                i32::try_from(part("nanos")?).ok()?,
+            ))
+        }
         "list_value" => Val::list(value.all("values").map(value_of).collect::<Option<_>>()?),
         "map_value" => {
             let mut entries = Vec::new();

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::code::{Cached, Code, Function, Lifetime, Loop, LoopKind, Operator};
 use super::functions::World;
+use super::time;
 use super::value::{Bytes, FieldName, Map, Text, Val, compare, display, equals, field};
 
 /// Why an expression gave no value.
@@ -503,6 +504,9 @@ impl<'a> Machine<'a> {
                     Fault::other(ErrorKind::Overflow, "integer overflow in -".to_string())
                 }),
                 Val::Double(number) => Ok(Val::Double(-number)),
+                Val::Duration(length) => time::duration(-length)
+                    .map(Val::Duration)
+                    .map_err(|(kind, message)| Fault::other(kind, message)),
                 other => Err(no_overload("-", &[&other])),
             },
             Code::InLiterals(operand, literals) => {
@@ -976,7 +980,8 @@ impl<'a> Machine<'a> {
                 Val::Uint(number) => Ok(Val::text(number.to_string())),
                 Val::Double(number) => Ok(Val::text(number.to_string())),
                 Val::Bool(flag) => Ok(Val::text(flag.to_string())),
-                Val::Timestamp(instant) => Ok(Val::text(instant.to_string())),
+                Val::Timestamp(instant) => Ok(Val::text(time::format_timestamp(*instant))),
+                Val::Duration(length) => Ok(Val::text(time::format_duration(*length))),
                 Val::Bytes(bytes) => match std::str::from_utf8(bytes.as_slice()) {
                     Ok(text) => Ok(Val::text(text.to_string())),
                     Err(error) => Err(fail_as(
@@ -1012,7 +1017,10 @@ impl<'a> Machine<'a> {
                             format!("`{}` is not an integer", text.as_str()),
                         )
                     }),
-                    Val::Timestamp(instant) => Ok(Val::Int(instant.as_second())),
+                    // Whole seconds since 1970, rounded down.
+                    Val::Timestamp(instant) => Ok(Val::Int(
+                        instant.as_secs() - i64::from(instant.subsec_nanos() < 0),
+                    )),
                     other => Err(wrong_type(
                         function,
                         format!("cannot convert {} to an int", self.display(other)),
@@ -1121,45 +1129,41 @@ impl<'a> Machine<'a> {
             }
             (Function::Timestamp, [value]) => match value {
                 Val::Timestamp(_) => Ok(value.clone()),
-                Val::Text(text) => text
-                    .as_str()
-                    .parse::<jiff::Timestamp>()
-                    .map_err(|error| {
-                        // A year of five digits reads as no instant, but is one past CEL's range.
-                        let kind =
-                            if text.as_str().bytes().take_while(u8::is_ascii_digit).count() > 4 {
-                                ErrorKind::OutOfRange
-                            } else {
-                                ErrorKind::InvalidConversion
-                            };
-                        fail_as(
-                            kind,
-                            function,
-                            format!("`{}` is not an RFC 3339 instant: {error}", text.as_str()),
-                        )
-                    })
-                    .and_then(|instant| within_cel_years(function, instant)),
+                Val::Text(text) => time::parse_timestamp(text.as_str())
+                    .map(Val::Timestamp)
+                    .map_err(|refused| refusal(function, refused)),
                 // Seconds since 1970-01-01T00:00:00Z.
-                Val::Int(seconds) => jiff::Timestamp::from_second(*seconds)
-                    .map_err(|_| out_of_range(function, "out of range"))
-                    .and_then(|instant| within_cel_years(function, instant)),
+                Val::Int(seconds) => time::timestamp(jiff::SignedDuration::from_secs(*seconds))
+                    .map(Val::Timestamp)
+                    .map_err(|refused| refusal(function, refused)),
                 other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a timestamp", self.display(other)),
                 )),
             },
-            (Function::FullYear | Function::Month | Function::DayOfMonth, [value]) => {
-                let Val::Timestamp(instant) = value else {
-                    return Err(wrong_type(function, "expected a timestamp"));
-                };
-                let date = jiff::tz::Offset::UTC.to_datetime(*instant).date();
-                Ok(Val::Int(i64::from(match function {
-                    Function::FullYear => date.year(),
-                    // CEL counts months and days of the month from zero.
-                    Function::Month => i16::from(date.month()) - 1,
-                    _ => i16::from(date.day()) - 1,
-                })))
-            }
+            (Function::Duration, [value]) => match value {
+                Val::Duration(_) => Ok(value.clone()),
+                Val::Text(text) => time::parse_duration(text.as_str())
+                    .map(Val::Duration)
+                    .map_err(|refused| refusal(function, refused)),
+                other => Err(wrong_type(
+                    function,
+                    format!("cannot convert {} to a duration", self.display(other)),
+                )),
+            },
+            (
+                Function::FullYear
+                | Function::Month
+                | Function::DayOfMonth
+                | Function::DateOfMonth
+                | Function::DayOfWeek
+                | Function::DayOfYear
+                | Function::Hours
+                | Function::Minutes
+                | Function::Seconds
+                | Function::Milliseconds,
+                [value, zone @ ..],
+            ) => calendar_field(function, value, zone),
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
             (Function::CoveringDocuments, [unit]) => self.covering_documents(unit),
             _ => {
@@ -1371,8 +1375,37 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
                 _ => return Err(no_overload("%", &[&Val::Double(left), &Val::Double(right)])),
             }))
         }
+        (Val::Timestamp(_) | Val::Duration(_), _) | (_, Val::Timestamp(_) | Val::Duration(_)) => {
+            time_arithmetic(operator, left, right)
+        }
         _ => Err(no_overload(operator.symbol(), &[left, right])),
     }
+}
+
+/// `+` and `-` of timestamps and durations: a timestamp moved by a duration, the duration
+/// between two timestamps, the sum or difference of durations; each within its range.
+#[inline(never)]
+fn time_arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    let outcome = match (operator, left, right) {
+        (Operator::Add, Val::Timestamp(instant), Val::Duration(length))
+        | (Operator::Add, Val::Duration(length), Val::Timestamp(instant)) => {
+            time::timestamp(*instant + *length).map(Val::Timestamp)
+        }
+        (Operator::Subtract, Val::Timestamp(instant), Val::Duration(length)) => {
+            time::timestamp(*instant - *length).map(Val::Timestamp)
+        }
+        (Operator::Subtract, Val::Timestamp(later), Val::Timestamp(earlier)) => {
+            time::duration(*later - *earlier).map(Val::Duration)
+        }
+        (Operator::Add, Val::Duration(first), Val::Duration(second)) => {
+            time::duration(*first + *second).map(Val::Duration)
+        }
+        (Operator::Subtract, Val::Duration(first), Val::Duration(second)) => {
+            time::duration(*first - *second).map(Val::Duration)
+        }
+        _ => return Err(no_overload(operator.symbol(), &[left, right])),
+    };
+    outcome.map_err(|(kind, message)| Fault::other(kind, message))
 }
 
 /// The list of a function's list argument, for `max_date` and `sum`.
@@ -1404,18 +1437,51 @@ impl std::fmt::Display for MapKey<'_> {
     }
 }
 
-/// CEL's timestamps are of the years 1 to 9999; jiff's reach further back, to -9999.
-fn within_cel_years<'a>(function: Function, instant: jiff::Timestamp) -> Outcome<'a> {
-    const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
-    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
-    if (FIRST..=LAST).contains(&instant.as_second()) {
-        Ok(Val::Timestamp(instant))
-    } else {
-        Err(out_of_range(
-            function,
-            "out of range: a timestamp is of the years 1 to 9999",
-        ))
+/// A refusal of the time module as a function's fault.
+fn refusal(function: Function, (kind, message): time::Refused) -> Fault {
+    fail_as(kind, function, message)
+}
+
+/// `getHours()` and the other accessors: of a timestamp, its calendar field in UTC or in the time
+/// zone given (CEL counts months, days of the month and of the year from zero, `getDate()` from
+/// one, days of the week from Sunday); of a duration, its whole hours, minutes or seconds, or the
+/// milliseconds of its last second.
+fn calendar_field<'a>(function: Function, value: &Val<'a>, zone: &[Val<'a>]) -> Outcome<'a> {
+    let zone = match zone {
+        [] => None,
+        [zone] => Some(text_arg(function, zone)?),
+        _ => return Err(wrong_type(function, "takes at most a time zone")),
+    };
+    if let (Val::Duration(length), None) = (value, zone) {
+        let seconds = length.as_secs();
+        return match function {
+            Function::Hours => Ok(Val::Int(seconds / 3600)),
+            Function::Minutes => Ok(Val::Int(seconds / 60)),
+            Function::Seconds => Ok(Val::Int(seconds)),
+            Function::Milliseconds => Ok(Val::Int(i64::from(length.subsec_millis()))),
+            _ => Err(wrong_type(function, "expected a timestamp, got duration")),
+        };
     }
+    let Val::Timestamp(instant) = value else {
+        return Err(wrong_type(
+            function,
+            format!("expected a timestamp, got {}", value.type_name()),
+        ));
+    };
+    let civil = time::civil(*instant, zone).map_err(|refused| refusal(function, refused))?;
+    let date = civil.date();
+    Ok(Val::Int(match function {
+        Function::FullYear => i64::from(date.year()),
+        Function::Month => i64::from(date.month()) - 1,
+        Function::DayOfMonth => i64::from(date.day()) - 1,
+        Function::DateOfMonth => i64::from(date.day()),
+        Function::DayOfWeek => i64::from(date.weekday().to_sunday_zero_offset()),
+        Function::DayOfYear => i64::from(date.day_of_year()) - 1,
+        Function::Hours => i64::from(civil.hour()),
+        Function::Minutes => i64::from(civil.minute()),
+        Function::Seconds => i64::from(civil.second()),
+        _ => i64::from(civil.millisecond()),
+    }))
 }
 
 #[cfg(test)]
@@ -1443,11 +1509,10 @@ mod tests {
             ("'horses' && false", Ok("false")),
             ("{true: 1, 2: 2, 5u: 3}[true]", Ok("1")),
             ("{1u: 1.0, 2: 2.0, 3u: 3.0}[1] == 1.0", Ok("true")),
-            // jiff's instants end on 9999-12-30 at 22:00 (it leaves room for any offset), so
-            // the last hours of CEL's range are refused rather than wrong.
+            // The last nanosecond of CEL's range, past jiff's instants (see `rules::time`).
             (
-                "string(timestamp('9999-12-30T21:59:59.999999999Z'))",
-                Ok("9999-12-30T21:59:59.999999999Z"),
+                "string(timestamp('9999-12-31T23:59:59.999999999Z'))",
+                Ok("9999-12-31T23:59:59.999999999Z"),
             ),
             ("string(timestamp(1234567890))", Ok("2009-02-13T23:31:30Z")),
             (
@@ -1736,6 +1801,59 @@ mod tests {
         assert_eq!(
             run("b'a' + 'b'"),
             Err("no such overload: + of bytes and string".into())
+        );
+    }
+
+    #[test]
+    fn durations_move_timestamps_and_are_read_in_hours_minutes_and_seconds() {
+        assert_eq!(
+            run("timestamp('2009-02-13T23:00:00Z') + duration('1h30m')"),
+            Ok("2009-02-14T00:30:00Z".into())
+        );
+        assert_eq!(
+            run("string(timestamp('2009-02-13T23:31:00Z') - timestamp('2009-02-13T23:29:00.5Z'))"),
+            Ok("119.5s".into())
+        );
+        assert_eq!(
+            run("duration('600s') + duration('-50s') == duration('550s')"),
+            Ok("true".into())
+        );
+        assert_eq!(run("duration('1h') > duration('59m')"), Ok("true".into()));
+        assert_eq!(run("string(-duration('1.5s'))"), Ok("-1.5s".into()));
+        assert_eq!(run("duration('10000s').getHours()"), Ok("2".into()));
+        assert_eq!(run("duration('3730s').getMinutes()"), Ok("62".into()));
+        assert_eq!(run("duration('1.25s').getMilliseconds()"), Ok("250".into()));
+        let instant = "timestamp('2009-02-13T23:31:30.123Z')";
+        for (accessor, expected) in [
+            ("getHours()", "23"),
+            ("getHours('+05:30')", "5"),
+            ("getMinutes('+05:30')", "1"),
+            ("getHours('Europe/Stockholm')", "0"),
+            ("getDate('Europe/Stockholm')", "14"),
+            ("getDayOfWeek()", "5"),
+            ("getDayOfYear()", "43"),
+            ("getSeconds()", "30"),
+            ("getMilliseconds()", "123"),
+        ] {
+            assert_eq!(
+                run(&format!("{instant}.{accessor}")),
+                Ok(expected.into()),
+                "{accessor}"
+            );
+        }
+        assert!(
+            run("timestamp('9999-12-31T23:59:59Z') + duration('1s')")
+                .unwrap_err()
+                .contains("out of range: a timestamp is of the years 1 to 9999")
+        );
+        assert!(
+            run("duration('320000000000s')")
+                .unwrap_err()
+                .starts_with("duration(): out of range")
+        );
+        assert_eq!(
+            run("timestamp('2009-02-13T23:31:30Z') + 1"),
+            Err("no such overload: + of timestamp and int".into())
         );
     }
 

@@ -13,6 +13,7 @@ pub mod functions;
 pub mod interpreter;
 pub mod pack;
 pub mod testing;
+pub mod time;
 pub mod value;
 
 use std::collections::BTreeMap;

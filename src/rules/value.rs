@@ -21,7 +21,10 @@ pub enum Val<'a> {
     Map(Map<'a>),
     /// A record of the repository, by position: its fields are read from its tree on demand.
     Record(usize),
-    Timestamp(jiff::Timestamp),
+    /// An instant, as the time since 1970-01-01T00:00:00Z (see [`super::time`]).
+    Timestamp(jiff::SignedDuration),
+    /// A length of time (`duration('1h30m')`).
+    Duration(jiff::SignedDuration),
     /// A sequence of bytes (`b'abc'`, `bytes('abc')`), which need not be UTF-8.
     Bytes(Bytes<'a>),
 }
@@ -42,6 +45,7 @@ impl Clone for Val<'_> {
             Val::List(List::Nodes(nodes)) => Val::List(List::Nodes(nodes)),
             Val::Map(Map::Entries(entries)) => Val::Map(Map::Entries(entries)),
             Val::Timestamp(instant) => Val::Timestamp(*instant),
+            Val::Duration(length) => Val::Duration(*length),
             Val::Text(text) => Val::Text(text.clone()),
             Val::Bytes(bytes) => Val::Bytes(bytes.clone()),
             Val::List(list) => Val::List(list.clone()),
@@ -308,6 +312,7 @@ impl<'a> Val<'a> {
             Val::List(_) => "list",
             Val::Map(_) | Val::Record(_) => "map",
             Val::Timestamp(_) => "timestamp",
+            Val::Duration(_) => "duration",
             Val::Bytes(_) => "bytes",
         }
     }
@@ -322,6 +327,7 @@ pub fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
         (Val::Text(left), Val::Text(right)) => left.as_str() == right.as_str(),
         (Val::Record(left), Val::Record(right)) => left == right,
         (Val::Timestamp(left), Val::Timestamp(right)) => left == right,
+        (Val::Duration(left), Val::Duration(right)) => left == right,
         (Val::Bytes(left), Val::Bytes(right)) => left.as_slice() == right.as_slice(),
         (Val::List(left), Val::List(right)) => {
             left.len() == right.len()
@@ -393,12 +399,13 @@ fn number(value: &Val<'_>) -> Option<Number> {
 }
 
 /// CEL ordering, for `<`, `<=`, `>`, `>=`: numbers, strings (dates are `YYYY-MM-DD` strings and
-/// order as dates), booleans, timestamps and bytes. `None` when the two cannot be ordered.
+/// order as dates), booleans, timestamps, durations and bytes. `None` when the two cannot be ordered.
 pub fn compare(left: &Val<'_>, right: &Val<'_>) -> Option<Ordering> {
     match (left, right) {
         (Val::Text(left), Val::Text(right)) => Some(left.as_str().cmp(right.as_str())),
         (Val::Bool(left), Val::Bool(right)) => Some(left.cmp(right)),
         (Val::Timestamp(left), Val::Timestamp(right)) => Some(left.cmp(right)),
+        (Val::Duration(left), Val::Duration(right)) => Some(left.cmp(right)),
         (Val::Bytes(left), Val::Bytes(right)) => Some(left.as_slice().cmp(right.as_slice())),
         (left, right) => number(left)?.order(number(right)?),
     }
@@ -434,7 +441,8 @@ pub fn display(
             None => "{…}".to_string(),
         },
         Val::Record(index) => record_id(*index).unwrap_or_else(|| "(record)".to_string()),
-        Val::Timestamp(instant) => instant.to_string(),
+        Val::Timestamp(instant) => super::time::format_timestamp(*instant),
+        Val::Duration(length) => super::time::format_duration(*length),
         // As a literal would write them: `b'caf\xc3\xa9'`.
         Val::Bytes(bytes) => format!("b'{}'", bytes.as_slice().escape_ascii()),
     }
