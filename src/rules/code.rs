@@ -1,7 +1,9 @@
 //! Rule expressions compiled for evaluation. The CEL parser (crate `cel`) reads an expression and
 //! expands its macros; this module turns that syntax tree into [`Code`]: names resolved to
 //! variable slots, functions to [`Function`]s with their arity checked, macros (`all`, `exists`,
-//! `exists_one`, `map`, `filter`) to loops, regular-expression literals compiled. Everything that
+//! `exists_one`, `map`, `filter`, and those of two variables the parser leaves as calls:
+//! `all(i, v, …)`, `transformList`, `transformMap`, …) to loops, regular-expression literals
+//! compiled. Everything that
 //! can be decided once is decided here, at load, so that evaluating a rule on a record only walks
 //! the tree — and a misspelt name or function is an error in the pack, not a finding on every
 //! record.

@@ -29,11 +29,22 @@ pub fn timestamp(since_epoch: SignedDuration) -> Result<SignedDuration, Refused>
     if (FIRST_SECOND..=LAST_SECOND).contains(&seconds) {
         Ok(since_epoch)
     } else {
-        Err((
-            ErrorKind::OutOfRange,
-            "out of range: a timestamp is of the years 1 to 9999".to_string(),
-        ))
+        Err(timestamp_out_of_range())
     }
+}
+
+fn timestamp_out_of_range() -> Refused {
+    (
+        ErrorKind::OutOfRange,
+        "out of range: a timestamp is of the years 1 to 9999".to_string(),
+    )
+}
+
+fn duration_out_of_range() -> Refused {
+    (
+        ErrorKind::OutOfRange,
+        "out of range: a duration is of at most about 292 years (2^63 nanoseconds)".to_string(),
+    )
 }
 
 /// The duration, if it is within int64 nanoseconds.
@@ -41,10 +52,7 @@ pub fn duration(value: SignedDuration) -> Result<SignedDuration, Refused> {
     if value.as_nanos().unsigned_abs() <= i64::MAX as u128 {
         Ok(value)
     } else {
-        Err((
-            ErrorKind::OutOfRange,
-            "out of range: a duration is of at most about 292 years (2^63 nanoseconds)".to_string(),
-        ))
+        Err(duration_out_of_range())
     }
 }
 
@@ -58,7 +66,7 @@ pub fn parse_timestamp(text: &str) -> Result<SignedDuration, Refused> {
     };
     // A year of five digits reads as no instant, but is one past CEL's range.
     if text.bytes().take_while(u8::is_ascii_digit).count() > 4 {
-        return Err(timestamp(SignedDuration::MAX).unwrap_err());
+        return Err(timestamp_out_of_range());
     }
     let pieces =
         jiff::fmt::temporal::Pieces::parse(text).map_err(|error| invalid(&error.to_string()))?;
@@ -148,7 +156,7 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, Refused> {
     if negative {
         total = -total;
     }
-    let nanos = i64::try_from(total).map_err(|_| duration(SignedDuration::MAX).unwrap_err())?;
+    let nanos = i64::try_from(total).map_err(|_| duration_out_of_range())?;
     Ok(SignedDuration::from_nanos(nanos))
 }
 
@@ -206,8 +214,8 @@ static TIME_ZONES: std::sync::LazyLock<jiff::tz::TimeZoneDatabase> =
 /// `+05:30` or `-08:00` (or `+0530`, or `02:00`, east as CEL reads it) as seconds east of UTC.
 fn fixed_offset(zone: &str) -> Option<i32> {
     let (sign, rest) = match zone.as_bytes().first()? {
-        b'+' => (1, &zone[1..]),
-        b'-' => (-1, &zone[1..]),
+        b'+' => (1, zone.get(1..)?),
+        b'-' => (-1, zone.get(1..)?),
         b'0'..=b'9' => (1, zone),
         _ => return None,
     };
