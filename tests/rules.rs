@@ -187,6 +187,35 @@ fn a_compile_error_names_the_pack_line_and_column_with_a_caret_and_exits_2() {
 }
 
 #[test]
+fn a_part_of_cel_that_rules_do_not_offer_is_refused_at_load_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    repository_with_own_pack(dir.path(), "");
+    let pack = dir.path().join("policy-rules/local.toml");
+    let original = std::fs::read_to_string(&pack).unwrap();
+    for (assert, refusal) in [
+        (
+            "google.protobuf.Int32Value{value: 1} == 1",
+            "cannot compile `assert` of LOC001: `google.protobuf.Int32Value{…}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
+        ),
+        (
+            "has(self.tags) && self.?tags == []",
+            "cannot compile `assert` of LOC001: optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules; test the field with has(a.b) first",
+        ),
+    ] {
+        let text = original.replace("has(self.tags) && params.required_tag in self.tags", assert);
+        std::fs::write(&pack, text).unwrap();
+        let (code, stdout, stderr) = run(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.starts_with("error: policy-rules/local.toml:10:"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(refusal), "{stderr}");
+    }
+}
+
+#[test]
 fn unknown_rules_and_params_in_the_configuration_are_errors_that_name_them() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("units.yaml"), UNITS).unwrap();

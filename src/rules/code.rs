@@ -1,7 +1,9 @@
 //! Rule expressions compiled for evaluation. The CEL parser (crate `cel`) reads an expression and
 //! expands its macros; this module turns that syntax tree into [`Code`]: names resolved to
 //! variable slots, functions to [`Function`]s with their arity checked, macros (`all`, `exists`,
-//! `exists_one`, `map`, `filter`) to loops, regular-expression literals compiled. Everything that
+//! `exists_one`, `map`, `filter`, and those of two variables the parser leaves as calls:
+//! `all(i, v, …)`, `transformList`, `transformMap`, …) to loops, regular-expression literals
+//! compiled. Everything that
 //! can be decided once is decided here, at load, so that evaluating a rule on a record only walks
 //! the tree — and a misspelt name or function is an error in the pack, not a finding on every
 //! record.
@@ -38,6 +40,7 @@ pub enum Code {
     Uint(u64),
     Double(f64),
     Text(Box<str>),
+    Bytes(Box<[u8]>),
     Slot(usize),
     List(Vec<Code>),
     Map(Vec<(Code, Code)>),
@@ -170,6 +173,9 @@ pub struct Loop {
     pub kind: LoopKind,
     pub range: Code,
     pub slot: usize,
+    /// A loop of two variables (`all(i, v, body)`, `transformList`, `transformMap`): `slot` is
+    /// bound to the index in a list or the key in a map, `slot + 1` to the value.
+    pub pair: bool,
     pub body: Code,
     /// The body (and guard) read nothing but the loop's own variable, params, today and
     /// constants, so the loop's value depends on its range alone: a machine keeps it per range
@@ -185,8 +191,22 @@ pub enum LoopKind {
     Exists,
     /// `exists_one(x, body)`
     ExistsOne,
-    /// `map(x, body)`, `map(x, guard, body)` and `filter(x, guard)` (whose body is `x`).
+    /// `map(x, body)`, `map(x, guard, body)` and `filter(x, guard)` (whose body is `x`), and
+    /// `transformList(i, v, body)`, `transformList(i, v, guard, body)`.
     Map { guard: Option<Code> },
+    /// `transformMap(k, v, body)` and `transformMap(k, v, guard, body)`: a map of the keys
+    /// (indexes of a list) the guard lets through to their bodies.
+    TransformMap { guard: Option<Code> },
+}
+
+impl LoopKind {
+    /// The guard of a `map`, `filter` or transform that has one.
+    pub fn guard(&self) -> Option<&Code> {
+        match self {
+            LoopKind::Map { guard } | LoopKind::TransformMap { guard } => guard.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! functions {
@@ -222,6 +242,7 @@ functions! {
     Uint = "uint", 1;
     Double = "double", 1;
     Bool = "bool", 1;
+    Bytes = "bytes", 1;
     // CEL's marker for a value whose type is known only when it runs: every value is so here.
     Dyn = "dyn", 1;
     Matches = "matches", 2;
@@ -233,9 +254,18 @@ functions! {
     Trim = "trim", 1;
     Join = "join", 1 | 2;
     Timestamp = "timestamp", 1;
-    FullYear = "getFullYear", 1;
-    Month = "getMonth", 1;
-    DayOfMonth = "getDayOfMonth", 1;
+    Duration = "duration", 1;
+    // A timestamp's calendar fields, in UTC or in the time zone given; a duration's lengths.
+    FullYear = "getFullYear", 1 | 2;
+    Month = "getMonth", 1 | 2;
+    DayOfMonth = "getDayOfMonth", 1 | 2;
+    DateOfMonth = "getDate", 1 | 2;
+    DayOfWeek = "getDayOfWeek", 1 | 2;
+    DayOfYear = "getDayOfYear", 1 | 2;
+    Hours = "getHours", 1 | 2;
+    Minutes = "getMinutes", 1 | 2;
+    Seconds = "getSeconds", 1 | 2;
+    Milliseconds = "getMilliseconds", 1 | 2;
     Reference = "ref", 1 | 2;
     Referrers = "referrers", 2 | 3;
     Linked = "linked", 2;
@@ -274,18 +304,55 @@ impl Function {
 pub struct Refusal {
     pub message: String,
     pub near: Option<String>,
+    pub kind: RefusalKind,
+}
+
+/// What kind of refusal: for tests, and for counting cel-spec's tests by the feature they need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// A name that is no variable of the rule.
+    UnknownName,
+    /// A function that is neither CEL's nor tillsyn's.
+    UnknownFunction,
+    /// A part of CEL that rules deliberately do not offer, by name (`message literals`).
+    NotOffered(&'static str),
+    /// Anything else: a wrong number of arguments, a pattern that does not compile.
+    Invalid,
 }
 
 fn refuse(message: impl Into<String>, near: Option<&str>) -> Refusal {
+    refuse_as(RefusalKind::Invalid, message, near)
+}
+
+fn refuse_as(kind: RefusalKind, message: impl Into<String>, near: Option<&str>) -> Refusal {
     Refusal {
         message: message.into(),
         near: near.map(str::to_string),
+        kind,
     }
+}
+
+/// The refusal of a part of CEL that rules do not offer: `feature` names it, and `message`
+/// says so in plain words and what to write instead.
+fn not_offered(feature: &'static str, message: impl Into<String>, near: Option<&str>) -> Refusal {
+    refuse_as(RefusalKind::NotOffered(feature), message, near)
 }
 
 /// Compiles a parsed expression.
 pub fn compile(expression: &IdedExpr) -> Result<Code, Refusal> {
-    Compiler { loops: Vec::new() }.code(expression).map(share)
+    compile_with_names(expression, &[])
+}
+
+/// Compiles a parsed expression that may also read the variables `names`, in slots from
+/// [`FIRST_LOOP_SLOT`] on, in order (the loops' variables follow them): for a test that binds
+/// variables of its own, as cel-spec's do.
+pub fn compile_with_names(expression: &IdedExpr, names: &[String]) -> Result<Code, Refusal> {
+    let loops = names
+        .iter()
+        .enumerate()
+        .map(|(position, name)| (name.clone(), FIRST_LOOP_SLOT + position))
+        .collect();
+    Compiler { loops }.code(expression).map(share)
 }
 
 struct Compiler {
@@ -309,7 +376,11 @@ impl Compiler {
             }
             Ast::List(list) => {
                 if !list.optional_indices.is_empty() {
-                    return Err(refuse("optional list elements are not supported", None));
+                    return Err(not_offered(
+                        "optional values",
+                        "optional list elements (`[?x]`) are not offered in tillsyn rules; guard the element with has() or a condition",
+                        None,
+                    ));
                 }
                 Ok(Code::List(
                     list.elements
@@ -325,15 +396,20 @@ impl Compiler {
                         return Err(refuse("a map literal needs `key: value` entries", None));
                     };
                     if entry.optional {
-                        return Err(refuse("optional map entries are not supported", None));
+                        return Err(not_offered(
+                            "optional values",
+                            "optional map entries (`{?key: x}`) are not offered in tillsyn rules; guard the entry with has() or a condition",
+                            None,
+                        ));
                     }
                     entries.push((self.code(&entry.key)?, self.code(&entry.value)?));
                 }
                 Ok(Code::Map(entries))
             }
-            Ast::Struct(structure) => Err(refuse(
+            Ast::Struct(structure) => Err(not_offered(
+                "message literals",
                 format!(
-                    "message literals (`{}{{…}}`) are not supported: rules read records, they do not build messages",
+                    "`{}{{…}}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
                     structure.type_name
                 ),
                 Some(&structure.type_name),
@@ -359,7 +435,8 @@ impl Compiler {
         let hint = did_you_mean(name, candidates.iter().copied())
             .map(|hint| format!("; {hint}"))
             .unwrap_or_default();
-        Err(refuse(
+        Err(refuse_as(
+            RefusalKind::UnknownName,
             format!(
                 "unknown name `{name}`: a rule reads self, params and today (group and records in group and kind rules, item in a check with `each`), and the variables of its loops{hint}"
             ),
@@ -368,6 +445,9 @@ impl Compiler {
     }
 
     fn call(&mut self, call: &cel::common::ast::CallExpr) -> Result<Code, Refusal> {
+        if let Some(two) = two_variable_macro(call) {
+            return self.two_variable(&two);
+        }
         let name = call.func_name.as_str();
         let mut args: Vec<&IdedExpr> = call.target.as_deref().into_iter().collect();
         args.extend(call.args.iter());
@@ -396,7 +476,11 @@ impl Compiler {
             )),
             ("!_", [operand]) => Ok(Code::Not(Box::new(self.code(operand)?))),
             ("-_", [operand]) => Ok(Code::Negate(Box::new(self.code(operand)?))),
-            ("_[?_]" | "_?._", _) => Err(refuse("optional values are not supported", None)),
+            ("_[?_]" | "_?._", _) => Err(not_offered(
+                "optional values",
+                "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules; test the field with has(a.b) first",
+                None,
+            )),
             _ => self.function(name, &args),
         }
     }
@@ -445,7 +529,8 @@ impl Compiler {
             let hint = did_you_mean(name, Function::ALL.iter().map(|function| function.name()))
                 .map(|hint| format!("; {hint}"))
                 .unwrap_or_default();
-            return Err(refuse(
+            return Err(refuse_as(
+                RefusalKind::UnknownFunction,
                 format!("unknown function `{name}`{hint} (docs/writing-rules.md lists them)"),
                 Some(name),
             ));
@@ -491,6 +576,42 @@ impl Compiler {
         ))
     }
 
+    /// A macro of two variables: a loop whose variables are the index or key and the value.
+    fn two_variable(&mut self, two: &TwoVariable<'_>) -> Result<Code, Refusal> {
+        if two.first == two.second {
+            return Err(refuse(
+                format!(
+                    "{}() names its two variables `{}` both; give the index or key and the value names of their own",
+                    two.name, two.first
+                ),
+                Some(two.first),
+            ));
+        }
+        let range = self.code(two.range)?;
+        let slot = FIRST_LOOP_SLOT + self.loops.len();
+        self.loops.push((two.first.to_string(), slot));
+        self.loops.push((two.second.to_string(), slot + 1));
+        let guard = two.guard.map(|guard| self.code(guard)).transpose();
+        let body = self.code(two.body);
+        self.loops.truncate(self.loops.len() - 2);
+        let (guard, body) = (guard?, body?);
+        let kind = match two.name {
+            "all" => LoopKind::All,
+            "exists" => LoopKind::Exists,
+            "existsOne" | "exists_one" => LoopKind::ExistsOne,
+            "transformList" => LoopKind::Map { guard },
+            _ => LoopKind::TransformMap { guard },
+        };
+        Ok(Code::Loop(Box::new(Loop {
+            kind,
+            range,
+            slot,
+            pair: true,
+            body,
+            pure_body: false,
+        })))
+    }
+
     /// The macros' loops, recognised by the shapes the parser expands them into.
     fn comprehension(
         &mut self,
@@ -526,6 +647,7 @@ impl Compiler {
             kind,
             range,
             slot,
+            pair: false,
             body,
             pure_body: false,
         })))
@@ -570,6 +692,43 @@ impl Compiler {
         let item = item_of(&comprehension.loop_step).ok_or_else(unsupported)?;
         Ok((LoopKind::Map { guard: None }, self.code(&item)?))
     }
+}
+
+/// A call of one of CEL's macros of two variables, which the parser leaves as a call:
+/// `range.all(i, v, body)`, `exists`, `existsOne`, `transformList(i, v, [guard,] body)` and
+/// `transformMap(k, v, [guard,] body)`.
+pub struct TwoVariable<'e> {
+    pub name: &'e str,
+    pub range: &'e IdedExpr,
+    pub first: &'e str,
+    pub second: &'e str,
+    pub guard: Option<&'e IdedExpr>,
+    pub body: &'e IdedExpr,
+}
+
+pub fn two_variable_macro(call: &cel::common::ast::CallExpr) -> Option<TwoVariable<'_>> {
+    let name = call.func_name.as_str();
+    let range = call.target.as_deref()?;
+    let transform = matches!(name, "transformList" | "transformMap");
+    if !transform && !matches!(name, "all" | "exists" | "existsOne" | "exists_one") {
+        return None;
+    }
+    let (first, second, guard, body) = match call.args.as_slice() {
+        [first, second, body] => (first, second, None, body),
+        [first, second, guard, body] if transform => (first, second, Some(guard), body),
+        _ => return None,
+    };
+    let (Ast::Ident(first), Ast::Ident(second)) = (&first.expr, &second.expr) else {
+        return None;
+    };
+    Some(TwoVariable {
+        name,
+        range,
+        first,
+        second,
+        guard,
+        body,
+    })
 }
 
 /// `all`, `exists` and `exists_one` by the step the parser expands them into, with their body.
@@ -628,7 +787,7 @@ fn literal_code(literal: &LiteralValue) -> Result<Code, Refusal> {
         LiteralValue::Double(number) => Code::Double(*number.inner()),
         LiteralValue::Null => Code::Null,
         LiteralValue::String(text) => Code::Text(text.inner().to_string().into_boxed_str()),
-        LiteralValue::Bytes(_) => return Err(refuse("bytes literals are not supported", None)),
+        LiteralValue::Bytes(bytes) => Code::Bytes(bytes.inner().to_vec().into_boxed_slice()),
     })
 }
 
@@ -658,6 +817,7 @@ fn for_each_child<'c>(code: &'c Code, visit: &mut dyn FnMut(&'c Code, bool)) {
         | Code::Uint(_)
         | Code::Double(_)
         | Code::Text(_)
+        | Code::Bytes(_)
         | Code::Slot(_) => {}
         Code::List(items) | Code::Call(_, items) => {
             items.iter().for_each(|item| visit(item, false))
@@ -692,7 +852,7 @@ fn for_each_child<'c>(code: &'c Code, visit: &mut dyn FnMut(&'c Code, bool)) {
         }
         Code::Loop(body) => {
             visit(&body.range, false);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+            if let Some(guard) = body.kind.guard() {
                 visit(guard, true);
             }
             visit(&body.body, true);
@@ -740,10 +900,8 @@ fn reads(code: &Code) -> Reads {
                 };
                 *sum = sum.with(reads(child));
             });
-            // The loop binds its own variable; a slot past 62 shares bit 63 and stays read.
-            if body.slot < 63 {
-                inside.slots &= !bit(body.slot);
-            }
+            // The loop binds its own variables; a slot past 62 shares bit 63 and stays read.
+            inside.slots &= !own_slots(body);
             outside.with(inside)
         }
         _ => {
@@ -775,6 +933,7 @@ fn worth_keeping(code: &Code) -> bool {
                 | Function::Uint
                 | Function::Double
                 | Function::Bool
+                | Function::Bytes
                 | Function::Dyn
                 | Function::Active
                 | Function::InForce
@@ -798,6 +957,7 @@ fn computes(code: &Code) -> bool {
             | Code::Uint(_)
             | Code::Double(_)
             | Code::Text(_)
+            | Code::Bytes(_)
             | Code::Slot(_)
     )
 }
@@ -834,13 +994,23 @@ fn mark_pure_body(code: Code, run_slots: u64) -> Code {
     let Code::Loop(mut body) = code else {
         return code;
     };
-    let own = bit(body.slot);
+    let own = own_slots(&body);
     let mut found = reads(&body.body);
-    if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+    if let Some(guard) = body.kind.guard() {
         found = found.with(reads(guard));
     }
-    body.pure_body = body.slot < 63 && !found.unstable && found.slots & !(run_slots | own) == 0;
+    body.pure_body = own != 0 && !found.unstable && found.slots & !(run_slots | own) == 0;
     Code::Loop(body)
+}
+
+/// The bits of the variables a loop binds, none if one of them is past slot 62 (whose bit 63
+/// stands for every slot from 63 on, and stays read).
+fn own_slots(body: &Loop) -> u64 {
+    let last = body.slot + usize::from(body.pair);
+    if last >= 63 {
+        return 0;
+    }
+    bit(body.slot) | bit(last)
 }
 
 fn share_inside(code: Code) -> Code {
@@ -895,11 +1065,15 @@ fn map_children(code: Code, rewrite: &mut dyn FnMut(Code) -> Code) -> Code {
                 kind,
                 range,
                 slot,
+                pair,
                 body,
                 pure_body,
             } = *body;
             let kind = match kind {
                 LoopKind::Map { guard } => LoopKind::Map {
+                    guard: guard.map(&mut *rewrite),
+                },
+                LoopKind::TransformMap { guard } => LoopKind::TransformMap {
                     guard: guard.map(&mut *rewrite),
                 },
                 other => other,
@@ -909,6 +1083,7 @@ fn map_children(code: Code, rewrite: &mut dyn FnMut(Code) -> Code) -> Code {
                 kind,
                 range,
                 slot,
+                pair,
                 body: rewrite(body),
                 pure_body,
             }))
@@ -966,6 +1141,7 @@ fn write_key(code: &Code, key: &mut String) {
             text(key, literal);
             Ok(())
         }
+        Code::Bytes(bytes) => write!(key, "y{}:{};", bytes.len(), bytes.escape_ascii()),
         Code::Slot(slot) => write!(key, "v{slot};"),
         Code::List(items) => {
             key.push('l');
@@ -1037,10 +1213,12 @@ fn write_key(code: &Code, key: &mut String) {
                 LoopKind::ExistsOne => write!(key, "L1"),
                 LoopKind::Map { guard: None } => write!(key, "LM"),
                 LoopKind::Map { guard: Some(_) } => write!(key, "LF"),
+                LoopKind::TransformMap { guard: None } => write!(key, "LT"),
+                LoopKind::TransformMap { guard: Some(_) } => write!(key, "LG"),
             };
-            let _ = write!(key, "{};", body.slot);
+            let _ = write!(key, "{}{};", body.slot, if body.pair { "p" } else { "" });
             write_key(&body.range, key);
-            if let LoopKind::Map { guard: Some(guard) } = &body.kind {
+            if let Some(guard) = body.kind.guard() {
                 write_key(guard, key);
             }
             write_key(&body.body, key);

@@ -18,6 +18,8 @@ pub struct Expr {
 #[derive(Debug)]
 pub struct CompileError {
     pub rendered: String,
+    /// What the compiler refused, when it was the compiler (not the parser or the bounds).
+    pub refusal: Option<code::RefusalKind>,
 }
 
 impl std::fmt::Display for CompileError {
@@ -86,13 +88,26 @@ fn known_cost(expression: &IdedExpr) -> u64 {
             known_cost(&comprehension.iter_range)
                 .saturating_add(items.saturating_mul(body.saturating_add(1)))
         }
-        Ast::Call(call) => call
-            .target
-            .iter()
-            .map(|target| &**target)
-            .chain(call.args.iter())
-            .map(known_cost)
-            .fold(1, u64::saturating_add),
+        Ast::Call(call) => match code::two_variable_macro(call) {
+            // A loop like a comprehension's: its body once per item of the range.
+            Some(two) => {
+                let items = known_length(two.range).unwrap_or(1);
+                let body = two
+                    .guard
+                    .into_iter()
+                    .chain([two.body])
+                    .map(known_cost)
+                    .fold(0u64, u64::saturating_add);
+                known_cost(two.range).saturating_add(items.saturating_mul(body.saturating_add(1)))
+            }
+            None => call
+                .target
+                .iter()
+                .map(|target| &**target)
+                .chain(call.args.iter())
+                .map(known_cost)
+                .fold(1, u64::saturating_add),
+        },
         Ast::List(list) => list
             .elements
             .iter()
@@ -111,6 +126,10 @@ fn known_length(expression: &IdedExpr) -> Option<u64> {
         Ast::Comprehension(comprehension) if matches!(&comprehension.accu_init.expr, Ast::List(list) if list.elements.is_empty()) => {
             known_length(&comprehension.iter_range)
         }
+        Ast::Call(call) => match code::two_variable_macro(call) {
+            Some(two) if two.name == "transformList" => known_length(two.range),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -119,6 +138,19 @@ fn known_length(expression: &IdedExpr) -> Option<u64> {
 fn loop_depth(expression: &IdedExpr, nodes: &mut usize) -> usize {
     *nodes += 1;
     match &expression.expr {
+        Ast::Call(call) if let Some(two) = code::two_variable_macro(call) => {
+            // The two variables' names are parts too.
+            *nodes += 2;
+            let range = loop_depth(two.range, nodes);
+            let body = two
+                .guard
+                .into_iter()
+                .chain([two.body])
+                .map(|part| loop_depth(part, nodes))
+                .max()
+                .unwrap_or(0);
+            range.max(body + 1)
+        }
         Ast::Call(call) => {
             let mut deepest = 0;
             for part in call
@@ -219,6 +251,18 @@ pub fn compile(
     what: &str,
     parsed: &Parsed,
 ) -> Result<Expr, CompileError> {
+    compile_with_names(source, packs, what, parsed, &[])
+}
+
+/// [`compile`] of an expression that may also read the variables `names` (see
+/// [`code::compile_with_names`]).
+pub fn compile_with_names(
+    source: &ExprSource,
+    packs: &[PackSource],
+    what: &str,
+    parsed: &Parsed,
+    names: &[String],
+) -> Result<Expr, CompileError> {
     if source.text.len() > MAX_EXPRESSION_BYTES {
         return Err(render(
             packs,
@@ -242,6 +286,16 @@ pub fn compile(
                 let message =
                     first.map_or_else(|| "syntax error".to_string(), |error| error.msg.clone());
                 let offset = offset_of(&source.text, line, column);
+                if let Some((feature, words)) = syntax_not_offered(&source.text, &message) {
+                    let mut error = render(
+                        packs,
+                        source,
+                        offset,
+                        &format!("cannot compile {what}: {words}"),
+                    );
+                    error.refusal = Some(code::RefusalKind::NotOffered(feature));
+                    return Err(error);
+                }
                 return Err(render(
                     packs,
                     source,
@@ -260,7 +314,7 @@ pub fn compile(
             &format!("{what} is not accepted: {reason}"),
         ));
     }
-    match code::compile(&tree) {
+    match code::compile_with_names(&tree, names) {
         Ok(code) => Ok(Expr {
             code,
             source: source.clone(),
@@ -271,12 +325,14 @@ pub fn compile(
                 .as_deref()
                 .and_then(|near| source.text.find(near))
                 .unwrap_or(0);
-            Err(render(
+            let mut error = render(
                 packs,
                 source,
                 offset,
                 &format!("cannot compile {what}: {}", refusal.message),
-            ))
+            );
+            error.refusal = Some(refusal.kind);
+            Err(error)
         }
     }
 }
@@ -302,6 +358,27 @@ fn syntax_tree(text: &str) -> Result<IdedExpr, Option<cel::ParseErrors>> {
         Ok(Err(errors)) => Err(Some(errors)),
         Err(_) => Err(None),
     }
+}
+
+/// The part of CEL's syntax that the parser refused as unsupported, when rules do not offer it:
+/// its name, and the refusal in words that say what to write instead.
+fn syntax_not_offered(text: &str, message: &str) -> Option<(&'static str, &'static str)> {
+    if !message.contains("unsupported syntax") {
+        return None;
+    }
+    if text.contains('`') {
+        return Some((
+            "field names in backquotes",
+            "field names in backquotes (`a.`b-c``) are not offered in tillsyn rules; index the map instead: a['b-c']",
+        ));
+    }
+    if text.contains(".?") || text.contains("[?") || text.contains("{?") {
+        return Some((
+            "optional values",
+            "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules; test the field with has(a.b) first",
+        ));
+    }
+    None
 }
 
 /// Whether `!` or `-` is followed by another `!` or `-` (white space between): the one place
@@ -345,11 +422,13 @@ pub fn render(
     let Some(pack) = packs.get(source.pack) else {
         return CompileError {
             rendered: message.to_string(),
+            refusal: None,
         };
     };
     let offset = (source.offset + offset_in_expr).min(pack.text.len());
     CompileError {
         rendered: caret(pack, offset, message),
+        refusal: None,
     }
 }
 

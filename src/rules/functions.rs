@@ -41,7 +41,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::code::Function;
-use super::interpreter::{Fault, Outcome, fail, items, text_arg};
+use super::interpreter::{Fault, Outcome, fail, items, text_arg, wrong_type};
 use super::value::{FieldName, Map, Text, Val, field};
 use crate::repository::{MOST_PARENT_LEVELS, Record, Repository};
 use crate::source::node::{Node, Value};
@@ -369,7 +369,7 @@ struct Coverage {
 pub fn record_arg(function: Function, value: &Val<'_>) -> Result<usize, Fault> {
     match value {
         Val::Record(index) => Ok(*index),
-        other => Err(fail(
+        other => Err(wrong_type(
             function,
             format!("expected a record, got {}", other.type_name()),
         )),
@@ -440,7 +440,7 @@ fn normalise(text: &str) -> String {
 /// twenty steps and `highest_level(c) >= 3` in three.
 fn highest_level<'a>(function: Function, levels: &Val<'a>) -> Outcome<'a> {
     let Val::Map(levels) = levels else {
-        return Err(fail(
+        return Err(wrong_type(
             function,
             format!(
                 "expected a classification (a map of levels), got {}",
@@ -473,7 +473,7 @@ fn number(function: Function, value: &Val<'_>) -> Result<Option<f64>, Fault> {
         Val::Uint(number) => Ok(Some(*number as f64)),
         Val::Double(number) => Ok(Some(*number)),
         Val::Null => Ok(None),
-        other => Err(fail(
+        other => Err(wrong_type(
             function,
             format!("expected a number, got {}", other.type_name()),
         )),

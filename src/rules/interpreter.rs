@@ -11,11 +11,48 @@ use std::sync::Arc;
 
 use super::code::{Cached, Code, Function, Lifetime, Loop, LoopKind, Operator};
 use super::functions::World;
-use super::value::{FieldName, Map, Text, Val, compare, display, equals, field};
+use super::time;
+use super::value::{Bytes, FieldName, Map, Text, Val, compare, display, equals, field};
 
 /// Why an expression gave no value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fault(Box<FaultKind>);
+
+/// What kind of error an evaluation gave: CEL's classes of runtime errors, so that a test (and
+/// cel-spec's conformance suite) can tell the error it expects from another one. The words a
+/// rule writer reads are the fault's own ([`Fault::explain`]); the kind is for comparing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// An operator or function given values of types it does not take (`1 < 'a'`, `-true`,
+    /// `size(1)`): CEL's "no such overload".
+    NoSuchOverload,
+    /// `x / 0` of integers.
+    DivisionByZero,
+    /// `x % 0` of integers.
+    ModulusByZero,
+    /// Integer arithmetic past the range of its type.
+    Overflow,
+    /// A conversion, timestamp or duration outside the range of its type (`int(1e99)`).
+    OutOfRange,
+    /// A field or key that the map or record does not have.
+    NoSuchKey,
+    /// A field read from a value that has no fields (a number, a list).
+    NoSuchField,
+    /// A list index outside the list, or one that is not a whole number.
+    InvalidIndex,
+    /// A value that does not read as the type asked for (`bool('TrUe')`, `int('x')`, bytes that
+    /// are not UTF-8).
+    InvalidConversion,
+    /// A map's key of a type that keys cannot have (a double, null).
+    InvalidKey,
+    /// A map literal with one key twice.
+    RepeatedKey,
+    /// A function given an argument of the right type that it cannot use (a period that is no
+    /// ISO 8601 period, an id of several kinds).
+    InvalidArgument,
+    /// The evaluation took more steps than it is allowed (the step budget).
+    Budget,
+}
 
 /// Boxed so that an outcome is no larger than a value: every step of an evaluation returns one,
 /// and faults are rare.
@@ -26,10 +63,11 @@ enum FaultKind {
     /// A function that refused its arguments.
     Function {
         function: &'static str,
+        kind: ErrorKind,
         message: String,
     },
     /// Anything else: an operator on the wrong types, an overflow.
-    Other(String),
+    Other { kind: ErrorKind, message: String },
     /// The evaluation took more steps than it is allowed (the step budget).
     Budget(u64),
 }
@@ -39,8 +77,10 @@ impl Fault {
         Fault(Box::new(FaultKind::Missing(field)))
     }
 
-    fn other(message: String) -> Fault {
-        Fault(Box::new(FaultKind::Other(message)))
+    #[cold]
+    #[inline(never)]
+    pub fn other(kind: ErrorKind, message: String) -> Fault {
+        Fault(Box::new(FaultKind::Other { kind, message }))
     }
 
     /// The field whose absence the fault is, when it is one.
@@ -51,6 +91,15 @@ impl Fault {
         }
     }
 
+    /// What kind of error the fault is.
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.0 {
+            FaultKind::Missing(_) => ErrorKind::NoSuchKey,
+            FaultKind::Function { kind, .. } | FaultKind::Other { kind, .. } => *kind,
+            FaultKind::Budget(_) => ErrorKind::Budget,
+        }
+    }
+
     /// The fault in words, for the finding that reports it.
     pub fn explain(&self) -> String {
         match &*self.0 {
@@ -58,8 +107,10 @@ impl Fault {
             FaultKind::Budget(steps) => format!(
                 "the rule took more than {steps} steps (the step budget) and was stopped, so that no rule can run without bound; simplify the rule"
             ),
-            FaultKind::Function { function, message } => format!("{function}(): {message}"),
-            FaultKind::Other(message) => message.clone(),
+            FaultKind::Function {
+                function, message, ..
+            } => format!("{function}(): {message}"),
+            FaultKind::Other { message, .. } => message.clone(),
         }
     }
 
@@ -75,21 +126,40 @@ impl Fault {
     }
 }
 
+/// A function's refusal of an argument it cannot use ([`ErrorKind::InvalidArgument`]).
 pub fn fail(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::InvalidArgument, function, message)
+}
+
+/// A function's refusal of an argument, of the given kind.
+#[cold]
+#[inline(never)]
+pub fn fail_as(kind: ErrorKind, function: Function, message: impl Into<String>) -> Fault {
     Fault(Box::new(FaultKind::Function {
         function: function.name(),
+        kind,
         message: message.into(),
     }))
+}
+
+/// A function given a value of a type it does not take ([`ErrorKind::NoSuchOverload`]).
+pub fn wrong_type(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::NoSuchOverload, function, message)
+}
+
+/// A value outside the range of the type asked for ([`ErrorKind::OutOfRange`]).
+pub fn out_of_range(function: Function, message: impl Into<String>) -> Fault {
+    fail_as(ErrorKind::OutOfRange, function, message)
 }
 
 #[cold]
 #[inline(never)]
 fn no_overload(operator: &str, values: &[&Val<'_>]) -> Fault {
     let types: Vec<&str> = values.iter().map(|value| value.type_name()).collect();
-    Fault::other(format!(
-        "no such overload: {operator} of {}",
-        types.join(" and ")
-    ))
+    Fault::other(
+        ErrorKind::NoSuchOverload,
+        format!("no such overload: {operator} of {}", types.join(" and ")),
+    )
 }
 
 pub type Outcome<'a> = Result<Val<'a>, Fault>;
@@ -103,10 +173,13 @@ fn missing(field: &super::code::Field) -> Fault {
 #[cold]
 #[inline(never)]
 fn cannot_test(field: &super::code::Field, type_name: &str) -> Fault {
-    Fault::other(format!(
-        "has() cannot test the field `{}` of a {type_name}",
-        field.name()
-    ))
+    Fault::other(
+        ErrorKind::NoSuchField,
+        format!(
+            "has() cannot test the field `{}` of a {type_name}",
+            field.name()
+        ),
+    )
 }
 
 /// The evaluation state of one thread: variable slots and the regular expressions compiled from
@@ -273,10 +346,13 @@ impl<'a> Machine<'a> {
     pub fn truth(&mut self, code: &'a Code) -> Result<bool, Fault> {
         match self.eval(code)? {
             Val::Bool(verdict) => Ok(verdict),
-            other => Err(Fault::other(format!(
-                "the expression gave {} instead of true or false",
-                self.display(&other)
-            ))),
+            other => Err(Fault::other(
+                ErrorKind::NoSuchOverload,
+                format!(
+                    "the expression gave {} instead of true or false",
+                    self.display(&other)
+                ),
+            )),
         }
     }
 
@@ -377,6 +453,7 @@ impl<'a> Machine<'a> {
         match code {
             Code::Uint(number) => Ok(Val::Uint(*number)),
             Code::Double(number) => Ok(Val::Double(*number)),
+            Code::Bytes(bytes) => Ok(Val::Bytes(Bytes::Borrowed(bytes))),
             Code::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -399,16 +476,20 @@ impl<'a> Machine<'a> {
                         Val::Bool(flag) => MapKey::Bool(*flag),
                         Val::Text(text) => MapKey::Text(text.as_str()),
                         other => {
-                            return Err(Fault::other(format!(
-                                "a map's key is an int, uint, bool or string, not a {}",
-                                other.type_name()
-                            )));
+                            return Err(Fault::other(
+                                ErrorKind::InvalidKey,
+                                format!(
+                                    "a map's key is an int, uint, bool or string, not a {}",
+                                    other.type_name()
+                                ),
+                            ));
                         }
                     };
                     if !seen.insert(key) {
-                        return Err(Fault::other(format!(
-                            "the map literal has the key {key} twice"
-                        )));
+                        return Err(Fault::other(
+                            ErrorKind::RepeatedKey,
+                            format!("the map literal has the key {key} twice"),
+                        ));
                     }
                 }
                 Ok(Val::Map(Map::Values(Rc::new(values))))
@@ -419,11 +500,13 @@ impl<'a> Machine<'a> {
                 self.index(&operand, &index)
             }
             Code::Negate(operand) => match self.eval(operand)? {
-                Val::Int(number) => number
-                    .checked_neg()
-                    .map(Val::Int)
-                    .ok_or_else(|| Fault::other("integer overflow in -".to_string())),
+                Val::Int(number) => number.checked_neg().map(Val::Int).ok_or_else(|| {
+                    Fault::other(ErrorKind::Overflow, "integer overflow in -".to_string())
+                }),
                 Val::Double(number) => Ok(Val::Double(-number)),
+                Val::Duration(length) => time::duration(-length)
+                    .map(Val::Duration)
+                    .map_err(|(kind, message)| Fault::other(kind, message)),
                 other => Err(no_overload("-", &[&other])),
             },
             Code::InLiterals(operand, literals) => {
@@ -447,7 +530,7 @@ impl<'a> Machine<'a> {
             }
             Code::Matches(text, pattern) => match self.eval(text)? {
                 Val::Text(text) => Ok(Val::Bool(pattern.is_match(text.as_str()))),
-                other => Err(fail(
+                other => Err(wrong_type(
                     Function::Matches,
                     format!("expected a string, got {}", other.type_name()),
                 )),
@@ -636,17 +719,20 @@ impl<'a> Machine<'a> {
     fn loop_over(&mut self, body: &'a Loop, range: Val<'a>) -> Outcome<'a> {
         // Lists and maps are walked in place; only a record's field names are gathered first.
         let names;
-        let range = match &range {
-            Val::List(_) | Val::Map(_) => &range,
+        let (range, record) = match &range {
+            Val::List(_) | Val::Map(_) => (&range, None),
             Val::Record(index) => {
                 names = Val::list(self.world.field_names(*index));
-                &names
+                (&names, Some(*index))
             }
             other => {
-                return Err(Fault::other(format!(
-                    "cannot loop over a {}: all, exists, map and filter take a list or a map",
-                    other.type_name()
-                )));
+                return Err(Fault::other(
+                    ErrorKind::NoSuchOverload,
+                    format!(
+                        "cannot loop over a {}: all, exists, map and filter take a list or a map",
+                        other.type_name()
+                    ),
+                ));
             }
         };
         let count = match range {
@@ -654,18 +740,35 @@ impl<'a> Machine<'a> {
             Val::Map(map) => map.len(),
             _ => 0,
         };
-        let item = |position: usize| match range {
-            Val::List(list) => list.get(position),
-            Val::Map(map) => map.key(position),
-            _ => None,
+        // The element at a position: bound to the loop's variable, or with two variables the
+        // index (of a list) or key (of a map or record) and the value.
+        let world = self.world;
+        let element = |position: usize| -> Option<(Val<'a>, Option<Val<'a>>)> {
+            match (range, body.pair) {
+                (Val::List(list), false) => Some((list.get(position)?, None)),
+                (Val::Map(map), false) => Some((map.key(position)?, None)),
+                (Val::List(list), true) if record.is_none() => {
+                    Some((Val::Int(position as i64), Some(list.get(position)?)))
+                }
+                (Val::List(names), true) => {
+                    let name = names.get(position)?;
+                    let value = world.field(record?, FieldName::Computed(name.as_str()?))?;
+                    Some((name, Some(value)))
+                }
+                (Val::Map(map), true) => {
+                    let (key, value) = map.entry(position)?;
+                    Some((key, Some(value)))
+                }
+                _ => None,
+            }
         };
-        let items = (0..count).filter_map(item);
+        let items = (0..count).filter_map(element);
         match &body.kind {
             LoopKind::All | LoopKind::Exists => {
                 let decisive = matches!(body.kind, LoopKind::Exists);
                 let mut pending: Option<Fault> = None;
                 for item in items {
-                    self.bind(body.slot, item);
+                    self.bind_element(body, item);
                     match self.eval(&body.body) {
                         Ok(Val::Bool(flag)) if flag == decisive => {
                             return Ok(Val::Bool(decisive));
@@ -688,7 +791,7 @@ impl<'a> Machine<'a> {
             LoopKind::ExistsOne => {
                 let mut count = 0;
                 for item in items {
-                    self.bind(body.slot, item);
+                    self.bind_element(body, item);
                     match self.eval(&body.body)? {
                         Val::Bool(true) => count += 1,
                         Val::Bool(false) => {}
@@ -700,18 +803,48 @@ impl<'a> Machine<'a> {
             LoopKind::Map { guard } => {
                 let mut result = Vec::new();
                 for item in items {
-                    self.bind(body.slot, item);
-                    if let Some(guard) = guard {
-                        match self.eval(guard)? {
-                            Val::Bool(true) => {}
-                            Val::Bool(false) => continue,
-                            other => return Err(no_overload("_?_:_", &[&other])),
-                        }
+                    self.bind_element(body, item);
+                    if !self.guard_passes(guard.as_ref())? {
+                        continue;
                     }
                     result.push(self.eval(&body.body)?);
                 }
                 Ok(Val::list(result))
             }
+            LoopKind::TransformMap { guard } => {
+                let mut result = Vec::new();
+                for item in items {
+                    let key = item.0.clone();
+                    self.bind_element(body, item);
+                    if !self.guard_passes(guard.as_ref())? {
+                        continue;
+                    }
+                    result.push((key, self.eval(&body.body)?));
+                }
+                Ok(Val::Map(Map::Values(Rc::new(result))))
+            }
+        }
+    }
+
+    /// Binds a loop's variable to an element, or its two variables to an index or key and a
+    /// value.
+    #[inline]
+    fn bind_element(&mut self, body: &Loop, (first, value): (Val<'a>, Option<Val<'a>>)) {
+        self.bind(body.slot, first);
+        if let Some(value) = value {
+            self.bind(body.slot + 1, value);
+        }
+    }
+
+    /// Whether a loop's guard, if it has one, lets the bound element through.
+    #[inline]
+    fn guard_passes(&mut self, guard: Option<&'a Code>) -> Result<bool, Fault> {
+        let Some(guard) = guard else {
+            return Ok(true);
+        };
+        match self.eval(guard)? {
+            Val::Bool(flag) => Ok(flag),
+            other => Err(no_overload("_?_:_", &[&other])),
         }
     }
 
@@ -775,11 +908,14 @@ impl<'a> Machine<'a> {
             Val::Record(index) => self.world.field(*index, name).map(Ok),
             Val::Map(Map::Entries(entries)) => field(entries, name).map(Ok),
             Val::Map(map) => map.get(&Val::Text(Text::Borrowed(name.as_str()))).map(Ok),
-            other => Some(Err(Fault::other(format!(
-                "cannot read the field `{}` of a {}",
-                name.as_str(),
-                other.type_name()
-            )))),
+            other => Some(Err(Fault::other(
+                ErrorKind::NoSuchField,
+                format!(
+                    "cannot read the field `{}` of a {}",
+                    name.as_str(),
+                    other.type_name()
+                ),
+            ))),
         }
     }
 
@@ -798,11 +934,14 @@ impl<'a> Machine<'a> {
                 position
                     .and_then(|position| list.get(position))
                     .ok_or_else(|| {
-                        Fault::other(format!(
-                            "index {} is outside the list of {}",
-                            self.display(index),
-                            list.len()
-                        ))
+                        Fault::other(
+                            ErrorKind::InvalidIndex,
+                            format!(
+                                "index {} is outside the list of {}",
+                                self.display(index),
+                                list.len()
+                            ),
+                        )
                     })
             }
             (Val::Record(_) | Val::Map(_), Val::Text(name)) => self
@@ -811,6 +950,10 @@ impl<'a> Machine<'a> {
             (Val::Map(map), key) => map
                 .get(key)
                 .ok_or_else(|| Fault::missing(self.display(key))),
+            (Val::List(_), index) => Err(Fault::other(
+                ErrorKind::InvalidIndex,
+                format!("a list's index is a number, not a {}", index.type_name()),
+            )),
             (operand, index) => Err(no_overload("[]", &[operand, index])),
         }
     }
@@ -820,10 +963,11 @@ impl<'a> Machine<'a> {
         match (function, args) {
             (Function::Size, [value]) => match value {
                 Val::Text(text) => Ok(Val::Int(text.as_str().chars().count() as i64)),
+                Val::Bytes(bytes) => Ok(Val::Int(bytes.as_slice().len() as i64)),
                 Val::List(list) => Ok(Val::Int(list.len() as i64)),
                 Val::Map(map) => Ok(Val::Int(map.len() as i64)),
                 Val::Record(index) => Ok(Val::Int(self.world.field_names(*index).len() as i64)),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("a {} has no size", other.type_name()),
                 )),
@@ -836,8 +980,17 @@ impl<'a> Machine<'a> {
                 Val::Uint(number) => Ok(Val::text(number.to_string())),
                 Val::Double(number) => Ok(Val::text(number.to_string())),
                 Val::Bool(flag) => Ok(Val::text(flag.to_string())),
-                Val::Timestamp(instant) => Ok(Val::text(instant.to_string())),
-                other => Err(fail(
+                Val::Timestamp(instant) => Ok(Val::text(time::format_timestamp(*instant))),
+                Val::Duration(length) => Ok(Val::text(time::format_duration(*length))),
+                Val::Bytes(bytes) => match std::str::from_utf8(bytes.as_slice()) {
+                    Ok(text) => Ok(Val::text(text.to_string())),
+                    Err(error) => Err(fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("the bytes are not UTF-8 text: {error}"),
+                    )),
+                },
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert a {} to a string", other.type_name()),
                 )),
@@ -847,7 +1000,7 @@ impl<'a> Machine<'a> {
                     Val::Int(_) => Ok(value.clone()),
                     Val::Uint(number) => i64::try_from(*number)
                         .map(Val::Int)
-                        .map_err(|_| fail(function, "out of range")),
+                        .map_err(|_| out_of_range(function, "out of range")),
                     // CEL truncates towards zero, and refuses what does not fit: -2^63 included,
                     // since the double nearest 2^63 - 1 is 2^63.
                     Val::Double(number)
@@ -856,12 +1009,19 @@ impl<'a> Machine<'a> {
                     {
                         Ok(Val::Int(number.trunc() as i64))
                     }
-                    Val::Double(_) => Err(fail(function, "out of range")),
+                    Val::Double(_) => Err(out_of_range(function, "out of range")),
                     Val::Text(text) => text.as_str().trim().parse().map(Val::Int).map_err(|_| {
-                        fail(function, format!("`{}` is not an integer", text.as_str()))
+                        fail_as(
+                            ErrorKind::InvalidConversion,
+                            function,
+                            format!("`{}` is not an integer", text.as_str()),
+                        )
                     }),
-                    Val::Timestamp(instant) => Ok(Val::Int(instant.as_second())),
-                    other => Err(fail(
+                    // Whole seconds since 1970, rounded down.
+                    Val::Timestamp(instant) => Ok(Val::Int(
+                        instant.as_secs() - i64::from(instant.subsec_nanos() < 0),
+                    )),
+                    other => Err(wrong_type(
                         function,
                         format!("cannot convert {} to an int", self.display(other)),
                     )),
@@ -871,19 +1031,20 @@ impl<'a> Machine<'a> {
                 Val::Uint(_) => Ok(value.clone()),
                 Val::Int(number) => u64::try_from(*number)
                     .map(Val::Uint)
-                    .map_err(|_| fail(function, "out of range")),
+                    .map_err(|_| out_of_range(function, "out of range")),
                 // Truncated towards zero, as `int()` does; a negative or too large one is refused.
                 Val::Double(number) if *number >= 0.0 && *number < 18_446_744_073_709_551_616.0 => {
                     Ok(Val::Uint(number.trunc() as u64))
                 }
-                Val::Double(_) => Err(fail(function, "out of range")),
+                Val::Double(_) => Err(out_of_range(function, "out of range")),
                 Val::Text(text) => text.as_str().trim().parse().map(Val::Uint).map_err(|_| {
-                    fail(
+                    fail_as(
+                        ErrorKind::InvalidConversion,
                         function,
                         format!("`{}` is not an unsigned integer", text.as_str()),
                     )
                 }),
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a uint", self.display(other)),
                 )),
@@ -892,27 +1053,40 @@ impl<'a> Machine<'a> {
                 Val::Double(_) => Ok(value.clone()),
                 Val::Int(number) => Ok(Val::Double(*number as f64)),
                 Val::Uint(number) => Ok(Val::Double(*number as f64)),
-                Val::Text(text) => text
-                    .as_str()
-                    .trim()
-                    .parse()
-                    .map(Val::Double)
-                    .map_err(|_| fail(function, format!("`{}` is not a number", text.as_str()))),
-                other => Err(fail(
+                Val::Text(text) => text.as_str().trim().parse().map(Val::Double).map_err(|_| {
+                    fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("`{}` is not a number", text.as_str()),
+                    )
+                }),
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a double", self.display(other)),
                 )),
             },
             (Function::Dyn, [value]) => Ok(value.clone()),
+            (Function::Bytes, [value]) => match value {
+                Val::Bytes(_) => Ok(value.clone()),
+                Val::Text(text) => Ok(Val::bytes(text.as_str().as_bytes().to_vec())),
+                other => Err(wrong_type(
+                    function,
+                    format!("cannot convert a {} to bytes", other.type_name()),
+                )),
+            },
             (Function::Bool, [value]) => match value {
                 Val::Bool(_) => Ok(value.clone()),
                 // CEL's spellings, and no others (`TrUe` is refused).
                 Val::Text(text) => match text.as_str() {
                     "1" | "t" | "true" | "TRUE" | "True" => Ok(Val::Bool(true)),
                     "0" | "f" | "false" | "FALSE" | "False" => Ok(Val::Bool(false)),
-                    other => Err(fail(function, format!("`{other}` is not true or false"))),
+                    other => Err(fail_as(
+                        ErrorKind::InvalidConversion,
+                        function,
+                        format!("`{other}` is not true or false"),
+                    )),
                 },
-                other => Err(fail(
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a bool", self.display(other)),
                 )),
@@ -945,7 +1119,7 @@ impl<'a> Machine<'a> {
                     _ => "",
                 };
                 let Val::List(list) = list else {
-                    return Err(fail(function, "expected a list of strings"));
+                    return Err(wrong_type(function, "expected a list of strings"));
                 };
                 let mut parts = Vec::with_capacity(list.len());
                 for item in list.items() {
@@ -955,37 +1129,41 @@ impl<'a> Machine<'a> {
             }
             (Function::Timestamp, [value]) => match value {
                 Val::Timestamp(_) => Ok(value.clone()),
-                Val::Text(text) => text
-                    .as_str()
-                    .parse::<jiff::Timestamp>()
-                    .map_err(|error| {
-                        fail(
-                            function,
-                            format!("`{}` is not an RFC 3339 instant: {error}", text.as_str()),
-                        )
-                    })
-                    .and_then(|instant| within_cel_years(function, instant)),
+                Val::Text(text) => time::parse_timestamp(text.as_str())
+                    .map(Val::Timestamp)
+                    .map_err(|refused| refusal(function, refused)),
                 // Seconds since 1970-01-01T00:00:00Z.
-                Val::Int(seconds) => jiff::Timestamp::from_second(*seconds)
-                    .map_err(|_| fail(function, "out of range"))
-                    .and_then(|instant| within_cel_years(function, instant)),
-                other => Err(fail(
+                Val::Int(seconds) => time::timestamp(jiff::SignedDuration::from_secs(*seconds))
+                    .map(Val::Timestamp)
+                    .map_err(|refused| refusal(function, refused)),
+                other => Err(wrong_type(
                     function,
                     format!("cannot convert {} to a timestamp", self.display(other)),
                 )),
             },
-            (Function::FullYear | Function::Month | Function::DayOfMonth, [value]) => {
-                let Val::Timestamp(instant) = value else {
-                    return Err(fail(function, "expected a timestamp"));
-                };
-                let date = jiff::tz::Offset::UTC.to_datetime(*instant).date();
-                Ok(Val::Int(i64::from(match function {
-                    Function::FullYear => date.year(),
-                    // CEL counts months and days of the month from zero.
-                    Function::Month => i16::from(date.month()) - 1,
-                    _ => i16::from(date.day()) - 1,
-                })))
-            }
+            (Function::Duration, [value]) => match value {
+                Val::Duration(_) => Ok(value.clone()),
+                Val::Text(text) => time::parse_duration(text.as_str())
+                    .map(Val::Duration)
+                    .map_err(|refused| refusal(function, refused)),
+                other => Err(wrong_type(
+                    function,
+                    format!("cannot convert {} to a duration", self.display(other)),
+                )),
+            },
+            (
+                Function::FullYear
+                | Function::Month
+                | Function::DayOfMonth
+                | Function::DateOfMonth
+                | Function::DayOfWeek
+                | Function::DayOfYear
+                | Function::Hours
+                | Function::Minutes
+                | Function::Seconds
+                | Function::Milliseconds,
+                [value, zone @ ..],
+            ) => calendar_field(function, value, zone),
             (Function::DisplayText, [value]) => Ok(Val::text(self.display(value))),
             (Function::CoveringDocuments, [unit]) => self.covering_documents(unit),
             _ => {
@@ -1058,7 +1236,7 @@ impl<'a> Machine<'a> {
 
 pub fn text_arg<'v>(function: Function, value: &'v Val<'_>) -> Result<&'v str, Fault> {
     value.as_str().ok_or_else(|| {
-        fail(
+        wrong_type(
             function,
             format!("expected a string, got {}", value.type_name()),
         )
@@ -1124,6 +1302,9 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
         (Val::Text(left), Val::Text(right)) => {
             Ok(Val::text(format!("{}{}", left.as_str(), right.as_str())))
         }
+        (Val::Bytes(left), Val::Bytes(right)) => {
+            Ok(Val::bytes([left.as_slice(), right.as_slice()].concat()))
+        }
         // A list plus nothing is the list itself, the same allocation, so that a loop over it
         // can be kept (see `Machine::run_loop`).
         (Val::List(_), Val::List(more)) if more.is_empty() => Ok(left.clone()),
@@ -1135,13 +1316,29 @@ fn add<'a>(left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
     }
 }
 
+/// `x / 0` or `x % 0` of integers.
+#[cold]
+#[inline(never)]
+fn by_zero(operator: Operator) -> Fault {
+    if operator == Operator::Modulo {
+        Fault::other(ErrorKind::ModulusByZero, "modulus by zero".to_string())
+    } else {
+        Fault::other(ErrorKind::DivisionByZero, "division by zero".to_string())
+    }
+}
+
 fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
-    let overflow = || Fault::other(format!("integer overflow in {}", operator.symbol()));
+    let overflow = || {
+        Fault::other(
+            ErrorKind::Overflow,
+            format!("integer overflow in {}", operator.symbol()),
+        )
+    };
     match (left, right) {
         (Val::Int(left), Val::Int(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::other("division by zero".to_string()));
+                return Err(by_zero(operator));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -1156,7 +1353,7 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
         (Val::Uint(left), Val::Uint(right)) => {
             let (left, right) = (*left, *right);
             if matches!(operator, Operator::Divide | Operator::Modulo) && right == 0 {
-                return Err(Fault::other("division by zero".to_string()));
+                return Err(by_zero(operator));
             }
             match operator {
                 Operator::Add => left.checked_add(right),
@@ -1178,15 +1375,44 @@ fn arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcom
                 _ => return Err(no_overload("%", &[&Val::Double(left), &Val::Double(right)])),
             }))
         }
+        (Val::Timestamp(_) | Val::Duration(_), _) | (_, Val::Timestamp(_) | Val::Duration(_)) => {
+            time_arithmetic(operator, left, right)
+        }
         _ => Err(no_overload(operator.symbol(), &[left, right])),
     }
+}
+
+/// `+` and `-` of timestamps and durations: a timestamp moved by a duration, the duration
+/// between two timestamps, the sum or difference of durations; each within its range.
+#[inline(never)]
+fn time_arithmetic<'a>(operator: Operator, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    let outcome = match (operator, left, right) {
+        (Operator::Add, Val::Timestamp(instant), Val::Duration(length))
+        | (Operator::Add, Val::Duration(length), Val::Timestamp(instant)) => {
+            time::timestamp(*instant + *length).map(Val::Timestamp)
+        }
+        (Operator::Subtract, Val::Timestamp(instant), Val::Duration(length)) => {
+            time::timestamp(*instant - *length).map(Val::Timestamp)
+        }
+        (Operator::Subtract, Val::Timestamp(later), Val::Timestamp(earlier)) => {
+            time::duration(*later - *earlier).map(Val::Duration)
+        }
+        (Operator::Add, Val::Duration(first), Val::Duration(second)) => {
+            time::duration(*first + *second).map(Val::Duration)
+        }
+        (Operator::Subtract, Val::Duration(first), Val::Duration(second)) => {
+            time::duration(*first - *second).map(Val::Duration)
+        }
+        _ => return Err(no_overload(operator.symbol(), &[left, right])),
+    };
+    outcome.map_err(|(kind, message)| Fault::other(kind, message))
 }
 
 /// The list of a function's list argument, for `max_date` and `sum`.
 pub fn items<'a>(function: Function, value: &Val<'a>) -> Result<Vec<Val<'a>>, Fault> {
     match value {
         Val::List(list) => Ok(list.items().collect()),
-        other => Err(fail(
+        other => Err(wrong_type(
             function,
             format!("expected a list, got {}", other.type_name()),
         )),
@@ -1211,18 +1437,51 @@ impl std::fmt::Display for MapKey<'_> {
     }
 }
 
-/// CEL's timestamps are of the years 1 to 9999; jiff's reach further back, to -9999.
-fn within_cel_years<'a>(function: Function, instant: jiff::Timestamp) -> Outcome<'a> {
-    const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
-    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
-    if (FIRST..=LAST).contains(&instant.as_second()) {
-        Ok(Val::Timestamp(instant))
-    } else {
-        Err(fail(
-            function,
-            "out of range: a timestamp is of the years 1 to 9999",
-        ))
+/// A refusal of the time module as a function's fault.
+fn refusal(function: Function, (kind, message): time::Refused) -> Fault {
+    fail_as(kind, function, message)
+}
+
+/// `getHours()` and the other accessors: of a timestamp, its calendar field in UTC or in the time
+/// zone given (CEL counts months, days of the month and of the year from zero, `getDate()` from
+/// one, days of the week from Sunday); of a duration, its whole hours, minutes or seconds, or the
+/// milliseconds of its last second.
+fn calendar_field<'a>(function: Function, value: &Val<'a>, zone: &[Val<'a>]) -> Outcome<'a> {
+    let zone = match zone {
+        [] => None,
+        [zone] => Some(text_arg(function, zone)?),
+        _ => return Err(wrong_type(function, "takes at most a time zone")),
+    };
+    if let (Val::Duration(length), None) = (value, zone) {
+        let seconds = length.as_secs();
+        return match function {
+            Function::Hours => Ok(Val::Int(seconds / 3600)),
+            Function::Minutes => Ok(Val::Int(seconds / 60)),
+            Function::Seconds => Ok(Val::Int(seconds)),
+            Function::Milliseconds => Ok(Val::Int(i64::from(length.subsec_millis()))),
+            _ => Err(wrong_type(function, "expected a timestamp, got duration")),
+        };
     }
+    let Val::Timestamp(instant) = value else {
+        return Err(wrong_type(
+            function,
+            format!("expected a timestamp, got {}", value.type_name()),
+        ));
+    };
+    let civil = time::civil(*instant, zone).map_err(|refused| refusal(function, refused))?;
+    let date = civil.date();
+    Ok(Val::Int(match function {
+        Function::FullYear => i64::from(date.year()),
+        Function::Month => i64::from(date.month()) - 1,
+        Function::DayOfMonth => i64::from(date.day()) - 1,
+        Function::DateOfMonth => i64::from(date.day()),
+        Function::DayOfWeek => i64::from(date.weekday().to_sunday_zero_offset()),
+        Function::DayOfYear => i64::from(date.day_of_year()) - 1,
+        Function::Hours => i64::from(civil.hour()),
+        Function::Minutes => i64::from(civil.minute()),
+        Function::Seconds => i64::from(civil.second()),
+        _ => i64::from(civil.millisecond()),
+    }))
 }
 
 #[cfg(test)]
@@ -1250,11 +1509,10 @@ mod tests {
             ("'horses' && false", Ok("false")),
             ("{true: 1, 2: 2, 5u: 3}[true]", Ok("1")),
             ("{1u: 1.0, 2: 2.0, 3u: 3.0}[1] == 1.0", Ok("true")),
-            // jiff's instants end on 9999-12-30 at 22:00 (it leaves room for any offset), so
-            // the last hours of CEL's range are refused rather than wrong.
+            // The last nanosecond of CEL's range, past jiff's instants (see `rules::time`).
             (
-                "string(timestamp('9999-12-30T21:59:59.999999999Z'))",
-                Ok("9999-12-30T21:59:59.999999999Z"),
+                "string(timestamp('9999-12-31T23:59:59.999999999Z'))",
+                Ok("9999-12-31T23:59:59.999999999Z"),
             ),
             ("string(timestamp(1234567890))", Ok("2009-02-13T23:31:30Z")),
             (
@@ -1484,6 +1742,122 @@ mod tests {
     }
 
     #[test]
+    fn two_variable_macros_bind_the_index_or_key_and_the_value() {
+        assert_eq!(
+            run("[1, 2, 3].exists(i, v, i == 1 && v == 2)"),
+            Ok("true".into())
+        );
+        assert_eq!(run("[1, 2, 3].all(i, v, v == i + 1)"), Ok("true".into()));
+        assert_eq!(
+            run("{'a': 1, 'b': 2}.existsOne(k, v, k == 'b' && v == 2)"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[2, 4, 6].transformList(i, v, v / 2 + i)"),
+            Ok("1, 3, 5".into())
+        );
+        assert_eq!(
+            run("[2, 4, 6].transformList(i, v, i != 1, v * 10)"),
+            Ok("20, 60".into())
+        );
+        assert_eq!(
+            run("{'a': 1, 'b': 2}.transformMap(k, v, k != 'a', v * 10) == {'b': 20}"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[5, 6].transformMap(i, v, v - i) == {0: 5, 1: 5}"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            run("[2, 1, 0].transformList(i, v, v / i)"),
+            Err("division by zero".into())
+        );
+        // A loop within a loop of two variables binds slots of its own.
+        assert_eq!(
+            run("[[1, 2], [3]].transformList(i, xs, xs.transformList(j, x, i * 10 + j + x))"),
+            Ok("1, 3, 13".into())
+        );
+        assert!(
+            run("[1].all(v, v, true)")
+                .unwrap_err()
+                .contains("all() names its two variables `v` both")
+        );
+    }
+
+    #[test]
+    fn bytes_have_a_size_concatenate_compare_and_convert() {
+        assert_eq!(run("size(b'caf\\xc3\\xa9')"), Ok("5".into()));
+        assert_eq!(run("b'ab' + b'\\xff'"), Ok("b'ab\\xff'".into()));
+        assert_eq!(run("b'\\x00\\x01' > b'\\x01'"), Ok("false".into()));
+        assert_eq!(run("b'a' < b'b' && b'' < b'\\x00'"), Ok("true".into()));
+        assert_eq!(run("bytes('ÿ') == b'\\303\\277'"), Ok("true".into()));
+        assert_eq!(run("string(b'\\303\\277')"), Ok("ÿ".into()));
+        assert_eq!(run("b'abc' == 'abc'"), Ok("false".into()));
+        let not_text = run("string(b'\\000\\xff')").unwrap_err();
+        assert!(
+            not_text.starts_with("string(): the bytes are not UTF-8 text"),
+            "{not_text}"
+        );
+        assert_eq!(
+            run("b'a' + 'b'"),
+            Err("no such overload: + of bytes and string".into())
+        );
+    }
+
+    #[test]
+    fn durations_move_timestamps_and_are_read_in_hours_minutes_and_seconds() {
+        assert_eq!(
+            run("timestamp('2009-02-13T23:00:00Z') + duration('1h30m')"),
+            Ok("2009-02-14T00:30:00Z".into())
+        );
+        assert_eq!(
+            run("string(timestamp('2009-02-13T23:31:00Z') - timestamp('2009-02-13T23:29:00.5Z'))"),
+            Ok("119.5s".into())
+        );
+        assert_eq!(
+            run("duration('600s') + duration('-50s') == duration('550s')"),
+            Ok("true".into())
+        );
+        assert_eq!(run("duration('1h') > duration('59m')"), Ok("true".into()));
+        assert_eq!(run("string(-duration('1.5s'))"), Ok("-1.5s".into()));
+        assert_eq!(run("duration('10000s').getHours()"), Ok("2".into()));
+        assert_eq!(run("duration('3730s').getMinutes()"), Ok("62".into()));
+        assert_eq!(run("duration('1.25s').getMilliseconds()"), Ok("250".into()));
+        let instant = "timestamp('2009-02-13T23:31:30.123Z')";
+        for (accessor, expected) in [
+            ("getHours()", "23"),
+            ("getHours('+05:30')", "5"),
+            ("getMinutes('+05:30')", "1"),
+            ("getHours('Europe/Stockholm')", "0"),
+            ("getDate('Europe/Stockholm')", "14"),
+            ("getDayOfWeek()", "5"),
+            ("getDayOfYear()", "43"),
+            ("getSeconds()", "30"),
+            ("getMilliseconds()", "123"),
+        ] {
+            assert_eq!(
+                run(&format!("{instant}.{accessor}")),
+                Ok(expected.into()),
+                "{accessor}"
+            );
+        }
+        assert!(
+            run("timestamp('9999-12-31T23:59:59Z') + duration('1s')")
+                .unwrap_err()
+                .contains("out of range: a timestamp is of the years 1 to 9999")
+        );
+        assert!(
+            run("duration('320000000000s')")
+                .unwrap_err()
+                .starts_with("duration(): out of range")
+        );
+        assert_eq!(
+            run("timestamp('2009-02-13T23:31:30Z') + 1"),
+            Err("no such overload: + of timestamp and int".into())
+        );
+    }
+
+    #[test]
     fn membership_equality_and_order_follow_cel() {
         assert_eq!(run("'b' in ['a', 'b']"), Ok("true".into()));
         assert_eq!(run("2 in [1.0, 2.0]"), Ok("true".into()));
@@ -1582,7 +1956,18 @@ mod tests {
         refused("self.a.matches('[')", "is not a regular expression");
         refused("refs('x')", "unknown function `refs`; did you mean `ref`?");
         refused("[1].all(x, y > 0)", "unknown name `y`");
-        refused("a.?b", "unsupported syntax");
-        refused("{'a': 1}[?'a']", "unsupported syntax");
+        refused(
+            "a.?b",
+            "optional values (`a.?b`, `a[?k]`) are not offered in tillsyn rules",
+        );
+        refused("{'a': 1}[?'a']", "optional values");
+        refused(
+            "{'a-b': 1}.`a-b`",
+            "field names in backquotes (`a.`b-c``) are not offered in tillsyn rules; index the map instead",
+        );
+        refused(
+            "google.protobuf.Int32Value{value: 1}",
+            "`google.protobuf.Int32Value{…}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
+        );
     }
 }

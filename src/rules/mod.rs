@@ -12,6 +12,7 @@ pub mod expr;
 pub mod functions;
 pub mod interpreter;
 pub mod pack;
+pub mod time;
 pub mod value;
 
 use std::collections::BTreeMap;

@@ -21,7 +21,12 @@ pub enum Val<'a> {
     Map(Map<'a>),
     /// A record of the repository, by position: its fields are read from its tree on demand.
     Record(usize),
-    Timestamp(jiff::Timestamp),
+    /// An instant, as the time since 1970-01-01T00:00:00Z (see [`super::time`]).
+    Timestamp(jiff::SignedDuration),
+    /// A length of time (`duration('1h30m')`).
+    Duration(jiff::SignedDuration),
+    /// A sequence of bytes (`b'abc'`, `bytes('abc')`), which need not be UTF-8.
+    Bytes(Bytes<'a>),
 }
 
 /// Written out, rather than derived, to be inlined: reading a variable or a kept value clones
@@ -40,7 +45,9 @@ impl Clone for Val<'_> {
             Val::List(List::Nodes(nodes)) => Val::List(List::Nodes(nodes)),
             Val::Map(Map::Entries(entries)) => Val::Map(Map::Entries(entries)),
             Val::Timestamp(instant) => Val::Timestamp(*instant),
+            Val::Duration(length) => Val::Duration(*length),
             Val::Text(text) => Val::Text(text.clone()),
+            Val::Bytes(bytes) => Val::Bytes(bytes.clone()),
             Val::List(list) => Val::List(list.clone()),
             Val::Map(map) => Val::Map(map.clone()),
         }
@@ -59,6 +66,22 @@ impl Text<'_> {
         match self {
             Text::Borrowed(text) => text,
             Text::Owned(text) => text,
+        }
+    }
+}
+
+/// Bytes, borrowed from the rule's literal or built by the expression.
+#[derive(Clone, Debug)]
+pub enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Rc<[u8]>),
+}
+
+impl Bytes<'_> {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(bytes) => bytes,
+            Bytes::Owned(bytes) => bytes,
         }
     }
 }
@@ -135,6 +158,19 @@ impl<'a> Map<'a> {
         (0..self.len())
             .filter_map(|position| self.key(position))
             .collect()
+    }
+
+    /// The key and value at a position, in the map's order.
+    pub fn entry(&self, position: usize) -> Option<(Val<'a>, Val<'a>)> {
+        match self {
+            Map::Entries(entries) => entries.get(position).map(|entry| {
+                (
+                    Val::Text(Text::Borrowed(&entry.key)),
+                    Val::of_node(&entry.value),
+                )
+            }),
+            Map::Values(values) => values.get(position).cloned(),
+        }
     }
 
     /// The key at a position, in the map's order.
@@ -245,6 +281,10 @@ impl<'a> Val<'a> {
         Val::Text(Text::Owned(Rc::from(text)))
     }
 
+    pub fn bytes(bytes: Vec<u8>) -> Val<'a> {
+        Val::Bytes(Bytes::Owned(Rc::from(bytes)))
+    }
+
     pub fn list(values: Vec<Val<'a>>) -> Val<'a> {
         Val::List(List::Values(Rc::new(values)))
     }
@@ -272,6 +312,8 @@ impl<'a> Val<'a> {
             Val::List(_) => "list",
             Val::Map(_) | Val::Record(_) => "map",
             Val::Timestamp(_) => "timestamp",
+            Val::Duration(_) => "duration",
+            Val::Bytes(_) => "bytes",
         }
     }
 }
@@ -285,6 +327,8 @@ pub fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
         (Val::Text(left), Val::Text(right)) => left.as_str() == right.as_str(),
         (Val::Record(left), Val::Record(right)) => left == right,
         (Val::Timestamp(left), Val::Timestamp(right)) => left == right,
+        (Val::Duration(left), Val::Duration(right)) => left == right,
+        (Val::Bytes(left), Val::Bytes(right)) => left.as_slice() == right.as_slice(),
         (Val::List(left), Val::List(right)) => {
             left.len() == right.len()
                 && left
@@ -355,12 +399,14 @@ fn number(value: &Val<'_>) -> Option<Number> {
 }
 
 /// CEL ordering, for `<`, `<=`, `>`, `>=`: numbers, strings (dates are `YYYY-MM-DD` strings and
-/// order as dates), booleans and timestamps. `None` when the two cannot be ordered.
+/// order as dates), booleans, timestamps, durations and bytes. `None` when the two cannot be ordered.
 pub fn compare(left: &Val<'_>, right: &Val<'_>) -> Option<Ordering> {
     match (left, right) {
         (Val::Text(left), Val::Text(right)) => Some(left.as_str().cmp(right.as_str())),
         (Val::Bool(left), Val::Bool(right)) => Some(left.cmp(right)),
         (Val::Timestamp(left), Val::Timestamp(right)) => Some(left.cmp(right)),
+        (Val::Duration(left), Val::Duration(right)) => Some(left.cmp(right)),
+        (Val::Bytes(left), Val::Bytes(right)) => Some(left.as_slice().cmp(right.as_slice())),
         (left, right) => number(left)?.order(number(right)?),
     }
 }
@@ -395,7 +441,10 @@ pub fn display(
             None => "{…}".to_string(),
         },
         Val::Record(index) => record_id(*index).unwrap_or_else(|| "(record)".to_string()),
-        Val::Timestamp(instant) => instant.to_string(),
+        Val::Timestamp(instant) => super::time::format_timestamp(*instant),
+        Val::Duration(length) => super::time::format_duration(*length),
+        // As a literal would write them: `b'caf\xc3\xa9'`.
+        Val::Bytes(bytes) => format!("b'{}'", bytes.as_slice().escape_ascii()),
     }
 }
 
