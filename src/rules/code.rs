@@ -525,6 +525,13 @@ impl Compiler {
     }
 
     fn function(&mut self, name: &str, args: &[&IdedExpr]) -> Result<Code, Refusal> {
+        if name == "type" {
+            return Err(not_offered(
+                "type values",
+                "`type(…)`: type values are not offered in tillsyn rules; a record's fields are typed by its kind's schema, so compare the value itself (`x == 1`, `size(x) > 0`, `has(r.field)`)",
+                Some(name),
+            ));
+        }
         let Some(function) = Function::named(name) else {
             let hint = did_you_mean(name, Function::ALL.iter().map(|function| function.name()))
                 .map(|hint| format!("; {hint}"))

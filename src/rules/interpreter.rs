@@ -1969,5 +1969,9 @@ mod tests {
             "google.protobuf.Int32Value{value: 1}",
             "`google.protobuf.Int32Value{…}`: message literals are not offered in tillsyn rules; records are maps, read their fields with `record.field`",
         );
+        refused(
+            "type(1) == int",
+            "`type(…)`: type values are not offered in tillsyn rules",
+        );
     }
 }
