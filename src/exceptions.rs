@@ -163,7 +163,7 @@ pub fn apply(
                 continue;
             };
             let rule_matches =
-                exception.rule == finding.rule || finding.references.contains(&exception.rule);
+                finding.rule == exception.rule || finding.references.contains(&exception.rule);
             if !rule_matches
                 || !exception
                     .targets

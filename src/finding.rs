@@ -91,6 +91,68 @@ impl State {
     }
 }
 
+/// A rule's id (`OWN001`, `SCH001`): what a finding, a count and a description name their rule
+/// by. Its text never changes meaning, so it is compared, hashed and written as that text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RuleId(String);
+
+impl RuleId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RuleId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for RuleId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl From<&str> for RuleId {
+    fn from(id: &str) -> RuleId {
+        RuleId(id.to_string())
+    }
+}
+
+impl From<String> for RuleId {
+    fn from(id: String) -> RuleId {
+        RuleId(id)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for RuleId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 /// The accountable role behind a finding, resolved to who holds it and where. Fields are in
 /// alphabetical order, as the ledger reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,7 +192,7 @@ pub struct Escalation {
 /// One finding. Field order is the order of the JSON output.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     pub title: String,
     pub message: String,
@@ -209,7 +271,7 @@ impl Origin<'_> {
         pointer: String,
     ) -> Finding {
         Finding {
-            rule: self.id.to_string(),
+            rule: self.id.into(),
             severity: self.severity,
             title: self.title.to_string(),
             message: message.en,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Severity, State, Summary};
+use crate::finding::{Finding, RuleId, Severity, State, Summary};
 
 /// What a check found, and how much it read: everything a format lays out.
 #[derive(Clone, Debug)]
@@ -51,7 +51,7 @@ pub struct Outcome {
 /// silently — and followed up as the listed ones are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unlisted {
-    pub rule: String,
+    pub rule: RuleId,
     /// The rule's title (in English), for a count of a rule none of whose findings is listed.
     pub title: String,
     pub file: String,
@@ -113,7 +113,7 @@ impl Outcome {
 /// re-grading, and its Swedish words where it has them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleInfo {
-    pub id: String,
+    pub id: RuleId,
     pub title: String,
     pub severity: Severity,
     pub rationale: String,

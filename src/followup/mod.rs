@@ -161,7 +161,7 @@ pub fn follow_up(
                 reopened_on: reopened_on.map(|day| day.to_string()),
                 resolved_on: None,
                 responsible: finding.responsible.clone(),
-                rule: finding.rule.clone(),
+                rule: finding.rule.to_string(),
                 severity: finding.severity,
                 state: finding.state,
             },

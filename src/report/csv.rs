@@ -51,7 +51,7 @@ fn row(finding: &Finding) -> [String; 24] {
     let exception = finding.exception.as_ref();
     let escalation = finding.escalation.as_ref();
     [
-        finding.rule.clone(),
+        finding.rule.to_string(),
         finding.severity.to_string(),
         finding.title.clone(),
         finding.message.clone(),

@@ -139,7 +139,7 @@ pub fn csv(groups: &[Group]) -> String {
                     .as_ref()
                     .map(|escalation| escalation.unit.clone())
                     .unwrap_or_default(),
-                finding.rule.clone(),
+                finding.rule.to_string(),
                 finding.severity.to_string(),
                 finding.kind.clone().unwrap_or_default(),
                 finding.record.clone().unwrap_or_default(),

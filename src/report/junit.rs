@@ -20,7 +20,7 @@ pub fn render(result: &Outcome) -> String {
             .collect();
         let Some(judged) = result
             .evaluated
-            .get(&rule.id)
+            .get(rule.id.as_str())
             .copied()
             .or_else(|| (!findings.is_empty()).then_some(0))
         else {

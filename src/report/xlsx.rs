@@ -64,7 +64,7 @@ fn build(
             vec![
                 text(lang.severity(finding.severity)),
                 text(lang.state(finding.state)),
-                text(&finding.rule),
+                text(finding.rule.as_str()),
                 text(&finding.title),
                 text(&finding.message),
                 text(finding.kind.clone().unwrap_or_default()),
@@ -157,7 +157,7 @@ fn build(
                         .map(|e| e.unit.clone())
                         .unwrap_or_default(),
                 ),
-                text(&finding.rule),
+                text(finding.rule.as_str()),
                 text(lang.severity(finding.severity)),
                 text(finding.record.clone().unwrap_or_default()),
                 text(format!("{}:{}", finding.file, finding.line)),

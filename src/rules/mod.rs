@@ -409,7 +409,7 @@ impl RuleSet {
             .iter()
             .filter(|rule| self.is_selected(rule.id))
             .map(|rule| RuleInfo {
-                id: rule.id.to_string(),
+                id: rule.id.into(),
                 title: rule.title.to_string(),
                 severity: self.severity_of(rule.id, rule.severity),
                 rationale: rule.rationale.to_string(),
@@ -425,7 +425,7 @@ impl RuleSet {
             {
                 let sv = rule.def.sv.as_ref();
                 catalogue.push(RuleInfo {
-                    id: rule.def.id.clone(),
+                    id: rule.def.id.as_str().into(),
                     title: rule.def.title.clone(),
                     severity: self.severity_of(&rule.def.id, rule.severity),
                     rationale: rule.def.rationale.clone(),

@@ -180,7 +180,7 @@ impl Matrix {
 pub fn rule_references(rules: &[RuleInfo]) -> Vec<(String, Vec<String>)> {
     rules
         .iter()
-        .map(|rule| (rule.id.clone(), rule.references.clone()))
+        .map(|rule| (rule.id.to_string(), rule.references.clone()))
         .collect()
 }
 
@@ -278,7 +278,7 @@ fn control(
     let mut failed: BTreeSet<(Option<&str>, &str)> = BTreeSet::new();
     let mut accepted: BTreeSet<(Option<&str>, &str)> = BTreeSet::new();
     let mut fingerprints = Vec::new();
-    for finding in findings.iter().filter(|f| rules.contains(&f.rule)) {
+    for finding in findings.iter().filter(|f| rules.contains(f.rule.as_str())) {
         fingerprints.push(finding.fingerprint.clone());
         let key = record_key(finding);
         if finding.state == State::Accepted {
