@@ -91,67 +91,83 @@ impl State {
     }
 }
 
-/// A rule's id (`OWN001`, `SCH001`): what a finding, a count and a description name their rule
-/// by. Its text never changes meaning, so it is compared, hashed and written as that text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RuleId(String);
+/// A name that is a text with a meaning of its own (a rule id, a kind): compared, hashed, sorted
+/// and written as that text, and read as a `&str` where a text is wanted.
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
-impl RuleId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> $name {
+                $name(text.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> $name {
+                $name(text)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+    };
 }
 
-impl std::ops::Deref for RuleId {
-    type Target = str;
+text_type!(
+    /// A rule's id (`OWN001`, `SCH001`): what a finding, a count and a description name their
+    /// rule by. It never changes meaning.
+    RuleId
+);
 
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for RuleId {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(&self.0)
-    }
-}
-
-impl From<&str> for RuleId {
-    fn from(id: &str) -> RuleId {
-        RuleId(id.to_string())
-    }
-}
-
-impl From<String> for RuleId {
-    fn from(id: String) -> RuleId {
-        RuleId(id)
-    }
-}
-
-impl PartialEq<str> for RuleId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for RuleId {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl PartialEq<String> for RuleId {
-    fn eq(&self, other: &String) -> bool {
-        &self.0 == other
-    }
-}
+text_type!(
+    /// A kind of record (`information_asset`, `governing_document`), as the schemas name it.
+    Kind
+);
 
 /// The accountable role behind a finding, resolved to who holds it and where. Fields are in
 /// alphabetical order, as the ledger reads.
@@ -196,7 +212,7 @@ pub struct Finding {
     pub severity: Severity,
     pub title: String,
     pub message: String,
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     pub record: Option<String>,
     pub file: String,
     /// For a workbook: the row.

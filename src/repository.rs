@@ -492,7 +492,7 @@ impl Repository {
             position.column,
             format!("{}{pointer}", record.pointer()),
         );
-        finding.kind = Some(record.kind.to_string());
+        finding.kind = Some(record.kind.into());
         finding.record = record.id().map(str::to_string);
         finding.cell = file.cell(span);
         finding.fingerprint = fingerprint;

@@ -90,7 +90,7 @@ impl Expectation {
             && self
                 .kind
                 .as_ref()
-                .is_none_or(|kind| finding.kind.as_ref() == Some(kind))
+                .is_none_or(|kind| finding.kind.as_deref() == Some(kind.as_str()))
             && self
                 .severity
                 .as_ref()

@@ -153,7 +153,7 @@ pub fn follow_up(
                 exception: finding.exception.clone(),
                 file: finding.file.clone(),
                 first_seen: finding.first_seen.clone(),
-                kind: finding.kind.clone(),
+                kind: finding.kind.as_deref().map(str::to_string),
                 last_seen: today_text.clone(),
                 line: finding.line,
                 message: finding.message.clone(),

@@ -55,7 +55,7 @@ fn row(finding: &Finding) -> [String; 24] {
         finding.severity.to_string(),
         finding.title.clone(),
         finding.message.clone(),
-        finding.kind.clone().unwrap_or_default(),
+        finding.kind.as_deref().unwrap_or_default().to_string(),
         finding.record.clone().unwrap_or_default(),
         finding.file.clone(),
         finding.line.to_string(),

@@ -141,7 +141,7 @@ pub fn csv(groups: &[Group]) -> String {
                     .unwrap_or_default(),
                 finding.rule.to_string(),
                 finding.severity.to_string(),
-                finding.kind.clone().unwrap_or_default(),
+                finding.kind.as_deref().unwrap_or_default().to_string(),
                 finding.record.clone().unwrap_or_default(),
                 finding.file.clone(),
                 finding.line.to_string(),

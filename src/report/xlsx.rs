@@ -67,7 +67,7 @@ fn build(
                 text(finding.rule.as_str()),
                 text(&finding.title),
                 text(&finding.message),
-                text(finding.kind.clone().unwrap_or_default()),
+                text(finding.kind.as_deref().unwrap_or_default()),
                 text(finding.record.clone().unwrap_or_default()),
                 text(&finding.file),
                 number(finding.line),
