@@ -1,6 +1,7 @@
 //! The finding: what does not hold, where, why, who must act and by when, and the fingerprint
 //! that follows it from run to run.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. Ordered from `Info` (least) to `Critical`.
@@ -89,6 +90,11 @@ impl State {
             State::Resolved => "resolved",
         }
     }
+}
+
+/// A day as people and machine formats write it (`2026-11-27`), or `none` when there is none.
+pub fn day(date: Option<Date>, none: &str) -> String {
+    date.map_or_else(|| none.to_string(), |date| date.to_string())
 }
 
 /// A name that is a text with a meaning of its own (a rule id, a kind): compared, hashed, sorted
@@ -229,8 +235,9 @@ pub struct Finding {
     pub remediation: String,
     pub responsible: Option<Responsible>,
     pub state: State,
-    pub first_seen: String,
-    pub due: Option<String>,
+    /// The day the ledger first saw it (set by the follow-up).
+    pub first_seen: Option<Date>,
+    pub due: Option<Date>,
     pub exception: Option<Acceptance>,
     pub escalation: Option<Escalation>,
     pub fingerprint: String,
@@ -302,7 +309,7 @@ impl Origin<'_> {
             remediation: self.remediation.to_string(),
             responsible: None,
             state: State::New,
-            first_seen: String::new(),
+            first_seen: None,
             due: None,
             exception: None,
             escalation: None,

@@ -35,9 +35,9 @@ impl Deadlines {
         }
     }
 
-    fn due(&self, from: Date, severity: Severity) -> Option<String> {
+    fn due(&self, from: Date, severity: Severity) -> Option<Date> {
         let span = self.due_in.get(&severity)?;
-        from.checked_add(*span).ok().map(|date| date.to_string())
+        from.checked_add(*span).ok()
     }
 }
 
@@ -123,7 +123,7 @@ pub fn follow_up(
             // Beyond a cap and new: it enters no ledger and no list, so its responsible and
             // escalation are never read; only its state and due date count (for the cap's
             // summary and the run's counts). Most of a flood takes this path.
-            finding.first_seen = today_text.clone();
+            finding.first_seen = Some(today);
             finding.due = deadlines.due(today, finding.severity);
             if finding.state != State::Accepted {
                 finding.state = State::New;
@@ -148,11 +148,13 @@ pub fn follow_up(
         ledger.findings.insert(
             finding.fingerprint.clone(),
             Entry {
-                due: finding.due.clone(),
+                due: finding.due.map(|due| due.to_string()),
                 escalation: finding.escalation.clone(),
                 exception: finding.exception.clone(),
                 file: finding.file.clone(),
-                first_seen: finding.first_seen.clone(),
+                first_seen: finding
+                    .first_seen
+                    .map_or_else(|| today_text.clone(), |day| day.to_string()),
                 kind: finding.kind.as_deref().map(str::to_string),
                 last_seen: today_text.clone(),
                 line: finding.line,
@@ -308,18 +310,14 @@ fn judge(
             (entry.first_seen, due_from, state, entry.reopened_on)
         }
     };
-    finding.first_seen = first_seen.to_string();
+    finding.first_seen = Some(first_seen);
     finding.due = deadlines.due(due_from, finding.severity);
     finding.state = if accepted { State::Accepted } else { state };
     finding.escalation = None;
     if accepted {
         return reopened_on;
     }
-    let Some(due) = finding
-        .due
-        .as_deref()
-        .and_then(|due| crate::dates::parse(due).ok())
-    else {
+    let Some(due) = finding.due else {
         return reopened_on;
     };
     if due < today {

@@ -5,7 +5,7 @@
 //! characters are replaced.
 
 use super::csv_row;
-use crate::finding::Finding;
+use crate::finding::{Finding, day};
 use crate::outcome::Outcome;
 
 /// The columns, in order.
@@ -70,8 +70,8 @@ fn row(finding: &Finding) -> [String; 24] {
         responsible.map(|r| r.holder.clone()).unwrap_or_default(),
         responsible.and_then(|r| r.unit.clone()).unwrap_or_default(),
         finding.state.as_str().to_string(),
-        finding.first_seen.clone(),
-        finding.due.clone().unwrap_or_default(),
+        day(finding.first_seen, ""),
+        day(finding.due, ""),
         exception.map(|e| e.exception.clone()).unwrap_or_default(),
         exception.map(|e| e.expires_on.clone()).unwrap_or_default(),
         escalation

@@ -5,6 +5,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::{csv_row, fill, markdown_cell, neutralise_controls};
+use crate::finding::day;
 use crate::lang::Lang;
 use crate::views::followup::{Group, who};
 
@@ -54,7 +55,7 @@ pub fn table(groups: &[Group], as_of: &str, lang: Lang) -> String {
                 state.push_str(&format!("\n→ {}", escalation.unit));
             }
             table.add_row([
-                finding.due.clone().unwrap_or_else(|| "-".into()),
+                day(finding.due, "-"),
                 state,
                 format!("{}\n{}", finding.rule, lang.severity(finding.severity)),
                 neutralise_controls(&format!("{}: {}", finding.line_location(), finding.message)),
@@ -103,7 +104,7 @@ pub fn markdown(groups: &[Group], as_of: &str, lang: Lang) -> String {
         for finding in &group.findings {
             text.push_str(&format!(
                 "| {} | {} | {} | {} | {}:{} | {} |\n",
-                finding.due.as_deref().unwrap_or("-"),
+                &day(finding.due, "-"),
                 lang.state(finding.state),
                 finding.rule,
                 lang.severity(finding.severity),
@@ -132,7 +133,7 @@ pub fn csv(groups: &[Group]) -> String {
                 responsible
                     .and_then(|r| r.assignment.clone())
                     .unwrap_or_default(),
-                finding.due.clone().unwrap_or_default(),
+                day(finding.due, ""),
                 finding.state.as_str().to_string(),
                 finding
                     .escalation

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::finding::{Finding, Severity, State};
+use crate::finding::{Finding, Severity, State, day};
 use crate::lang::{Lang, msg};
 use crate::outcome::Initiative;
 use crate::outcome::Outcome;
@@ -605,7 +605,7 @@ fn findings_table(findings: &[&Finding], l: &Labels) -> Markup {
                         }
                         td { (holder_and_unit(finding).unwrap_or_default()) }
                         td { (state) }
-                        td class="day" { (finding.due.as_deref().unwrap_or("–")) }
+                        td class="day" { (day(finding.due, "–")) }
                     }
                     "\n"
                 }
@@ -772,8 +772,6 @@ fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup
                         @for finding in &group.findings {
                             @let days = finding
                                 .due
-                                .as_deref()
-                                .and_then(|due| due.parse::<jiff::civil::Date>().ok())
                                 .and_then(|due| due.until(as_of).ok())
                                 .map(|span| span.get_days().to_string())
                                 .unwrap_or_else(|| "–".to_string());
@@ -782,7 +780,7 @@ fn overdue(findings: &[Finding], as_of: jiff::civil::Date, l: &Labels) -> Markup
                                 .as_ref()
                                 .map_or("–", |escalation| escalation.unit.as_str());
                             tr {
-                                td class="day" { (finding.due.as_deref().unwrap_or("–")) }
+                                td class="day" { (day(finding.due, "–")) }
                                 td class="num" { (days) }
                                 td { (escalated_to) }
                                 td {

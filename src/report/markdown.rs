@@ -4,7 +4,7 @@
 //! markup, HTML or table cells.
 
 use super::{fill, markdown_cell, subject};
-use crate::finding::{Finding, Severity, State, Summary};
+use crate::finding::{Finding, Severity, State, Summary, day};
 use crate::lang::Lang;
 use crate::outcome::Baseline;
 use crate::outcome::Outcome;
@@ -224,7 +224,7 @@ fn table<'a>(findings: impl Iterator<Item = &'a Finding>, with_state: bool, lang
             markdown_cell(&finding.location()),
             markdown_cell(&message),
             markdown_cell(&responsible(finding, lang)),
-            markdown_cell(finding.due.as_deref().unwrap_or("-")),
+            markdown_cell(&day(finding.due, "-")),
         ));
     }
     text

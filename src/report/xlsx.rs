@@ -74,8 +74,8 @@ fn build(
                 number(finding.column),
                 text(responsible.map(|r| r.holder.clone()).unwrap_or_default()),
                 text(responsible.and_then(|r| r.unit.clone()).unwrap_or_default()),
-                text(&finding.first_seen),
-                text(finding.due.clone().unwrap_or_default()),
+                text(crate::finding::day(finding.first_seen, "")),
+                text(crate::finding::day(finding.due, "")),
                 text(
                     finding
                         .exception
@@ -148,7 +148,7 @@ fn build(
                         .and_then(|r| r.assignment.clone())
                         .unwrap_or_default(),
                 ),
-                text(finding.due.clone().unwrap_or_default()),
+                text(crate::finding::day(finding.due, "")),
                 text(lang.state(finding.state)),
                 text(
                     finding

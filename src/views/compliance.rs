@@ -393,7 +393,7 @@ mod tests {
             remediation: String::new(),
             responsible: None,
             state: State::New,
-            first_seen: String::new(),
+            first_seen: None,
             due: None,
             exception: None,
             escalation: None,

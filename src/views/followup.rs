@@ -74,7 +74,7 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
         let key = |finding: &Finding| {
             (
                 finding.state != State::Overdue,
-                finding.due.clone().unwrap_or_else(|| "9999".into()),
+                finding.due.unwrap_or(jiff::civil::Date::MAX),
             )
         };
         key(a).cmp(&key(b))
