@@ -18,6 +18,7 @@ use crate::outcome::Initiative;
 use crate::outcome::Outcome;
 use crate::views::compliance::{Matrix, Status};
 use crate::views::followup::{Filter, groups};
+use crate::views::portfolio::{Balance, axes, balance};
 
 /// The report's words in one language.
 struct Labels {
@@ -910,22 +911,6 @@ const UNIT_COLOURS: [&str; 8] = [
     "#0969da", "#8250df", "#1a7f37", "#bf3989", "#9a6700", "#0a7f8f", "#cf222e", "#57606a",
 ];
 
-/// Where an initiative's orientation and benefit focus put it: x 0 (efficiency) to 1
-/// (innovation), y 0 (internal) to 1 (external), `both` halfway.
-fn axes(initiative: &Initiative) -> (f64, f64) {
-    let x = if initiative.orientation == "innovation" {
-        1.0
-    } else {
-        0.0
-    };
-    let y = match initiative.benefit_focus.as_str() {
-        "external" => 1.0,
-        "both" => 0.5,
-        _ => 0.0,
-    };
-    (x, y)
-}
-
 fn format_sek(amount: f64) -> String {
     let whole = amount.round() as i64;
     let digits = whole.abs().to_string();
@@ -952,25 +937,13 @@ fn portfolio(initiatives: &[Initiative], target_pct: f64, l: &Labels) -> Markup 
             "\n"
         };
     }
-    // The budget-weighted mean position; equal weights when no initiative has a budget.
-    let budgets: Vec<f64> = initiatives
-        .iter()
-        .map(|i| i.budget_sek.unwrap_or(0.0).max(0.0))
-        .collect();
-    let total_budget: f64 = budgets.iter().sum();
-    let weights: Vec<f64> = if total_budget > 0.0 {
-        budgets.iter().map(|b| b / total_budget).collect()
-    } else {
-        vec![1.0 / initiatives.len() as f64; initiatives.len()]
-    };
-    let (mut mean_x, mut mean_y) = (0.0, 0.0);
-    for (initiative, weight) in initiatives.iter().zip(&weights) {
-        let (x, y) = axes(initiative);
-        mean_x += x * weight;
-        mean_y += y * weight;
-    }
+    let Balance {
+        total_budget,
+        max_budget,
+        innovation_share: mean_x,
+        external_share: mean_y,
+    } = balance(initiatives);
     let target = (target_pct / 100.0).clamp(0.0, 1.0);
-    let max_budget = budgets.iter().copied().fold(0.0, f64::max);
     let mut units: Vec<&str> = initiatives.iter().map(|i| i.unit.as_str()).collect();
     units.sort();
     units.dedup();

@@ -5,3 +5,4 @@
 pub mod compliance;
 pub mod followup;
 pub mod iso27001;
+pub mod portfolio;
