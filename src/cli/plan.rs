@@ -20,6 +20,19 @@ pub(super) fn today(as_of: Option<Date>) -> Date {
     as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
+/// The configuration of `root` (or the file `config` names) and the rules it selects, grades and
+/// parameterises: what a run plans with, and what `rules list | explain` describe.
+pub(super) fn configured_rules(
+    root: &Path,
+    config: Option<&Path>,
+    selection: &Selection,
+) -> Result<(Config, RuleSet), String> {
+    let config =
+        config::load(root, config, &schema::kind_names()).map_err(|error| error.to_string())?;
+    let rules = RuleSet::load(root, &config, selection).map_err(|error| error.to_string())?;
+    Ok((config, rules))
+}
+
 /// What a subcommand asks of a run, from its arguments.
 pub(super) struct Request<'a> {
     pub root: Option<&'a Path>,
@@ -61,16 +74,13 @@ pub(super) struct Plan {
 impl Plan {
     pub fn make(request: &Request) -> Result<Plan, String> {
         let root = resolve_root(request.root, request.config.is_some(), request.verbose);
-        let mut config = config::load(&root, request.config, &schema::kind_names())
-            .map_err(|error| error.to_string())?;
+        let (mut config, mut rules) = configured_rules(&root, request.config, &request.selection)?;
         if request.no_ignore {
             config.respect_gitignore = Some(false);
         }
         let today = today(request.as_of);
         let lang = Lang::resolve(request.lang);
         let findings_lang = if request.for_people { lang } else { Lang::En };
-        let mut rules =
-            RuleSet::load(&root, &config, &request.selection).map_err(|error| error.to_string())?;
         rules.lang = findings_lang;
         let ledger_path = request
             .ledger

@@ -192,13 +192,8 @@ pub(crate) fn run(command: RulesCommand) -> Result<ExitCode, String> {
 }
 
 fn load(packs: &PackArgs) -> Result<RuleSet, String> {
-    let config = config::load(
-        &packs.root,
-        packs.config.as_deref(),
-        &crate::schema::kind_names(),
-    )
-    .map_err(|error| error.to_string())?;
-    RuleSet::load(&packs.root, &config, &Selection::default()).map_err(|error| error.to_string())
+    super::plan::configured_rules(&packs.root, packs.config.as_deref(), &Selection::default())
+        .map(|(_, rules)| rules)
 }
 
 fn listing(rules: &RuleSet, lang: Lang) -> Vec<Listed> {
