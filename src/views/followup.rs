@@ -6,10 +6,10 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, Responsible, State};
-use crate::lang::Lang;
+use crate::lang::{Lang, msg};
 
 /// The holder of findings whose responsible could not be found (in every format's data).
-const NO_RESPONSIBLE: &str = "(no responsible found)";
+const NO_RESPONSIBLE: &str = msg("(no responsible found)");
 
 /// Which findings to show.
 #[derive(Clone, Debug, Default)]
@@ -138,7 +138,7 @@ pub fn groups<'a>(findings: &'a [Finding], filter: &Filter) -> Vec<Group<'a>> {
 /// The group's holder as people read it in `lang`: the data's name, or "no responsible found".
 pub fn holder<'a>(group: &'a Group<'_>, lang: Lang) -> &'a str {
     if group.holder == NO_RESPONSIBLE {
-        lang.t("(no responsible found)")
+        lang.t(NO_RESPONSIBLE)
     } else {
         group.holder.as_str()
     }
